@@ -1,0 +1,52 @@
+/**
+ * The one error type Guppy throws for bad input. Its `code` is stable (scripts and
+ * tests match on it); its message is one sentence that never quotes heap contents,
+ * because snapshots hold secrets.
+ */
+export type GuppyErrorCode =
+  | "FILE_NOT_FOUND"
+  | "FILE_UNREADABLE"
+  | "EMPTY_FILE"
+  | "GZIP_CORRUPT"
+  | "INVALID_JSON"
+  | "WRONG_FORMAT"
+  | "BAD_META"
+  | "TRUNCATED"
+  | "COUNT_MISMATCH"
+  | "EDGE_OUT_OF_RANGE"
+  | "STRING_OUT_OF_RANGE"
+  | "TYPE_OUT_OF_RANGE"
+  | "TOO_LARGE"
+  | "SNAPSHOT_FAILED"
+  | "USAGE";
+
+export interface GuppyErrorDetails {
+  /** The file the error is about, when there is one. */
+  file?: string;
+  /** Byte offset in the (decompressed) input where the problem was found. */
+  offset?: number;
+}
+
+export class GuppyError extends Error {
+  readonly code: GuppyErrorCode;
+  readonly file: string | undefined;
+  readonly offset: number | undefined;
+
+  constructor(code: GuppyErrorCode, message: string, details: GuppyErrorDetails = {}) {
+    super(message);
+    this.name = "GuppyError";
+    this.code = code;
+    this.file = details.file;
+    this.offset = details.offset;
+  }
+
+  /** The one line the CLI prints: code, where, and the sentence. */
+  describe(): string {
+    const where = this.file === undefined ? "" : this.offset === undefined ? ` ${this.file}:` : ` ${this.file} at byte ${this.offset}:`;
+    return `guppy: ${this.code}${where} ${this.message}`;
+  }
+}
+
+export function isGuppyError(e: unknown): e is GuppyError {
+  return e instanceof GuppyError;
+}

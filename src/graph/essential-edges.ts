@@ -1,0 +1,42 @@
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { BitVector } from "./bit-vector.js";
+import { pageOwnedNodes } from "./roots.js";
+import { EphemeronNames } from "./weakmap-edges.js";
+
+/**
+ * The edges that retain, for dominators and retained sizes, with DevTools' rules:
+ * weak edges and self edges never retain; shortcut edges retain only from the root
+ * (elsewhere they duplicate a real path); the WeakMap table's edge to a value does
+ * not retain (the key's edge does); and an edge from an object the page does not
+ * own into one it owns does not retain.
+ */
+export function essentialEdges(g: HeapGraph): BitVector {
+  return g.derived("essentialEdges", () => {
+    const { nodeCount, edgeCount, firstEdge, edgeTarget, edgeType, nodeId } = g;
+    const { internal, weak, shortcut } = g.edgeTypes;
+    const owned = pageOwnedNodes(g);
+    const names = new EphemeronNames(g);
+    const bits = new BitVector(edgeCount);
+    const root = g.root;
+    for (let n = 0; n < nodeCount; n++) {
+      const end = firstEdge[n + 1]!;
+      const fromOwned = owned[n]!;
+      for (let e = firstEdge[n]!; e < end; e++) {
+        const type = edgeType[e]!;
+        if (type === weak) continue;
+        if (type === internal) {
+          const eph = names.of(e);
+          if (eph !== undefined && eph.tableId === nodeId[n]) continue;
+        }
+        const t = edgeTarget[e]!;
+        if (t === n) continue;
+        if (n !== root) {
+          if (type === shortcut) continue;
+          if (owned[t] && !fromOwned) continue;
+        }
+        bits.set(e);
+      }
+    }
+    return bits;
+  });
+}

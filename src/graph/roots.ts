@@ -1,0 +1,59 @@
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+
+/**
+ * DevTools' "user roots": the root's children that are not synthetic (the global
+ * objects, reached by the root's shortcut edges), plus "(Document DOM trees)".
+ */
+export function isUserRoot(g: HeapGraph, node: number, domTreesNames: ReadonlySet<number>): boolean {
+  return g.nodeType[node] !== g.nodeTypes.synthetic || domTreesNames.has(g.nodeName[node]!);
+}
+
+/** String indices naming "(Document DOM trees)". */
+export function documentDomTreesNames(g: HeapGraph): Set<number> {
+  return new Set(g.strings.indicesOf("(Document DOM trees)"));
+}
+
+/** Whether the root has at least one user root (false for snapshots taken with internals exposed). */
+export function hasUserRoots(g: HeapGraph): boolean {
+  const dom = documentDomTreesNames(g);
+  for (let e = g.firstEdge[g.root]!; e < g.firstEdge[g.root + 1]!; e++) {
+    if (isUserRoot(g, g.edgeTarget[e]!, dom)) return true;
+  }
+  return false;
+}
+
+/**
+ * DevTools' page-owned objects: everything reachable without weak edges from the
+ * root's shortcut targets (the globals) and the "(Document DOM trees)" roots.
+ * Dominators ignore edges from other objects into this set, so objects the
+ * debugger also holds still show the page's own dominator.
+ */
+export function pageOwnedNodes(g: HeapGraph): Uint8Array {
+  return g.derived("pageOwned", () => {
+    const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
+    const { element, shortcut, weak } = g.edgeTypes;
+    const dom = documentDomTreesNames(g);
+    const owned = new Uint8Array(nodeCount);
+    const stack = new Uint32Array(nodeCount);
+    let top = 0;
+    for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {
+      const t = edgeTarget[e]!;
+      const type = edgeType[e]!;
+      const entry = type === shortcut || (type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!));
+      if (!entry) continue;
+      stack[top++] = t;
+      owned[t] = 1;
+    }
+    while (top > 0) {
+      const n = stack[--top]!;
+      const end = firstEdge[n + 1]!;
+      for (let e = firstEdge[n]!; e < end; e++) {
+        const t = edgeTarget[e]!;
+        if (owned[t] || edgeType[e] === weak) continue;
+        owned[t] = 1;
+        stack[top++] = t;
+      }
+    }
+    return owned;
+  });
+}

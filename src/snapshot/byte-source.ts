@@ -1,0 +1,162 @@
+import { open, type FileHandle } from "node:fs/promises";
+import { createReadStream } from "node:fs";
+import { createGunzip } from "node:zlib";
+import { GuppyError } from "../errors.js";
+
+/**
+ * A pull source of byte chunks. A chunk stays valid only until the next `next()`
+ * call, so readers copy whatever they keep.
+ */
+export interface ByteSource {
+  /** The file name, for error messages. */
+  readonly name: string;
+  /** Size on disk in bytes (compressed size for gzip input). */
+  readonly totalBytes: number;
+  /** Bytes of the file consumed so far (compressed bytes for gzip input). */
+  readonly bytesRead: number;
+  /** Whether the content is gzip-compressed. */
+  readonly compressed: boolean;
+  /** The next chunk, or null at the end of input. */
+  next(): Promise<Uint8Array | null>;
+  close(): Promise<void>;
+}
+
+const CHUNK = 8 << 20;
+
+function openError(name: string, err: unknown): GuppyError {
+  const code = (err as NodeJS.ErrnoException)?.code;
+  if (code === "ENOENT") return new GuppyError("FILE_NOT_FOUND", "No such file.", { file: name });
+  if (code === "EISDIR") return new GuppyError("FILE_UNREADABLE", "This is a directory, not a heap snapshot file.", { file: name });
+  if (code === "EACCES" || code === "EPERM") return new GuppyError("FILE_UNREADABLE", "Permission denied.", { file: name });
+  return new GuppyError("FILE_UNREADABLE", `The file cannot be read (${code ?? "unknown error"}).`, { file: name });
+}
+
+/** Reads a plain file with one read always in flight, so disk and parsing overlap. */
+class FileSource implements ByteSource {
+  readonly compressed = false;
+  bytesRead = 0;
+  private readonly buffers = [new Uint8Array(CHUNK), new Uint8Array(CHUNK)];
+  private turn = 0;
+  private pending: Promise<number> | null = null;
+  private position = 0;
+
+  constructor(readonly name: string, private readonly fh: FileHandle, readonly totalBytes: number) {
+    this.pending = this.readInto(0);
+  }
+
+  private readInto(slot: number): Promise<number> {
+    const at = this.position;
+    this.position += CHUNK;
+    return this.fh.read(this.buffers[slot]!, 0, CHUNK, at).then((r) => r.bytesRead, (e) => {
+      throw openError(this.name, e);
+    });
+  }
+
+  async next(): Promise<Uint8Array | null> {
+    if (this.pending === null) return null;
+    const n = await this.pending;
+    const slot = this.turn;
+    if (n === 0) {
+      this.pending = null;
+      return null;
+    }
+    this.bytesRead += n;
+    this.turn ^= 1;
+    this.pending = n < CHUNK ? null : this.readInto(this.turn);
+    return this.buffers[slot]!.subarray(0, n);
+  }
+
+  async close(): Promise<void> {
+    await this.pending?.catch(() => 0);
+    this.pending = null;
+    await this.fh.close();
+  }
+}
+
+/** Streams a gzip file through zlib; corrupt or cut-off streams become GuppyErrors. */
+class GzipSource implements ByteSource {
+  readonly compressed = true;
+  private readonly file;
+  private readonly iterator: AsyncIterator<Buffer>;
+
+  constructor(readonly name: string, readonly totalBytes: number) {
+    this.file = createReadStream(name, { highWaterMark: 1 << 20 });
+    const gunzip = createGunzip({ chunkSize: 1 << 20 });
+    this.file.on("error", (e) => gunzip.destroy(e));
+    this.iterator = this.file.pipe(gunzip)[Symbol.asyncIterator]();
+  }
+
+  get bytesRead(): number {
+    return this.file.bytesRead;
+  }
+
+  async next(): Promise<Uint8Array | null> {
+    try {
+      const r = await this.iterator.next();
+      return r.done ? null : r.value;
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException)?.code;
+      if (code === "Z_BUF_ERROR") {
+        throw new GuppyError("TRUNCATED", "The gzip stream ends early: the file was cut off while it was being written.", { file: this.name });
+      }
+      if (typeof code === "string" && code.startsWith("Z_")) {
+        throw new GuppyError("GZIP_CORRUPT", "The gzip stream is corrupt.", { file: this.name });
+      }
+      throw openError(this.name, e);
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.iterator.return?.();
+    this.file.destroy();
+  }
+}
+
+/** Opens a heap snapshot file, plain or gzip (recognised by its magic bytes, not its name). */
+export async function openByteSource(name: string): Promise<ByteSource> {
+  let fh: FileHandle;
+  try {
+    fh = await open(name, "r");
+  } catch (e) {
+    throw openError(name, e);
+  }
+  try {
+    const st = await fh.stat();
+    if (st.isDirectory()) throw openError(name, Object.assign(new Error(), { code: "EISDIR" }));
+    if (st.size === 0) throw new GuppyError("EMPTY_FILE", "The file is empty.", { file: name });
+    const magic = new Uint8Array(2);
+    await fh.read(magic, 0, 2, 0);
+    if (magic[0] === 0x1f && magic[1] === 0x8b) {
+      await fh.close();
+      return new GzipSource(name, st.size);
+    }
+    return new FileSource(name, fh, st.size);
+  } catch (e) {
+    await fh.close().catch(() => undefined);
+    if (e instanceof GuppyError) throw e;
+    throw openError(name, e);
+  }
+}
+
+/** A source over bytes already in memory (tests, and snapshots streamed from an inspector). */
+export function bufferSource(name: string, chunks: Iterable<Uint8Array>): ByteSource {
+  const list = [...chunks];
+  const total = list.reduce((s, c) => s + c.length, 0);
+  let i = 0;
+  let read = 0;
+  return {
+    name,
+    totalBytes: total,
+    compressed: false,
+    get bytesRead() {
+      return read;
+    },
+    async next() {
+      const c = list[i++];
+      if (c === undefined) return null;
+      read += c.length;
+      return c;
+    },
+    async close() {},
+  };
+}

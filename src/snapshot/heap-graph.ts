@@ -1,0 +1,218 @@
+import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
+import type { StringTable } from "./string-table.js";
+
+/** Allocation-tracking data of a snapshot taken with allocation tracking on; empty otherwise. */
+export interface AllocationTraces {
+  /** trace_function_infos, flat, `functionInfoFieldCount` numbers per function. */
+  functionInfos: Float64Array;
+  functionInfoFields: string[];
+  /** The trace tree, flattened in pre-order: id, function info index, count, size, parent row (-1 at the top). */
+  treeId: Uint32Array;
+  treeFunctionInfo: Uint32Array;
+  treeCount: Float64Array;
+  treeSize: Float64Array;
+  treeParent: Int32Array;
+}
+
+/** Everything about one snapshot that is not a node or edge column. */
+export interface HeapGraphParts {
+  file: string;
+  header: SnapshotHeader;
+  layout: SnapshotLayout;
+  nodeCount: number;
+  edgeCount: number;
+  nodeType: Uint8Array;
+  nodeName: Uint32Array;
+  nodeId: Uint32Array;
+  nodeSelfSize: Uint32Array;
+  firstEdge: Uint32Array;
+  nodeTraceId: Uint32Array | null;
+  nodeDetachedness: Uint8Array | null;
+  edgeType: Uint8Array;
+  edgeName: Uint32Array;
+  edgeTarget: Uint32Array;
+  strings: StringTable;
+  traces: AllocationTraces | null;
+  samples: Float64Array;
+  locations: Float64Array;
+  warnings: string[];
+}
+
+/** Node type numbers, looked up once from the snapshot's own enum (-1 when absent). */
+export interface NodeTypeCodes {
+  hidden: number;
+  array: number;
+  string: number;
+  object: number;
+  code: number;
+  closure: number;
+  regexp: number;
+  number: number;
+  native: number;
+  synthetic: number;
+  consString: number;
+  slicedString: number;
+  symbol: number;
+  bigint: number;
+}
+
+/** Edge type numbers, looked up once from the snapshot's own enum (-1 when absent). */
+export interface EdgeTypeCodes {
+  context: number;
+  element: number;
+  property: number;
+  internal: number;
+  hidden: number;
+  shortcut: number;
+  weak: number;
+}
+
+/**
+ * One heap snapshot as an immutable columnar graph. Nodes and edges are integer
+ * ordinals; each column is a typed array indexed by ordinal. Edges of node n are
+ * firstEdge[n] .. firstEdge[n+1]-1 (CSR), and edgeTarget holds node ordinals.
+ *
+ * Derived arrays (retainers, dominators, ...) are computed by the graph layer and
+ * kept in this graph's memo, so each is computed at most once per graph.
+ */
+export class HeapGraph {
+  readonly file: string;
+  readonly header: SnapshotHeader;
+  readonly layout: SnapshotLayout;
+  readonly nodeCount: number;
+  readonly edgeCount: number;
+  /** V8 node type per node, an index into layout.nodeTypes. */
+  readonly nodeType: Uint8Array;
+  /** Name per node, an index into strings. */
+  readonly nodeName: Uint32Array;
+  /** V8 heap object id per node; stable across snapshots of one process. */
+  readonly nodeId: Uint32Array;
+  /** Self size as V8 reported it (see graph/shallow-sizes for the size DevTools shows). */
+  readonly nodeSelfSize: Uint32Array;
+  /** CSR offsets into the edge columns, nodeCount + 1 entries. */
+  readonly firstEdge: Uint32Array;
+  /** Allocation trace node per node, or null when the snapshot has none. */
+  readonly nodeTraceId: Uint32Array | null;
+  /** DOM detachedness per node (0 unknown, 1 attached, 2 detached), or null. */
+  readonly nodeDetachedness: Uint8Array | null;
+  /** Edge type per edge, an index into layout.edgeTypes. */
+  readonly edgeType: Uint8Array;
+  /** Edge name: a string index, or the element/hidden index for element and hidden edges. */
+  readonly edgeName: Uint32Array;
+  /** Target node ordinal per edge. */
+  readonly edgeTarget: Uint32Array;
+  readonly strings: StringTable;
+  readonly traces: AllocationTraces | null;
+  /** samples, flat, as in the file (timestamp_us, last_assigned_id pairs). */
+  readonly samples: Float64Array;
+  /** locations, flat: node ordinal, script id, line, column. */
+  readonly locations: Float64Array;
+  /** Ordinal of the root node. */
+  readonly root: number;
+  /** Problems the reader worked around (for example a cut-off string table). */
+  readonly warnings: readonly string[];
+  readonly nodeTypes: NodeTypeCodes;
+  readonly edgeTypes: EdgeTypeCodes;
+  private readonly memo = new Map<string, unknown>();
+
+  constructor(p: HeapGraphParts) {
+    this.file = p.file;
+    this.header = p.header;
+    this.layout = p.layout;
+    this.nodeCount = p.nodeCount;
+    this.edgeCount = p.edgeCount;
+    this.nodeType = p.nodeType;
+    this.nodeName = p.nodeName;
+    this.nodeId = p.nodeId;
+    this.nodeSelfSize = p.nodeSelfSize;
+    this.firstEdge = p.firstEdge;
+    this.nodeTraceId = p.nodeTraceId;
+    this.nodeDetachedness = p.nodeDetachedness;
+    this.edgeType = p.edgeType;
+    this.edgeName = p.edgeName;
+    this.edgeTarget = p.edgeTarget;
+    this.strings = p.strings;
+    this.traces = p.traces;
+    this.samples = p.samples;
+    this.locations = p.locations;
+    this.warnings = p.warnings;
+    this.root = Math.floor((p.header.root_index ?? 0) / p.layout.nodeFieldCount);
+    const nt = p.layout.nodeTypes;
+    const n = (name: string): number => nt.indexOf(name);
+    this.nodeTypes = {
+      hidden: n("hidden"),
+      array: n("array"),
+      string: n("string"),
+      object: n("object"),
+      code: n("code"),
+      closure: n("closure"),
+      regexp: n("regexp"),
+      number: n("number"),
+      native: n("native"),
+      synthetic: n("synthetic"),
+      consString: n("concatenated string"),
+      slicedString: n("sliced string"),
+      symbol: n("symbol"),
+      bigint: n("bigint"),
+    };
+    const et = p.layout.edgeTypes;
+    const e = (name: string): number => et.indexOf(name);
+    this.edgeTypes = {
+      context: e("context"),
+      element: e("element"),
+      property: e("property"),
+      internal: e("internal"),
+      hidden: e("hidden"),
+      shortcut: e("shortcut"),
+      weak: e("weak"),
+    };
+  }
+
+  /** The node's name. */
+  name(node: number): string {
+    return this.strings.get(this.nodeName[node]!);
+  }
+
+  /** The node's V8 type name (object, closure, string, ...). */
+  typeName(node: number): string {
+    return this.layout.nodeTypes[this.nodeType[node]!] ?? "unknown";
+  }
+
+  /** The edge's V8 type name (property, element, context, ...). */
+  edgeTypeName(edge: number): string {
+    return this.layout.edgeTypes[this.edgeType[edge]!] ?? "unknown";
+  }
+
+  /** Whether the edge's name field is a number (element and hidden edges) rather than a string. */
+  edgeNameIsIndex(edge: number): boolean {
+    const t = this.edgeType[edge]!;
+    return t === this.edgeTypes.element || t === this.edgeTypes.hidden;
+  }
+
+  /** The edge's name as text: the property name, or the index for element and hidden edges. */
+  edgeNameText(edge: number): string {
+    const v = this.edgeName[edge]!;
+    return this.edgeNameIsIndex(edge) ? String(v) : this.strings.get(v);
+  }
+
+  /** Native bytes V8 counted for the heap but attributed to no node (DevTools adds them to the total). */
+  get extraNativeBytes(): number {
+    return this.header.extra_native_bytes ?? 0;
+  }
+
+  /**
+   * The value stored under `key`, computing it on first use. The graph layer keeps
+   * its derived arrays here, so they live and die with the graph and with nothing else.
+   */
+  derived<T>(key: string, compute: () => T): T {
+    if (this.memo.has(key)) return this.memo.get(key) as T;
+    const v = compute();
+    this.memo.set(key, v);
+    return v;
+  }
+
+  /** Whether a derived value has already been computed (so callers can report progress honestly). */
+  hasDerived(key: string): boolean {
+    return this.memo.has(key);
+  }
+}

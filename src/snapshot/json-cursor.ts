@@ -1,0 +1,324 @@
+import { GuppyError, type GuppyErrorCode } from "../errors.js";
+import type { ByteSource } from "./byte-source.js";
+import type { StringTableBuilder } from "./string-table.js";
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const COMMA = 0x2c;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const MINUS = 0x2d;
+
+function isSpace(c: number): boolean {
+  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
+}
+
+/** What a printable byte is, for error messages (never heap content beyond one byte). */
+function describeByte(c: number): string {
+  return c >= 0x21 && c < 0x7f ? `'${String.fromCharCode(c)}'` : `byte 0x${c.toString(16).padStart(2, "0")}`;
+}
+
+/**
+ * A forward-only JSON walker over a ByteSource. It never holds more than one chunk:
+ * number arrays stream into caller batches and strings into a StringTableBuilder.
+ * Every failure is a GuppyError carrying the absolute byte offset.
+ */
+export class JsonCursor {
+  private buf: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  private end = 0;
+  /** Absolute offset of buf[0] in the decompressed input. */
+  private base = 0;
+  private eof = false;
+  /** Which part of the file is being read, for truncation messages. */
+  section = "the start of the file";
+
+  constructor(private readonly source: ByteSource, private readonly onChunk: () => void) {}
+
+  /** Absolute byte offset of the next unread byte. */
+  get offset(): number {
+    return this.base + this.pos;
+  }
+
+  /** Whether the input ended (used to recognise truncation for salvage). */
+  get atEnd(): boolean {
+    return this.eof && this.pos >= this.end;
+  }
+
+  fail(code: GuppyErrorCode, message: string, at = this.offset): GuppyError {
+    return new GuppyError(code, message, { file: this.source.name, offset: at });
+  }
+
+  private truncated(): GuppyError {
+    return this.fail("TRUNCATED", `The file ends in the middle of ${this.section}: it was probably cut off while being written.`);
+  }
+
+  private unexpected(c: number, what: string, at: number): GuppyError {
+    return this.fail("INVALID_JSON", `Expected ${what} but found ${describeByte(c)} in ${this.section}.`, at);
+  }
+
+  /** Loads the next chunk; false at end of input. */
+  private async fill(): Promise<boolean> {
+    if (this.eof) return false;
+    const chunk = await this.source.next();
+    this.base += this.end;
+    if (chunk === null) {
+      this.eof = true;
+      this.buf = new Uint8Array(0);
+      this.pos = this.end = 0;
+      return false;
+    }
+    this.buf = chunk;
+    this.pos = 0;
+    this.end = chunk.length;
+    this.onChunk();
+    return true;
+  }
+
+  /** The next non-space byte without consuming it, or -1 at end of input. */
+  async peek(): Promise<number> {
+    for (;;) {
+      while (this.pos < this.end) {
+        const c = this.buf[this.pos]!;
+        if (!isSpace(c)) return c;
+        this.pos++;
+      }
+      if (!(await this.fill())) return -1;
+    }
+  }
+
+  /** Consumes the next non-space byte, which must be `byte`. */
+  async expect(byte: number, what: string): Promise<void> {
+    const c = await this.peek();
+    if (c < 0) throw this.truncated();
+    if (c !== byte) throw this.unexpected(c, what, this.offset);
+    this.pos++;
+  }
+
+  /** Consumes one byte already seen by peek(). */
+  skipByte(): void {
+    this.pos++;
+  }
+
+  /** Reads a short JSON string (an object key); longer than `limit` bytes is an error. */
+  async readShortString(limit = 4096): Promise<string> {
+    await this.expect(QUOTE, "a string");
+    const bytes: number[] = [];
+    let escaped = false;
+    for (;;) {
+      if (this.pos >= this.end && !(await this.fill())) throw this.truncated();
+      const c = this.buf[this.pos++]!;
+      if (!escaped && c === QUOTE) break;
+      escaped = !escaped && c === BACKSLASH;
+      bytes.push(c);
+      if (bytes.length > limit) throw this.fail("INVALID_JSON", `A key in ${this.section} is implausibly long.`);
+    }
+    const text = Buffer.from(bytes).toString("utf8");
+    try {
+      return JSON.parse(`"${text}"`) as string;
+    } catch {
+      throw this.fail("INVALID_JSON", `A key in ${this.section} is not a valid JSON string.`);
+    }
+  }
+
+  /**
+   * Returns the raw text of the next value (object, array or scalar), at most
+   * `limit` bytes; used for the small header and for sections we parse with JSON.parse.
+   * Returns null (having skipped the value) when it is larger than the limit.
+   */
+  async captureValue(limit: number): Promise<string | null> {
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let over = false;
+    await this.walkValue((from, to) => {
+      if (over) return;
+      size += to - from;
+      if (size > limit) {
+        over = true;
+        parts.length = 0;
+        return;
+      }
+      parts.push(this.buf.slice(from, to));
+    });
+    return over ? null : Buffer.concat(parts).toString("utf8");
+  }
+
+  /** Skips the next value, whatever it is. */
+  async skipValue(): Promise<void> {
+    await this.walkValue(() => undefined);
+  }
+
+  /** Walks one balanced JSON value, reporting the byte ranges it covers chunk by chunk. */
+  private async walkValue(take: (from: number, to: number) => void): Promise<void> {
+    const first = await this.peek();
+    if (first < 0) throw this.truncated();
+    let depth = 0;
+    let inString = false;
+    let escaped = false;
+    for (;;) {
+      const buf = this.buf;
+      const end = this.end;
+      const from = this.pos;
+      let i = from;
+      let done = false;
+      while (i < end) {
+        const c = buf[i++]!;
+        if (inString) {
+          if (escaped) escaped = false;
+          else if (c === BACKSLASH) escaped = true;
+          else if (c === QUOTE) {
+            inString = false;
+            if (depth === 0) {
+              done = true;
+              break;
+            }
+          }
+        } else if (c === QUOTE) inString = true;
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+        else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
+          if (--depth <= 0) {
+            if (depth < 0) throw this.unexpected(c, "a value", this.base + i - 1);
+            done = true;
+            break;
+          }
+        } else if (depth === 0 && (c === COMMA || isSpace(c))) {
+          // End of a scalar at the top level: leave the delimiter unread.
+          i--;
+          done = true;
+          break;
+        }
+      }
+      take(from, i);
+      this.pos = i;
+      if (done) return;
+      if (!(await this.fill())) {
+        if (depth === 0 && !inString) return;
+        throw this.truncated();
+      }
+    }
+  }
+
+  /**
+   * Streams a JSON array of integers into `batch`, calling `flush(n)` whenever it
+   * holds `batch.length` values and once more at the end with the remainder.
+   * This is the hot loop of the whole reader: one pass, no allocation.
+   */
+  async readNumberArray(batch: Float64Array, flush: (n: number) => void): Promise<void> {
+    await this.expect(OPEN_BRACKET, "'['");
+    const cap = batch.length;
+    let n = 0;
+    let v = 0;
+    let neg = false;
+    // 0 after '[', 1 in a number, 2 after a number, 3 after ',', 4 after '-'.
+    let st = 0;
+    for (;;) {
+      const buf = this.buf;
+      const end = this.end;
+      let i = this.pos;
+      while (i < end) {
+        const c = buf[i++]!;
+        const d = c - 48;
+        if (d >= 0 && d <= 9) {
+          if (st === 2) throw this.unexpected(c, "',' or ']'", this.base + i - 1);
+          v = v * 10 + d;
+          st = 1;
+        } else if (c === COMMA) {
+          if (st === 1) {
+            batch[n++] = neg ? -v : v;
+            v = 0;
+            neg = false;
+            if (n === cap) {
+              flush(n);
+              n = 0;
+            }
+          } else if (st !== 2) throw this.unexpected(c, "a number", this.base + i - 1);
+          st = 3;
+        } else if (c === CLOSE_BRACKET) {
+          if (st === 1) batch[n++] = neg ? -v : v;
+          else if (st === 3 || st === 4) throw this.unexpected(c, "a number", this.base + i - 1);
+          this.pos = i;
+          flush(n);
+          return;
+        } else if (isSpace(c)) {
+          if (st === 1) {
+            batch[n++] = neg ? -v : v;
+            v = 0;
+            neg = false;
+            st = 2;
+            if (n === cap) {
+              flush(n);
+              n = 0;
+            }
+          } else if (st === 4) throw this.unexpected(c, "a digit", this.base + i - 1);
+        } else if (c === MINUS && (st === 0 || st === 3)) {
+          neg = true;
+          st = 4;
+        } else if (c === 0x2e || c === 0x65 || c === 0x45) {
+          throw this.fail("INVALID_JSON", `A fractional number appears in ${this.section}, which holds whole numbers only.`, this.base + i - 1);
+        } else {
+          throw this.unexpected(c, st === 1 || st === 2 ? "',' or ']'" : "a number", this.base + i - 1);
+        }
+      }
+      this.pos = i;
+      if (!(await this.fill())) throw this.truncated();
+    }
+  }
+
+  /**
+   * Streams a JSON array of strings into `out`, keeping each string's raw bytes.
+   * On truncation it throws TRUNCATED after `out` holds every complete string.
+   */
+  async readStringArray(out: StringTableBuilder): Promise<void> {
+    await this.expect(OPEN_BRACKET, "'['");
+    let first = true;
+    for (;;) {
+      const c = await this.peek();
+      if (c < 0) throw this.truncated();
+      if (c === CLOSE_BRACKET) {
+        if (!first) throw this.unexpected(c, "a string", this.offset);
+        this.pos++;
+        return;
+      }
+      if (c !== QUOTE) throw this.unexpected(c, "a string", this.offset);
+      this.pos++;
+      out.begin();
+      // Count of backslashes that end the content so far, to tell \" from a closing quote.
+      let trailing = 0;
+      for (;;) {
+        const buf = this.buf;
+        const segStart = this.pos;
+        let q = buf.indexOf(QUOTE, segStart);
+        while (q >= 0 && q < this.end) {
+          let k = q - 1;
+          while (k >= segStart && buf[k] === BACKSLASH) k--;
+          let run = q - 1 - k;
+          if (k < segStart) run += trailing;
+          if ((run & 1) === 0) break;
+          q = buf.indexOf(QUOTE, q + 1);
+        }
+        if (q >= 0 && q < this.end) {
+          out.append(buf, segStart, q);
+          this.pos = q + 1;
+          break;
+        }
+        out.append(buf, segStart, this.end);
+        let k = this.end - 1;
+        while (k >= segStart && buf[k] === BACKSLASH) k--;
+        trailing = k < segStart ? trailing + (this.end - segStart) : this.end - 1 - k;
+        this.pos = this.end;
+        if (!(await this.fill())) throw this.truncated();
+      }
+      out.end();
+      first = false;
+      const sep = await this.peek();
+      if (sep < 0) throw this.truncated();
+      if (sep === COMMA) this.pos++;
+      else if (sep === CLOSE_BRACKET) {
+        this.pos++;
+        return;
+      } else throw this.unexpected(sep, "',' or ']'", this.offset);
+    }
+  }
+}

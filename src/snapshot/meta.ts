@@ -1,0 +1,102 @@
+import { GuppyError } from "../errors.js";
+
+/** The `snapshot` header of a V8 heap snapshot, as written by V8's JSON serializer. */
+export interface SnapshotHeader {
+  meta: {
+    node_fields: string[];
+    node_types: unknown[];
+    edge_fields: string[];
+    edge_types: unknown[];
+    trace_function_info_fields?: string[];
+    trace_node_fields?: string[];
+    sample_fields?: string[];
+    location_fields?: string[];
+    [other: string]: unknown;
+  };
+  node_count: number;
+  edge_count: number;
+  trace_function_count?: number;
+  root_index?: number;
+  extra_native_bytes?: number;
+  [other: string]: unknown;
+}
+
+/** Where each field we use sits in a node or edge record, and what its enum values mean. */
+export interface SnapshotLayout {
+  nodeFieldCount: number;
+  nodeType: number;
+  nodeName: number;
+  nodeId: number;
+  nodeSelfSize: number;
+  nodeEdgeCount: number;
+  /** -1 when the snapshot has no such field. */
+  nodeTraceNodeId: number;
+  /** -1 when the snapshot has no such field. */
+  nodeDetachedness: number;
+  nodeTypes: string[];
+  edgeFieldCount: number;
+  edgeType: number;
+  edgeNameOrIndex: number;
+  edgeToNode: number;
+  edgeTypes: string[];
+  traceFunctionInfoFields: string[];
+  traceNodeFields: string[];
+  sampleFields: string[];
+  locationFields: string[];
+}
+
+function bad(file: string, what: string): GuppyError {
+  return new GuppyError("BAD_META", `The snapshot header is malformed: ${what}.`, { file });
+}
+
+function isCount(v: unknown): v is number {
+  return typeof v === "number" && Number.isSafeInteger(v) && v >= 0;
+}
+
+function stringList(v: unknown): v is string[] {
+  return Array.isArray(v) && v.every((s) => typeof s === "string");
+}
+
+/** Checks the header and derives the field layout from `meta`; field order is never assumed. */
+export function layoutOf(header: unknown, file: string): SnapshotLayout {
+  if (typeof header !== "object" || header === null) throw bad(file, "'snapshot' is not an object");
+  const h = header as Partial<SnapshotHeader>;
+  const meta = h.meta;
+  if (typeof meta !== "object" || meta === null) throw bad(file, "it has no 'meta'");
+  if (!stringList(meta.node_fields) || !stringList(meta.edge_fields)) throw bad(file, "'node_fields' or 'edge_fields' is missing");
+  if (!isCount(h.node_count) || !isCount(h.edge_count)) throw bad(file, "'node_count' or 'edge_count' is missing or not a whole number");
+  const nf = meta.node_fields;
+  const ef = meta.edge_fields;
+  const need = (list: string[], name: string, where: string): number => {
+    const i = list.indexOf(name);
+    if (i < 0) throw bad(file, `${where} has no '${name}' field`);
+    return i;
+  };
+  const nodeType = need(nf, "type", "node_fields");
+  const edgeType = need(ef, "type", "edge_fields");
+  const nodeTypes = Array.isArray(meta.node_types) ? meta.node_types[nodeType] : undefined;
+  const edgeTypes = Array.isArray(meta.edge_types) ? meta.edge_types[edgeType] : undefined;
+  if (!stringList(nodeTypes) || nodeTypes.length === 0) throw bad(file, "'node_types' does not list the node types");
+  if (!stringList(edgeTypes) || edgeTypes.length === 0) throw bad(file, "'edge_types' does not list the edge types");
+  const optionalList = (v: unknown): string[] => (stringList(v) ? v : []);
+  return {
+    nodeFieldCount: nf.length,
+    nodeType,
+    nodeName: need(nf, "name", "node_fields"),
+    nodeId: need(nf, "id", "node_fields"),
+    nodeSelfSize: need(nf, "self_size", "node_fields"),
+    nodeEdgeCount: need(nf, "edge_count", "node_fields"),
+    nodeTraceNodeId: nf.indexOf("trace_node_id"),
+    nodeDetachedness: nf.indexOf("detachedness"),
+    nodeTypes: [...nodeTypes],
+    edgeFieldCount: ef.length,
+    edgeType,
+    edgeNameOrIndex: need(ef, "name_or_index", "edge_fields"),
+    edgeToNode: need(ef, "to_node", "edge_fields"),
+    edgeTypes: [...edgeTypes],
+    traceFunctionInfoFields: optionalList(meta.trace_function_info_fields),
+    traceNodeFields: optionalList(meta.trace_node_fields),
+    sampleFields: optionalList(meta.sample_fields),
+    locationFields: optionalList(meta.location_fields),
+  };
+}

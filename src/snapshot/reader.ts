@@ -1,0 +1,413 @@
+import { GuppyError } from "../errors.js";
+import { openByteSource, type ByteSource } from "./byte-source.js";
+import { HeapGraph, type AllocationTraces } from "./heap-graph.js";
+import { JsonCursor } from "./json-cursor.js";
+import { layoutOf, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
+import { StringTableBuilder } from "./string-table.js";
+
+/** Options of readHeapSnapshot. */
+export interface ReadOptions {
+  /** Called after each chunk with bytes of the file consumed and the file's size. */
+  onProgress?: (bytesRead: number, totalBytes: number) => void;
+  /** Called once per problem the reader worked around (also kept in graph.warnings). */
+  onWarning?: (message: string) => void;
+}
+
+const MAX_U32 = 0xffffffff;
+/** The largest typed array this Node allocates, and the ordinal range we index with u32. */
+const MAX_ELEMENTS = 2 ** 32 - 1;
+/** A gzip stream never expands more than about 1032:1. */
+const GZIP_MAX_RATIO = 1100;
+const HEADER_LIMIT = 16 << 20;
+const TRACE_TREE_LIMIT = 256 << 20;
+const BATCH_RECORDS = 16384;
+
+/** Top-level keys of other engines' snapshot formats, to say what a wrong file is. */
+const JSC_KEYS = new Set(["version", "type", "nodeClassNames", "edgeTypes", "edgeNames", "roots", "labels"]);
+
+/** Node columns filled while the nodes section streams in. */
+class NodeColumns {
+  readonly type: Uint8Array;
+  readonly name: Uint32Array;
+  readonly id: Uint32Array;
+  readonly selfSize: Uint32Array;
+  readonly firstEdge: Uint32Array;
+  readonly traceId: Uint32Array | null;
+  readonly detachedness: Uint8Array | null;
+  filled = 0;
+  edgeTotal = 0;
+  maxType = 0;
+  maxName = 0;
+  maxValue = 0;
+  traceSeen = false;
+
+  constructor(readonly count: number, readonly L: SnapshotLayout) {
+    this.type = new Uint8Array(count);
+    this.name = new Uint32Array(count);
+    this.id = new Uint32Array(count);
+    this.selfSize = new Uint32Array(count);
+    this.firstEdge = new Uint32Array(count + 1);
+    this.traceId = L.nodeTraceNodeId >= 0 ? new Uint32Array(count) : null;
+    this.detachedness = L.nodeDetachedness >= 0 ? new Uint8Array(count) : null;
+  }
+
+  /** Scatters whole node records from the batch into the columns. */
+  take(b: Float64Array, n: number, cursor: JsonCursor): void {
+    const L = this.L;
+    const nf = L.nodeFieldCount;
+    if (n % nf !== 0) throw cursor.fail("COUNT_MISMATCH", `The nodes section does not hold whole records of ${nf} fields.`);
+    const records = n / nf;
+    if (this.filled + records > this.count) {
+      throw cursor.fail("COUNT_MISMATCH", `The nodes section holds more than the ${this.count} nodes the header announces.`);
+    }
+    const { type, name, id, selfSize, firstEdge, traceId, detachedness } = this;
+    const oT = L.nodeType, oN = L.nodeName, oI = L.nodeId, oS = L.nodeSelfSize, oE = L.nodeEdgeCount;
+    const oTr = L.nodeTraceNodeId, oD = L.nodeDetachedness;
+    let k = this.filled;
+    let edges = this.edgeTotal;
+    let maxType = this.maxType, maxName = this.maxName, maxValue = this.maxValue;
+    let traceSeen = this.traceSeen;
+    for (let j = 0; j < n; j += nf, k++) {
+      const t = b[j + oT]!, nm = b[j + oN]!, i = b[j + oI]!, s = b[j + oS]!, e = b[j + oE]!;
+      if (t > maxType) maxType = t;
+      if (nm > maxName) maxName = nm;
+      // One max over the u32 fields catches negatives (as NaN-free huge values are checked) and overflow.
+      const m = i > s ? (i > e ? i : e) : s > e ? s : e;
+      if (m > maxValue) maxValue = m;
+      if (t < 0 || nm < 0 || i < 0 || s < 0 || e < 0) throw cursor.fail("INVALID_JSON", "A node field is negative.");
+      type[k] = t;
+      name[k] = nm;
+      id[k] = i;
+      selfSize[k] = s;
+      firstEdge[k] = edges;
+      edges += e;
+      if (traceId !== null) {
+        const tr = b[j + oTr]!;
+        traceId[k] = tr;
+        if (tr !== 0) traceSeen = true;
+      }
+      if (detachedness !== null) detachedness[k] = b[j + oD]!;
+    }
+    this.filled = k;
+    this.edgeTotal = edges;
+    this.maxType = maxType;
+    this.maxName = maxName;
+    this.maxValue = maxValue;
+    this.traceSeen = traceSeen;
+  }
+}
+
+/** Edge columns filled while the edges section streams in. */
+class EdgeColumns {
+  readonly type: Uint8Array;
+  readonly name: Uint32Array;
+  readonly target: Uint32Array;
+  filled = 0;
+  maxType = 0;
+  maxStringName = 0;
+  maxValue = 0;
+
+  constructor(readonly count: number, readonly nodeCount: number, readonly L: SnapshotLayout) {
+    this.type = new Uint8Array(count);
+    this.name = new Uint32Array(count);
+    this.target = new Uint32Array(count);
+  }
+
+  take(b: Float64Array, n: number, cursor: JsonCursor): void {
+    const L = this.L;
+    const ef = L.edgeFieldCount;
+    const nf = L.nodeFieldCount;
+    if (n % ef !== 0) throw cursor.fail("COUNT_MISMATCH", `The edges section does not hold whole records of ${ef} fields.`);
+    const records = n / ef;
+    if (this.filled + records > this.count) {
+      throw cursor.fail("COUNT_MISMATCH", `The edges section holds more than the ${this.count} edges the header announces.`);
+    }
+    const { type, name, target, nodeCount } = this;
+    const oT = L.edgeType, oN = L.edgeNameOrIndex, oTo = L.edgeToNode;
+    const element = L.edgeTypes.indexOf("element");
+    const hidden = L.edgeTypes.indexOf("hidden");
+    let k = this.filled;
+    let maxType = this.maxType, maxStringName = this.maxStringName, maxValue = this.maxValue;
+    for (let j = 0; j < n; j += ef, k++) {
+      const t = b[j + oT]!, nm = b[j + oN]!, to = b[j + oTo]!;
+      const ord = (to / nf) >>> 0;
+      if (ord * nf !== to || ord >= nodeCount) {
+        throw cursor.fail("EDGE_OUT_OF_RANGE", `Edge ${k} points to node index ${to}, which is not the start of one of the ${nodeCount} nodes.`);
+      }
+      if (t > maxType) maxType = t;
+      if (t !== element && t !== hidden && nm > maxStringName) maxStringName = nm;
+      if (nm > maxValue) maxValue = nm;
+      if (t < 0 || nm < 0) throw cursor.fail("INVALID_JSON", "An edge field is negative.");
+      type[k] = t;
+      name[k] = nm;
+      target[k] = ord;
+    }
+    this.filled = k;
+    this.maxType = maxType;
+    this.maxStringName = maxStringName;
+    this.maxValue = maxValue;
+  }
+}
+
+/** A growable list of numbers, for the small sections whose length the header does not give. */
+class NumberList {
+  private data = new Float64Array(1024);
+  length = 0;
+  push(b: Float64Array, n: number): void {
+    if (this.length + n > this.data.length) {
+      const grown = new Float64Array(Math.max(this.data.length * 2, this.length + n));
+      grown.set(this.data.subarray(0, this.length));
+      this.data = grown;
+    }
+    this.data.set(b.subarray(0, n), this.length);
+    this.length += n;
+  }
+  finish(): Float64Array {
+    return this.data.slice(0, this.length);
+  }
+}
+
+type TraceNode = unknown[];
+
+/** Flattens the nested trace tree into pre-order columns, without recursion. */
+function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float64Array): AllocationTraces | null {
+  const f = L.traceNodeFields;
+  const oId = f.indexOf("id"), oFn = f.indexOf("function_info_index"), oCount = f.indexOf("count"), oSize = f.indexOf("size");
+  const oChildren = f.indexOf("children");
+  if (!Array.isArray(tree) || oId < 0 || oFn < 0 || oCount < 0 || oSize < 0 || oChildren < 0) return null;
+  const ids: number[] = [], fns: number[] = [], counts: number[] = [], sizes: number[] = [], parents: number[] = [];
+  const stack: { list: TraceNode; parent: number }[] = [{ list: tree, parent: -1 }];
+  const width = f.length;
+  while (stack.length > 0) {
+    const { list, parent } = stack.pop()!;
+    // Push children lists in reverse so rows come out in pre-order.
+    const pending: { list: TraceNode; parent: number }[] = [];
+    for (let i = 0; i + width <= list.length; i += width) {
+      const row = ids.length;
+      ids.push(Number(list[i + oId]));
+      fns.push(Number(list[i + oFn]));
+      counts.push(Number(list[i + oCount]));
+      sizes.push(Number(list[i + oSize]));
+      parents.push(parent);
+      const children = list[i + oChildren];
+      if (Array.isArray(children) && children.length > 0) pending.push({ list: children, parent: row });
+    }
+    for (let i = pending.length - 1; i >= 0; i--) stack.push(pending[i]!);
+  }
+  return {
+    functionInfos,
+    functionInfoFields: L.traceFunctionInfoFields,
+    treeId: Uint32Array.from(ids),
+    treeFunctionInfo: Uint32Array.from(fns),
+    treeCount: Float64Array.from(counts),
+    treeSize: Float64Array.from(sizes),
+    treeParent: Int32Array.from(parents),
+  };
+}
+
+/** Reads the whole snapshot from a byte source into a HeapGraph. */
+export async function readFromSource(source: ByteSource, options: ReadOptions = {}): Promise<HeapGraph> {
+  const file = source.name;
+  const warnings: string[] = [];
+  const warn = (m: string): void => {
+    warnings.push(m);
+    options.onWarning?.(m);
+  };
+  const cursor = new JsonCursor(source, () => options.onProgress?.(source.bytesRead, source.totalBytes));
+
+  let header: SnapshotHeader | null = null;
+  let L: SnapshotLayout | null = null;
+  let nodes: NodeColumns | null = null;
+  let edges: EdgeColumns | null = null;
+  let strings: StringTableBuilder | null = null;
+  let stringsComplete = false;
+  let traceTree: unknown = undefined;
+  const functionInfos = new NumberList();
+  const samples = new NumberList();
+  const locations = new NumberList();
+
+  const first = await cursor.peek();
+  if (first !== 0x7b) {
+    throw cursor.fail("WRONG_FORMAT", "This is not a V8 heap snapshot: it does not start with a JSON object.");
+  }
+  cursor.skipByte();
+  let firstKey = true;
+  try {
+    for (;;) {
+      cursor.section = "the top-level object";
+      const c = await cursor.peek();
+      if (c === 0x7d) break;
+      if (c < 0) throw cursor.fail("TRUNCATED", "The file ends before the closing '}' of the snapshot.");
+      if (!firstKey) {
+        await cursor.expect(0x2c, "',' or '}'");
+      }
+      const key = await cursor.readShortString();
+      await cursor.expect(0x3a, "':'");
+      if (firstKey && key !== "snapshot") {
+        const hint = JSC_KEYS.has(key)
+          ? " It looks like a JavaScriptCore (Safari, Bun) heap snapshot; Guppy reads V8 snapshots (Node.js, Chromium, Electron, Deno)."
+          : "";
+        throw cursor.fail("WRONG_FORMAT", `This is not a V8 heap snapshot: it does not begin with a 'snapshot' header.${hint}`);
+      }
+      firstKey = false;
+      cursor.section = `the '${key}' section`;
+      switch (key) {
+        case "snapshot": {
+          const text = await cursor.captureValue(HEADER_LIMIT);
+          if (text === null) throw cursor.fail("BAD_META", "The snapshot header is implausibly large.");
+          let parsed: unknown;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            throw cursor.fail("BAD_META", "The snapshot header is not valid JSON.");
+          }
+          header = parsed as SnapshotHeader;
+          L = layoutOf(parsed, file);
+          checkCounts(header, L, source, cursor);
+          break;
+        }
+        case "nodes": {
+          const cols = (nodes = new NodeColumns(header!.node_count, L!));
+          const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
+          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor));
+          finishNodes(cols, header!, cursor);
+          break;
+        }
+        case "edges": {
+          if (nodes === null) throw cursor.fail("WRONG_FORMAT", "The edges section comes before the nodes section.");
+          const cols = (edges = new EdgeColumns(header!.edge_count, header!.node_count, L!));
+          const batch = new Float64Array(BATCH_RECORDS * L!.edgeFieldCount);
+          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor));
+          if (cols.filled !== cols.count) {
+            throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`);
+          }
+          if (cols.maxType >= L!.edgeTypes.length) throw cursor.fail("TYPE_OUT_OF_RANGE", `An edge has type ${cols.maxType}, beyond the ${L!.edgeTypes.length} edge types in the header.`);
+          if (cols.maxValue > MAX_U32) throw cursor.fail("TOO_LARGE", "An edge name index is too large.");
+          break;
+        }
+        case "strings": {
+          strings = new StringTableBuilder(source.compressed ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset));
+          await cursor.readStringArray(strings);
+          stringsComplete = true;
+          break;
+        }
+        case "trace_function_infos":
+        case "samples":
+        case "locations": {
+          const list = key === "samples" ? samples : key === "locations" ? locations : functionInfos;
+          const batch = new Float64Array(1 << 14);
+          await cursor.readNumberArray(batch, (n) => list.push(batch, n));
+          break;
+        }
+        case "trace_tree": {
+          const text = await cursor.captureValue(TRACE_TREE_LIMIT);
+          if (text === null) warn("The allocation trace tree is too large to load; allocation sites are not available.");
+          else {
+            try {
+              traceTree = JSON.parse(text);
+            } catch {
+              throw cursor.fail("INVALID_JSON", "The allocation trace tree is not valid JSON.");
+            }
+          }
+          break;
+        }
+        default:
+          // Sections this version does not use (scopes, future additions) are skipped, not failed on.
+          await cursor.skipValue();
+      }
+    }
+  } catch (e) {
+    // A snapshot cut off inside or before its strings still has exact topology and sizes:
+    // open it honestly, with placeholder names and a warning.
+    const cut = e instanceof GuppyError && e.code === "TRUNCATED";
+    if (!(cut && nodes !== null && edges !== null && edges.filled === edges.count)) throw e;
+    warn(
+      strings === null
+        ? "The file was cut off before its string table: object and property names are missing, sizes and references are exact."
+        : `The file was cut off inside its string table: names after string ${strings.count} are missing, sizes and references are exact.`,
+    );
+  }
+  if (header === null || L === null) throw cursor.fail("WRONG_FORMAT", "This is not a V8 heap snapshot: it has no 'snapshot' header.");
+  if (nodes === null) throw cursor.fail("TRUNCATED", "The snapshot has no nodes section.");
+  if (edges === null) throw cursor.fail("TRUNCATED", "The snapshot has no edges section.");
+  const table = (strings ?? new StringTableBuilder(0)).finish();
+  if (stringsComplete) {
+    if (nodes.maxName >= table.count || edges.maxStringName >= table.count) {
+      throw new GuppyError("STRING_OUT_OF_RANGE", `A node or edge names string ${Math.max(nodes.maxName, edges.maxStringName)}, but the string table has ${table.count} strings.`, { file });
+    }
+  } else if (strings !== null && nodes.maxName < table.count && edges.maxStringName < table.count) {
+    // Every name that is used was read before the cut.
+    warnings.pop();
+    warn("The file was cut off at the end of its string table; every name that is used was read.");
+  }
+  const locs = locations.finish();
+  const lf = L.locationFields.length;
+  const oObj = L.locationFields.indexOf("object_index");
+  if (lf > 0 && oObj >= 0) for (let i = oObj; i < locs.length; i += lf) locs[i] = locs[i]! / L.nodeFieldCount;
+
+  return new HeapGraph({
+    file,
+    header,
+    layout: L,
+    nodeCount: nodes.count,
+    edgeCount: edges.count,
+    nodeType: nodes.type,
+    nodeName: nodes.name,
+    nodeId: nodes.id,
+    nodeSelfSize: nodes.selfSize,
+    firstEdge: nodes.firstEdge,
+    nodeTraceId: nodes.traceSeen ? nodes.traceId : null,
+    nodeDetachedness: nodes.detachedness,
+    edgeType: edges.type,
+    edgeName: edges.name,
+    edgeTarget: edges.target,
+    strings: table,
+    traces: traceTree === undefined ? null : flattenTraceTree(traceTree, L, functionInfos.finish()),
+    samples: samples.finish(),
+    locations: locs,
+    warnings,
+  });
+}
+
+/** Rejects headers whose counts this file cannot hold, before allocating for them. */
+function checkCounts(header: SnapshotHeader, L: SnapshotLayout, source: ByteSource, cursor: JsonCursor): void {
+  const n = header.node_count;
+  const e = header.edge_count;
+  if (n === 0) throw cursor.fail("BAD_META", "The header announces no nodes; a V8 heap always has a root.");
+  if (n > MAX_ELEMENTS || e > MAX_ELEMENTS) {
+    throw cursor.fail("TOO_LARGE", `The header announces ${n} nodes and ${e} edges; Guppy handles up to ${MAX_ELEMENTS} of each.`);
+  }
+  // Every number takes at least two bytes ("0,"), so the file bounds the counts.
+  const capacity = source.compressed ? source.totalBytes * GZIP_MAX_RATIO : source.totalBytes;
+  if ((n * L.nodeFieldCount + e * L.edgeFieldCount) * 2 > capacity + 16) {
+    throw cursor.fail("COUNT_MISMATCH", `The header announces ${n} nodes and ${e} edges, more than a file of ${source.totalBytes} bytes can hold.`);
+  }
+  const root = header.root_index ?? 0;
+  if (!Number.isSafeInteger(root) || root < 0 || root % L.nodeFieldCount !== 0 || root / L.nodeFieldCount >= n) {
+    throw cursor.fail("BAD_META", "The header's root_index does not point at a node.");
+  }
+}
+
+function finishNodes(cols: NodeColumns, header: SnapshotHeader, cursor: JsonCursor): void {
+  if (cols.filled !== cols.count) {
+    throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} nodes but the nodes section holds ${cols.filled}.`);
+  }
+  if (cols.maxType >= cols.L.nodeTypes.length) {
+    throw cursor.fail("TYPE_OUT_OF_RANGE", `A node has type ${cols.maxType}, beyond the ${cols.L.nodeTypes.length} node types in the header.`);
+  }
+  if (cols.maxValue > MAX_U32 || cols.maxName > MAX_U32) throw cursor.fail("TOO_LARGE", "A node id, size or edge count is too large.");
+  if (cols.edgeTotal !== header.edge_count) {
+    throw cursor.fail("COUNT_MISMATCH", `The nodes' edge counts add up to ${cols.edgeTotal}, but the header announces ${header.edge_count} edges.`);
+  }
+  cols.firstEdge[cols.count] = cols.edgeTotal;
+}
+
+/** Reads a .heapsnapshot or .heapsnapshot.gz file into an immutable HeapGraph. */
+export async function readHeapSnapshot(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
+  const source = await openByteSource(file);
+  try {
+    return await readFromSource(source, options);
+  } finally {
+    await source.close();
+  }
+}

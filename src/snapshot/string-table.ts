@@ -1,0 +1,95 @@
+const BACKSLASH = 0x5c;
+
+/**
+ * The snapshot's string table, kept as the raw JSON bytes of each string (without
+ * quotes) plus offsets, and decoded on demand. Millions of names cost their bytes
+ * plus four bytes each, not a JS string apiece.
+ */
+export class StringTable {
+  /** starts[i]..starts[i+1] are the raw bytes of string i. */
+  constructor(private readonly bytes: Uint8Array, private readonly starts: Uint32Array, readonly count: number) {}
+
+  /** The decoded string at index i; out-of-range indices give a visible placeholder. */
+  get(i: number): string {
+    if (!(i >= 0 && i < this.count)) return `<missing string ${i}>`;
+    const raw = this.bytes.subarray(this.starts[i]!, this.starts[i + 1]!);
+    const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString("utf8");
+    return raw.indexOf(BACKSLASH) < 0 ? text : (JSON.parse(`"${text}"`) as string);
+  }
+
+  /** Raw byte length of string i (an upper bound of its decoded length). */
+  rawLength(i: number): number {
+    return this.starts[i + 1]! - this.starts[i]!;
+  }
+
+  /** Every index whose string equals s (V8 interns strings, so usually one or none). */
+  indicesOf(s: string): number[] {
+    const plainLength = Buffer.byteLength(s, "utf8");
+    const found: number[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const len = this.starts[i + 1]! - this.starts[i]!;
+      // An escaped form is never shorter than the text it stands for.
+      if (len < plainLength) continue;
+      if (len > plainLength && this.bytes.subarray(this.starts[i]!, this.starts[i + 1]!).indexOf(BACKSLASH) < 0) continue;
+      if (this.get(i) === s) found.push(i);
+    }
+    return found;
+  }
+
+  /** Bytes held, for memory accounting. */
+  get byteSize(): number {
+    return this.bytes.byteLength + this.starts.byteLength;
+  }
+}
+
+/** Accumulates raw string bytes while the reader streams the `strings` section. */
+export class StringTableBuilder {
+  private bytes: Uint8Array;
+  private used = 0;
+  private starts: Uint32Array;
+  private n = 0;
+
+  constructor(byteCapacityHint: number) {
+    this.bytes = new Uint8Array(Math.max(1024, byteCapacityHint));
+    this.starts = new Uint32Array(1024);
+  }
+
+  get count(): number {
+    return this.n;
+  }
+
+  /** Opens string number `count`. */
+  begin(): void {
+    if (this.n + 2 > this.starts.length) {
+      const s = new Uint32Array(this.starts.length * 2);
+      s.set(this.starts);
+      this.starts = s;
+    }
+    this.starts[this.n] = this.used;
+  }
+
+  /** Appends raw bytes to the open string. */
+  append(src: Uint8Array, from: number, to: number): void {
+    const len = to - from;
+    if (this.used + len > this.bytes.length) {
+      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + len));
+      grown.set(this.bytes.subarray(0, this.used));
+      this.bytes = grown;
+    }
+    this.bytes.set(src.subarray(from, to), this.used);
+    this.used += len;
+  }
+
+  /** Closes the open string. */
+  end(): void {
+    this.n++;
+    this.starts[this.n] = this.used;
+  }
+
+  finish(): StringTable {
+    // Trim the capacity slack so the table holds only what it needs.
+    const bytes = this.used * 2 < this.bytes.length ? this.bytes.slice(0, this.used) : this.bytes;
+    if (this.n === 0) this.starts[0] = 0;
+    return new StringTable(bytes, this.starts.slice(0, this.n + 1), this.n);
+  }
+}
