@@ -1,4 +1,4 @@
-import { GuppyError, type GuppyErrorCode } from "../errors.js";
+import { GuppyError, type GuppyErrorCode } from "../../errors.js";
 import type { ByteSource } from "./byte-source.js";
 import type { StringTableBuilder } from "./string-table.js";
 

@@ -1,7 +1,7 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { createReadStream } from "node:fs";
 import { createGunzip } from "node:zlib";
-import { GuppyError } from "../errors.js";
+import { GuppyError } from "../../errors.js";
 
 /**
  * A pull source of byte chunks. A chunk stays valid only until the next `next()`

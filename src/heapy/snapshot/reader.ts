@@ -1,4 +1,4 @@
-import { GuppyError } from "../errors.js";
+import { GuppyError } from "../../errors.js";
 import { openByteSource, type ByteSource } from "./byte-source.js";
 import { HeapGraph, type AllocationTraces } from "./heap-graph.js";
 import { JsonCursor } from "./json-cursor.js";

@@ -1,4 +1,4 @@
-import { GuppyError } from "../errors.js";
+import { GuppyError } from "../../errors.js";
 
 /** The `snapshot` header of a V8 heap snapshot, as written by V8's JSON serializer. */
 export interface SnapshotHeader {

@@ -1,0 +1,22 @@
+import { existsSync, mkdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+/** The repository root (the folder holding package.json), found from this compiled file. */
+export function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, "package.json"))) {
+    const up = dirname(dir);
+    if (up === dir) throw new Error("package.json not found above " + fileURLToPath(import.meta.url));
+    dir = up;
+  }
+  return dir;
+}
+
+/** A cache folder outside the repository, shared by test processes of this Node version. */
+export function cacheDir(name: string): string {
+  const dir = join(process.env.GUPPY_CACHE_DIR ?? join(tmpdir(), "guppy-cache"), `${name}-node${process.versions.node}`);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
