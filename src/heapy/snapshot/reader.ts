@@ -232,11 +232,16 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
   }
   cursor.skipByte();
   let firstKey = true;
+  let complete = false;
   try {
     for (;;) {
       cursor.section = "the top-level object";
       const c = await cursor.peek();
-      if (c === 0x7d) break;
+      if (c === 0x7d) {
+        cursor.skipByte();
+        complete = true;
+        break;
+      }
       if (c < 0) throw cursor.fail("TRUNCATED", "The file ends before the closing '}' of the snapshot.");
       if (!firstKey) {
         await cursor.expect(0x2c, "',' or '}'");
@@ -321,11 +326,16 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     // open it honestly, with placeholder names and a warning.
     const cut = e instanceof GuppyError && e.code === "TRUNCATED";
     if (!(cut && nodes !== null && edges !== null && edges.filled === edges.count)) throw e;
+    const lost = strings === null ? "before its string table: every name is missing" : `inside its string table: names after string ${strings.count} are missing`;
     warn(
-      strings === null
-        ? "The file was cut off before its string table: object and property names are missing, sizes and references are exact."
-        : `The file was cut off inside its string table: names after string ${strings.count} are missing, sizes and references are exact.`,
+      `The file was cut off ${lost}. Objects, sizes and references are as recorded; ` +
+        "dominators that depend on names (WeakMap entries, native contexts) may differ from the complete file.",
     );
+  }
+  if (complete) {
+    // Reading on to the end also makes zlib check the gzip trailer.
+    cursor.section = "the end of the file";
+    if ((await cursor.peek()) >= 0) throw cursor.fail("INVALID_JSON", "There is data after the end of the snapshot.");
   }
   if (header === null || L === null) throw cursor.fail("WRONG_FORMAT", "This is not a V8 heap snapshot: it has no 'snapshot' header.");
   if (nodes === null) throw cursor.fail("TRUNCATED", "The snapshot has no nodes section.");

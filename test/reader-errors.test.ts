@@ -1,0 +1,150 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { GuppyError, type GuppyErrorCode } from "../src/errors.js";
+import { dominatorsOf } from "../src/heapy/graph/dominators.js";
+import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
+import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
+
+const dir = mkdtempSync(join(tmpdir(), "guppy-errors-"));
+let serial = 0;
+
+function write(content: string | Buffer, ext = ".heapsnapshot"): string {
+  const file = join(dir, `case-${serial++}${ext}`);
+  writeFileSync(file, content);
+  return file;
+}
+
+const SECRET = "hunter2-password-token";
+const small: SynthNode[] = [
+  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }] },
+  { type: "object", name: "Holder", size: 16, edges: [{ type: "property", name: "secret", to: 2 }] },
+  { type: "string", name: SECRET, size: 40, edges: [] },
+];
+const good = synthSnapshot(small);
+
+/** Asserts the read fails with `code`, one line, never quoting heap strings. */
+async function rejects(file: string, code: GuppyErrorCode, offset?: number): Promise<GuppyError> {
+  try {
+    await readHeapSnapshot(file);
+  } catch (e) {
+    assert.ok(e instanceof GuppyError, `expected a GuppyError, got ${String(e)}`);
+    assert.equal(e.code, code, e.message);
+    assert.ok(!e.message.includes("\n"), "one line");
+    assert.ok(!e.describe().includes(SECRET), "no heap strings in messages");
+    assert.equal(e.file, file);
+    if (offset !== undefined) assert.equal(e.offset, offset);
+    return e;
+  }
+  assert.fail(`expected ${code}`);
+}
+
+test("the well-formed base case reads", async () => {
+  const g = await readHeapSnapshot(write(good));
+  assert.equal(g.nodeCount, 3);
+});
+
+test("missing file, directory and empty file", async () => {
+  await rejects(join(dir, "nope.heapsnapshot"), "FILE_NOT_FOUND");
+  const sub = join(dir, "a-directory");
+  mkdirSync(sub);
+  await rejects(sub, "FILE_UNREADABLE");
+  await rejects(write(""), "EMPTY_FILE");
+});
+
+test("other formats are named as such", async () => {
+  await rejects(write("hello, this is text"), "WRONG_FORMAT", 0);
+  await rejects(write(Buffer.from([0x00, 0x01, 0x02, 0xff])), "WRONG_FORMAT", 0);
+  const jsc = await rejects(write('{"version":2,"type":"Inspector","nodes":[0,0,0,0],"nodeClassNames":["Object"]}'), "WRONG_FORMAT");
+  assert.match(jsc.message, /JavaScriptCore/);
+  await rejects(write('{"other":1}'), "WRONG_FORMAT");
+});
+
+test("a file cut off before its string table is an error when nodes or edges are incomplete", async () => {
+  const nodesAt = good.indexOf('"nodes"');
+  await rejects(write(good.slice(0, nodesAt + 20)), "TRUNCATED");
+  const edgesAt = good.indexOf('"edges"');
+  await rejects(write(good.slice(0, edgesAt + 12)), "TRUNCATED");
+  await rejects(write(good.slice(0, 30)), "TRUNCATED");
+});
+
+test("a real snapshot cut inside its strings opens with a warning, exact sizes and placeholder names", async () => {
+  const file = await fixtureSnapshot("cycles-and-chains");
+  const text = readFileSync(file);
+  const stringsAt = text.indexOf('"strings"');
+  const cut = write(text.subarray(0, stringsAt + Math.floor((text.length - stringsAt) / 2)));
+  const warnings: string[] = [];
+  const g = await readHeapSnapshot(cut, { onWarning: (w) => warnings.push(w) });
+  const full = await readHeapSnapshot(file);
+  assert.equal(warnings.length, 1);
+  assert.match(warnings[0]!, /cut off inside its string table/);
+  assert.deepEqual(g.warnings, warnings);
+  assert.ok(g.strings.count < full.strings.count);
+  for (const col of ["nodeType", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeTarget"] as const) assert.deepEqual(g[col], full[col], col);
+  assert.equal(dominatorsOf(g).retainedSize[g.root], dominatorsOf(full).retainedSize[full.root]);
+  assert.match(g.strings.get(full.strings.count - 1), /^<missing string \d+>$/);
+});
+
+test("syntax errors report the byte offset of the bad byte", async () => {
+  const at = good.indexOf('"nodes":[') + 11;
+  await rejects(write(good.slice(0, at) + "x" + good.slice(at + 1)), "INVALID_JSON", at);
+  const frac = good.indexOf('"nodes":[') + 10;
+  await rejects(write(good.slice(0, frac) + ".5" + good.slice(frac)), "INVALID_JSON", frac);
+  const comma = good.indexOf('"edges":[') + 9;
+  await rejects(write(good.slice(0, comma) + "," + good.slice(comma)), "INVALID_JSON", comma);
+});
+
+test("counts that disagree with the data are caught", async () => {
+  await rejects(write(good.replace('"node_count":3', '"node_count":4')), "COUNT_MISMATCH");
+  await rejects(write(good.replace('"node_count":3', '"node_count":2')), "COUNT_MISMATCH");
+  await rejects(write(good.replace('"edge_count":2', '"edge_count":3')), "COUNT_MISMATCH");
+  // A header that claims more than the file can hold fails before anything is allocated.
+  await rejects(write(good.replace('"node_count":3', '"node_count":900000000')), "COUNT_MISMATCH");
+  await rejects(write(good.replace('"node_count":3', '"node_count":9000000000000')), "TOO_LARGE");
+});
+
+test("references outside the node, type and string tables are caught", async () => {
+  // Edge 1 points at node 2 (index 14): make it 21 (past the end) and 15 (not a node start).
+  const edges = good.slice(good.indexOf('"edges"'));
+  const swap = (from: string, to: string): string => good.replace(edges, edges.replace(from, to));
+  await rejects(write(swap(",14]", ",21]")), "EDGE_OUT_OF_RANGE");
+  await rejects(write(swap(",14]", ",15]")), "EDGE_OUT_OF_RANGE");
+  await rejects(write(good.replace('"nodes":[9,', '"nodes":[99,')), "TYPE_OUT_OF_RANGE");
+  await rejects(write(good.replace('"nodes":[9,0', '"nodes":[9,77')), "STRING_OUT_OF_RANGE");
+});
+
+test("a malformed header is named", async () => {
+  await rejects(write(good.replace('"node_fields"', '"nodefields"')), "BAD_META");
+  await rejects(write(good.replace('"root_index"', "").replace('"trace_function_count":0', '"trace_function_count":0,"root_index":5')), "BAD_META");
+  await rejects(write(good.replace('{"snapshot":{', '{"snapshot":[').replace('"trace_function_count":0}', '"trace_function_count":0]')), "BAD_META");
+});
+
+test("data after the snapshot is an error, so a damaged gzip trailer is noticed", async () => {
+  assert.equal((await readHeapSnapshot(write(good + "\n"))).nodeCount, 3);
+  await rejects(write(good + "{}"), "INVALID_JSON", good.length);
+});
+
+test("gzip that is corrupt or cut off", async () => {
+  const gz = gzipSync(Buffer.from(good));
+  await rejects(write(gz.subarray(0, Math.floor(gz.length * 0.3)), ".gz"), "TRUNCATED");
+  // Cut in the strings: it opens, and says what was lost.
+  const tail = await readHeapSnapshot(write(gz.subarray(0, gz.length - 12), ".gz"));
+  assert.match(tail.warnings[0]!, /cut off/);
+  const corrupt = Buffer.from(gz);
+  corrupt.fill(0x55, 12, 40);
+  await rejects(write(corrupt, ".gz"), "GZIP_CORRUPT");
+});
+
+test("a deeply nested unknown section neither overflows the stack nor hangs", async () => {
+  const depth = 1_000_000;
+  const hostile = good.replace('"strings"', `"deep":${"[".repeat(depth)}${"]".repeat(depth)},"strings"`);
+  const g = await readHeapSnapshot(write(hostile));
+  assert.equal(g.nodeCount, 3);
+  // Cut off inside it, before the strings: opened without names, and said so.
+  const cut = await readHeapSnapshot(write(good.replace('"strings"', `"deep":${"[".repeat(depth)}`).slice(0, -200)));
+  assert.match(cut.warnings[0]!, /before its string table/);
+});

@@ -1,0 +1,132 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { gzipSync } from "node:zlib";
+import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
+import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
+import { readFromSource, readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
+import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
+
+const dir = mkdtempSync(join(tmpdir(), "guppy-reader-"));
+
+function nodesNamed(g: HeapGraph, name: string): number[] {
+  const out: number[] = [];
+  for (let n = 0; n < g.nodeCount; n++) if (g.name(n) === name) out.push(n);
+  return out;
+}
+
+function edgesOf(g: HeapGraph, n: number): number[] {
+  const out: number[] = [];
+  for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) out.push(e);
+  return out;
+}
+
+/** The first property edge of `n` named `name`, as a target node. */
+function property(g: HeapGraph, n: number, name: string): number {
+  const e = edgesOf(g, n).find((e) => g.edgeTypeName(e) === "property" && g.edgeNameText(e) === name);
+  assert.ok(e !== undefined, `no property ${name}`);
+  return g.edgeTarget[e]!;
+}
+
+test("reads a Node snapshot into columns that hold the program's known objects", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot("classes-in-map"));
+  assert.equal(g.nodeCount, g.header.node_count);
+  assert.equal(g.edgeCount, g.header.edge_count);
+  assert.equal(g.firstEdge[g.nodeCount], g.edgeCount);
+  const foos = nodesNamed(g, "Foo").filter((n) => g.typeName(n) === "object");
+  assert.equal(foos.length, 100);
+  const labels = foos.map((n) => g.name(property(g, n, "label"))).sort();
+  assert.deepEqual(labels, Array.from({ length: 100 }, (_, i) => `foo-label-${i}`).sort());
+  const global = g.edgeTarget[edgesOf(g, g.root).find((e) => g.edgeTypeName(e) === "shortcut")!]!;
+  assert.equal(g.name(property(g, global, "fooMap")), "Map");
+  assert.deepEqual(g.warnings, []);
+});
+
+test("gzip input reads to exactly the same graph as the plain file", async () => {
+  const file = await fixtureSnapshot("closures");
+  const gz = join(dir, "closures.heapsnapshot.gz");
+  writeFileSync(gz, gzipSync(readFileSync(file)));
+  const a = await readHeapSnapshot(file);
+  const b = await readHeapSnapshot(gz);
+  for (const col of ["nodeType", "nodeName", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeName", "edgeTarget", "locations"] as const) {
+    assert.deepEqual(b[col], a[col], col);
+  }
+  assert.equal(b.strings.count, a.strings.count);
+  assert.equal(b.strings.get(b.strings.count - 1), a.strings.get(a.strings.count - 1));
+});
+
+test("locations map closures to scripts by node ordinal", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot("closures"));
+  const width = g.layout.locationFields.length;
+  assert.ok(g.locations.length > 0 && g.locations.length % width === 0);
+  const retainer = nodesNamed(g, "retainer").find((n) => g.typeName(n) === "closure");
+  assert.ok(retainer !== undefined);
+  const rows: number[] = [];
+  for (let i = 0; i < g.locations.length; i += width) rows.push(g.locations[i]!);
+  assert.ok(rows.includes(retainer), "the closure 'retainer' has a location");
+  assert.ok(rows.every((n) => Number.isInteger(n) && n < g.nodeCount));
+});
+
+test("allocation tracking sections are read: function infos, the trace tree, and each node's trace node", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot("allocation-traces"));
+  const t = g.traces;
+  assert.ok(t !== null && g.nodeTraceId !== null);
+  assert.ok(t.treeId.length > 1);
+  assert.equal(t.treeParent[0], -1);
+  const fields = t.functionInfoFields;
+  const nameAt = fields.indexOf("name");
+  const functionNames = new Set<string>();
+  for (let i = 0; i < t.functionInfos.length; i += fields.length) functionNames.add(g.strings.get(t.functionInfos[i + nameAt]!));
+  assert.ok(functionNames.has("allocateTracked"));
+  // Every Tracked instance points at a trace node whose function is the allocating one (or its callee).
+  const tracked = nodesNamed(g, "Tracked").filter((n) => g.typeName(n) === "object");
+  assert.equal(tracked.length, 500);
+  const rowOfId = new Map<number, number>();
+  t.treeId.forEach((id, row) => rowOfId.set(id, row));
+  for (const n of tracked) {
+    const row = rowOfId.get(g.nodeTraceId[n]!);
+    assert.ok(row !== undefined, "trace node exists");
+    const fnRow = t.treeFunctionInfo[row]!;
+    const fnName = g.strings.get(t.functionInfos[fnRow * fields.length + nameAt]!);
+    assert.ok(["allocateTracked", "Tracked"].includes(fnName), fnName);
+  }
+});
+
+test("progress reports climb to the file size", async () => {
+  const file = await fixtureSnapshot("typed-arrays");
+  const seen: [number, number][] = [];
+  await readHeapSnapshot(file, { onProgress: (read, total) => seen.push([read, total]) });
+  assert.ok(seen.length >= 1);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]![0] >= seen[i - 1]![0]);
+  const [read, total] = seen[seen.length - 1]!;
+  assert.equal(read, total);
+});
+
+const tricky: SynthNode[] = [
+  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }] },
+  { type: "object", name: 'quote " and backslash \\ and é and \n newline', size: 10, edges: [{ type: "property", name: "\\\\", to: 2 }, { type: "element", name: 7, to: 2 }] },
+  { type: "string", name: "ends with backslash \\", size: 5, edges: [] },
+];
+
+test("strings with escapes decode exactly, and every chunking of the input reads the same", async () => {
+  const text = synthSnapshot(tricky).replace('"strings"', '"future_section":{"a":[1,2,{"b":"]}\\""}]},\n"strings"');
+  const bytes = Buffer.from(text);
+  const whole = await readFromSource(bufferSource("t", [bytes]));
+  assert.equal(whole.name(1), tricky[1]!.name);
+  assert.equal(whole.name(2), tricky[2]!.name);
+  assert.equal(whole.edgeNameText(0), "1");
+  assert.equal(whole.edgeNameText(1), "\\\\");
+  assert.equal(whole.edgeNameText(2), "7");
+  assert.deepEqual(whole.strings.indicesOf(tricky[1]!.name), [whole.nodeName[1]]);
+  for (const size of [1, 2, 3, 5, 7, 64]) {
+    const chunks: Uint8Array[] = [];
+    for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
+    const g = await readFromSource(bufferSource("t", chunks));
+    assert.deepEqual([g.name(0), g.name(1), g.name(2)], [whole.name(0), whole.name(1), whole.name(2)], `chunk size ${size}`);
+    assert.deepEqual(g.edgeTarget, whole.edgeTarget);
+    assert.deepEqual(g.edgeName, whole.edgeName);
+  }
+});
