@@ -45,8 +45,8 @@ export interface SnapshotLayout {
   locationFields: string[];
 }
 
-function bad(file: string, what: string): GuppyError {
-  return new GuppyError("BAD_META", `The snapshot header is malformed: ${what}.`, { file });
+function bad(where: { file: string; offset: number }, what: string): GuppyError {
+  return new GuppyError("BAD_META", `The snapshot header is malformed: ${what}.`, where);
 }
 
 function isCount(v: unknown): v is number {
@@ -57,27 +57,30 @@ function stringList(v: unknown): v is string[] {
   return Array.isArray(v) && v.every((s) => typeof s === "string");
 }
 
-/** Checks the header and derives the field layout from `meta`; field order is never assumed. */
-export function layoutOf(header: unknown, file: string): SnapshotLayout {
-  if (typeof header !== "object" || header === null) throw bad(file, "'snapshot' is not an object");
+/**
+ * Checks the header and derives the field layout from `meta`; field order is never
+ * assumed. `at` is where the header starts in the file, for error messages.
+ */
+export function layoutOf(header: unknown, at: { file: string; offset: number }): SnapshotLayout {
+  if (typeof header !== "object" || header === null) throw bad(at, "'snapshot' is not an object");
   const h = header as Partial<SnapshotHeader>;
   const meta = h.meta;
-  if (typeof meta !== "object" || meta === null) throw bad(file, "it has no 'meta'");
-  if (!stringList(meta.node_fields) || !stringList(meta.edge_fields)) throw bad(file, "'node_fields' or 'edge_fields' is missing");
-  if (!isCount(h.node_count) || !isCount(h.edge_count)) throw bad(file, "'node_count' or 'edge_count' is missing or not a whole number");
+  if (typeof meta !== "object" || meta === null) throw bad(at, "it has no 'meta'");
+  if (!stringList(meta.node_fields) || !stringList(meta.edge_fields)) throw bad(at, "'node_fields' or 'edge_fields' is missing");
+  if (!isCount(h.node_count) || !isCount(h.edge_count)) throw bad(at, "'node_count' or 'edge_count' is missing or not a whole number");
   const nf = meta.node_fields;
   const ef = meta.edge_fields;
   const need = (list: string[], name: string, where: string): number => {
     const i = list.indexOf(name);
-    if (i < 0) throw bad(file, `${where} has no '${name}' field`);
+    if (i < 0) throw bad(at, `${where} has no '${name}' field`);
     return i;
   };
   const nodeType = need(nf, "type", "node_fields");
   const edgeType = need(ef, "type", "edge_fields");
   const nodeTypes = Array.isArray(meta.node_types) ? meta.node_types[nodeType] : undefined;
   const edgeTypes = Array.isArray(meta.edge_types) ? meta.edge_types[edgeType] : undefined;
-  if (!stringList(nodeTypes) || nodeTypes.length === 0) throw bad(file, "'node_types' does not list the node types");
-  if (!stringList(edgeTypes) || edgeTypes.length === 0) throw bad(file, "'edge_types' does not list the edge types");
+  if (!stringList(nodeTypes) || nodeTypes.length === 0) throw bad(at, "'node_types' does not list the node types");
+  if (!stringList(edgeTypes) || edgeTypes.length === 0) throw bad(at, "'edge_types' does not list the edge types");
   const optionalList = (v: unknown): string[] => (stringList(v) ? v : []);
   return {
     nodeFieldCount: nf.length,

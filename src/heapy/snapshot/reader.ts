@@ -258,6 +258,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
       cursor.section = `the '${key}' section`;
       switch (key) {
         case "snapshot": {
+          const headerAt = cursor.offset;
           const text = await cursor.captureValue(HEADER_LIMIT);
           if (text === null) throw cursor.fail("BAD_META", "The snapshot header is implausibly large.");
           let parsed: unknown;
@@ -267,7 +268,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
             throw cursor.fail("BAD_META", "The snapshot header is not valid JSON.");
           }
           header = parsed as SnapshotHeader;
-          L = layoutOf(parsed, file);
+          L = layoutOf(parsed, { file, offset: headerAt });
           checkCounts(header, L, source, cursor);
           break;
         }

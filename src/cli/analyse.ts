@@ -1,0 +1,45 @@
+import { dominatorsOf } from "../heapy/graph/dominators.js";
+import { distancesOf } from "../heapy/graph/distances.js";
+import { overview, renderRetainers, type Overview } from "../heapy/overview.js";
+import { renderPartition } from "../heapy/render/partition-table.js";
+import { readHeapSnapshot } from "../heapy/snapshot/reader.js";
+import { createProgress } from "./progress.js";
+
+export interface AnalyseOptions {
+  top: number;
+  json: boolean;
+}
+
+/** Reads a snapshot with progress on a TTY and prints its overview (text or JSON) to stdout. */
+export async function analyseFile(file: string, opts: AnalyseOptions): Promise<Overview> {
+  const progress = createProgress(!opts.json);
+  const warnings: string[] = [];
+  let result: Overview;
+  try {
+    const g = await readHeapSnapshot(file, {
+      onProgress: (read, total) => progress.reading(read, total),
+      onWarning: (w) => warnings.push(w),
+    });
+    progress.stage("Computing dominators and retained sizes…");
+    dominatorsOf(g);
+    distancesOf(g);
+    result = overview(g, opts.top);
+  } finally {
+    progress.done();
+  }
+  for (const w of warnings) process.stderr.write(`guppy: warning: ${w}\n`);
+  process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : renderOverview(result) + "\n");
+  return result;
+}
+
+export function renderOverview(o: Overview): string {
+  const native = o.extraNativeBytes > 0 ? ` (+ ${o.extraNativeBytes} native bytes outside the heap graph)` : "";
+  return [
+    `Heap snapshot ${o.file}: ${o.nodeCount} nodes, ${o.edgeCount} edges, total size ${o.totalSize} bytes${native}.`,
+    "",
+    renderPartition(o.byType, "Kind (V8 node type)"),
+    "",
+    "Largest retainers (retained size: the bytes freed if the object went away).",
+    renderRetainers(o.largest, o.totalSize),
+  ].join("\n");
+}

@@ -1,0 +1,74 @@
+import { partitionByType } from "./classify/by-type.js";
+import { distancesOf } from "./graph/distances.js";
+import { dominatorsOf } from "./graph/dominators.js";
+import { largest } from "./graph/largest.js";
+import { shallowSizes } from "./graph/shallow-sizes.js";
+import type { PartitionRow } from "./render/partition-table.js";
+import { nodeLabel } from "./render/node-label.js";
+import type { HeapGraph } from "./snapshot/heap-graph.js";
+
+/** One of the objects that retain the most. */
+export interface Retainer {
+  /** V8 heap object id (shown as @id, as in DevTools). */
+  id: number;
+  /** Node ordinal in this snapshot. */
+  node: number;
+  label: string;
+  type: string;
+  selfSize: number;
+  retainedSize: number;
+  distance: number;
+}
+
+/** A first look at a snapshot: totals, the partition by V8 type, and the largest retainers. */
+export interface Overview {
+  file: string;
+  nodeCount: number;
+  edgeCount: number;
+  /** Sum of shallow sizes: DevTools' total without native bytes outside the JS heap. */
+  totalSize: number;
+  extraNativeBytes: number;
+  byType: PartitionRow[];
+  largest: Retainer[];
+  warnings: string[];
+}
+
+/**
+ * Builds the overview. The largest retainers leave out synthetic nodes (the root
+ * and the GC root groups), which retain everything and say nothing.
+ */
+export function overview(g: HeapGraph, top = 10): Overview {
+  const shallow = shallowSizes(g);
+  const { retainedSize } = dominatorsOf(g);
+  const distance = distancesOf(g);
+  const synthetic = g.nodeTypes.synthetic;
+  const nodes = largest(retainedSize, top, (n) => g.nodeType[n] !== synthetic && n !== g.root);
+  return {
+    file: g.file,
+    nodeCount: g.nodeCount,
+    edgeCount: g.edgeCount,
+    totalSize: retainedSize[g.root]!,
+    extraNativeBytes: g.extraNativeBytes,
+    byType: partitionByType(g, shallow),
+    largest: nodes.map((n) => ({
+      id: g.nodeId[n]!,
+      node: n,
+      label: nodeLabel(g, n),
+      type: g.typeName(n),
+      selfSize: shallow[n]!,
+      retainedSize: retainedSize[n]!,
+      distance: distance[n]!,
+    })),
+    warnings: [...g.warnings],
+  };
+}
+
+/** The largest retainers as a table in the partition table's style. */
+export function renderRetainers(rows: readonly Retainer[], totalSize: number): string {
+  const lines = [" Index  Retained   %     Self          Id Object"];
+  rows.forEach((r, i) => {
+    const pct = totalSize === 0 ? 0 : Math.round((r.retainedSize * 100) / totalSize);
+    lines.push(`${String(i).padStart(6)} ${String(r.retainedSize).padStart(9)} ${String(pct).padStart(3)} ${String(r.selfSize).padStart(8)} ${("@" + r.id).padStart(11)} ${r.label}`);
+  });
+  return lines.join("\n");
+}

@@ -1,0 +1,101 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { projectRoot } from "./support/paths.js";
+import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
+
+const exec = promisify(execFile);
+const bin = join(projectRoot(), "bin", "guppy.js");
+const dir = mkdtempSync(join(tmpdir(), "guppy-cli-"));
+
+interface Run {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+async function guppy(...args: string[]): Promise<Run> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+test("guppy demo finds the leak: the never-evicting SessionCache retains the most", async () => {
+  const out = join(dir, "demo.heapsnapshot");
+  const r = await guppy("demo", "--json", "--out", out);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(r.stderr, "", "--json prints no progress");
+  const o = JSON.parse(r.stdout) as { nodeCount: number; totalSize: number; byType: { count: number; size: number }[]; largest: { label: string; retainedSize: number }[] };
+  assert.equal(o.largest[0]!.label, "SessionCache");
+  // 3000 sessions, each with a 256-element history array; the requests are shared with
+  // the listener closures, so the cache alone does not dominate them.
+  assert.ok(o.largest[0]!.retainedSize > 3000 * 256 * 8, String(o.largest[0]!.retainedSize));
+  assert.equal(o.byType.reduce((s, r) => s + r.count, 0), o.nodeCount);
+  assert.equal(o.byType.reduce((s, r) => s + r.size, 0), o.totalSize);
+  const text = await guppy("summary", out);
+  assert.equal(text.code, 0);
+  assert.match(text.stdout, /^Partition of a set of \d+ objects\. Total size = \d+ bytes\.$/m);
+  assert.match(text.stdout, /^     0 +\d+ +\d+ +\d+ +@\d+ SessionCache$/m);
+});
+
+const known: SynthNode[] = [
+  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }, { type: "element", name: 1, to: 5 }] },
+  { type: "object", name: "Window", size: 40, edges: [{ type: "property", name: "cache", to: 2 }, { type: "property", name: "token", to: 4 }] },
+  { type: "object", name: "Cache", size: 32, edges: [{ type: "property", name: "items", to: 3 }] },
+  { type: "array", name: "", size: 800, edges: [{ type: "element", name: 0, to: 4 }] },
+  { type: "string", name: "s3cr3t-token-value", size: 56, edges: [] },
+  { type: "synthetic", name: "(GC roots)", size: 0, edges: [] },
+];
+
+test("guppy summary prints exact tables for a known graph, and never a string's contents", async () => {
+  const file = join(dir, "known.heapsnapshot");
+  writeFileSync(file, synthSnapshot(known));
+  const r = await guppy("summary", file, "--top", "3");
+  assert.equal(r.code, 0, r.stderr);
+  // The array (800 bytes) is owned only by Cache, so DevTools moves its size onto Cache.
+  assert.equal(
+    r.stdout,
+    [
+      `Heap snapshot ${file}: 6 nodes, 6 edges, total size 928 bytes.`,
+      "",
+      "Partition of a set of 6 objects. Total size = 928 bytes.",
+      " Index  Count   %     Size   % Cumulative  % Kind (V8 node type)",
+      "     0      2  33      872  94       872  94 object",
+      "     1      1  17       56   6       928 100 string",
+      "     2      2  33        0   0       928 100 synthetic",
+      "     3      1  17        0   0       928 100 array",
+      "",
+      "Largest retainers (retained size: the bytes freed if the object went away).",
+      " Index  Retained   %     Self          Id Object",
+      "     0       928 100       40          @3 Window",
+      "     1       832  90      832          @5 Cache",
+      "     2        56   6       56          @9 (string)",
+      "",
+    ].join("\n"),
+  );
+  assert.ok(!r.stdout.includes("s3cr3t") && !r.stderr.includes("s3cr3t"));
+});
+
+test("bad input: one line on stderr, a non-zero exit, no stack", async () => {
+  const missing = await guppy("summary", join(dir, "missing.heapsnapshot"));
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, `guppy: FILE_NOT_FOUND ${join(dir, "missing.heapsnapshot")}: No such file.\n`);
+  const garbage = join(dir, "garbage.heapsnapshot");
+  writeFileSync(garbage, '{"snapshot":{"meta":{}},"nodes":[');
+  const bad = await guppy("summary", garbage);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /^guppy: BAD_META .* at byte \d+: The snapshot header is malformed: 'node_fields' or 'edge_fields' is missing\.\n$/);
+  const usage = await guppy("no-such-command");
+  assert.equal(usage.code, 2);
+  assert.ok(!usage.stderr.includes("    at "));
+  const badTop = await guppy("summary", garbage, "--top", "zero");
+  assert.equal(badTop.code, 2);
+});
