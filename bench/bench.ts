@@ -1,0 +1,101 @@
+/**
+ * `npm run bench`: generates snapshots of about 10 MB, 100 MB and 1 GB (cached
+ * outside the repo), then measures, each in a fresh process and in one run,
+ * Guppy, Chrome DevTools' heap snapshot worker, and memlab: time to load and
+ * compute dominators and retained sizes, and peak RSS. Prints a table and each
+ * anchor's time and memory as a ratio of Guppy's.
+ *
+ * Options: --sizes 10,100,1000 (MB); --tools guppy,devtools,memlab; --dir DIR (cache).
+ * GUPPY_BENCH_DIR also sets the cache folder.
+ */
+import { execFile } from "node:child_process";
+import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { homedir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { parseArgs } from "node:util";
+
+interface Result {
+  ms: number;
+  maxRssMiB: number;
+  rootRetained: number;
+  nodes: number;
+}
+
+const here = fileURLToPath(new URL(".", import.meta.url));
+const { values } = parseArgs({
+  options: {
+    sizes: { type: "string", default: "10,100,1000" },
+    tools: { type: "string", default: "guppy,devtools,memlab" },
+    dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
+  },
+});
+const sizes = values.sizes!.split(",").map(Number);
+const tools = values.tools!.split(",");
+const dir = values.dir!;
+mkdirSync(dir, { recursive: true });
+
+function node(args: string[], timeoutMs: number): Promise<{ ok: boolean; message: string }> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
+      if (!err) return resolve({ ok: true, message: "" });
+      const killed = (err as { killed?: boolean }).killed;
+      const oom = /heap out of memory|Invalid string length|Array buffer allocation failed/i.test(stderr);
+      const last = stderr.trim().split("\n").filter((l) => l.trim() !== "").slice(-1)[0] ?? String(err.message);
+      resolve({ ok: false, message: killed ? "timed out" : oom ? "out of memory" : last.slice(0, 120) });
+    });
+  });
+}
+
+async function snapshotOf(mb: number): Promise<string> {
+  const file = join(dir, `bench-${mb}mb-node${process.versions.node}.heapsnapshot`);
+  if (!existsSync(file)) {
+    process.stderr.write(`generating a ${mb} MB snapshot in ${file}…\n`);
+    const r = await node(["--max-old-space-size=16000", join(here, "generate-heap.js"), String(mb), file], 30 * 60_000);
+    if (!r.ok) throw new Error(`could not generate the ${mb} MB snapshot: ${r.message}`);
+  }
+  return file;
+}
+
+async function measure(tool: string, file: string): Promise<Result | string> {
+  const out = join(dir, `result-${process.pid}.json`);
+  rmSync(out, { force: true });
+  // Every tool gets the same generous heap limit; what it uses is what it needs.
+  const r = await node(["--max-old-space-size=20000", join(here, "run-tool.js"), tool, file, out], 20 * 60_000);
+  if (!r.ok) return r.message;
+  const result = JSON.parse(readFileSync(out, "utf8")) as Result;
+  rmSync(out, { force: true });
+  return result;
+}
+
+const fmt = (x: number, d = 1): string => x.toFixed(d);
+const rows: string[] = [];
+const header = "snapshot        nodes      tool       time s   peak RSS MiB   time ×Guppy   RSS ×Guppy";
+for (const mb of sizes) {
+  const file = await snapshotOf(mb);
+  const fileMiB = statSync(file).size / 2 ** 20;
+  const scan = await measure("scan", file);
+  const results = new Map<string, Result | string>();
+  for (const tool of tools) {
+    process.stderr.write(`measuring ${tool} on ${fmt(fileMiB, 0)} MiB…\n`);
+    results.set(tool, await measure(tool, file));
+  }
+  const g = results.get("guppy");
+  const base = typeof g === "object" ? g : null;
+  const label = `${fmt(fileMiB, 0)} MiB`.padEnd(12);
+  if (typeof scan === "object") rows.push(`${label} ${"".padStart(10)}   byte scan  ${fmt(scan.ms / 1000, 2).padStart(7)}   ${fmt(scan.maxRssMiB, 0).padStart(12)}`);
+  for (const [tool, r] of results) {
+    if (typeof r === "string") {
+      rows.push(`${label} ${"".padStart(10)}   ${tool.padEnd(9)}  failed: ${r}`);
+      continue;
+    }
+    const tr = base ? fmt(r.ms / base.ms, 2) : "-";
+    const mr = base ? fmt(r.maxRssMiB / base.maxRssMiB, 2) : "-";
+    rows.push(`${label} ${String(r.nodes).padStart(10)}   ${tool.padEnd(9)}  ${fmt(r.ms / 1000, 2).padStart(7)}   ${fmt(r.maxRssMiB, 0).padStart(12)}   ${tr.padStart(11)}   ${mr.padStart(10)}`);
+  }
+  const dt = results.get("devtools");
+  if (base && typeof dt === "object" && dt.rootRetained !== base.rootRetained) {
+    rows.push(`  note: total retained differs: Guppy ${base.rootRetained}, DevTools ${dt.rootRetained}`);
+  }
+}
+process.stdout.write([header, ...rows].join("\n") + "\n");
