@@ -1,6 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { documentDomTreesNames, isUserRoot } from "./roots.js";
-import { EphemeronNames } from "./weakmap-edges.js";
+import { nameFlags } from "./name-flags.js";
+import { ephemeronsOf } from "./weakmap-edges.js";
 
 /** Distance of nodes nothing reaches (DevTools' "no distance"). */
 export const NO_DISTANCE = -5;
@@ -23,42 +24,42 @@ export function computeDistances(g: HeapGraph): Int32Array {
   const internal = g.edgeTypes.internal;
   const hiddenNode = g.nodeTypes.hidden;
   const arrayNode = g.nodeTypes.array;
-  const sloppyMap = new Set(strings.indicesOf("sloppy_function_map"));
-  const nativeContext = new Set(strings.indicesOf("system / NativeContext"));
-  const mapDescriptors = new Set(strings.indicesOf("(map descriptors)"));
-  const ephemerons = new EphemeronNames(g);
-  const pendingPairs = new Set<string>();
-
-  const follow = (from: number, e: number): boolean => {
-    const t = nodeType[from]!;
-    if (t === hiddenNode && sloppyMap.has(edgeName[e]!) && nativeContext.has(nodeName[from]!) && !g.edgeNameIsIndex(e)) return false;
-    if (t === arrayNode && mapDescriptors.has(nodeName[from]!)) {
-      const index = g.edgeNameIsIndex(e) ? edgeName[e]! : parseInt(strings.get(edgeName[e]!), 10);
-      return index < 2 || index % 3 !== 1;
-    }
-    if (edgeType[e] === internal) {
-      const eph = ephemerons.of(e);
-      if (eph !== undefined && !pendingPairs.delete(eph.pair)) {
-        pendingPairs.add(eph.pair);
-        return false;
-      }
-    }
-    return true;
-  };
+  const sloppyMap = nameFlags(g, "sloppy_function_map");
+  const nativeContext = nameFlags(g, "system / NativeContext");
+  const mapDescriptors = nameFlags(g, "(map descriptors)");
+  const { isEphemeron, pair, pairCount } = ephemeronsOf(g);
+  // Per key/value pair: 1 once the first of its two edges has been skipped.
+  const pending = new Uint8Array(pairCount);
+  const SLOPPY_CONTEXT = 1;
+  const DESCRIPTORS = 2;
 
   const bfs = (length: number): void => {
     let head = 0;
     while (head < length) {
       const n = queue[head++]!;
       const d = distances[n]! + 1;
+      const t = nodeType[n]!;
+      // The few nodes whose edges DevTools filters are recognised once, not per edge.
+      const special = t === hiddenNode && nativeContext[nodeName[n]!] ? SLOPPY_CONTEXT : t === arrayNode && mapDescriptors[nodeName[n]!] ? DESCRIPTORS : 0;
       const end = firstEdge[n + 1]!;
       for (let e = firstEdge[n]!; e < end; e++) {
-        if (edgeType[e] === weak) continue;
-        const t = edgeTarget[e]!;
-        if (distances[t] !== NO_DISTANCE) continue;
-        if (!follow(n, e)) continue;
-        distances[t] = d;
-        queue[length++] = t;
+        const type = edgeType[e]!;
+        if (type === weak) continue;
+        const to = edgeTarget[e]!;
+        if (distances[to] !== NO_DISTANCE) continue;
+        if (special === SLOPPY_CONTEXT) {
+          if (!g.edgeNameIsIndex(e) && sloppyMap[edgeName[e]!]) continue;
+        } else if (special === DESCRIPTORS) {
+          const index = g.edgeNameIsIndex(e) ? edgeName[e]! : parseInt(strings.get(edgeName[e]!), 10);
+          if (!(index < 2 || index % 3 !== 1)) continue;
+        }
+        if (special !== DESCRIPTORS && type === internal && isEphemeron[edgeName[e]!]) {
+          const p = pair[edgeName[e]!]!;
+          pending[p] ^= 1;
+          if (pending[p]) continue;
+        }
+        distances[to] = d;
+        queue[length++] = to;
       }
     }
   };

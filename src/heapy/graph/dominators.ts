@@ -1,6 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { essentialEdges } from "./essential-edges.js";
-import { retainersOf } from "./retainers.js";
 import { shallowSizes } from "./shallow-sizes.js";
 
 /** The dominator tree and the retained sizes it implies. */
@@ -9,8 +8,6 @@ export interface Dominators {
   idom: Uint32Array;
   /** Retained size per node: its shallow size plus that of everything it dominates. */
   retainedSize: Float64Array;
-  /** Nodes in dominator-tree pre-order from the root (children after parents). */
-  order: Uint32Array;
   /** Nodes no essential path reaches from the root, which DevTools hangs under the root. */
   unreachable: number;
 }
@@ -25,9 +22,8 @@ export interface Dominators {
  */
 export function computeDominators(g: HeapGraph): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
-  const essential = essentialEdges(g);
-  const bits = essential.words;
-  const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
+  const bits = essentialEdges(g).words;
+  const { firstPred, preds } = essentialPredecessors(g, bits);
   const size = nodeCount + 1;
   const parent = new Uint32Array(size);
   const ancestor = new Uint32Array(size);
@@ -64,22 +60,13 @@ export function computeDominators(g: HeapGraph): Dominators {
     }
   };
 
-  const hasOnlyWeakRetainers = (node: number): boolean => {
-    const end = firstRetainer[node + 1]!;
-    for (let s = firstRetainer[node]!; s < end; s++) {
-      const e = retainerEdge[s]!;
-      if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) return false;
-    }
-    return true;
-  };
-
   const r = g.root + 1;
   dfs(r);
   let unreachable = 0;
   if (n < nodeCount) {
     unreachable = nodeCount - n;
     for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] === 0 && hasOnlyWeakRetainers(v - 1)) {
+      if (semi[v] === 0 && firstPred[v - 1] === firstPred[v]) {
         parent[v] = r;
         dfs(v);
       }
@@ -114,31 +101,32 @@ export function computeDominators(g: HeapGraph): Dominators {
     return label[v]!;
   };
 
-  // Buckets as singly linked lists in typed arrays: each vertex joins one bucket once.
+  // Each vertex joins one bucket once and leaves it just before its dom entry is
+  // written, so dom[] doubles as the buckets' next links.
   const bucketHead = new Uint32Array(size);
-  const bucketNext = new Uint32Array(size);
   const dom = new Uint32Array(size);
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
     const wo = w - 1;
-    let orphan = true;
-    const end = firstRetainer[wo + 1]!;
-    for (let s = firstRetainer[wo]!; s < end; s++) {
-      const e = retainerEdge[s]!;
-      if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-      orphan = false;
-      const u = evaluate(retainerNode[s]! + 1);
-      if (semi[u]! < semi[w]!) semi[w] = semi[u]!;
+    const end = firstPred[wo + 1]!;
+    let sw = semi[w]!;
+    // A node nothing essential retains hangs from the root (semi[r] is the least).
+    if (firstPred[wo] === end) sw = semi[r]!;
+    for (let s = firstPred[wo]!; s < end; s++) {
+      const su = semi[evaluate(preds[s]! + 1)]!;
+      if (su < sw) sw = su;
     }
-    if (orphan) semi[w] = semi[r]!;
-    const b = vertex[semi[w]!]!;
-    bucketNext[w] = bucketHead[b]!;
+    semi[w] = sw;
+    const b = vertex[sw]!;
+    dom[w] = bucketHead[b]!;
     bucketHead[b] = w;
     const p = parent[w]!;
     ancestor[w] = p;
-    for (let v = bucketHead[p]!; v !== 0; v = bucketNext[v]!) {
+    for (let v = bucketHead[p]!; v !== 0; ) {
+      const next = dom[v]!;
       const u = evaluate(v);
       dom[v] = semi[u]! < semi[v]! ? u : p;
+      v = next;
     }
     bucketHead[p] = 0;
   }
@@ -149,39 +137,41 @@ export function computeDominators(g: HeapGraph): Dominators {
   }
 
   const sizes = shallowSizes(g);
-  const idom = new Uint32Array(nodeCount);
-  const retainedSize = new Float64Array(nodeCount);
-  for (let v = 0; v < nodeCount; v++) {
-    idom[v] = dom[v + 1]! - 1;
-    retainedSize[v] = sizes[v]!;
-  }
+  // Shift to 0-based node ordinals in place.
+  for (let v = 0; v < nodeCount; v++) dom[v] = dom[v + 1]! - 1;
+  const idom = dom.subarray(0, nodeCount);
+  const retainedSize = Float64Array.from(sizes);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retainedSize[idom[v]!]! += retainedSize[v]!;
   }
-  return { idom, retainedSize, order: dominatorPreorder(idom, g.root), unreachable };
+  return { idom, retainedSize, unreachable };
 }
 
-/** Nodes in pre-order of the dominator tree, by counting sort on the parent. */
-function dominatorPreorder(idom: Uint32Array, root: number): Uint32Array {
-  const count = idom.length;
-  const firstChild = new Uint32Array(count + 1);
-  for (let v = 0; v < count; v++) if (v !== root) firstChild[idom[v]! + 1]!++;
-  for (let v = 0; v < count; v++) firstChild[v + 1]! += firstChild[v]!;
-  const fill = firstChild.slice(0, count);
-  const children = new Uint32Array(count);
-  for (let v = 0; v < count; v++) if (v !== root) children[fill[idom[v]!]!++] = v;
-  const order = new Uint32Array(count);
-  let out = 0;
-  const stack = fill; // reused: the counting is done
-  let sp = 0;
-  stack[sp++] = root;
-  while (sp > 0) {
-    const v = stack[--sp]!;
-    order[out++] = v;
-    for (let c = firstChild[v + 1]!; c > firstChild[v]!; ) stack[sp++] = children[--c]!;
+/**
+ * For each node, the nodes that retain it through an essential edge (CSR). Only the
+ * dominator computation needs these, so they are built for it and then dropped.
+ */
+function essentialPredecessors(g: HeapGraph, bits: Uint32Array): { firstPred: Uint32Array; preds: Uint32Array } {
+  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
+  const firstPred = new Uint32Array(nodeCount + 1);
+  let total = 0;
+  for (let e = 0; e < edgeCount; e++) {
+    if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
+    firstPred[edgeTarget[e]! + 1]!++;
+    total++;
   }
-  return order.subarray(0, out);
+  for (let v = 0; v < nodeCount; v++) firstPred[v + 1]! += firstPred[v]!;
+  const fill = firstPred.slice(0, nodeCount);
+  const preds = new Uint32Array(total);
+  for (let v = 0; v < nodeCount; v++) {
+    const end = firstEdge[v + 1]!;
+    for (let e = firstEdge[v]!; e < end; e++) {
+      if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
+      preds[fill[edgeTarget[e]!]!++] = v;
+    }
+  }
+  return { firstPred, preds };
 }
 
 /** The graph's dominator tree and retained sizes, computed on first use. */

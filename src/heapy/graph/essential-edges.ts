@@ -1,7 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { BitVector } from "./bit-vector.js";
 import { pageOwnedNodes } from "./roots.js";
-import { EphemeronNames } from "./weakmap-edges.js";
+import { ephemeronsOf } from "./weakmap-edges.js";
 
 /**
  * The edges that retain, for dominators and retained sizes, with DevTools' rules:
@@ -12,11 +12,12 @@ import { EphemeronNames } from "./weakmap-edges.js";
  */
 export function essentialEdges(g: HeapGraph): BitVector {
   return g.derived("essentialEdges", () => {
-    const { nodeCount, edgeCount, firstEdge, edgeTarget, edgeType, nodeId } = g;
+    const { nodeCount, edgeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeId } = g;
     const { internal, weak, shortcut } = g.edgeTypes;
     const owned = pageOwnedNodes(g);
-    const names = new EphemeronNames(g);
+    const { isEphemeron, tableId } = ephemeronsOf(g);
     const bits = new BitVector(edgeCount);
+    const words = bits.words;
     const root = g.root;
     for (let n = 0; n < nodeCount; n++) {
       const end = firstEdge[n + 1]!;
@@ -24,17 +25,14 @@ export function essentialEdges(g: HeapGraph): BitVector {
       for (let e = firstEdge[n]!; e < end; e++) {
         const type = edgeType[e]!;
         if (type === weak) continue;
-        if (type === internal) {
-          const eph = names.of(e);
-          if (eph !== undefined && eph.tableId === nodeId[n]) continue;
-        }
+        if (type === internal && isEphemeron[edgeName[e]!] && tableId[edgeName[e]!] === nodeId[n]) continue;
         const t = edgeTarget[e]!;
         if (t === n) continue;
         if (n !== root) {
           if (type === shortcut) continue;
           if (owned[t] && !fromOwned) continue;
         }
-        bits.set(e);
+        words[e >>> 5]! |= 1 << (e & 31);
       }
     }
     return bits;

@@ -59,6 +59,10 @@ export class JsonCursor {
     return this.fail("INVALID_JSON", `Expected ${what} but found ${describeByte(c)} in ${this.section}.`, at);
   }
 
+  private tooLarge(v: number, end: number): GuppyError {
+    return this.fail("TOO_LARGE", `A number in ${this.section} is too large (${v > 1e15 ? "over 15 digits" : v}).`, this.base + end - 1);
+  }
+
   /** Loads the next chunk; false at end of input. */
   private async fill(): Promise<boolean> {
     if (this.eof) return false;
@@ -204,10 +208,13 @@ export class JsonCursor {
    * Streams a JSON array of integers into `batch`, calling `flush(n)` whenever it
    * holds `batch.length` values and once more at the end with the remainder.
    * This is the hot loop of the whole reader: one pass, no allocation.
+   * With `unsigned32`, a minus sign or a value above 2^32-1 is an error, so callers
+   * storing into Uint32 columns need no checks of their own.
    */
-  async readNumberArray(batch: Float64Array, flush: (n: number) => void): Promise<void> {
+  async readNumberArray(batch: Float64Array, flush: (n: number) => void, unsigned32 = false): Promise<void> {
     await this.expect(OPEN_BRACKET, "'['");
     const cap = batch.length;
+    const limit = unsigned32 ? 0xffffffff : Number.MAX_SAFE_INTEGER;
     let n = 0;
     let v = 0;
     let neg = false;
@@ -218,14 +225,26 @@ export class JsonCursor {
       const end = this.end;
       let i = this.pos;
       while (i < end) {
-        const c = buf[i++]!;
-        const d = c - 48;
-        if (d >= 0 && d <= 9) {
-          if (st === 2) throw this.unexpected(c, "',' or ']'", this.base + i - 1);
-          v = v * 10 + d;
+        let c = buf[i]!;
+        if (((c - 48) >>> 0) < 10) {
+          if (st === 2) throw this.unexpected(c, "',' or ']'", this.base + i);
+          // The digits of one number in a tight loop: state is settled once per number, not per byte.
+          v = v * 10 + (c - 48);
+          i++;
+          while (i < end) {
+            const d = buf[i]! - 48;
+            if ((d >>> 0) >= 10) break;
+            v = v * 10 + d;
+            i++;
+          }
           st = 1;
-        } else if (c === COMMA) {
+          if (i === end) break;
+          c = buf[i]!;
+        }
+        i++;
+        if (c === COMMA) {
           if (st === 1) {
+            if (v > limit) throw this.tooLarge(v, i);
             batch[n++] = neg ? -v : v;
             v = 0;
             neg = false;
@@ -236,8 +255,10 @@ export class JsonCursor {
           } else if (st !== 2) throw this.unexpected(c, "a number", this.base + i - 1);
           st = 3;
         } else if (c === CLOSE_BRACKET) {
-          if (st === 1) batch[n++] = neg ? -v : v;
-          else if (st === 3 || st === 4) throw this.unexpected(c, "a number", this.base + i - 1);
+          if (st === 1) {
+            if (v > limit) throw this.tooLarge(v, i);
+            batch[n++] = neg ? -v : v;
+          } else if (st === 3 || st === 4) throw this.unexpected(c, "a number", this.base + i - 1);
           this.pos = i;
           flush(n);
           return;
@@ -252,7 +273,7 @@ export class JsonCursor {
               n = 0;
             }
           } else if (st === 4) throw this.unexpected(c, "a digit", this.base + i - 1);
-        } else if (c === MINUS && (st === 0 || st === 3)) {
+        } else if (c === MINUS && (st === 0 || st === 3) && !unsigned32) {
           neg = true;
           st = 4;
         } else if (c === 0x2e || c === 0x65 || c === 0x45) {

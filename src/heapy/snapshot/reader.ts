@@ -13,14 +13,13 @@ export interface ReadOptions {
   onWarning?: (message: string) => void;
 }
 
-const MAX_U32 = 0xffffffff;
 /** The largest typed array this Node allocates, and the ordinal range we index with u32. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
 /** A gzip stream never expands more than about 1032:1. */
 const GZIP_MAX_RATIO = 1100;
 const HEADER_LIMIT = 16 << 20;
 const TRACE_TREE_LIMIT = 256 << 20;
-const BATCH_RECORDS = 16384;
+const BATCH_RECORDS = 1024;
 
 /** Top-level keys of other engines' snapshot formats, to say what a wrong file is. */
 const JSC_KEYS = new Set(["version", "type", "nodeClassNames", "edgeTypes", "edgeNames", "roots", "labels"]);
@@ -38,7 +37,6 @@ class NodeColumns {
   edgeTotal = 0;
   maxType = 0;
   maxName = 0;
-  maxValue = 0;
   traceSeen = false;
 
   constructor(readonly count: number, readonly L: SnapshotLayout) {
@@ -65,16 +63,12 @@ class NodeColumns {
     const oTr = L.nodeTraceNodeId, oD = L.nodeDetachedness;
     let k = this.filled;
     let edges = this.edgeTotal;
-    let maxType = this.maxType, maxName = this.maxName, maxValue = this.maxValue;
+    let maxType = this.maxType, maxName = this.maxName;
     let traceSeen = this.traceSeen;
     for (let j = 0; j < n; j += nf, k++) {
       const t = b[j + oT]!, nm = b[j + oN]!, i = b[j + oI]!, s = b[j + oS]!, e = b[j + oE]!;
       if (t > maxType) maxType = t;
       if (nm > maxName) maxName = nm;
-      // One max over the u32 fields catches negatives (as NaN-free huge values are checked) and overflow.
-      const m = i > s ? (i > e ? i : e) : s > e ? s : e;
-      if (m > maxValue) maxValue = m;
-      if (t < 0 || nm < 0 || i < 0 || s < 0 || e < 0) throw cursor.fail("INVALID_JSON", "A node field is negative.");
       type[k] = t;
       name[k] = nm;
       id[k] = i;
@@ -92,7 +86,6 @@ class NodeColumns {
     this.edgeTotal = edges;
     this.maxType = maxType;
     this.maxName = maxName;
-    this.maxValue = maxValue;
     this.traceSeen = traceSeen;
   }
 }
@@ -105,7 +98,6 @@ class EdgeColumns {
   filled = 0;
   maxType = 0;
   maxStringName = 0;
-  maxValue = 0;
 
   constructor(readonly count: number, readonly nodeCount: number, readonly L: SnapshotLayout) {
     this.type = new Uint8Array(count);
@@ -127,7 +119,7 @@ class EdgeColumns {
     const element = L.edgeTypes.indexOf("element");
     const hidden = L.edgeTypes.indexOf("hidden");
     let k = this.filled;
-    let maxType = this.maxType, maxStringName = this.maxStringName, maxValue = this.maxValue;
+    let maxType = this.maxType, maxStringName = this.maxStringName;
     for (let j = 0; j < n; j += ef, k++) {
       const t = b[j + oT]!, nm = b[j + oN]!, to = b[j + oTo]!;
       const ord = (to / nf) >>> 0;
@@ -135,9 +127,7 @@ class EdgeColumns {
         throw cursor.fail("EDGE_OUT_OF_RANGE", `Edge ${k} points to node index ${to}, which is not the start of one of the ${nodeCount} nodes.`);
       }
       if (t > maxType) maxType = t;
-      if (t !== element && t !== hidden && nm > maxStringName) maxStringName = nm;
-      if (nm > maxValue) maxValue = nm;
-      if (t < 0 || nm < 0) throw cursor.fail("INVALID_JSON", "An edge field is negative.");
+      if (nm > maxStringName && t !== element && t !== hidden) maxStringName = nm;
       type[k] = t;
       name[k] = nm;
       target[k] = ord;
@@ -145,7 +135,6 @@ class EdgeColumns {
     this.filled = k;
     this.maxType = maxType;
     this.maxStringName = maxStringName;
-    this.maxValue = maxValue;
   }
 }
 
@@ -275,7 +264,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         case "nodes": {
           const cols = (nodes = new NodeColumns(header!.node_count, L!));
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
-          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor));
+          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
           finishNodes(cols, header!, cursor);
           break;
         }
@@ -283,12 +272,11 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           if (nodes === null) throw cursor.fail("WRONG_FORMAT", "The edges section comes before the nodes section.");
           const cols = (edges = new EdgeColumns(header!.edge_count, header!.node_count, L!));
           const batch = new Float64Array(BATCH_RECORDS * L!.edgeFieldCount);
-          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor));
+          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
           if (cols.filled !== cols.count) {
             throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`);
           }
           if (cols.maxType >= L!.edgeTypes.length) throw cursor.fail("TYPE_OUT_OF_RANGE", `An edge has type ${cols.maxType}, beyond the ${L!.edgeTypes.length} edge types in the header.`);
-          if (cols.maxValue > MAX_U32) throw cursor.fail("TOO_LARGE", "An edge name index is too large.");
           break;
         }
         case "strings": {
@@ -406,7 +394,6 @@ function finishNodes(cols: NodeColumns, header: SnapshotHeader, cursor: JsonCurs
   if (cols.maxType >= cols.L.nodeTypes.length) {
     throw cursor.fail("TYPE_OUT_OF_RANGE", `A node has type ${cols.maxType}, beyond the ${cols.L.nodeTypes.length} node types in the header.`);
   }
-  if (cols.maxValue > MAX_U32 || cols.maxName > MAX_U32) throw cursor.fail("TOO_LARGE", "A node id, size or edge count is too large.");
   if (cols.edgeTotal !== header.edge_count) {
     throw cursor.fail("COUNT_MISMATCH", `The nodes' edge counts add up to ${cols.edgeTotal}, but the header announces ${header.edge_count} edges.`);
   }

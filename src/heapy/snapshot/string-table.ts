@@ -6,6 +6,9 @@ const BACKSLASH = 0x5c;
  * plus four bytes each, not a JS string apiece.
  */
 export class StringTable {
+  /** Answers of indicesOf, kept because the graph layer asks for the same few names often. */
+  private readonly lookups = new Map<string, readonly number[]>();
+
   /** starts[i]..starts[i+1] are the raw bytes of string i. */
   constructor(private readonly bytes: Uint8Array, private readonly starts: Uint32Array, readonly count: number) {}
 
@@ -22,8 +25,38 @@ export class StringTable {
     return this.starts[i + 1]! - this.starts[i]!;
   }
 
+  /** Whether string i begins with an ASCII digit (without decoding it). */
+  startsWithDigit(i: number): boolean {
+    const c = this.bytes[this.starts[i]!]!;
+    return this.starts[i + 1]! > this.starts[i]! && c >= 0x30 && c <= 0x39;
+  }
+
   /** Every index whose string equals s (V8 interns strings, so usually one or none). */
-  indicesOf(s: string): number[] {
+  indicesOf(s: string): readonly number[] {
+    const known = this.lookups.get(s);
+    if (known !== undefined) return known;
+    const found = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(s) ? this.plainIndicesOf(s) : this.decodedIndicesOf(s);
+    this.lookups.set(s, found);
+    return found;
+  }
+
+  /** For printable ASCII without quote or backslash, which V8 writes unescaped: compare bytes. */
+  private plainIndicesOf(s: string): number[] {
+    const target = Buffer.from(s, "latin1");
+    const len = target.length;
+    const { bytes, starts } = this;
+    const found: number[] = [];
+    for (let i = 0; i < this.count; i++) {
+      const from = starts[i]!;
+      if (starts[i + 1]! - from !== len) continue;
+      let k = 0;
+      while (k < len && bytes[from + k] === target[k]) k++;
+      if (k === len) found.push(i);
+    }
+    return found;
+  }
+
+  private decodedIndicesOf(s: string): number[] {
     const plainLength = Buffer.byteLength(s, "utf8");
     const found: number[] = [];
     for (let i = 0; i < this.count; i++) {
