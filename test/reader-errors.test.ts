@@ -98,6 +98,13 @@ test("syntax errors report the byte offset of the bad byte", async () => {
   await rejects(write(good.slice(0, comma) + "," + good.slice(comma)), "INVALID_JSON", comma);
 });
 
+test("negative or oversized numbers in the node and edge sections are caught", async () => {
+  const at = good.indexOf('"nodes":[') + 9;
+  await rejects(write(good.slice(0, at) + "-" + good.slice(at)), "INVALID_JSON", at);
+  const size = good.indexOf(",16,", good.indexOf('"nodes":[')) + 1;
+  await rejects(write(good.slice(0, size) + "99999999999" + good.slice(size + 2)), "TOO_LARGE");
+});
+
 test("counts that disagree with the data are caught", async () => {
   await rejects(write(good.replace('"node_count":3', '"node_count":4')), "COUNT_MISMATCH");
   await rejects(write(good.replace('"node_count":3', '"node_count":2')), "COUNT_MISMATCH");

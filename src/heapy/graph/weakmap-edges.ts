@@ -1,7 +1,16 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
 // V8 names both edges to a WeakMap value "<n> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
+// This is DevTools' definition; recognise() below decides the same on raw bytes, faster.
 const EPHEMERON = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
+
+const PART_OF_KEY = Buffer.from(" / part of key (", "latin1");
+const TABLE = Buffer.from(" pair in WeakMap (table @", "latin1");
+const ARROW = Buffer.from(") -> value (", "latin1");
+const BACKSLASH = 0x5c;
+const AT = 0x40;
+const SPACE = 0x20;
+const CLOSE = 0x29;
 
 /**
  * The WeakMap ephemeron edges of a graph, recognised by name once per graph:
@@ -19,33 +28,143 @@ export interface Ephemerons {
   pairCount: number;
 }
 
+const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
+
+function matchesAt(bytes: Uint8Array, at: number, lit: Uint8Array): boolean {
+  for (let k = 0; k < lit.length; k++) if (bytes[at + k] !== lit[k]) return false;
+  return true;
+}
+
+/**
+ * Decides EPHEMERON on the raw bytes [from, to) of a name. Returns the table id and
+ * sets `out.shared` (where the part shared by a pair's two names starts) and
+ * `out.hash` (of that part); returns -1 when it does not match, or -2 when the bytes
+ * hold escapes or non-ASCII and the regex must decide.
+ */
+function recognise(b: Uint8Array, from: number, to: number, out: { shared: number; hash: number }): number {
+  let j = from;
+  while (j < to && isDigit(b[j])) j++;
+  if (j === from || !matchesAt(b, j, PART_OF_KEY)) return -1;
+  // Tail: " pair in WeakMap (table @" digits ")".
+  if (b[to - 1] !== CLOSE) return -1;
+  let d = to - 1;
+  while (d > from && isDigit(b[d - 1])) d--;
+  if (d === to - 1) return -1;
+  const tableAt = d - TABLE.length;
+  const midFrom = j + PART_OF_KEY.length;
+  if (tableAt < midFrom || !matchesAt(b, tableAt, TABLE)) return -1;
+  // Middle: X " @" digits ") -> value (" Y " @" digits ")", X and Y anything.
+  const v = tableAt - 1;
+  if (b[v] !== CLOSE) return -1;
+  let vd = v;
+  while (vd > midFrom && isDigit(b[vd - 1])) vd--;
+  if (vd === v || vd - 2 < midFrom || b[vd - 1] !== AT || b[vd - 2] !== SPACE) return -1;
+  const yEnd = vd - 2;
+  // One pass: reject escapes and non-ASCII, hash the shared part, find a valid arrow.
+  let h = 0x811c9dc5;
+  let arrow = false;
+  for (let k = j; k < to; k++) {
+    const c = b[k]!;
+    if (c === BACKSLASH || c >= 0x80) return -2;
+    h = Math.imul(h ^ c, 0x01000193);
+    if (c === CLOSE && !arrow && k + ARROW.length <= yEnd && k > midFrom && matchesAt(b, k, ARROW)) {
+      let kd = k;
+      while (kd > midFrom && isDigit(b[kd - 1])) kd--;
+      arrow = kd < k && kd - 2 >= midFrom && b[kd - 1] === AT && b[kd - 2] === SPACE;
+    }
+  }
+  if (!arrow) return -1;
+  let id = 0;
+  for (let k = d; k < to - 1; k++) id = id * 10 + (b[k]! - 0x30);
+  out.shared = j;
+  out.hash = h >>> 0;
+  return id;
+}
+
 export function ephemeronsOf(g: HeapGraph): Ephemerons {
   return g.derived("ephemerons", () => {
     const { edgeCount, edgeType, edgeName, strings } = g;
+    const { bytes, starts } = strings.rawView();
     const internal = g.edgeTypes.internal;
     const seen = new Uint8Array(strings.count);
     const isEphemeron = new Uint8Array(strings.count);
     const tableId = new Float64Array(strings.count);
     const pair = new Uint32Array(strings.count);
-    const pairs = new Map<string, number>();
+    let pairCount = 0;
+    // Pairs found on raw bytes: an open-addressing table of (string index + 1, shared start),
+    // so the shared parts are compared in place, never copied into strings.
+    let slots = 1 << 10;
+    let slotString = new Int32Array(slots);
+    let slotShared = new Int32Array(slots);
+    let used = 0;
+    const sameShared = (a: number, aFrom: number, bFrom: number, bTo: number): boolean => {
+      const aTo = starts[a + 1]!;
+      if (aTo - aFrom !== bTo - bFrom) return false;
+      for (let k = 0; k < aTo - aFrom; k++) if (bytes[aFrom + k] !== bytes[bFrom + k]) return false;
+      return true;
+    };
+    const hashOf = (from: number, to: number): number => {
+      let h = 0x811c9dc5;
+      for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+      return h >>> 0;
+    };
+    const insert = (s: number, shared: number, hash: number): number => {
+      const mask = slots - 1;
+      for (let i = hash & mask; ; i = (i + 1) & mask) {
+        const t = slotString[i]!;
+        if (t === 0) {
+          slotString[i] = s + 1;
+          slotShared[i] = shared;
+          used++;
+          return (pair[s] = pairCount++);
+        }
+        if (sameShared(t - 1, slotShared[i]!, shared, starts[s + 1]!)) return (pair[s] = pair[t - 1]!);
+      }
+    };
+    const grow = (): void => {
+      const oldString = slotString;
+      const oldShared = slotShared;
+      slots *= 2;
+      slotString = new Int32Array(slots);
+      slotShared = new Int32Array(slots);
+      const mask = slots - 1;
+      for (let i = 0; i < oldString.length; i++) {
+        const t = oldString[i]!;
+        if (t === 0) continue;
+        let k = hashOf(oldShared[i]!, starts[t]!) & mask;
+        while (slotString[k] !== 0) k = (k + 1) & mask;
+        slotString[k] = t;
+        slotShared[k] = oldShared[i]!;
+      }
+    };
+    // Names with escapes are rare; they are paired by their decoded shared part.
+    const decodedPairs = new Map<string, number>();
+    const out = { shared: 0, hash: 0 };
     for (let e = 0; e < edgeCount; e++) {
       if (edgeType[e] !== internal) continue;
       const s = edgeName[e]!;
       if (seen[s]) continue;
       seen[s] = 1;
-      // Cheap test before decoding: the name starts with a digit.
-      if (!strings.startsWithDigit(s)) continue;
+      const from = starts[s]!;
+      const to = starts[s + 1]!;
+      if (from === to || !isDigit(bytes[from])) continue;
+      const id = recognise(bytes, from, to, out);
+      if (id === -1) continue;
+      if (id >= 0) {
+        if (used * 2 >= slots) grow();
+        isEphemeron[s] = 1;
+        tableId[s] = id;
+        insert(s, out.shared, out.hash);
+        continue;
+      }
       const m = EPHEMERON.exec(strings.get(s));
       if (m === null) continue;
       isEphemeron[s] = 1;
       tableId[s] = Number(m[2]);
-      let p = pairs.get(m[1]!);
-      if (p === undefined) {
-        p = pairs.size;
-        pairs.set(m[1]!, p);
-      }
+      let p = decodedPairs.get(m[1]!);
+      if (p === undefined) decodedPairs.set(m[1]!, (p = pairCount++));
       pair[s] = p;
     }
-    return { isEphemeron, tableId, pair, pairCount: pairs.size };
+    return { isEphemeron, tableId, pair, pairCount };
   });
 }

@@ -25,6 +25,14 @@ export class StringTable {
     return this.starts[i + 1]! - this.starts[i]!;
   }
 
+  /**
+   * The raw JSON bytes and offsets (string i is bytes[starts[i]] .. bytes[starts[i+1]]),
+   * for hot loops that recognise names without decoding them. Read only.
+   */
+  rawView(): { bytes: Uint8Array; starts: Uint32Array } {
+    return { bytes: this.bytes, starts: this.starts };
+  }
+
   /** Whether string i begins with an ASCII digit (without decoding it). */
   startsWithDigit(i: number): boolean {
     const c = this.bytes[this.starts[i]!]!;
