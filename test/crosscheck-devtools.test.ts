@@ -6,6 +6,7 @@ import { join } from "node:path";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { assertAgreesWithDevTools } from "./support/compare.js";
+import { chromiumMissing, chromiumSnapshot, PAGE_SCRIPT } from "./support/chromium.js";
 import { devtoolsReference, fixTraceFunctionCount } from "./support/devtools.js";
 import { FIXTURES, fixtureSnapshot } from "./support/fixtures.js";
 import { randomHeap, synthSnapshot } from "./support/synthetic.js";
@@ -34,4 +35,16 @@ test("random V8-shaped heaps (cycles, weak-only and unreachable nodes) agree wit
       throw new Error(`seed ${seed}: ${(e as Error).message}`);
     }
   }
+});
+
+test("a Chromium page heap (DOM, a detached tree, Blink's native objects) agrees with DevTools", async (t) => {
+  const missing = chromiumMissing();
+  if (missing !== null) return t.skip(missing);
+  const file = await chromiumSnapshot("page", PAGE_SCRIPT);
+  const g = await readHeapSnapshot(file);
+  assert.ok(g.nodeDetachedness !== null && g.nodeDetachedness.includes(2), "Chromium marks the detached panel");
+  let widgets = 0;
+  for (let n = 0; n < g.nodeCount; n++) if (g.typeName(n) === "object" && g.name(n) === "Widget") widgets++;
+  assert.equal(widgets, 80);
+  assertAgreesWithDevTools(g, await devtoolsReference(file));
 });
