@@ -5,8 +5,10 @@
  * compute dominators and retained sizes, and peak RSS. Prints a table and each
  * anchor's time and memory as a ratio of Guppy's.
  *
- * Options: --sizes 10,100,1000 (MB); --tools guppy,devtools,memlab; --dir DIR (cache).
- * GUPPY_BENCH_DIR also sets the cache folder.
+ * Options: --sizes 10,100,1000 (MB); --tools guppy,guppy+dist,devtools,memlab;
+ * --runs N (each measurement N times, the median kept; default 1); --dir DIR (cache).
+ * GUPPY_BENCH_DIR also sets the cache folder. "guppy" is the issue's measure (load,
+ * dominators, retained sizes); "guppy+dist" adds distances, which DevTools also computes.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -26,13 +28,15 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "10,100,1000" },
-    tools: { type: "string", default: "guppy,devtools,memlab" },
+    tools: { type: "string", default: "guppy,guppy+dist,devtools,memlab" },
+    runs: { type: "string", default: "1" },
     dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
   },
 });
 const sizes = values.sizes!.split(",").map(Number);
 const tools = values.tools!.split(",");
 const dir = values.dir!;
+const runs = Math.max(1, Number(values.runs));
 mkdirSync(dir, { recursive: true });
 
 function node(args: string[], timeoutMs: number): Promise<{ ok: boolean; message: string }> {
@@ -48,13 +52,26 @@ function node(args: string[], timeoutMs: number): Promise<{ ok: boolean; message
 }
 
 async function snapshotOf(mb: number): Promise<string> {
-  const file = join(dir, `bench-${mb}mb-node${process.versions.node}.heapsnapshot`);
+  // The generator's version is in the name, so a changed generator makes new files.
+  const file = join(dir, `bench-v2-${mb}mb-node${process.versions.node}.heapsnapshot`);
   if (!existsSync(file)) {
     process.stderr.write(`generating a ${mb} MB snapshot in ${file}…\n`);
     const r = await node(["--max-old-space-size=16000", join(here, "generate-heap.js"), String(mb), file], 30 * 60_000);
     if (!r.ok) throw new Error(`could not generate the ${mb} MB snapshot: ${r.message}`);
   }
   return file;
+}
+
+/** Runs a measurement `runs` times and keeps the run with the median time. */
+async function measureMedian(tool: string, file: string): Promise<Result | string> {
+  const results: Result[] = [];
+  for (let i = 0; i < runs; i++) {
+    const r = await measure(tool, file);
+    if (typeof r === "string") return r;
+    results.push(r);
+  }
+  results.sort((a, b) => a.ms - b.ms);
+  return results[Math.floor(results.length / 2)]!;
 }
 
 async function measure(tool: string, file: string): Promise<Result | string> {
@@ -74,11 +91,11 @@ const header = "snapshot        nodes      tool       time s   peak RSS MiB   ti
 for (const mb of sizes) {
   const file = await snapshotOf(mb);
   const fileMiB = statSync(file).size / 2 ** 20;
-  const scan = await measure("scan", file);
+  const scan = await measureMedian("scan", file);
   const results = new Map<string, Result | string>();
   for (const tool of tools) {
     process.stderr.write(`measuring ${tool} on ${fmt(fileMiB, 0)} MiB…\n`);
-    results.set(tool, await measure(tool, file));
+    results.set(tool, await measureMedian(tool, file));
   }
   const g = results.get("guppy");
   const base = typeof g === "object" ? g : null;

@@ -29,8 +29,8 @@ if (!out || !(scale > 0)) {
   process.exit(2);
 }
 
-// One unit writes about 36 KB of snapshot on Node 20 (measured); Node's own heap adds about 3.5 MB.
-const units = Math.max(1, Math.round((scale - 3.5) * 28));
+// One unit writes about 32 KB of snapshot on Node 20 (measured); Node's own heap adds about 3.5 MB.
+const units = Math.max(1, Math.round((scale - 3.5) * 31.5));
 const world: Record<string, unknown> = {};
 const customers = new Map<number, Customer>();
 const handlers: (() => number)[] = [];

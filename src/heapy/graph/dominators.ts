@@ -82,13 +82,19 @@ export function computeDominators(g: HeapGraph): Dominators {
     }
   }
 
-  // Path compression without recursion; the stack never outgrows the node count.
-  const stack = nextEdge; // the DFS is done with it
+  // Path compression without recursion. Paths are short in practice, so the stack
+  // starts small and doubles when a long one comes.
+  let stack = new Uint32Array(1024);
   const evaluate = (v: number): number => {
     if (ancestor[v] === 0) return v;
     let sp = 0;
     let x = v;
     while (ancestor[ancestor[x]!] !== 0) {
+      if (sp === stack.length) {
+        const grown = new Uint32Array(stack.length * 2);
+        grown.set(stack);
+        stack = grown;
+      }
       stack[sp++] = x;
       x = ancestor[x]!;
     }
@@ -103,7 +109,7 @@ export function computeDominators(g: HeapGraph): Dominators {
 
   // Each vertex joins one bucket once and leaves it just before its dom entry is
   // written, so dom[] doubles as the buckets' next links.
-  const bucketHead = new Uint32Array(size);
+  const bucketHead = nextEdge.fill(0); // the DFS is done with it
   const dom = new Uint32Array(size);
   for (let i = n; i >= 2; i--) {
     const w = vertex[i]!;
@@ -162,15 +168,18 @@ function essentialPredecessors(g: HeapGraph, bits: Uint32Array): { firstPred: Ui
     total++;
   }
   for (let v = 0; v < nodeCount; v++) firstPred[v + 1]! += firstPred[v]!;
-  const fill = firstPred.slice(0, nodeCount);
+  // Place each predecessor at the end of its target's range, moving the end down:
+  // afterwards firstPred[t + 1] holds t's start, so one shift restores the offsets.
   const preds = new Uint32Array(total);
   for (let v = 0; v < nodeCount; v++) {
     const end = firstEdge[v + 1]!;
     for (let e = firstEdge[v]!; e < end; e++) {
       if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-      preds[fill[edgeTarget[e]!]!++] = v;
+      preds[--firstPred[edgeTarget[e]! + 1]!] = v;
     }
   }
+  firstPred.copyWithin(0, 1);
+  firstPred[nodeCount] = total;
   return { firstPred, preds };
 }
 
