@@ -45,6 +45,15 @@ test("reads a Node snapshot into columns that hold the program's known objects",
   assert.deepEqual(g.warnings, []);
 });
 
+test("snapshots V8 writes itself: near the heap limit (before an OOM crash) and on a signal", async () => {
+  const oom = await readHeapSnapshot(await fixtureSnapshot("near-heap-limit"));
+  const leaks = nodesNamed(oom, "Leak").filter((n) => oom.typeName(n) === "object").length;
+  assert.ok(leaks > 1000, `${leaks} Leak objects`);
+  assert.deepEqual(oom.warnings, []);
+  const signalled = await readHeapSnapshot(await fixtureSnapshot("on-signal"));
+  assert.equal(nodesNamed(signalled, "Signalled").filter((n) => signalled.typeName(n) === "object").length, 123);
+});
+
 test("gzip input reads to exactly the same graph as the plain file", async () => {
   const file = await fixtureSnapshot("closures");
   const gz = join(dir, "closures.heapsnapshot.gz");

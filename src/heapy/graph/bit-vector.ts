@@ -1,4 +1,4 @@
-/** A fixed-size set of small integers, one bit each. */
+/** A fixed-size set of small integers, one bit each; writers set `words` directly. */
 export class BitVector {
   readonly words: Uint32Array;
   constructor(readonly size: number) {
@@ -6,8 +6,5 @@ export class BitVector {
   }
   get(i: number): boolean {
     return (this.words[i >>> 5]! & (1 << (i & 31))) !== 0;
-  }
-  set(i: number): void {
-    this.words[i >>> 5]! |= 1 << (i & 31);
   }
 }

@@ -4,9 +4,9 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
 // This is DevTools' definition; recognise() below decides the same on raw bytes, faster.
 const EPHEMERON = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
 
-const PART_OF_KEY = Buffer.from(" / part of key (", "latin1");
-const TABLE = Buffer.from(" pair in WeakMap (table @", "latin1");
-const ARROW = Buffer.from(") -> value (", "latin1");
+const PART_OF_KEY = Uint8Array.from(Buffer.from(" / part of key (", "latin1"));
+const TABLE = Uint8Array.from(Buffer.from(" pair in WeakMap (table @", "latin1"));
+const ARROW = Uint8Array.from(Buffer.from(") -> value (", "latin1"));
 const BACKSLASH = 0x5c;
 const AT = 0x40;
 const SPACE = 0x20;

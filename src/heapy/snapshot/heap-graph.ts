@@ -210,9 +210,4 @@ export class HeapGraph {
     this.memo.set(key, v);
     return v;
   }
-
-  /** Whether a derived value has already been computed (so callers can report progress honestly). */
-  hasDerived(key: string): boolean {
-    return this.memo.has(key);
-  }
 }
