@@ -24,6 +24,14 @@ const BATCH_RECORDS = 1024;
 /** Top-level keys of other engines' snapshot formats, to say what a wrong file is. */
 const JSC_KEYS = new Set(["version", "type", "nodeClassNames", "edgeTypes", "edgeNames", "roots", "labels"]);
 
+/** Rejects a batch of `n` numbers that is not whole records, or overflows the announced count. */
+function checkRecords(cursor: JsonCursor, what: "node" | "edge", n: number, width: number, filled: number, count: number): void {
+  if (n % width !== 0) throw cursor.fail("COUNT_MISMATCH", `The ${what}s section does not hold whole records of ${width} fields.`);
+  if (filled + n / width > count) {
+    throw cursor.fail("COUNT_MISMATCH", `The ${what}s section holds more than the ${count} ${what}s the header announces.`);
+  }
+}
+
 /** Node columns filled while the nodes section streams in. */
 class NodeColumns {
   readonly type: Uint8Array;
@@ -53,11 +61,7 @@ class NodeColumns {
   take(b: Float64Array, n: number, cursor: JsonCursor): void {
     const L = this.L;
     const nf = L.nodeFieldCount;
-    if (n % nf !== 0) throw cursor.fail("COUNT_MISMATCH", `The nodes section does not hold whole records of ${nf} fields.`);
-    const records = n / nf;
-    if (this.filled + records > this.count) {
-      throw cursor.fail("COUNT_MISMATCH", `The nodes section holds more than the ${this.count} nodes the header announces.`);
-    }
+    checkRecords(cursor, "node", n, nf, this.filled, this.count);
     const { type, name, id, selfSize, firstEdge, traceId, detachedness } = this;
     const oT = L.nodeType, oN = L.nodeName, oI = L.nodeId, oS = L.nodeSelfSize, oE = L.nodeEdgeCount;
     const oTr = L.nodeTraceNodeId, oD = L.nodeDetachedness;
@@ -109,11 +113,7 @@ class EdgeColumns {
     const L = this.L;
     const ef = L.edgeFieldCount;
     const nf = L.nodeFieldCount;
-    if (n % ef !== 0) throw cursor.fail("COUNT_MISMATCH", `The edges section does not hold whole records of ${ef} fields.`);
-    const records = n / ef;
-    if (this.filled + records > this.count) {
-      throw cursor.fail("COUNT_MISMATCH", `The edges section holds more than the ${this.count} edges the header announces.`);
-    }
+    checkRecords(cursor, "edge", n, ef, this.filled, this.count);
     const { type, name, target, nodeCount } = this;
     const oT = L.edgeType, oN = L.edgeNameOrIndex, oTo = L.edgeToNode;
     const element = L.edgeTypes.indexOf("element");
