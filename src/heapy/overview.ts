@@ -3,7 +3,7 @@ import { distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { largest } from "./graph/largest.js";
 import { shallowSizes } from "./graph/shallow-sizes.js";
-import type { PartitionRow } from "./render/partition-table.js";
+import type { PartitionRow } from "./classify/partition.js";
 import { nodeLabel } from "./render/node-label.js";
 import type { HeapGraph } from "./snapshot/heap-graph.js";
 

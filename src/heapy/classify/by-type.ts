@@ -1,4 +1,4 @@
-import type { PartitionRow } from "../render/partition-table.js";
+import type { PartitionRow } from "./partition.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
 /**

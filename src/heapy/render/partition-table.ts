@@ -1,9 +1,6 @@
-/** One row of a partition: a kind and the count and size of its objects. */
-export interface PartitionRow {
-  kind: string;
-  count: number;
-  size: number;
-}
+import type { PartitionRow } from "../classify/partition.js";
+
+export type { PartitionRow };
 
 /** Rows shown before `<N more rows...>`, as in Heapy. */
 export const DEFAULT_ROWS = 10;
