@@ -121,7 +121,10 @@ const tricky: SynthNode[] = [
 ];
 
 test("strings with escapes decode exactly, and every chunking of the input reads the same", async () => {
-  const text = synthSnapshot(tricky).replace('"strings"', '"future_section":{"a":[1,2,{"b":"]}\\""}]},\n"strings"');
+  const text = synthSnapshot(tricky)
+    .replace('"strings"', '"future_section":{"a":[1,2,{"b":"]}\\""}]},\n"strings"')
+    .replace('"samples":[]', '"samples":[1000,1,5000000000,7]')
+    .replace('"locations":[]', '"locations":[7,3,10,4]');
   const bytes = Buffer.from(text);
   const whole = await readFromSource(bufferSource("t", [bytes]));
   assert.equal(whole.name(1), tricky[1]!.name);
@@ -130,6 +133,9 @@ test("strings with escapes decode exactly, and every chunking of the input reads
   assert.equal(whole.edgeNameText(1), "\\\\");
   assert.equal(whole.edgeNameText(2), "7");
   assert.deepEqual(whole.strings.indicesOf(tricky[1]!.name), [whole.nodeName[1]]);
+  // Samples keep timestamps beyond 32 bits; locations name node ordinals (index / field count).
+  assert.deepEqual([...whole.samples], [1000, 1, 5000000000, 7]);
+  assert.deepEqual([...whole.locations], [1, 3, 10, 4]);
   for (const size of [1, 2, 3, 5, 7, 64]) {
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));
