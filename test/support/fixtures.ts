@@ -18,8 +18,15 @@ export const FIXTURES = [
   "allocation-traces",
   "near-heap-limit",
   "on-signal",
+  "allocations-between",
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
+
+/** The two snapshots of the "allocations-between" program: [before, after]. */
+export async function snapshotPair(): Promise<[string, string]> {
+  const before = await fixtureSnapshot("allocations-between");
+  return [before, `${before}.after`];
+}
 
 /** Runs a program whose snapshot V8 writes into the working folder; returns that file. */
 async function v8WrittenSnapshot(name: FixtureName, program: string): Promise<string> {
