@@ -1,13 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GuppyError } from "../src/errors.js";
+import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { ordinalOfId } from "../src/heapy/graph/id-index.js";
 import { orderByKey } from "../src/heapy/graph/radix-sort.js";
 import { shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
-import { snapshotPair } from "./support/fixtures.js";
+import { fixtureSnapshot, snapshotPair } from "./support/fixtures.js";
 import { prng } from "./support/synthetic.js";
 
 function objectsNamed(g: HeapGraph, name: string): IdentitySet {
@@ -91,4 +92,44 @@ test("across two snapshots of one process, algebra goes by object id: after - be
 test("orderByKey sorts indices by u32 keys, stably", () => {
   const keys = Uint32Array.from([5, 0xffffffff, 3, 5, 0, 70000, 3]);
   assert.deepEqual([...orderByKey(keys)], [4, 2, 6, 0, 3, 5, 1]);
+});
+
+test("dominos of one object is its dominator subtree, so domisize is its retained size", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot("classes-in-map"));
+  const { retainedSize } = dominatorsOf(g);
+  const rnd = prng(11);
+  const sample = [g.root, ...objectsNamed(g, "Foo").ordinals()];
+  for (let i = 0; i < 300; i++) sample.push(Math.floor(rnd() * g.nodeCount));
+  const map = IdentitySet.where(g, (n) => g.name(n) === "Map" && g.typeName(n) === "object");
+  sample.push(...map.ordinals());
+  for (const n of sample) {
+    const one = IdentitySet.of(g, [n]);
+    assert.equal(one.domisize, retainedSize[n], `node ${n} (${g.typeName(n)})`);
+  }
+});
+
+test("a set dominates what no member dominates alone; referrers, referents and imdom", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot("cycles-and-chains"));
+  const global = g.edgeTarget[[...Array(g.firstEdge[g.root + 1]! - g.firstEdge[g.root]!).keys()].map((i) => g.firstEdge[g.root]! + i).find((e) => g.edgeTypeName(e) === "shortcut")!]!;
+  const prop = (n: number, name: string): number => {
+    for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) if (g.edgeTypeName(e) === "property" && g.edgeNameText(e) === name) return g.edgeTarget[e]!;
+    throw new Error(`no property ${name}`);
+  };
+  const a = prop(global, "holderA");
+  const b = prop(global, "holderB");
+  const shared = prop(a, "shared");
+  assert.equal(prop(b, "shared"), shared);
+  const A = IdentitySet.of(g, [a]);
+  const AB = IdentitySet.of(g, [a, b]);
+  assert.ok(!A.dominos.has(shared), "one holder alone does not free the shared object");
+  assert.ok(AB.dominos.has(shared), "both together do");
+  assert.ok(AB.domisize > A.domisize + IdentitySet.of(g, [b]).domisize);
+  const S = IdentitySet.of(g, [shared]);
+  assert.ok(S.referrers.has(a) && S.referrers.has(b));
+  assert.ok(A.referents.has(shared));
+  assert.equal(S.imdom.theone, dominatorsOf(g).idom[shared]);
+  // The ring: entry dominates all 50 ring nodes.
+  const entry = prop(global, "ringEntry");
+  const ring = IdentitySet.of(g, [entry]).dominos;
+  assert.equal([...ring.ordinals()].filter((n) => g.name(n) === "RingNode" && g.typeName(n) === "object").length, 50);
 });

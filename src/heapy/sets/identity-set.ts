@@ -1,5 +1,6 @@
 import { GuppyError } from "../../errors.js";
 import { idIndexOf, ordinalOfId } from "../graph/id-index.js";
+import { dominated, immediateDominators, referents, referrers } from "../graph/relations.js";
 import { shallowSizes } from "../graph/shallow-sizes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
@@ -97,6 +98,13 @@ export class IdentitySet {
     return new IdentitySet(graph, null, bits, sorted.length);
   }
 
+  /** A set from a bitset whose members have not been counted yet. */
+  private static counted(graph: HeapGraph, bits: Uint32Array): IdentitySet {
+    let count = 0;
+    for (let w = 0; w < bits.length; w++) count += popcount32(bits[w]!);
+    return IdentitySet.fromBits(graph, bits, count);
+  }
+
   private static fromBits(graph: HeapGraph, bits: Uint32Array, count: number): IdentitySet {
     const set = new IdentitySet(graph, null, bits, count);
     if (count >= graph.nodeCount * SPARSE_PER_NODE) return set;
@@ -162,6 +170,35 @@ export class IdentitySet {
     return total;
   }
 
+  /** Everything a member refers to (Heapy's `referents`). */
+  get referents(): IdentitySet {
+    return this.related(referents);
+  }
+
+  /** Everything that refers to a member (Heapy's `referrers`). */
+  get referrers(): IdentitySet {
+    return this.related(referrers);
+  }
+
+  /** The members' immediate dominators (Heapy's `imdom`). */
+  get imdom(): IdentitySet {
+    return this.related(immediateDominators);
+  }
+
+  /** What would be freed if the members went away, the members included (Heapy's `dominos`). */
+  get dominos(): IdentitySet {
+    return this.related(dominated);
+  }
+
+  /** Total shallow size of `dominos`: the retained size of the set as a whole (Heapy's `domisize`). */
+  get domisize(): number {
+    return this.dominos.size;
+  }
+
+  private related(relation: (g: HeapGraph, members: Uint32Array) => Uint32Array): IdentitySet {
+    return IdentitySet.counted(this.graph, relation(this.graph, this.ordinals()));
+  }
+
   /** `other` as a set of this snapshot: itself, or its objects found here by id. */
   private local(other: IdentitySet): IdentitySet {
     if (other.graph === this.graph) return other;
@@ -183,13 +220,8 @@ export class IdentitySet {
     const a = this.bitset();
     const b = o.bitset();
     const out = new Uint32Array(a.length);
-    let count = 0;
-    for (let w = 0; w < a.length; w++) {
-      const v = op(a[w]!, b[w]!) >>> 0;
-      out[w] = v;
-      count += popcount32(v);
-    }
-    return IdentitySet.fromBits(this.graph, out, count);
+    for (let w = 0; w < a.length; w++) out[w] = op(a[w]!, b[w]!);
+    return IdentitySet.counted(this.graph, out);
   }
 
   /** Members of both (Heapy's `&`). */
