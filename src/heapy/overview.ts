@@ -1,8 +1,10 @@
-import { partitionByType } from "./classify/by-type.js";
+import { Type } from "./classify/classifiers.js";
+import { partition } from "./classify/partition.js";
 import { distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { largest } from "./graph/largest.js";
 import { shallowSizes } from "./graph/shallow-sizes.js";
+import { IdentitySet } from "./sets/identity-set.js";
 import type { PartitionRow } from "./classify/partition.js";
 import { nodeLabel } from "./render/node-label.js";
 import type { HeapGraph } from "./snapshot/heap-graph.js";
@@ -49,7 +51,7 @@ export function overview(g: HeapGraph, top = 10): Overview {
     edgeCount: g.edgeCount,
     totalSize: retainedSize[g.root]!,
     extraNativeBytes: g.extraNativeBytes,
-    byType: partitionByType(g, shallow),
+    byType: partition(IdentitySet.all(g), Type).rows,
     largest: nodes.map((n) => ({
       id: g.nodeId[n]!,
       node: n,

@@ -1,6 +1,53 @@
+import { shallowSizes } from "../graph/shallow-sizes.js";
+import { IdentitySet } from "../sets/identity-set.js";
+import type { Classifier } from "./classifiers.js";
+
 /** One row of a partition: a kind and the count and size of its objects. */
 export interface PartitionRow {
   kind: string;
   count: number;
   size: number;
+}
+
+/** A set split into the kinds of a classifier, rows by size (largest first). */
+export interface Partition {
+  set: IdentitySet;
+  classifier: Classifier;
+  rows: PartitionRow[];
+  /** The members of row i, as a set. */
+  rowSet(i: number): IdentitySet;
+}
+
+/**
+ * Partitions a set by a classifier. Rows are sorted by size, then count, then kind,
+ * so the order is stable; sizes are DevTools' shallow sizes.
+ */
+export function partition(set: IdentitySet, classifier: Classifier): Partition {
+  const g = set.graph;
+  const nodes = set.ordinals();
+  const { kinds, labels } = classifier.classify(g, nodes);
+  const sizes = shallowSizes(g);
+  const count = new Float64Array(labels.length);
+  const size = new Float64Array(labels.length);
+  for (let i = 0; i < nodes.length; i++) {
+    const k = kinds[i]!;
+    count[k]!++;
+    size[k]! += sizes[nodes[i]!]!;
+  }
+  const order: number[] = [];
+  for (let k = 0; k < labels.length; k++) if (count[k]! > 0) order.push(k);
+  order.sort((a, b) => size[b]! - size[a]! || count[b]! - count[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
+  const rowOfKind = new Int32Array(labels.length).fill(-1);
+  order.forEach((k, r) => (rowOfKind[k] = r));
+  const rows = order.map((k) => ({ kind: labels[k]!, count: count[k]!, size: size[k]! }));
+  return {
+    set,
+    classifier,
+    rows,
+    rowSet(i: number): IdentitySet {
+      const members: number[] = [];
+      for (let j = 0; j < nodes.length; j++) if (rowOfKind[kinds[j]!] === i) members.push(nodes[j]!);
+      return IdentitySet.of(g, members);
+    },
+  };
 }

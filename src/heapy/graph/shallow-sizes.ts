@@ -4,6 +4,7 @@ import { hasUserRoots } from "./roots.js";
 const UNVISITED = 0xffffffff;
 const SHARED = 0xfffffffe;
 
+
 /**
  * The shallow sizes DevTools shows: V8's internal arrays and hidden objects that
  * belong to exactly one ordinary object (its property and element backing stores,
@@ -12,14 +13,39 @@ const SHARED = 0xfffffffe;
  * exposed (no user roots). The sum over all nodes is unchanged.
  */
 export function shallowSizes(g: HeapGraph): Uint32Array {
-  return g.derived("shallowSizes", () => computeShallowSizes(g));
+  return g.derived("shallowSizes", () => {
+    const sizes = g.nodeSelfSize.slice();
+    if (!hasUserRoots(g)) return sizes;
+    // Computed here and dropped: the owners are kept only if a classifier asks (ownersOf).
+    const owners = computeOwners(g);
+    const { nodeCount, nodeType } = g;
+    const synthetic = g.nodeTypes.synthetic;
+    for (let n = 0; n < nodeCount; n++) {
+      const owner = owners[n]!;
+      if (owner === NO_OWNER || owner === n) continue;
+      if (nodeType[owner] === synthetic || owner === g.root) continue;
+      sizes[owner]! += sizes[n]!;
+      sizes[n] = 0;
+    }
+    return sizes;
+  });
 }
 
-function computeShallowSizes(g: HeapGraph): Uint32Array {
-  const sizes = g.nodeSelfSize.slice();
-  if (!hasUserRoots(g)) return sizes;
+/** What ownersOf gives a node that no ordinary object owns alone. */
+export const NO_OWNER = 0xffffffff;
+
+/**
+ * For each node, the ordinary object that alone owns it: itself for ordinary nodes;
+ * for V8's internal arrays and hidden objects, the one ordinary object that reaches
+ * them through internal nodes only, or NO_OWNER when there is none or several.
+ */
+export function ownersOf(g: HeapGraph): Uint32Array {
+  return g.derived("owners", () => computeOwners(g));
+}
+
+function computeOwners(g: HeapGraph): Uint32Array {
   const { nodeCount, nodeType, nodeName, firstEdge, edgeTarget, edgeType } = g;
-  const { hidden, array, native, synthetic } = g.nodeTypes;
+  const { hidden, array, native } = g.nodeTypes;
   const weak = g.edgeTypes.weak;
   const externalStringData = new Set(g.strings.indicesOf("system / ExternalStringData"));
   const owners = new Uint32Array(nodeCount);
@@ -52,13 +78,6 @@ function computeShallowSizes(g: HeapGraph): Uint32Array {
       }
     }
   }
-  const root = g.root;
-  for (let n = 0; n < nodeCount; n++) {
-    const owner = owners[n]!;
-    if (owner === UNVISITED || owner === SHARED || owner === n) continue;
-    if (nodeType[owner] === synthetic || owner === root) continue;
-    sizes[owner]! += sizes[n]!;
-    sizes[n] = 0;
-  }
-  return sizes;
+  for (let n = 0; n < nodeCount; n++) if (owners[n] === UNVISITED || owners[n] === SHARED) owners[n] = NO_OWNER;
+  return owners;
 }

@@ -1,0 +1,83 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { Clodo, Id, Rcs, Size, Type, Unity, Via } from "../src/heapy/classify/classifiers.js";
+import { partition } from "../src/heapy/classify/partition.js";
+import { PartitionView } from "../src/heapy/render/partition-view.js";
+import { IdentitySet } from "../src/heapy/sets/identity-set.js";
+import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
+import { readFromSource } from "../src/heapy/snapshot/reader.js";
+import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
+
+// A Window holding an Array of three Foo (through the array's element store), each Foo
+// with its own property store, and a Bar that also refers to the first Foo.
+const nodes: SynthNode[] = [
+  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }, { type: "element", name: 1, to: 7 }] },
+  { type: "object", name: "Window", size: 40, edges: [{ type: "property", name: "foos", to: 2 }, { type: "property", name: "bar", to: 6 }] },
+  { type: "object", name: "Array", size: 32, edges: [{ type: "internal", name: "elements", to: 8 }] },
+  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 9 }] },
+  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 10 }] },
+  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 11 }] },
+  { type: "object", name: "Bar", size: 56, edges: [{ type: "property", name: "foo", to: 3 }] },
+  { type: "synthetic", name: "(GC roots)", size: 0, edges: [] },
+  { type: "array", name: "(object elements)", size: 64, edges: [0, 1, 2].map((i) => ({ type: "element", name: i, to: 3 + i })) },
+  { type: "array", name: "(object properties)", size: 16, edges: [] },
+  { type: "array", name: "(object properties)", size: 16, edges: [] },
+  { type: "array", name: "(object properties)", size: 16, edges: [] },
+];
+
+async function graph() {
+  return readFromSource(bufferSource("classes", [Buffer.from(synthSnapshot(nodes))]));
+}
+
+const table = (set: IdentitySet, c: typeof Clodo): string => String(new PartitionView(partition(set, c)));
+
+test("Clodo: constructors, and property/element stores named by their owner's class", async () => {
+  const g = await graph();
+  assert.equal(
+    table(IdentitySet.all(g), Clodo),
+    [
+      "Partition of a set of 12 objects. Total size = 312 bytes.",
+      " Index  Count   %     Size   % Cumulative  % Kind (class / dict of class)",
+      "     0      3  25      120  38       120  38 Foo",
+      "     1      1   8       96  31       216  69 Array",
+      "     2      1   8       56  18       272  87 Bar",
+      "     3      1   8       40  13       312 100 Window",
+      "     4      3  25        0   0       312 100 (object properties) of Foo",
+      "     5      2  17        0   0       312 100 (synthetic)",
+      "     6      1   8        0   0       312 100 (object elements) of Array",
+    ].join("\n"),
+  );
+});
+
+test("Via and Rcs: how objects are referred to, and by what kinds", async () => {
+  const g = await graph();
+  const foos = IdentitySet.of(g, [3, 4, 5]);
+  assert.deepEqual(partition(foos, Via).rows.map((r) => [r.kind, r.count]), [[".foo, [0]", 1], ["[1]", 1], ["[2]", 1]]);
+  assert.deepEqual(partition(foos, Rcs).rows.map((r) => [r.kind, r.count, r.size]), [["(object elements) of Array", 2, 80], ["(object elements) of Array, Bar", 1, 40]]);
+  assert.deepEqual(partition(IdentitySet.of(g, [0]), Via).rows.map((r) => r.kind), ["<none>"]);
+});
+
+test("Type, Size and Unity", async () => {
+  const g = await graph();
+  const all = IdentitySet.all(g);
+  assert.deepEqual(partition(all, Type).rows.map((r) => [r.kind, r.count, r.size]), [["object", 6, 312], ["array", 4, 0], ["synthetic", 2, 0]]);
+  assert.deepEqual(partition(all, Size).rows.map((r) => [r.kind, r.count]), [["40", 4], ["96", 1], ["56", 1], ["0", 6]]);
+  assert.deepEqual(partition(all, Unity).rows, [{ kind: "<Anything>", count: 12, size: 312 }]);
+});
+
+test("views page ten rows at a time; rows select their objects", async () => {
+  const g = await graph();
+  const view = new PartitionView(partition(IdentitySet.all(g), Id));
+  const first = String(view).split("\n");
+  assert.equal(first.length, 2 + 10 + 1);
+  assert.equal(first[12], "<2 more rows. Type e.g. '_.more' to view.>");
+  const more = String(view.more).split("\n");
+  assert.equal(more[0], " Index  Count   %     Size   % Cumulative  % Kind (object id)");
+  assert.equal(more.length, 3);
+  assert.match(more[1]!, /^    10      1   8        0   0       312 100 \(/);
+  assert.equal(String(view.more.more), "No more rows.");
+  assert.equal(String(view.all).split("\n").length, 2 + 12);
+  const foos = new PartitionView(partition(IdentitySet.all(g), Clodo)).row(0);
+  assert.deepEqual([...foos.ordinals()], [3, 4, 5]);
+  assert.deepEqual(view.toJSON().rows[0], { index: 0, kind: "Array @5", count: 1, size: 96 });
+});
