@@ -1,7 +1,13 @@
 /**
- * Guppy's public API. Heapy's session (`hpy()`) builds on these; this entry point
- * exposes the snapshot engine: reading, the columnar graph, and its derived arrays.
+ * Guppy's public API: Heapy's session (`hpy()`), its sets and classifiers, and the
+ * snapshot engine under them (reading, the columnar graph, its derived arrays).
  */
+export { hpy, Session } from "./heapy/session/session.js";
+export { HeapySet } from "./heapy/session/heapy-set.js";
+export { IdentitySet } from "./heapy/sets/identity-set.js";
+export { CLASSIFIERS, Clodo, Id, Rcs, Size, Type, Unity, Via, className, edgeAccessor, type Classifier, type Kinds } from "./heapy/classify/classifiers.js";
+export { partition, type Partition } from "./heapy/classify/partition.js";
+export { PartitionView } from "./heapy/render/partition-view.js";
 export { GuppyError, isGuppyError, type GuppyErrorCode } from "./errors.js";
 export { readHeapSnapshot, readFromSource, type ReadOptions } from "./heapy/snapshot/reader.js";
 export { openByteSource, bufferSource, type ByteSource } from "./heapy/snapshot/byte-source.js";
@@ -15,3 +21,4 @@ export { shallowSizes } from "./heapy/graph/shallow-sizes.js";
 export { essentialEdges } from "./heapy/graph/essential-edges.js";
 export { overview, type Overview, type Retainer } from "./heapy/overview.js";
 export { renderPartition, type PartitionRow } from "./heapy/render/partition-table.js";
+export { idIndexOf, ordinalOfId } from "./heapy/graph/id-index.js";

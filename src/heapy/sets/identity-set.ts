@@ -37,7 +37,15 @@ export class IdentitySet {
   private sorted: Uint32Array | null;
   private bits: Uint32Array | null;
 
-  private constructor(graph: HeapGraph, sorted: Uint32Array | null, bits: Uint32Array | null, count: number) {
+  /** Subclasses (the session's sets) pass another set to take over its members. */
+  protected constructor(graph: HeapGraph | IdentitySet, sorted: Uint32Array | null = null, bits: Uint32Array | null = null, count = 0) {
+    if (graph instanceof IdentitySet) {
+      this.graph = graph.graph;
+      this.sorted = graph.sorted;
+      this.bits = graph.bits;
+      this.count = graph.count;
+      return;
+    }
     this.graph = graph;
     this.sorted = sorted;
     this.bits = bits;
@@ -171,22 +179,22 @@ export class IdentitySet {
   }
 
   /** Everything a member refers to (Heapy's `referents`). */
-  get referents(): IdentitySet {
+  get referents(): this {
     return this.related(referents);
   }
 
   /** Everything that refers to a member (Heapy's `referrers`). */
-  get referrers(): IdentitySet {
+  get referrers(): this {
     return this.related(referrers);
   }
 
   /** The members' immediate dominators (Heapy's `imdom`). */
-  get imdom(): IdentitySet {
+  get imdom(): this {
     return this.related(immediateDominators);
   }
 
   /** What would be freed if the members went away, the members included (Heapy's `dominos`). */
-  get dominos(): IdentitySet {
+  get dominos(): this {
     return this.related(dominated);
   }
 
@@ -195,8 +203,8 @@ export class IdentitySet {
     return this.dominos.size;
   }
 
-  private related(relation: (g: HeapGraph, members: Uint32Array) => Uint32Array): IdentitySet {
-    return IdentitySet.counted(this.graph, relation(this.graph, this.ordinals()));
+  private related(relation: (g: HeapGraph, members: Uint32Array) => Uint32Array): this {
+    return this.adopt(IdentitySet.counted(this.graph, relation(this.graph, this.ordinals())));
   }
 
   /** `other` as a set of this snapshot: itself, or its objects found here by id. */
@@ -215,38 +223,38 @@ export class IdentitySet {
     return IdentitySet.of(this.graph, found);
   }
 
-  private combine(other: IdentitySet, op: (a: number, b: number) => number): IdentitySet {
+  private combine(other: IdentitySet, op: (a: number, b: number) => number): this {
     const o = this.local(other);
     const a = this.bitset();
     const b = o.bitset();
     const out = new Uint32Array(a.length);
     for (let w = 0; w < a.length; w++) out[w] = op(a[w]!, b[w]!);
-    return IdentitySet.counted(this.graph, out);
+    return this.adopt(IdentitySet.counted(this.graph, out));
   }
 
   /** Members of both (Heapy's `&`). */
-  and(other: IdentitySet): IdentitySet {
+  and(other: IdentitySet): this {
     return this.combine(other, (a, b) => a & b);
   }
 
   /** Members of either (Heapy's `|`). */
-  or(other: IdentitySet): IdentitySet {
+  or(other: IdentitySet): this {
     return this.combine(other, (a, b) => a | b);
   }
 
   /** Members of this set that are not in `other` (Heapy's `-`). */
-  minus(other: IdentitySet): IdentitySet {
+  minus(other: IdentitySet): this {
     return this.combine(other, (a, b) => a & ~b);
   }
 
   /** Members of exactly one of the two (Heapy's `^`). */
-  xor(other: IdentitySet): IdentitySet {
+  xor(other: IdentitySet): this {
     return this.combine(other, (a, b) => a ^ b);
   }
 
   /** Every node of the snapshot that is not a member (Heapy's `~`). */
-  complement(): IdentitySet {
-    return IdentitySet.all(this.graph).minus(this);
+  complement(): this {
+    return this.adopt(IdentitySet.all(this.graph).minus(this));
   }
 
   /** Whether every member is also in `other` (Heapy's `<=`). */
@@ -289,6 +297,14 @@ export class IdentitySet {
   /** Calls `fn` with each member ordinal in increasing order. */
   forEach(fn: (node: number) => void): void {
     for (const n of this.ordinals()) fn(n);
+  }
+
+  /**
+   * Every set an operation returns passes through here, so a subclass's operations
+   * return its own kind; a subclass overrides this to wrap `set`.
+   */
+  protected adopt(set: IdentitySet): this {
+    return set as this;
   }
 
   /** A small summary (no heap contents): count, size and the snapshot file. */

@@ -1,0 +1,57 @@
+import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
+import { partition } from "../classify/partition.js";
+import { PartitionView } from "../render/partition-view.js";
+import { IdentitySet } from "../sets/identity-set.js";
+
+/**
+ * The sets a session hands out: an IdentitySet that also partitions itself, as
+ * Heapy's sets do (`x.byclodo`, `x.by(h.Via)`), and prints as its partition by Clodo.
+ * Every operation on it returns a HeapySet again.
+ */
+export class HeapySet extends IdentitySet {
+  /** Wraps a set. */
+  static from(set: IdentitySet): HeapySet {
+    return set instanceof HeapySet ? set : new HeapySet(set);
+  }
+
+  protected override adopt(set: IdentitySet): this {
+    return HeapySet.from(set) as this;
+  }
+
+  /** The partition by a classifier, ten rows shown at a time. */
+  by(classifier: Classifier): PartitionView {
+    return new PartitionView(partition(this, classifier));
+  }
+
+  get bytype(): PartitionView {
+    return this.by(CLASSIFIERS.Type!);
+  }
+  get byclodo(): PartitionView {
+    return this.by(CLASSIFIERS.Clodo!);
+  }
+  get bysize(): PartitionView {
+    return this.by(CLASSIFIERS.Size!);
+  }
+  get byunity(): PartitionView {
+    return this.by(CLASSIFIERS.Unity!);
+  }
+  get byid(): PartitionView {
+    return this.by(CLASSIFIERS.Id!);
+  }
+  get byvia(): PartitionView {
+    return this.by(CLASSIFIERS.Via!);
+  }
+  get byrcs(): PartitionView {
+    return this.by(CLASSIFIERS.Rcs!);
+  }
+
+  /** The objects of row i of the partition by Clodo (Heapy's `x[i]`). */
+  row(i: number): HeapySet {
+    return HeapySet.from(this.byclodo.row(i));
+  }
+
+  /** Heapy prints a set as its partition by Clodo. */
+  override toString(): string {
+    return String(this.byclodo);
+  }
+}

@@ -1,0 +1,79 @@
+import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
+import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
+import { IdentitySet } from "../sets/identity-set.js";
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
+import { HeapySet } from "./heapy-set.js";
+
+/**
+ * A Heapy session (Guppy-PE's "Use" object, made by `hpy()`). All state — the
+ * snapshots loaded, the classifiers — lives here; two sessions share nothing.
+ */
+export class Session {
+  /** Snapshots loaded by this session, by file name. */
+  private readonly graphs = new Map<string, HeapGraph>();
+  readonly Type: Classifier = CLASSIFIERS.Type!;
+  readonly Clodo: Classifier = CLASSIFIERS.Clodo!;
+  readonly Size: Classifier = CLASSIFIERS.Size!;
+  readonly Unity: Classifier = CLASSIFIERS.Unity!;
+  readonly Id: Classifier = CLASSIFIERS.Id!;
+  readonly Via: Classifier = CLASSIFIERS.Via!;
+  readonly Rcs: Classifier = CLASSIFIERS.Rcs!;
+
+  /**
+   * Loads a snapshot file and returns its objects reachable from the root through
+   * strong (non-weak) references; synthetic nodes (the root and GC root groups)
+   * are not objects and are left out. Loading the same file again reuses the graph.
+   */
+  async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
+    return this.reachable(await this.graph(file, options));
+  }
+
+  /** The loaded graph of a file (read on first use). */
+  async graph(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
+    let g = this.graphs.get(file);
+    if (g === undefined) {
+      g = await readHeapSnapshot(file, options);
+      this.graphs.set(file, g);
+    }
+    return g;
+  }
+
+  /** Objects of a graph reachable through strong references (Heapy's heap()). */
+  reachable(g: HeapGraph): HeapySet {
+    const distance = distancesOf(g);
+    const synthetic = g.nodeTypes.synthetic;
+    return HeapySet.from(IdentitySet.where(g, (n) => distance[n] !== NO_DISTANCE && g.nodeType[n] !== synthetic));
+  }
+
+  /** Objects present in the snapshot but reachable only through weak references, or not at all (Heapy's heapu()). */
+  unreachable(g: HeapGraph): HeapySet {
+    const distance = distancesOf(g);
+    const synthetic = g.nodeTypes.synthetic;
+    return HeapySet.from(IdentitySet.where(g, (n) => distance[n] === NO_DISTANCE && g.nodeType[n] !== synthetic));
+  }
+
+  /** The set of the given objects of a graph, by node ordinal (Heapy's iso()). */
+  iso(g: HeapGraph, ...nodes: number[]): HeapySet {
+    return HeapySet.from(IdentitySet.of(g, nodes));
+  }
+
+  /** The objects of a graph with the given V8 ids (Heapy's idset()). */
+  idset(g: HeapGraph, ids: ArrayLike<number>): HeapySet {
+    return HeapySet.from(IdentitySet.ofIds(g, ids));
+  }
+
+  /** The empty set of a graph (Heapy's Nothing). */
+  nothing(g: HeapGraph): HeapySet {
+    return HeapySet.from(IdentitySet.empty(g));
+  }
+
+  toString(): string {
+    return "Top level interface to Heapy.";
+  }
+}
+
+/** A new Heapy session: `const h = hpy();`. */
+export function hpy(): Session {
+  return new Session();
+}
