@@ -2,7 +2,7 @@ import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { distancesOf } from "../heapy/graph/distances.js";
 import { overview, renderRetainers, type Overview } from "../heapy/overview.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
-import { readHeapSnapshot } from "../heapy/snapshot/reader.js";
+import { loadGraph } from "./load.js";
 import { createProgress } from "./progress.js";
 
 export interface AnalyseOptions {
@@ -12,14 +12,10 @@ export interface AnalyseOptions {
 
 /** Reads a snapshot with progress on a TTY and prints its overview (text or JSON) to stdout. */
 export async function analyseFile(file: string, opts: AnalyseOptions): Promise<Overview> {
+  const g = await loadGraph(file, opts.json);
   const progress = createProgress(!opts.json);
-  const warnings: string[] = [];
   let result: Overview;
   try {
-    const g = await readHeapSnapshot(file, {
-      onProgress: (read, total) => progress.reading(read, total),
-      onWarning: (w) => warnings.push(w),
-    });
     progress.stage("Computing dominators and retained sizes…");
     dominatorsOf(g);
     distancesOf(g);
@@ -27,7 +23,6 @@ export async function analyseFile(file: string, opts: AnalyseOptions): Promise<O
   } finally {
     progress.done();
   }
-  for (const w of warnings) process.stderr.write(`guppy: warning: ${w}\n`);
   process.stdout.write(opts.json ? JSON.stringify(result, null, 2) + "\n" : renderOverview(result) + "\n");
   return result;
 }

@@ -2,6 +2,13 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
+import { diffCommand, domCommand, heapCommand, spCommand, type TableOptions } from "./heapy-commands.js";
+
+function objectId(v: string): number {
+  const n = Number(v.replace(/^@/, ""));
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError("expected an object id such as @1234");
+  return n;
+}
 
 function positiveInt(v: string): number {
   const n = Number(v);
@@ -34,6 +41,46 @@ export function buildProgram(): Command {
     .action(async (file: string, o: { top: number; json: boolean }) => {
       await analyseFile(file, o);
     });
+  const tableOptions = (c: Command): Command =>
+    c
+      .option("--by <kinds>", "classifier: type, clodo, id, size, unity, via, rcs, or several joined by commas (type,size)", "clodo")
+      .option("--limit <n>", "rows to show", positiveInt, 10)
+      .option("--all", "show every row", false)
+      .option("--json", "print JSON (no progress output)", false);
+
+  tableOptions(
+    program
+      .command("heap")
+      .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+      .description("the objects reachable from the root, partitioned as Heapy's table (by class unless --by)"),
+  ).action(async (file: string, o: TableOptions) => heapCommand(file, o));
+
+  tableOptions(
+    program
+      .command("diff")
+      .argument("<old>", "the earlier snapshot")
+      .argument("<new>", "a later snapshot of the same process")
+      .description("objects in NEW that OLD did not have (matched by V8 object id), partitioned"),
+  ).action(async (oldFile: string, newFile: string, o: TableOptions) => diffCommand(oldFile, newFile, o));
+
+  program
+    .command("sp")
+    .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+    .description("shortest paths from the root to the objects chosen by --id or --kind")
+    .option("--id <id>", "one object, by its V8 id (DevTools' @id)", objectId)
+    .option("--kind <name>", "every object of this class (a Clodo kind, as guppy heap lists them)")
+    .option("--limit <n>", "paths to show", positiveInt, 10)
+    .option("--all", "show every path", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o));
+
+  program
+    .command("dom")
+    .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+    .description("the objects with the largest retained sizes, each with its shortest path from the root")
+    .option("--top <n>", "how many", positiveInt, 10)
+    .option("--json", "print JSON (no progress output)", false)
+    .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o));
   return program;
 }
 
@@ -46,7 +93,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof GuppyError) {
       process.stderr.write(e.describe() + "\n");
-      return 1;
+      return e.code === "USAGE" ? 2 : 1;
     }
     process.stderr.write(`guppy: internal error: ${(e as Error)?.message ?? String(e)}\n`);
     if (process.env.GUPPY_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);

@@ -34,11 +34,17 @@ class LabelTable {
   }
 }
 
-function byLabel(nodes: Uint32Array, labelOf: (n: number) => string): Kinds {
+/** Kinds from a label for each position 0..count-1. */
+function byPosition(count: number, labelAt: (i: number) => string): Kinds {
   const table = new LabelTable();
-  const kinds = new Uint32Array(nodes.length);
-  for (let i = 0; i < nodes.length; i++) kinds[i] = table.kindOf(labelOf(nodes[i]!));
+  const kinds = new Uint32Array(count);
+  for (let i = 0; i < count; i++) kinds[i] = table.kindOf(labelAt(i));
   return { kinds, labels: table.labels };
+}
+
+/** Kinds from a label for each node. */
+function byLabel(nodes: Uint32Array, labelOf: (n: number) => string): Kinds {
+  return byPosition(nodes.length, (i) => labelOf(nodes[i]!));
 }
 
 /** Heapy's Type: the V8 node type (object, closure, string, array, hidden, code, ...). */
@@ -185,6 +191,22 @@ export const Rcs: Classifier = {
     });
   },
 };
+
+/**
+ * The finer classifier by all of `classifiers` (Heapy's `a & b`): objects are of one
+ * kind when every classifier puts them together; kinds read "object, 40".
+ */
+export function combine(...classifiers: Classifier[]): Classifier {
+  const header = classifiers.map((c) => c.kindHeader.replace(/^Kind \((.*)\)$/, "$1")).join(" & ");
+  return {
+    name: classifiers.map((c) => c.name).join("&"),
+    kindHeader: `Kind (${header})`,
+    classify(g, nodes) {
+      const parts = classifiers.map((c) => c.classify(g, nodes));
+      return byPosition(nodes.length, (i) => parts.map((p) => p.labels[p.kinds[i]!]!).join(", "));
+    },
+  };
+}
 
 /** The built-in classifiers by their Heapy names. */
 export const CLASSIFIERS: Readonly<Record<string, Classifier>> = { Type, Clodo, Size, Unity, Id, Via, Rcs };

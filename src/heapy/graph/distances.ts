@@ -16,7 +16,7 @@ export const BASE_SYSTEM_DISTANCE = 100000000;
  * the shared slots of map descriptor arrays, and the first of the two edges V8
  * writes to each WeakMap value (so a value is as far as the farther of key and map).
  */
-export function computeDistances(g: HeapGraph): Int32Array {
+export function computeDistances(g: HeapGraph, parentEdge?: Int32Array): Int32Array {
   const { nodeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeType, nodeName, strings } = g;
   const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
   const queue = new Uint32Array(nodeCount);
@@ -59,6 +59,7 @@ export function computeDistances(g: HeapGraph): Int32Array {
           if (pending[p]) continue;
         }
         distances[to] = d;
+        if (parentEdge) parentEdge[to] = e;
         queue[length++] = to;
       }
     }
@@ -71,6 +72,7 @@ export function computeDistances(g: HeapGraph): Int32Array {
     const t = edgeTarget[e]!;
     if (isUserRoot(g, t, dom) && distances[t] !== 1) {
       distances[t] = 1;
+      if (parentEdge) parentEdge[t] = e;
       queue[length++] = t;
     }
   }
@@ -84,4 +86,17 @@ export function computeDistances(g: HeapGraph): Int32Array {
 /** The graph's distances from the root, computed on first use. */
 export function distancesOf(g: HeapGraph): Int32Array {
   return g.derived("distances", () => computeDistances(g));
+}
+
+/**
+ * For each node, the edge by which the distance search first reached it (-1 for the
+ * root and for nodes it never reaches): following these back gives a shortest path
+ * from the root whose length is the node's DevTools distance (within its phase).
+ */
+export function pathTreeOf(g: HeapGraph): Int32Array {
+  return g.derived("pathTree", () => {
+    const parentEdge = new Int32Array(g.nodeCount).fill(-1);
+    computeDistances(g, parentEdge);
+    return parentEdge;
+  });
 }

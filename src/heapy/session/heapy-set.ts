@@ -1,6 +1,7 @@
 import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
+import { PathsView } from "../render/paths.js";
 import { IdentitySet } from "../sets/identity-set.js";
 
 /**
@@ -43,6 +44,11 @@ export class HeapySet extends IdentitySet {
   }
   get byrcs(): PartitionView {
     return this.by(CLASSIFIERS.Rcs!);
+  }
+
+  /** Shortest paths from the root to the members (Heapy's `sp` / `shpaths`). */
+  get sp(): PathsView {
+    return new PathsView(this);
   }
 
   /** The objects of row i of the partition by Clodo (Heapy's `x[i]`). */

@@ -1,0 +1,113 @@
+import { GuppyError } from "../errors.js";
+import { CLASSIFIERS, className, combine, type Classifier } from "../heapy/classify/classifiers.js";
+import { partition } from "../heapy/classify/partition.js";
+import { distancesOf } from "../heapy/graph/distances.js";
+import { dominatorsOf } from "../heapy/graph/dominators.js";
+import { largest } from "../heapy/graph/largest.js";
+import { shallowSizes } from "../heapy/graph/shallow-sizes.js";
+import { nodeLabel } from "../heapy/render/node-label.js";
+import { PartitionView } from "../heapy/render/partition-view.js";
+import { PathsView, pathText } from "../heapy/render/paths.js";
+import { renderRetainers } from "../heapy/overview.js";
+import { hpy } from "../heapy/session/session.js";
+import { HeapySet } from "../heapy/session/heapy-set.js";
+import { loadHeap } from "./load.js";
+
+/** Options every table-printing command shares. */
+export interface TableOptions {
+  by: string;
+  limit?: number;
+  all: boolean;
+  json: boolean;
+}
+
+const BY_NAMES = Object.keys(CLASSIFIERS).map((k) => k.toLowerCase());
+
+/** `--by type,size` → the classifier (combined when several are named). */
+export function classifierNamed(spec: string): Classifier {
+  const parts = spec.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
+  const found = parts.map((p) => {
+    const key = Object.keys(CLASSIFIERS).find((k) => k.toLowerCase() === p);
+    if (key === undefined) throw new GuppyError("USAGE", `Unknown classifier '${p}'; use one or more of ${BY_NAMES.join(", ")}.`);
+    return CLASSIFIERS[key]!;
+  });
+  if (found.length === 0) throw new GuppyError("USAGE", `--by needs a classifier: ${BY_NAMES.join(", ")}.`);
+  return found.length === 1 ? found[0]! : combine(...found);
+}
+
+function printTable(set: HeapySet, opts: TableOptions, header = ""): void {
+  const view = new PartitionView(partition(set, classifierNamed(opts.by)), 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
+  process.stdout.write(opts.json ? JSON.stringify(view.toJSON(), null, 2) + "\n" : header + String(view) + "\n");
+}
+
+/** `guppy heap FILE`: the reachable objects partitioned (by Clodo unless --by says). */
+export async function heapCommand(file: string, opts: TableOptions): Promise<void> {
+  printTable(await loadHeap(hpy(), file, opts.json), opts);
+}
+
+/** `guppy diff OLD NEW`: objects of NEW that OLD did not have (by V8 object id), partitioned. */
+export async function diffCommand(oldFile: string, newFile: string, opts: TableOptions): Promise<void> {
+  const h = hpy();
+  const before = await loadHeap(h, oldFile, opts.json);
+  const after = await loadHeap(h, newFile, opts.json);
+  printTable(after.minus(before), opts, `Objects in ${newFile} that are not in ${oldFile} (by object id):\n`);
+}
+
+/** Selects objects by `--id` (V8 id, as DevTools shows @id) or `--kind` (a Clodo kind). */
+export function select(heap: HeapySet, id: number | undefined, kind: string | undefined): HeapySet {
+  if ((id === undefined) === (kind === undefined)) throw new GuppyError("USAGE", "Give exactly one of --id ID or --kind NAME.");
+  const g = heap.graph;
+  if (id !== undefined) {
+    const found = hpy().idset(g, [id]);
+    if (found.count === 0) throw new GuppyError("USAGE", `No object has id @${id} in ${g.file}.`);
+    return found;
+  }
+  const view = heap.byclodo;
+  const row = view.partition.rows.findIndex((r) => r.kind === kind);
+  if (row < 0) throw new GuppyError("USAGE", `No reachable object is of kind '${kind}' (see guppy heap for the kinds).`);
+  return HeapySet.from(view.row(row));
+}
+
+/** `guppy sp FILE --id ID | --kind NAME`: shortest paths from the root. */
+export async function spCommand(file: string, opts: { id?: number; kind?: string; limit?: number; all: boolean; json: boolean }): Promise<void> {
+  const heap = await loadHeap(hpy(), file, opts.json);
+  const set = select(heap, opts.id, opts.kind);
+  if (opts.json) {
+    const g = set.graph;
+    const paths = [...set.ordinals()].slice(0, opts.all ? undefined : (opts.limit ?? 10)).map((n) => ({ id: g.nodeId[n], object: nodeLabel(g, n), path: pathText(g, n) }));
+    process.stdout.write(JSON.stringify({ count: set.count, paths }, null, 2) + "\n");
+    return;
+  }
+  process.stdout.write(String(new PathsView(set, 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10))) + "\n");
+}
+
+/** `guppy dom FILE`: the objects with the largest retained sizes, each with its shortest path. */
+export async function domCommand(file: string, opts: { top: number; json: boolean }): Promise<void> {
+  const heap = await loadHeap(hpy(), file, opts.json);
+  const g = heap.graph;
+  const { retainedSize } = dominatorsOf(g);
+  const shallow = shallowSizes(g);
+  const synthetic = g.nodeTypes.synthetic;
+  const top = largest(retainedSize, opts.top, (n) => n !== g.root && g.nodeType[n] !== synthetic);
+  const total = retainedSize[g.root]!;
+  const distance = distancesOf(g);
+  const rows = top.map((n) => ({
+    id: g.nodeId[n]!,
+    node: n,
+    label: nodeLabel(g, n),
+    className: className(g, n),
+    type: g.typeName(n),
+    selfSize: shallow[n]!,
+    retainedSize: retainedSize[n]!,
+    distance: distance[n]!,
+    path: pathText(g, n),
+  }));
+  if (opts.json) {
+    process.stdout.write(JSON.stringify({ totalSize: total, rows }, null, 2) + "\n");
+    return;
+  }
+  const table = renderRetainers(rows, total).split("\n");
+  const out = [table[0]!];
+  rows.forEach((r, i) => out.push(table[i + 1]!, `        ${r.path ?? "(no path from the root)"}`));
+  process.stdout.write(out.join("\n") + "\n");
+}

@@ -1,0 +1,26 @@
+import { readHeapSnapshot } from "../heapy/snapshot/reader.js";
+import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
+import type { Session } from "../heapy/session/session.js";
+import type { HeapySet } from "../heapy/session/heapy-set.js";
+import { createProgress } from "./progress.js";
+
+/**
+ * Reads a snapshot for a command: a progress bar on a TTY unless `quiet`, and the
+ * reader's warnings on stderr once the bar is gone.
+ */
+export async function loadGraph(file: string, quiet: boolean, session?: Session): Promise<HeapGraph> {
+  const progress = createProgress(!quiet);
+  const warnings: string[] = [];
+  try {
+    const options = { onProgress: (read: number, total: number) => progress.reading(read, total), onWarning: (w: string) => warnings.push(w) };
+    return session ? await session.graph(file, options) : await readHeapSnapshot(file, options);
+  } finally {
+    progress.done();
+    for (const w of warnings) process.stderr.write(`guppy: warning: ${w}\n`);
+  }
+}
+
+/** The reachable objects of a snapshot file, loaded into `session` with progress. */
+export async function loadHeap(session: Session, file: string, quiet: boolean): Promise<HeapySet> {
+  return session.reachable(await loadGraph(file, quiet, session));
+}

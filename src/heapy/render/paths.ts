@@ -1,0 +1,116 @@
+import { distancesOf, pathTreeOf } from "../graph/distances.js";
+import type { IdentitySet } from "../sets/identity-set.js";
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { DEFAULT_ROWS } from "./partition-table.js";
+
+const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
+
+function member(name: string): string {
+  return IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}
+
+/** The node that owns edge e (binary search over the CSR offsets). */
+export function edgeOwner(g: HeapGraph, e: number): number {
+  let lo = 0;
+  let hi = g.nodeCount - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >>> 1;
+    if (g.firstEdge[mid]! <= e) lo = mid;
+    else hi = mid - 1;
+  }
+  // Nodes without edges share an offset with the next; the owner is the last of them.
+  while (lo + 1 < g.nodeCount && g.firstEdge[lo + 1]! <= e) lo++;
+  return lo;
+}
+
+/**
+ * One step of a path as a JavaScript programmer would write it: `.prop`, `[3]`,
+ * `<closure context>.x` (a closure's context, then the variable), `<Map entry>` and
+ * `<Set entry>` (a key or value held in a collection's table), `<weak>`, and V8's
+ * internal links as `<internal name>`.
+ */
+function stepText(g: HeapGraph, from: number, e: number, previous: number, last: boolean): string {
+  const T = g.edgeTypes;
+  const t = g.edgeType[e]!;
+  const name = g.edgeNameText(e);
+  if (from === g.root) return member(g.name(g.edgeTarget[e]!) || name);
+  if (t === T.element) return `[${name}]`;
+  if (t === T.property || t === T.shortcut || t === T.context) return member(name);
+  if (t === T.weak) return `<weak ${name}>`;
+  if (t === T.internal && name === "context" && g.nodeType[from] === g.nodeTypes.closure) return "<closure context>";
+  // V8's element and property stores are invisible to JavaScript: `a[1]`, not `a<elements>[1]`.
+  if (t === T.internal && (name === "elements" || name === "properties") && g.nodeType[from] === g.nodeTypes.object) {
+    return last ? `<${name}>` : "";
+  }
+  // A collection's table shows as the entry it leads to, or as the table when the path ends there.
+  if (t === T.internal && name === "table" && g.nodeType[from] === g.nodeTypes.object && (g.name(from) === "Map" || g.name(from) === "Set")) {
+    return last ? `<${g.name(from)} table>` : "";
+  }
+  if (previous >= 0) {
+    const prev = g.edgeType[previous]!;
+    const owner = edgeOwner(g, previous);
+    if (prev === T.internal && g.edgeNameText(previous) === "table" && g.nodeType[owner] === g.nodeTypes.object) {
+      const kind = g.name(owner);
+      if (kind === "Map" || kind === "Set") return `<${kind} entry>`;
+    }
+  }
+  return `<${g.edgeTypeName(e)} ${name}>`;
+}
+
+/** The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`, or null if none. */
+export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | null {
+  const parent = pathTreeOf(g);
+  const edges: number[] = [];
+  for (let x = node; x !== g.root; ) {
+    const e = parent[x]!;
+    if (e < 0) return null;
+    edges.push(e);
+    x = edgeOwner(g, e);
+    if (edges.length > g.nodeCount) return null;
+  }
+  edges.reverse();
+  return root + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join("");
+}
+
+/**
+ * Heapy's shortest-paths listing for a set: one numbered line per object that has a
+ * path, shortest first (by DevTools distance, then node order), `limit` lines and then
+ * how many more. Only the lines shown are built, so deep chains stay cheap.
+ */
+export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string } = {}): string {
+  const g = set.graph;
+  if (set.count === 0) return "The set is empty.";
+  const parent = pathTreeOf(g);
+  const distance = distancesOf(g);
+  const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n]! >= 0);
+  reached.sort((a, b) => distance[a]! - distance[b]! || a - b);
+  const start = options.start ?? 0;
+  const limit = options.limit ?? DEFAULT_ROWS;
+  const out: string[] = [];
+  for (let i = start; i < reached.length && i < start + limit; i++) out.push(`${String(i).padStart(2)}: ${pathText(g, reached[i]!, options.root)}`);
+  const more = reached.length - start - limit;
+  if (more > 0) out.push(`<${more} more paths. Type e.g. '_.more' to view.>`);
+  if (reached.length === 0) out.push("No path from the root reaches these objects (they are held only weakly, or not at all).");
+  return out.join("\n");
+}
+
+/** The shortest paths of a set, ten at a time (Heapy's `x.sp`), with `more` and `all`. */
+export class PathsView {
+  constructor(
+    readonly set: IdentitySet,
+    readonly start = 0,
+    readonly limit = DEFAULT_ROWS,
+  ) {}
+
+  get more(): PathsView {
+    return new PathsView(this.set, this.start + this.limit);
+  }
+
+  get all(): PathsView {
+    return new PathsView(this.set, this.start, Number.POSITIVE_INFINITY);
+  }
+
+  toString(): string {
+    return renderPaths(this.set, { start: this.start, limit: this.limit });
+  }
+}

@@ -1,0 +1,115 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { snapshotPair } from "./support/fixtures.js";
+import { projectRoot } from "./support/paths.js";
+import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
+
+const exec = promisify(execFile);
+const bin = join(projectRoot(), "bin", "guppy.js");
+
+async function guppy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (e) {
+    const err = e as { code: number; stdout: string; stderr: string };
+    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
+  }
+}
+
+// Window holds an Array of three Foo (through its element store) and a Bar that also holds the first Foo.
+const nodes: SynthNode[] = [
+  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }, { type: "element", name: 1, to: 7 }] },
+  { type: "object", name: "Window", size: 40, edges: [{ type: "property", name: "foos", to: 2 }, { type: "property", name: "bar", to: 6 }] },
+  { type: "object", name: "Array", size: 32, edges: [{ type: "internal", name: "elements", to: 8 }] },
+  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 9 }] },
+  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 10 }] },
+  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 11 }] },
+  { type: "object", name: "Bar", size: 56, edges: [{ type: "property", name: "foo", to: 3 }] },
+  { type: "synthetic", name: "(GC roots)", size: 0, edges: [] },
+  { type: "array", name: "(object elements)", size: 64, edges: [0, 1, 2].map((i) => ({ type: "element", name: i, to: 3 + i })) },
+  { type: "array", name: "(object properties)", size: 16, edges: [] },
+  { type: "array", name: "(object properties)", size: 16, edges: [] },
+  { type: "array", name: "(object properties)", size: 16, edges: [] },
+];
+const file = join(mkdtempSync(join(tmpdir(), "guppy-cli-heapy-")), "classes.heapsnapshot");
+writeFileSync(file, synthSnapshot(nodes));
+
+test("guppy heap: the reachable objects by class, Heapy's table exactly", async () => {
+  const r = await guppy("heap", file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    [
+      "Partition of a set of 10 objects. Total size = 312 bytes.",
+      " Index  Count   %     Size   % Cumulative  % Kind (class / dict of class)",
+      "     0      3  30      120  38       120  38 Foo",
+      "     1      1  10       96  31       216  69 Array",
+      "     2      1  10       56  18       272  87 Bar",
+      "     3      1  10       40  13       312 100 Window",
+      "     4      3  30        0   0       312 100 (object properties) of Foo",
+      "     5      1  10        0   0       312 100 (object elements) of Array",
+      "",
+    ].join("\n"),
+  );
+  const limited = await guppy("heap", file, "--by", "type,size", "--limit", "2");
+  assert.equal(
+    limited.stdout,
+    [
+      "Partition of a set of 10 objects. Total size = 312 bytes.",
+      " Index  Count   %     Size   % Cumulative  % Kind (V8 node type & shallow size)",
+      "     0      4  40      160  51       160  51 object, 40",
+      "     1      1  10       96  31       256  82 object, 96",
+      "<2 more rows. Type e.g. '_.more' to view.>",
+      "",
+    ].join("\n"),
+  );
+  const json = JSON.parse((await guppy("heap", file, "--json", "--by", "via")).stdout) as { classifier: string; count: number; rows: { kind: string }[] };
+  assert.equal(json.classifier, "Via");
+  assert.equal(json.count, 10);
+  assert.ok(json.rows.some((r) => r.kind === ".foo, [0]"));
+});
+
+test("guppy sp: shortest paths written as JavaScript accessors, shortest first", async () => {
+  const r = await guppy("sp", file, "--kind", "Foo");
+  assert.equal(r.stdout, [" 0: h.Root.Window.bar.foo", " 1: h.Root.Window.foos[1]", " 2: h.Root.Window.foos[2]", ""].join("\n"));
+  const one = await guppy("sp", file, "--id", "@17");
+  assert.equal(one.stdout, " 0: h.Root.Window.foos<elements>\n");
+  const none = await guppy("sp", file, "--kind", "Nope");
+  assert.equal(none.code, 2);
+  assert.match(none.stderr, /^guppy: USAGE No reachable object is of kind 'Nope'/);
+  assert.equal((await guppy("sp", file)).code, 2);
+});
+
+test("guppy dom: largest retained sizes with their paths", async () => {
+  const r = await guppy("dom", file, "--top", "3");
+  assert.equal(
+    r.stdout,
+    [
+      " Index  Retained   %     Self          Id Object",
+      "     0       312 100       40          @3 Window",
+      "        h.Root.Window",
+      "     1       176  56       96          @5 Array",
+      "        h.Root.Window.foos",
+      "     2        80  26        0         @17 (array) (object elements)",
+      "        h.Root.Window.foos<elements>",
+      "",
+    ].join("\n"),
+  );
+});
+
+test("guppy diff: what a later snapshot of the process has that the earlier lacked", async () => {
+  const [before, after] = await snapshotPair();
+  const r = await guppy("diff", before, after, "--json", "--all");
+  assert.equal(r.code, 0, r.stderr);
+  const rows = (JSON.parse(r.stdout) as { rows: { kind: string; count: number }[] }).rows;
+  assert.equal(rows.find((x) => x.kind === "Fresh")?.count, 30);
+  assert.ok(!rows.some((x) => x.kind === "Keeper" || x.kind === "Temp" || x.kind === "Dropped"));
+  const text = await guppy("diff", before, after, "--limit", "3");
+  assert.match(text.stdout, /^Objects in .* that are not in .* \(by object id\):\nPartition of a set of \d+ objects\./);
+});
