@@ -18,6 +18,7 @@ export type GuppyErrorCode =
   | "TYPE_OUT_OF_RANGE"
   | "TOO_LARGE"
   | "SNAPSHOT_FAILED"
+  | "BAD_STAT_FILE"
   | "USAGE";
 
 export interface GuppyErrorDetails {

@@ -113,3 +113,18 @@ test("guppy diff: what a later snapshot of the process has that the earlier lack
   const text = await guppy("diff", before, after, "--limit", "3");
   assert.match(text.stdout, /^Objects in .* that are not in .* \(by object id\):\nPartition of a set of \d+ objects\./);
 });
+
+test("guppy stat: dump appends records; --show prints them; --diff their difference", async () => {
+  const [before, after] = await snapshotPair();
+  const statFile = join(mkdtempSync(join(tmpdir(), "guppy-cli-stat-")), "run.stat");
+  assert.equal((await guppy("stat", before, "--dump", statFile, "--by", "type")).code, 0);
+  assert.equal((await guppy("stat", after, "--dump", statFile, "--by", "type")).code, 0);
+  const shown = await guppy("stat", "--show", statFile);
+  assert.match(shown.stdout, /^Record 0, made \d{4}-\d\d-\d\dT[\d:.]+Z:\nPartition of a set of \d+ objects/);
+  assert.match(shown.stdout, /\n\nRecord 1, made /);
+  const diff = await guppy("stat", "--show", statFile, "--diff");
+  assert.match(diff.stdout, /^Summary of difference operation \(A-B\)\.\n        Count     Size\n  A  /);
+  const statOfFile = await guppy("stat", file);
+  assert.equal(statOfFile.stdout.split("\n")[0], "Partition of a set of 10 objects. Total size = 312 bytes.");
+  assert.equal((await guppy("stat")).code, 2);
+});

@@ -10,6 +10,8 @@ import { PartitionView } from "../heapy/render/partition-view.js";
 import { PathsView, pathText } from "../heapy/render/paths.js";
 import { renderRetainers } from "../heapy/overview.js";
 import { hpy } from "../heapy/session/session.js";
+import { renderStat } from "../heapy/render/stat-text.js";
+import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import { loadHeap } from "./load.js";
 
@@ -110,4 +112,29 @@ export async function domCommand(file: string, opts: { top: number; json: boolea
   const out = [table[0]!];
   rows.forEach((r, i) => out.push(table[i + 1]!, `        ${r.path ?? "(no path from the root)"}`));
   process.stdout.write(out.join("\n") + "\n");
+}
+
+/** `guppy stat FILE [--dump STATFILE]` and `guppy stat --show STATFILE [--diff]`. */
+export async function statCommand(file: string | undefined, opts: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }): Promise<void> {
+  if ((file === undefined) === (opts.show === undefined)) throw new GuppyError("USAGE", "Give a snapshot FILE (with --dump STATFILE to record it), or --show STATFILE.");
+  if (file !== undefined) {
+    const heap = await loadHeap(hpy(), file, opts.json);
+    const stat = Stat.fromPartition(partition(heap, classifierNamed(opts.by)));
+    if (opts.dump !== undefined) stat.dump(opts.dump);
+    process.stdout.write(opts.json ? JSON.stringify(stat, null, 2) + "\n" : renderStat(stat, { limit: Number.POSITIVE_INFINITY }) + "\n");
+    return;
+  }
+  const stats = loadStats(opts.show!, (w) => process.stderr.write(`guppy: warning: ${w}\n`));
+  if (opts.diff) {
+    if (stats.length < 2) throw new GuppyError("USAGE", `--diff needs two records; ${opts.show} has ${stats.length}.`);
+    const d = stats[stats.length - 1]!.diff(stats[stats.length - 2]!);
+    process.stdout.write(opts.json ? JSON.stringify(d, null, 2) + "\n" : renderStat(d, { limit: Number.POSITIVE_INFINITY }) + "\n");
+    return;
+  }
+  if (opts.json) {
+    process.stdout.write(JSON.stringify(stats, null, 2) + "\n");
+    return;
+  }
+  const parts = stats.map((s, i) => `Record ${i}, made ${new Date(s.timemade * 1000).toISOString()}:\n${renderStat(s, { limit: Number.POSITIVE_INFINITY })}`);
+  process.stdout.write(parts.join("\n\n") + "\n");
 }

@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
-import { diffCommand, domCommand, heapCommand, spCommand, type TableOptions } from "./heapy-commands.js";
+import { diffCommand, domCommand, heapCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
   const n = Number(v.replace(/^@/, ""));
@@ -81,6 +81,16 @@ export function buildProgram(): Command {
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
     .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o));
+  program
+    .command("stat")
+    .argument("[file]", "a snapshot to summarise")
+    .description("a snapshot's partition as a Heapy stat, appended to a stat file with --dump; --show reads one back")
+    .option("--by <kinds>", "classifier, as for guppy heap", "clodo")
+    .option("--dump <statfile>", "append the stat to this file (never rewritten)")
+    .option("--show <statfile>", "print the records of a stat file")
+    .option("--diff", "with --show: the difference between the last two records", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .action(async (file: string | undefined, o: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }) => statCommand(file, o));
   return program;
 }
 

@@ -2,6 +2,7 @@ import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
 import { PathsView } from "../render/paths.js";
+import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
 
 /**
@@ -44,6 +45,16 @@ export class HeapySet extends IdentitySet {
   }
   get byrcs(): PartitionView {
     return this.by(CLASSIFIERS.Rcs!);
+  }
+
+  /** The partition by Clodo as a Stat, to dump, load and diff (Heapy's `x.stat`). */
+  get stat(): Stat {
+    return Stat.fromPartition(this.byclodo.partition);
+  }
+
+  /** Appends this set's stat to a file (Heapy's `x.dump(file)`). */
+  dump(file: string): void {
+    this.stat.dump(file);
   }
 
   /** Shortest paths from the root to the members (Heapy's `sp` / `shpaths`). */

@@ -3,6 +3,7 @@ import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
+import { loadStats, type Stat } from "../stat/stat.js";
 import { HeapySet } from "./heapy-set.js";
 
 /**
@@ -27,6 +28,11 @@ export class Session {
    */
   async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
     return this.reachable(await this.graph(file, options));
+  }
+
+  /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a cut-off last dump is skipped with a warning. */
+  loadStats(file: string, onWarning?: (w: string) => void): Stat[] {
+    return loadStats(file, onWarning);
   }
 
   /** The loaded graph of a file (read on first use). */
