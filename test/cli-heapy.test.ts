@@ -128,3 +128,22 @@ test("guppy stat: dump appends records; --show prints them; --diff their differe
   assert.equal(statOfFile.stdout.split("\n")[0], "Partition of a set of 10 objects. Total size = 312 bytes.");
   assert.equal((await guppy("stat")).code, 2);
 });
+
+test("guppy rp: the reference pattern of a kind, Heapy's layout", async () => {
+  const r = await guppy("rp", file, "--kind", "Foo", "--depth", "2");
+  assert.equal(r.code, 0, r.stderr);
+  assert.equal(
+    r.stdout,
+    [
+      "Reference Pattern by <class / dict of class>.",
+      " 0: _ --- [-] 3 Foo: @11*1, @7*1, @9*1",
+      " 1: a      [-] 1 Bar: @13*1",
+      " 2: aa ---- [R] 1 Window: @3*1",
+      " 3: b      [-] 1 (object elements) of Array: @17*3",
+      " 4: ba ---- [+] 1 Array: @5*1",
+      "",
+    ].join("\n"),
+  );
+  const json = JSON.parse((await guppy("rp", file, "--id", "@7", "--json")).stdout) as { rows: { name: string; ids: number[] }[] };
+  assert.deepEqual(json.rows[0], { index: 0, name: "_", depth: 0, mark: "-", kind: "Foo", count: 1, ids: [7] });
+});

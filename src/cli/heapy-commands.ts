@@ -83,6 +83,14 @@ export async function spCommand(file: string, opts: { id?: number; kind?: string
   process.stdout.write(String(new PathsView(set, 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10))) + "\n");
 }
 
+/** `guppy rp FILE --id ID | --kind NAME`: the reference pattern of the chosen objects. */
+export async function rpCommand(file: string, opts: { id?: number; kind?: string; depth: number; by: string; limit?: number; all: boolean; json: boolean }): Promise<void> {
+  const heap = await loadHeap(hpy(), file, opts.json);
+  const pattern = select(heap, opts.id, opts.kind).getRp(opts.depth, classifierNamed(opts.by));
+  const text = opts.json ? JSON.stringify(pattern, null, 2) : pattern.render(0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
+  process.stdout.write(text + "\n");
+}
+
 /** `guppy dom FILE`: the objects with the largest retained sizes, each with its shortest path. */
 export async function domCommand(file: string, opts: { top: number; json: boolean }): Promise<void> {
   const heap = await loadHeap(hpy(), file, opts.json);

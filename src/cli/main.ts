@@ -2,7 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
-import { diffCommand, domCommand, heapCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
+import { diffCommand, domCommand, heapCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
   const n = Number(v.replace(/^@/, ""));
@@ -73,6 +73,19 @@ export function buildProgram(): Command {
     .option("--all", "show every path", false)
     .option("--json", "print JSON (no progress output)", false)
     .action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o));
+
+  program
+    .command("rp")
+    .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+    .description("the reference pattern of the objects chosen by --id or --kind: who refers to them, grouped by kind, level by level")
+    .option("--id <id>", "one object, by its V8 id (DevTools' @id)", objectId)
+    .option("--kind <name>", "every object of this class (a Clodo kind)")
+    .option("--depth <n>", "levels of referrers to follow", positiveInt, 7)
+    .option("--by <kinds>", "classifier for grouping referrers", "clodo")
+    .option("--limit <n>", "lines to show", positiveInt, 10)
+    .option("--all", "show every line", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o));
 
   program
     .command("dom")

@@ -2,6 +2,7 @@ import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
 import { PathsView } from "../render/paths.js";
+import { ReferencePattern } from "../render/reference-pattern.js";
 import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
 
@@ -60,6 +61,16 @@ export class HeapySet extends IdentitySet {
   /** Shortest paths from the root to the members (Heapy's `sp` / `shpaths`). */
   get sp(): PathsView {
     return new PathsView(this);
+  }
+
+  /** The reference pattern of the set by Clodo, 7 levels deep (Heapy's `x.rp`). */
+  get rp(): ReferencePattern {
+    return this.getRp();
+  }
+
+  /** A reference pattern with a chosen depth and classifier (Heapy's `x.get_rp`). */
+  getRp(depth = 7, classifier: Classifier = CLASSIFIERS.Clodo!): ReferencePattern {
+    return new ReferencePattern(this, classifier, depth);
   }
 
   /** The objects of row i of the partition by Clodo (Heapy's `x[i]`). */
