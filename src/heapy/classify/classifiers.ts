@@ -1,4 +1,5 @@
 import { retainersOf } from "../graph/retainers.js";
+import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import { NO_OWNER, ownersOf, shallowSizes } from "../graph/shallow-sizes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
@@ -17,6 +18,17 @@ export interface Classifier {
   readonly name: string;
   readonly kindHeader: string;
   classify(g: HeapGraph, nodes: Uint32Array): Kinds;
+  /**
+   * Whether an object whose kind is `label` belongs to the kind named by `wanted`
+   * (see Kind). Exact equality unless a classifier says otherwise: for Via and Rcs,
+   * whose kinds are sets, any one member named is enough.
+   */
+  selects?(label: string, wanted: readonly string[]): boolean;
+}
+
+/** For classifiers whose labels are sorted sets joined by ", ": any named member selects. */
+function anyMember(label: string, wanted: readonly string[]): boolean {
+  return label.split(", ").some((part) => wanted.includes(part));
 }
 
 /** Numbers labels as they first appear. */
@@ -140,6 +152,11 @@ export const Id: Classifier = {
   },
 };
 
+/** `.name` when it is an identifier, else `["name"]`. */
+export function member(name: string): string {
+  return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
+}
+
 /** How a JavaScript programmer would write the accessor an edge stands for. */
 export function edgeAccessor(g: HeapGraph, e: number): string {
   const T = g.edgeTypes;
@@ -147,23 +164,50 @@ export function edgeAccessor(g: HeapGraph, e: number): string {
   const name = g.edgeNameText(e);
   if (t === T.element) return `[${name}]`;
   if (t === T.context) return `<context>.${name}`;
-  if (t === T.property || t === T.shortcut) return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-  if (t === T.weak) return `<weak>[${name}]`;
-  return `<${g.edgeTypeName(e)}>${name === "" ? "" : ` ${name}`}`;
+  if (t === T.property || t === T.shortcut) return member(name);
+  if (t === T.weak) return `<weak ${name}>`;
+  return name === "" ? `<${g.edgeTypeName(e)}>` : `<${g.edgeTypeName(e)} ${name}>`;
+}
+
+/** "Map" or "Set" when node `table` is the backing table of such a collection, else null. */
+function collectionOfTable(g: HeapGraph, table: number, firstRetainer: Uint32Array, retainerEdge: Uint32Array, retainerNode: Uint32Array): string | null {
+  for (let s = firstRetainer[table]!; s < firstRetainer[table + 1]!; s++) {
+    const e = retainerEdge[s]!;
+    const owner = retainerNode[s]!;
+    if (g.edgeType[e] !== g.edgeTypes.internal || g.edgeNameText(e) !== "table" || g.nodeType[owner] !== g.nodeTypes.object) continue;
+    const kind = g.name(owner);
+    if (kind === "Map" || kind === "Set") return kind;
+  }
+  return null;
 }
 
 /**
  * Heapy's Via: the edges by which an object is referred to, as accessors, sorted
- * (`.cache, [3]`). Objects with no referrers are "<none>".
+ * (`.cache, [3]`); entries of a Map or Set table read `<Map entry>` / `<Set entry>`,
+ * WeakMap values `<WeakMap value>`. Objects with no referrers are "<none>".
  */
 export const Via: Classifier = {
   name: "Via",
   kindHeader: "Kind (referred via)",
+  selects: anyMember,
   classify(g, nodes) {
-    const { firstRetainer, retainerEdge } = retainersOf(g);
+    const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
+    const { isEphemeron } = ephemeronsOf(g);
+    const tables = new Map<number, string | null>();
+    const accessor = (s: number): string => {
+      const e = retainerEdge[s]!;
+      if (g.edgeType[e] === g.edgeTypes.internal) {
+        if (isEphemeron[g.edgeName[e]!]) return "<WeakMap value>";
+        const owner = retainerNode[s]!;
+        let kind = tables.get(owner);
+        if (kind === undefined) tables.set(owner, (kind = collectionOfTable(g, owner, firstRetainer, retainerEdge, retainerNode)));
+        if (kind !== null) return `<${kind} entry>`;
+      }
+      return edgeAccessor(g, e);
+    };
     return byLabel(nodes, (n) => {
       const names = new Set<string>();
-      for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) names.add(edgeAccessor(g, retainerEdge[s]!));
+      for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) names.add(accessor(s));
       return names.size === 0 ? "<none>" : [...names].sort().join(", ");
     });
   },
@@ -176,6 +220,7 @@ export const Via: Classifier = {
 export const Rcs: Classifier = {
   name: "Rcs",
   kindHeader: "Kind (Clodo of referrers)",
+  selects: anyMember,
   classify(g, nodes) {
     const { firstRetainer, retainerNode } = retainersOf(g);
     const referrers = new Set<number>();
@@ -188,6 +233,84 @@ export const Rcs: Classifier = {
       const kinds = new Set<string>();
       for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) kinds.add(kindOfReferrer.get(retainerNode[s]!)!);
       return kinds.size === 0 ? "<none>" : [...kinds].sort().join(", ");
+    });
+  },
+};
+
+/** A script name without query or fragment (which can carry tokens), or the name as it is. */
+function scriptLabel(name: string): string {
+  return name.replace(/[?#].*$/, "");
+}
+
+/** The script of a function (closure) or of its shared function info, by the edges V8 writes. */
+function scriptOf(g: HeapGraph, n: number): string | null {
+  const edgeTo = (from: number, names: readonly string[]): number => {
+    for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
+      if (g.edgeType[e] === g.edgeTypes.internal && names.includes(g.edgeNameText(e))) return g.edgeTarget[e]!;
+    }
+    return -1;
+  };
+  const shared = g.nodeType[n] === g.nodeTypes.closure ? edgeTo(n, ["shared"]) : n;
+  if (shared < 0) return null;
+  let script = edgeTo(shared, ["script_or_debug_info", "script"]);
+  if (script < 0) return null;
+  // Through a DebugInfo when the function is being debugged.
+  const inner = edgeTo(script, ["script"]);
+  if (inner >= 0) script = inner;
+  const name = g.name(script);
+  return name === "" || name.startsWith("system /") ? null : scriptLabel(name);
+}
+
+/**
+ * Heapy's Module: the script a function comes from (closures and their shared
+ * function infos), its URL without query or fragment; other objects are
+ * "(not a function)", functions without a named script "(no script)".
+ */
+export const Module: Classifier = {
+  name: "Module",
+  kindHeader: "Kind (script)",
+  classify(g, nodes) {
+    const T = g.nodeTypes;
+    return byLabel(nodes, (n) => {
+      const t = g.nodeType[n]!;
+      if (t !== T.closure && t !== T.code) return "(not a function)";
+      if (t === T.code && scriptOf(g, n) === null) return "(not a function)";
+      return scriptOf(g, n) ?? "(no script)";
+    });
+  },
+};
+
+/**
+ * Heapy's Prod: where an object was allocated, for snapshots taken with allocation
+ * tracking — the allocating function and its script position as V8 recorded them
+ * (`allocate file.js:12:5`); "(no allocation site)" otherwise.
+ */
+export const Prod: Classifier = {
+  name: "Prod",
+  kindHeader: "Kind (allocation site)",
+  classify(g, nodes) {
+    const traces = g.traces;
+    const traceIds = g.nodeTraceId;
+    if (traces === null || traceIds === null) return byLabel(nodes, () => "(no allocation site)");
+    const rowOfTrace = new Map<number, number>();
+    traces.treeId.forEach((id, row) => rowOfTrace.set(id, row));
+    const f = traces.functionInfoFields;
+    const width = f.length;
+    const [oName, oScript, oLine, oCol] = ["name", "script_name", "line", "column"].map((k) => f.indexOf(k));
+    const labelOfFunction = new Map<number, string>();
+    return byLabel(nodes, (n) => {
+      const row = rowOfTrace.get(traceIds[n]!);
+      if (row === undefined) return "(no allocation site)";
+      const fi = traces.treeFunctionInfo[row]!;
+      let label = labelOfFunction.get(fi);
+      if (label === undefined) {
+        const at = (o: number | undefined): number => (o === undefined || o < 0 ? 0 : traces.functionInfos[fi * width + o]!);
+        const fn = g.strings.get(at(oName)) || "(anonymous)";
+        const script = scriptLabel(g.strings.get(at(oScript)));
+        label = `${fn} ${script === "" ? "(no script)" : script}:${at(oLine)}:${at(oCol)}`;
+        labelOfFunction.set(fi, label);
+      }
+      return label;
     });
   },
 };
@@ -209,4 +332,4 @@ export function combine(...classifiers: Classifier[]): Classifier {
 }
 
 /** The built-in classifiers by their Heapy names. */
-export const CLASSIFIERS: Readonly<Record<string, Classifier>> = { Type, Clodo, Size, Unity, Id, Via, Rcs };
+export const CLASSIFIERS: Readonly<Record<string, Classifier>> = { Type, Clodo, Size, Unity, Id, Via, Rcs, Module, Prod };

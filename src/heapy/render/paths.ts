@@ -1,13 +1,12 @@
+import { edgeAccessor, member } from "../classify/classifiers.js";
 import { distancesOf, pathTreeOf } from "../graph/distances.js";
+import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
 
-const IDENTIFIER = /^[A-Za-z_$][\w$]*$/;
-
-function member(name: string): string {
-  return IDENTIFIER.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
-}
+/** Objects whose internal "table" holds their entries. */
+const COLLECTIONS = new Set(["Map", "Set", "WeakMap", "WeakSet"]);
 
 /** The node that owns edge e (binary search over the CSR offsets). */
 export function edgeOwner(g: HeapGraph, e: number): number {
@@ -25,36 +24,31 @@ export function edgeOwner(g: HeapGraph, e: number): number {
 
 /**
  * One step of a path as a JavaScript programmer would write it: `.prop`, `[3]`,
- * `<closure context>.x` (a closure's context, then the variable), `<Map entry>` and
- * `<Set entry>` (a key or value held in a collection's table), `<weak>`, and V8's
- * internal links as `<internal name>`.
+ * `<closure context>.x` (a closure's context, then the variable), `<Map entry>`,
+ * `<Set entry>` (a key or value in a collection's table), `<WeakMap value>`, element
+ * and property stores left out (`a[1]`), and V8's other links as `<internal name>`.
  */
 function stepText(g: HeapGraph, from: number, e: number, previous: number, last: boolean): string {
   const T = g.edgeTypes;
   const t = g.edgeType[e]!;
   const name = g.edgeNameText(e);
   if (from === g.root) return member(g.name(g.edgeTarget[e]!) || name);
-  if (t === T.element) return `[${name}]`;
-  if (t === T.property || t === T.shortcut || t === T.context) return member(name);
-  if (t === T.weak) return `<weak ${name}>`;
-  if (t === T.internal && name === "context" && g.nodeType[from] === g.nodeTypes.closure) return "<closure context>";
-  // V8's element and property stores are invisible to JavaScript: `a[1]`, not `a<elements>[1]`.
-  if (t === T.internal && (name === "elements" || name === "properties") && g.nodeType[from] === g.nodeTypes.object) {
-    return last ? `<${name}>` : "";
+  // Inside a closure's context, variables read as members: `<closure context>.x`.
+  if (t === T.context) return member(name);
+  if (t === T.internal) {
+    if (ephemeronsOf(g).isEphemeron[g.edgeName[e]!]) return "<WeakMap value>";
+    if (name === "context" && g.nodeType[from] === g.nodeTypes.closure) return "<closure context>";
+    const ofObject = g.nodeType[from] === g.nodeTypes.object;
+    // V8's element and property stores are invisible to JavaScript: `a[1]`, not `a<elements>[1]`.
+    if (ofObject && (name === "elements" || name === "properties")) return last ? `<${name}>` : "";
+    // A collection's table shows as the entry it leads to, or as the table when the path ends there.
+    if (ofObject && name === "table" && COLLECTIONS.has(g.name(from))) return last ? `<${g.name(from)} table>` : "";
   }
-  // A collection's table shows as the entry it leads to, or as the table when the path ends there.
-  if (t === T.internal && name === "table" && g.nodeType[from] === g.nodeTypes.object && (g.name(from) === "Map" || g.name(from) === "Set")) {
-    return last ? `<${g.name(from)} table>` : "";
-  }
-  if (previous >= 0) {
-    const prev = g.edgeType[previous]!;
+  if (previous >= 0 && g.edgeType[previous] === T.internal && g.edgeNameText(previous) === "table") {
     const owner = edgeOwner(g, previous);
-    if (prev === T.internal && g.edgeNameText(previous) === "table" && g.nodeType[owner] === g.nodeTypes.object) {
-      const kind = g.name(owner);
-      if (kind === "Map" || kind === "Set") return `<${kind} entry>`;
-    }
+    if (g.nodeType[owner] === g.nodeTypes.object && COLLECTIONS.has(g.name(owner))) return `<${g.name(owner)} entry>`;
   }
-  return `<${g.edgeTypeName(e)} ${name}>`;
+  return edgeAccessor(g, e);
 }
 
 /** The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`, or null if none. */

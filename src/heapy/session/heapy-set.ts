@@ -1,4 +1,5 @@
 import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
+import { Kind } from "../classify/kind.js";
 import { partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
 import { PathsView } from "../render/paths.js";
@@ -19,6 +20,16 @@ export class HeapySet extends IdentitySet {
 
   protected override adopt(set: IdentitySet): this {
     return HeapySet.from(set) as this;
+  }
+
+  /** Members of both, or members of a kind: `heap.and(h.Clodo("Foo"))`. */
+  override and(other: IdentitySet | Kind): this {
+    return other instanceof Kind ? this.adopt(other.select(this)) : super.and(other);
+  }
+
+  /** Members not in the other set, or not of a kind. */
+  override minus(other: IdentitySet | Kind): this {
+    return other instanceof Kind ? super.minus(other.select(this)) : super.minus(other);
   }
 
   /** The partition by a classifier, ten rows shown at a time. */

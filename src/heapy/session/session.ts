@@ -1,4 +1,6 @@
 import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
+import { callable, type CallableClassifier } from "../classify/kind.js";
+import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
@@ -13,13 +15,35 @@ import { HeapySet } from "./heapy-set.js";
 export class Session {
   /** Snapshots loaded by this session, by file name. */
   private readonly graphs = new Map<string, HeapGraph>();
-  readonly Type: Classifier = CLASSIFIERS.Type!;
-  readonly Clodo: Classifier = CLASSIFIERS.Clodo!;
-  readonly Size: Classifier = CLASSIFIERS.Size!;
-  readonly Unity: Classifier = CLASSIFIERS.Unity!;
-  readonly Id: Classifier = CLASSIFIERS.Id!;
-  readonly Via: Classifier = CLASSIFIERS.Via!;
-  readonly Rcs: Classifier = CLASSIFIERS.Rcs!;
+  /** Classifiers by name: the built-in ones and any the user adds (this session only). */
+  private readonly registry = new Map<string, CallableClassifier>(Object.entries(CLASSIFIERS).map(([k, c]) => [k, callable(c)]));
+  readonly Type = this.registry.get("Type")!;
+  readonly Clodo = this.registry.get("Clodo")!;
+  readonly Size = this.registry.get("Size")!;
+  readonly Unity = this.registry.get("Unity")!;
+  readonly Id = this.registry.get("Id")!;
+  readonly Via = this.registry.get("Via")!;
+  readonly Rcs = this.registry.get("Rcs")!;
+  readonly Module = this.registry.get("Module")!;
+  readonly Prod = this.registry.get("Prod")!;
+
+  /**
+   * Adds a classifier for the user's own kinds (Guppy-PE's "function table" for
+   * non-standard types); it is then found by name like the built-in ones.
+   */
+  addClassifier(classifier: Classifier): CallableClassifier {
+    if (this.registry.has(classifier.name)) throw new GuppyError("USAGE", `A classifier named '${classifier.name}' exists already.`);
+    const c = callable(classifier);
+    this.registry.set(classifier.name, c);
+    return c;
+  }
+
+  /** A classifier by name (built-in or added). */
+  classifier(name: string): CallableClassifier {
+    const c = this.registry.get(name);
+    if (c === undefined) throw new GuppyError("USAGE", `No classifier named '${name}'; there are ${[...this.registry.keys()].join(", ")}.`);
+    return c;
+  }
 
   /**
    * Loads a snapshot file and returns its objects reachable from the root through

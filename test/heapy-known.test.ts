@@ -1,0 +1,90 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { GuppyError } from "../src/errors.js";
+import { hpy, type Classifier } from "../src/index.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
+
+test("N instances of a class in a Map under a global: kind selection, Via and paths", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("classes-in-map"));
+  const foos = heap.and(h.Clodo("Foo"));
+  assert.equal(foos.count, 100);
+  assert.equal(heap.minus(h.Clodo("Foo")).count, heap.count - 100);
+  const via = foos.byvia.partition.rows;
+  assert.equal(via[0]!.kind, "<Map entry>");
+  assert.ok(via[0]!.count >= 99);
+  const paths = String(foos.sp).split("\n");
+  assert.deepEqual(paths.slice(0, 3), [" 0: h.Root.global.fooMap<Map entry>", " 1: h.Root.global.fooMap<Map entry>", " 2: h.Root.global.fooMap<Map entry>"]);
+  assert.equal(paths[10], "<90 more paths. Type e.g. '_.more' to view.>");
+  // The Map retains the Foos, their labels and payloads.
+  const map = heap.and(h.Clodo("Map")).and(h.Via(".fooMap"));
+  assert.equal(map.count, 1);
+  assert.ok(map.dominos.and(h.Clodo("Foo")).count === 100);
+  assert.equal(String(h.Clodo("Foo", "Bar")), '<Clodo "Foo" | "Bar">');
+});
+
+test("a closure retaining a big array: path through its context, and what it retains", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("closures"));
+  const retainer = heap.and(h.Via(".retainer")).and(h.Type("closure"));
+  assert.equal(retainer.count, 1);
+  const big = retainer.dominos.and(h.Clodo("Array"));
+  assert.equal(String(big.sp), " 0: h.Root.global.retainer<closure context>.bigArray");
+  // 100000 elements of 8 bytes are in what the closure alone keeps alive.
+  assert.ok(retainer.domisize > 100000 * 8, String(retainer.domisize));
+  assert.equal(retainer.by(h.Module).partition.rows[0]!.kind.endsWith("/test/fixtures/programs/closures.mjs"), true);
+  assert.equal(heap.and(h.Clodo("Object")).by(h.Module).partition.rows[0]!.kind, "(not a function)");
+});
+
+test("a value reachable only through a WeakMap: its path names the WeakMap, its rp its keys", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("maps-weakmaps"));
+  const values = heap.and(h.Clodo("WeakValue"));
+  assert.equal(values.count, 2);
+  assert.deepEqual(String(values.sp).split("\n"), [" 0: h.Root.global.wm<WeakMap value>", " 1: h.Root.global.getHidden<closure context>.hiddenKey<WeakMap value>"]);
+  assert.deepEqual(values.byvia.partition.rows.map((r) => r.kind.split(", ")[0]), ["<WeakMap value>", "<WeakMap value>"]);
+  const rp = values.rp;
+  assert.equal(rp.rows[1]!.kind, "Key");
+  assert.equal(rp.rows[1]!.set.count, 2);
+});
+
+test("a cycle: the ring's entry dominates all of it", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("cycles-and-chains"));
+  const entry = heap.and(h.Via(".ringEntry"));
+  assert.equal(entry.count, 1);
+  assert.equal(entry.dominos.and(h.Clodo("RingNode")).count, 50);
+  // Every ring node is referred to by another ring node; only the entry by the global.
+  const ring = heap.and(h.Clodo("RingNode"));
+  assert.equal(ring.and(h.Rcs("RingNode")).count, 50);
+  assert.ok(ring.and(h.Rcs("global")).equals(entry));
+});
+
+test("allocation sites (Prod) come from the allocation trace", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("allocation-traces"));
+  const rows = heap.and(h.Clodo("Tracked")).by(h.Prod).partition.rows;
+  assert.equal(rows.reduce((s, r) => s + r.count, 0), 500);
+  for (const r of rows) assert.match(r.kind, /^(allocateTracked|Tracked) .*allocation-traces\.mjs:\d+:\d+$/);
+  const untracked = await h.load(await fixtureSnapshot("typed-arrays"));
+  assert.deepEqual(untracked.by(h.Prod).partition.rows.map((r) => r.kind), ["(no allocation site)"]);
+});
+
+test("a session's own classifiers: added by name, usable like the built-in ones, never shared", async () => {
+  const h = hpy();
+  const big: Classifier = {
+    name: "Big",
+    kindHeader: "Kind (big or small)",
+    classify(g, nodes) {
+      const kinds = new Uint32Array(nodes.length);
+      nodes.forEach((n, i) => (kinds[i] = g.nodeSelfSize[n]! >= 1000 ? 0 : 1));
+      return { kinds, labels: ["big", "small"] };
+    },
+  };
+  const Big = h.addClassifier(big);
+  const heap = await h.load(await fixtureSnapshot("typed-arrays"));
+  assert.deepEqual(heap.by(h.classifier("Big")).partition.rows.map((r) => r.kind).sort(), ["big", "small"]);
+  assert.ok(heap.and(Big("big")).count > 0);
+  assert.throws(() => h.addClassifier(big), (e: unknown) => e instanceof GuppyError && e.code === "USAGE");
+  assert.throws(() => hpy().classifier("Big"), (e: unknown) => e instanceof GuppyError && e.code === "USAGE");
+});
