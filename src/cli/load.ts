@@ -22,5 +22,5 @@ export async function loadGraph(file: string, quiet: boolean, session?: Session)
 
 /** The reachable objects of a snapshot file, loaded into `session` with progress. */
 export async function loadHeap(session: Session, file: string, quiet: boolean): Promise<HeapySet> {
-  return session.reachable(await loadGraph(file, quiet, session));
+  return session.heap(await loadGraph(file, quiet, session));
 }

@@ -157,6 +157,18 @@ export function member(name: string): string {
   return /^[A-Za-z_$][\w$]*$/.test(name) ? `.${name}` : `[${JSON.stringify(name)}]`;
 }
 
+/**
+ * Heapy's Idset: each object its own kind, labelled as the one-object set `{Foo @id}`
+ * (where Id labels it `Foo @id`); kinds of it select objects by identity.
+ */
+export const IdSet: Classifier = {
+  name: "IdSet",
+  kindHeader: "Kind (identity set)",
+  classify(g, nodes) {
+    return byLabel(nodes, (n) => `{${className(g, n)} @${g.nodeId[n]}}`);
+  },
+};
+
 /** How a JavaScript programmer would write the accessor an edge stands for. */
 export function edgeAccessor(g: HeapGraph, e: number): string {
   const T = g.edgeTypes;
@@ -332,4 +344,4 @@ export function combine(...classifiers: Classifier[]): Classifier {
 }
 
 /** The built-in classifiers by their Heapy names. */
-export const CLASSIFIERS: Readonly<Record<string, Classifier>> = { Type, Clodo, Size, Unity, Id, Via, Rcs, Module, Prod };
+export const CLASSIFIERS: Readonly<Record<string, Classifier>> = { Type, Clodo, Size, Unity, Id, IdSet, Via, Rcs, Module, Prod };

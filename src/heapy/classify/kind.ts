@@ -1,5 +1,5 @@
 import { IdentitySet } from "../sets/identity-set.js";
-import type { Classifier } from "./classifiers.js";
+import { combine, type Classifier } from "./classifiers.js";
 
 /**
  * A kind of a classifier (or several kinds of one classifier): the symbolic set of
@@ -29,13 +29,21 @@ export class Kind {
   }
 }
 
-/** A classifier that can also be called to name its kinds: `h.Clodo` and `h.Clodo("Foo")`. */
-export type CallableClassifier = Classifier & ((...labels: string[]) => Kind);
+/**
+ * A classifier that can also be called to name its kinds, `h.Clodo("Foo")`, and
+ * combined into a finer one, `h.Type.and(h.Size)`.
+ */
+export type CallableClassifier = Classifier & ((...labels: string[]) => Kind) & { and(other: Classifier): CallableClassifier };
 
 export function callable(c: Classifier): CallableClassifier {
   const fn = (...labels: string[]): Kind => new Kind(c, labels);
   // Function objects own a read-only `name`; define the classifier's fields explicitly.
   Object.defineProperty(fn, "name", { value: c.name });
-  const fields = { kindHeader: c.kindHeader, classify: c.classify.bind(c), ...(c.selects ? { selects: c.selects.bind(c) } : {}) };
+  const fields = {
+    kindHeader: c.kindHeader,
+    classify: c.classify.bind(c),
+    and: (other: Classifier): CallableClassifier => callable(combine(c, other)),
+    ...(c.selects ? { selects: c.selects.bind(c) } : {}),
+  };
   return Object.assign(fn, fields) as CallableClassifier;
 }

@@ -107,4 +107,11 @@ export class PathsView {
   toString(): string {
     return renderPaths(this.set, { start: this.start, limit: this.limit });
   }
+
+  /** Every member with its path (null when none), in node order. */
+  toJSON(): { count: number; paths: { id: number; path: string | null }[] } {
+    const g = this.set.graph;
+    const members = [...this.set.ordinals()].slice(this.start, this.start + (Number.isFinite(this.limit) ? this.limit : this.set.count));
+    return { count: this.set.count, paths: members.map((n) => ({ id: g.nodeId[n]!, path: pathText(g, n) })) };
+  }
 }

@@ -84,6 +84,34 @@ export class HeapySet extends IdentitySet {
     return new ReferencePattern(this, classifier, depth);
   }
 
+  /** The sets of the partition by Clodo, largest first (Heapy's `x.parts`). */
+  get parts(): HeapySet[] {
+    const view = this.byclodo;
+    return view.partition.rows.map((_, i) => HeapySet.from(view.row(i)));
+  }
+
+  /** Sum of the members' shallow sizes (Heapy's `indisize`, the same as `size`). */
+  get indisize(): number {
+    return this.size;
+  }
+
+  /** A one-line description: `<100 Foo>`, `<3 objects of 2 kinds>` (Heapy's `brief`). */
+  get brief(): string {
+    const rows = this.byclodo.partition.rows;
+    if (rows.length === 1) return `<${this.count} ${rows[0]!.kind}>`;
+    return `<${this.count} object${this.count === 1 ? "" : "s"}${rows.length > 1 ? ` of ${rows.length} kinds` : ""}>`;
+  }
+
+  /** The same as `sp` (Heapy's long name). */
+  get shpaths(): PathsView {
+    return this.sp;
+  }
+
+  /** The kind of the set by Clodo: the kinds its members have (Heapy's `x.kind`). */
+  get kind(): Kind {
+    return new Kind(CLASSIFIERS.Clodo!, this.byclodo.partition.rows.map((r) => r.kind));
+  }
+
   /** The objects of row i of the partition by Clodo (Heapy's `x[i]`). */
   row(i: number): HeapySet {
     return HeapySet.from(this.byclodo.row(i));

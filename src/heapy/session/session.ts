@@ -26,6 +26,7 @@ export class Session {
   readonly Rcs = this.registry.get("Rcs")!;
   readonly Module = this.registry.get("Module")!;
   readonly Prod = this.registry.get("Prod")!;
+  readonly IdSet = this.registry.get("IdSet")!;
 
   /**
    * Adds a classifier for the user's own kinds (Guppy-PE's "function table" for
@@ -51,7 +52,7 @@ export class Session {
    * are not objects and are left out. Loading the same file again reuses the graph.
    */
   async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
-    return this.reachable(await this.graph(file, options));
+    return this.heap(await this.graph(file, options));
   }
 
   /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a cut-off last dump is skipped with a warning. */
@@ -70,14 +71,14 @@ export class Session {
   }
 
   /** Objects of a graph reachable through strong references (Heapy's heap()). */
-  reachable(g: HeapGraph): HeapySet {
+  heap(g: HeapGraph): HeapySet {
     const distance = distancesOf(g);
     const synthetic = g.nodeTypes.synthetic;
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] !== NO_DISTANCE && g.nodeType[n] !== synthetic));
   }
 
   /** Objects present in the snapshot but reachable only through weak references, or not at all (Heapy's heapu()). */
-  unreachable(g: HeapGraph): HeapySet {
+  heapu(g: HeapGraph): HeapySet {
     const distance = distancesOf(g);
     const synthetic = g.nodeTypes.synthetic;
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] === NO_DISTANCE && g.nodeType[n] !== synthetic));
