@@ -1,5 +1,5 @@
 import { edgeAccessor, member } from "../classify/classifiers.js";
-import { distancesOf, pathTreeOf } from "../graph/distances.js";
+import { BASE_SYSTEM_DISTANCE, distancesOf, pathTreeOf } from "../graph/distances.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
@@ -66,10 +66,27 @@ export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | 
   return root + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join("");
 }
 
+/** Compares text with runs of digits as numbers, so `[2]` sorts before `[10]`. */
+function naturalCompare(a: string, b: string): number {
+  const re = /(\d+)|(\D+)/g;
+  const pa = a.match(re) ?? [];
+  const pb = b.match(re) ?? [];
+  for (let i = 0; i < Math.min(pa.length, pb.length); i++) {
+    const x = pa[i]!;
+    const y = pb[i]!;
+    if (x === y) continue;
+    const nx = /^\d/.test(x);
+    const ny = /^\d/.test(y);
+    if (nx && ny) return Number(x) - Number(y) || (x < y ? -1 : 1);
+    return x < y ? -1 : 1;
+  }
+  return pa.length - pb.length;
+}
+
 /**
  * Heapy's shortest-paths listing for a set: one numbered line per object that has a
- * path, shortest first (by DevTools distance, then node order), `limit` lines and then
- * how many more. Only the lines shown are built, so deep chains stay cheap.
+ * path, shortest first (by DevTools distance, then in text order when there are few
+ * enough to build them all), `limit` lines and then how many more.
  */
 export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string } = {}): string {
   const g = set.graph;
@@ -77,11 +94,17 @@ export function renderPaths(set: IdentitySet, options: { start?: number; limit?:
   const parent = pathTreeOf(g);
   const distance = distancesOf(g);
   const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n]! >= 0);
-  reached.sort((a, b) => distance[a]! - distance[b]! || a - b);
+  const steps = reached.reduce((sum, n) => sum + (distance[n]! % BASE_SYSTEM_DISTANCE), 0);
+  // Equal lengths read best in text order (fresh[2] before fresh[10]); that needs every
+  // path's text, so it is done when the paths are few and short enough to build them all.
+  const texts = reached.length <= 10000 && steps <= 1_000_000 ? new Map(reached.map((n) => [n, pathText(g, n, options.root)!])) : null;
+  reached.sort((a, b) => distance[a]! - distance[b]! || (texts ? naturalCompare(texts.get(a)!, texts.get(b)!) : 0) || a - b);
   const start = options.start ?? 0;
   const limit = options.limit ?? DEFAULT_ROWS;
   const out: string[] = [];
-  for (let i = start; i < reached.length && i < start + limit; i++) out.push(`${String(i).padStart(2)}: ${pathText(g, reached[i]!, options.root)}`);
+  for (let i = start; i < reached.length && i < start + limit; i++) {
+    out.push(`${String(i).padStart(2)}: ${texts?.get(reached[i]!) ?? pathText(g, reached[i]!, options.root)}`);
+  }
   const more = reached.length - start - limit;
   if (more > 0) out.push(`<${more} more paths. Type e.g. '_.more' to view.>`);
   if (reached.length === 0) out.push("No path from the root reaches these objects (they are held only weakly, or not at all).");
