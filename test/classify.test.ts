@@ -6,27 +6,11 @@ import { PartitionView } from "../src/heapy/render/partition-view.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
 import { readFromSource } from "../src/heapy/snapshot/reader.js";
-import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
-
-// A Window holding an Array of three Foo (through the array's element store), each Foo
-// with its own property store, and a Bar that also refers to the first Foo.
-const nodes: SynthNode[] = [
-  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }, { type: "element", name: 1, to: 7 }] },
-  { type: "object", name: "Window", size: 40, edges: [{ type: "property", name: "foos", to: 2 }, { type: "property", name: "bar", to: 6 }] },
-  { type: "object", name: "Array", size: 32, edges: [{ type: "internal", name: "elements", to: 8 }] },
-  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 9 }] },
-  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 10 }] },
-  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 11 }] },
-  { type: "object", name: "Bar", size: 56, edges: [{ type: "property", name: "foo", to: 3 }] },
-  { type: "synthetic", name: "(GC roots)", size: 0, edges: [] },
-  { type: "array", name: "(object elements)", size: 64, edges: [0, 1, 2].map((i) => ({ type: "element", name: i, to: 3 + i })) },
-  { type: "array", name: "(object properties)", size: 16, edges: [] },
-  { type: "array", name: "(object properties)", size: 16, edges: [] },
-  { type: "array", name: "(object properties)", size: 16, edges: [] },
-];
+import { WINDOW_FOOS } from "./support/known-graphs.js";
+import { synthSnapshot } from "./support/synthetic.js";
 
 async function graph() {
-  return readFromSource(bufferSource("classes", [Buffer.from(synthSnapshot(nodes))]));
+  return readFromSource(bufferSource("classes", [Buffer.from(synthSnapshot(WINDOW_FOOS))]));
 }
 
 const table = (set: IdentitySet, c: typeof Clodo): string => String(new PartitionView(partition(set, c)));

@@ -1,44 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
 import { snapshotPair } from "./support/fixtures.js";
-import { projectRoot } from "./support/paths.js";
-import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
+import { guppy } from "./support/cli.js";
+import { WINDOW_FOOS } from "./support/known-graphs.js";
+import { synthSnapshot } from "./support/synthetic.js";
 
-const exec = promisify(execFile);
-const bin = join(projectRoot(), "bin", "guppy.js");
-
-async function guppy(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
-
-// Window holds an Array of three Foo (through its element store) and a Bar that also holds the first Foo.
-const nodes: SynthNode[] = [
-  { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }, { type: "element", name: 1, to: 7 }] },
-  { type: "object", name: "Window", size: 40, edges: [{ type: "property", name: "foos", to: 2 }, { type: "property", name: "bar", to: 6 }] },
-  { type: "object", name: "Array", size: 32, edges: [{ type: "internal", name: "elements", to: 8 }] },
-  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 9 }] },
-  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 10 }] },
-  { type: "object", name: "Foo", size: 24, edges: [{ type: "internal", name: "properties", to: 11 }] },
-  { type: "object", name: "Bar", size: 56, edges: [{ type: "property", name: "foo", to: 3 }] },
-  { type: "synthetic", name: "(GC roots)", size: 0, edges: [] },
-  { type: "array", name: "(object elements)", size: 64, edges: [0, 1, 2].map((i) => ({ type: "element", name: i, to: 3 + i })) },
-  { type: "array", name: "(object properties)", size: 16, edges: [] },
-  { type: "array", name: "(object properties)", size: 16, edges: [] },
-  { type: "array", name: "(object properties)", size: 16, edges: [] },
-];
 const file = join(mkdtempSync(join(tmpdir(), "guppy-cli-heapy-")), "classes.heapsnapshot");
-writeFileSync(file, synthSnapshot(nodes));
+writeFileSync(file, synthSnapshot(WINDOW_FOOS));
 
 test("guppy heap: the reachable objects by class, Heapy's table exactly", async () => {
   const r = await guppy("heap", file);

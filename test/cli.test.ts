@@ -1,32 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { projectRoot } from "./support/paths.js";
+import { guppy } from "./support/cli.js";
 import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
 
-const exec = promisify(execFile);
-const bin = join(projectRoot(), "bin", "guppy.js");
 const dir = mkdtempSync(join(tmpdir(), "guppy-cli-"));
-
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-async function guppy(...args: string[]): Promise<Run> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [bin, ...args], { timeout: 120_000 });
-    return { code: 0, stdout, stderr };
-  } catch (e) {
-    const err = e as { code: number; stdout: string; stderr: string };
-    return { code: err.code, stdout: err.stdout, stderr: err.stderr };
-  }
-}
 
 test("guppy demo finds the leak: the never-evicting SessionCache retains the most", async () => {
   const out = join(dir, "demo.heapsnapshot");

@@ -41,6 +41,15 @@ export function buildProgram(): Command {
     .action(async (file: string, o: { top: number; json: boolean }) => {
       await analyseFile(file, o);
     });
+  // Commands that act on chosen objects share how they are chosen and shown.
+  const selectionOptions = (c: Command): Command =>
+    c
+      .option("--id <id>", "one object, by its V8 id (DevTools' @id)", objectId)
+      .option("--kind <name>", "every object of this class (a Clodo kind, as guppy heap lists them)")
+      .option("--limit <n>", "lines to show", positiveInt, 10)
+      .option("--all", "show every line", false)
+      .option("--json", "print JSON (no progress output)", false);
+
   const tableOptions = (c: Command): Command =>
     c
       .option("--by <kinds>", "classifier: type, clodo, id, size, unity, via, rcs, or several joined by commas (type,size)", "clodo")
@@ -63,29 +72,21 @@ export function buildProgram(): Command {
       .description("objects in NEW that OLD did not have (matched by V8 object id), partitioned"),
   ).action(async (oldFile: string, newFile: string, o: TableOptions) => diffCommand(oldFile, newFile, o));
 
-  program
-    .command("sp")
-    .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
-    .description("shortest paths from the root to the objects chosen by --id or --kind")
-    .option("--id <id>", "one object, by its V8 id (DevTools' @id)", objectId)
-    .option("--kind <name>", "every object of this class (a Clodo kind, as guppy heap lists them)")
-    .option("--limit <n>", "paths to show", positiveInt, 10)
-    .option("--all", "show every path", false)
-    .option("--json", "print JSON (no progress output)", false)
-    .action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o));
+  selectionOptions(
+    program
+      .command("sp")
+      .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+      .description("shortest paths from the root to the objects chosen by --id or --kind"),
+  ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o));
 
-  program
-    .command("rp")
-    .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
-    .description("the reference pattern of the objects chosen by --id or --kind: who refers to them, grouped by kind, level by level")
-    .option("--id <id>", "one object, by its V8 id (DevTools' @id)", objectId)
-    .option("--kind <name>", "every object of this class (a Clodo kind)")
-    .option("--depth <n>", "levels of referrers to follow", positiveInt, 7)
-    .option("--by <kinds>", "classifier for grouping referrers", "clodo")
-    .option("--limit <n>", "lines to show", positiveInt, 10)
-    .option("--all", "show every line", false)
-    .option("--json", "print JSON (no progress output)", false)
-    .action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o));
+  selectionOptions(
+    program
+      .command("rp")
+      .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+      .description("the reference pattern of the objects chosen by --id or --kind: who refers to them, grouped by kind, level by level")
+      .option("--depth <n>", "levels of referrers to follow", positiveInt, 7)
+      .option("--by <kinds>", "classifier for grouping referrers", "clodo"),
+  ).action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o));
 
   program
     .command("dom")

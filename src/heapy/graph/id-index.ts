@@ -1,4 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { lowerBound } from "./lower-bound.js";
 import { orderByKey } from "./radix-sort.js";
 
 /** Node ordinals sorted by V8 object id, for finding a node by id in O(log n). */
@@ -23,12 +24,6 @@ export function idIndexOf(g: HeapGraph): IdIndex {
 /** The ordinal of the node with V8 id `id`, or -1 when this snapshot has none. */
 export function ordinalOfId(g: HeapGraph, id: number): number {
   const { ids, ordinals } = idIndexOf(g);
-  let lo = 0;
-  let hi = ids.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (ids[mid]! < id) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo < ids.length && ids[lo] === id ? ordinals[lo]! : -1;
+  const i = lowerBound(ids, id);
+  return i < ids.length && ids[i] === id ? ordinals[i]! : -1;
 }

@@ -45,6 +45,34 @@ export function immediateDominators(g: HeapGraph, members: Uint32Array): Uint32A
 }
 
 /**
+ * The nodes reachable from `roots` over the edges set in `bits`, never entering
+ * `removed` (a bitset, or null); an iterative depth-first search.
+ */
+function reach(g: HeapGraph, bits: Uint32Array, roots: ArrayLike<number>, removed: Uint32Array | null): Uint32Array {
+  const { firstEdge, edgeTarget } = g;
+  const seen = newBits(g);
+  const stack = new Uint32Array(g.nodeCount);
+  let top = 0;
+  for (let i = 0; i < roots.length; i++) {
+    const r = roots[i]!;
+    if (has(seen, r) || (removed !== null && has(removed, r))) continue;
+    add(seen, r);
+    stack[top++] = r;
+  }
+  while (top > 0) {
+    const n = stack[--top]!;
+    for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {
+      if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
+      const t = edgeTarget[e]!;
+      if (has(seen, t) || (removed !== null && has(removed, t))) continue;
+      add(seen, t);
+      stack[top++] = t;
+    }
+  }
+  return seen;
+}
+
+/**
  * Where the search for what the root retains starts: the root, plus every node that
  * DevTools hangs directly under the root because no retaining path reaches it (nodes
  * with no retaining edge into them, and any cycle held only by itself).
@@ -52,29 +80,13 @@ export function immediateDominators(g: HeapGraph, members: Uint32Array): Uint32A
 function searchRoots(g: HeapGraph): Uint32Array {
   return g.derived("dominationRoots", () => {
     const bits = essentialEdges(g).words;
-    const { nodeCount, firstEdge, edgeTarget } = g;
+    const { nodeCount, edgeTarget } = g;
     const retained = newBits(g);
     for (let e = 0; e < g.edgeCount; e++) if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) add(retained, edgeTarget[e]!);
     const roots: number[] = [g.root];
     for (let n = 0; n < nodeCount; n++) if (n !== g.root && !has(retained, n)) roots.push(n);
     // What these reach; the rest are self-held cycles, each hung under the root on its own.
-    const seen = newBits(g);
-    const stack = new Uint32Array(nodeCount);
-    let top = 0;
-    for (const r of roots) {
-      add(seen, r);
-      stack[top++] = r;
-    }
-    while (top > 0) {
-      const n = stack[--top]!;
-      for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {
-        if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-        const t = edgeTarget[e]!;
-        if (has(seen, t)) continue;
-        add(seen, t);
-        stack[top++] = t;
-      }
-    }
+    const seen = reach(g, bits, roots, null);
     for (let n = 0; n < nodeCount; n++) if (!has(seen, n)) roots.push(n);
     return Uint32Array.from(roots);
   });
@@ -86,28 +98,11 @@ function searchRoots(g: HeapGraph): Uint32Array {
  * is its dominator subtree, whose size is its retained size.
  */
 export function dominated(g: HeapGraph, members: Uint32Array): Uint32Array {
-  const { nodeCount, firstEdge, edgeTarget } = g;
+  const nodeCount = g.nodeCount;
   const bits = essentialEdges(g).words;
   const removed = newBits(g);
   for (const n of members) add(removed, n);
-  const seen = newBits(g);
-  const stack = new Uint32Array(nodeCount);
-  let top = 0;
-  for (const r of searchRoots(g)) {
-    if (has(removed, r) || has(seen, r)) continue;
-    add(seen, r);
-    stack[top++] = r;
-  }
-  while (top > 0) {
-    const n = stack[--top]!;
-    for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {
-      if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-      const t = edgeTarget[e]!;
-      if (has(seen, t) || has(removed, t)) continue;
-      add(seen, t);
-      stack[top++] = t;
-    }
-  }
+  const seen = reach(g, bits, searchRoots(g), removed);
   // Unreached = dominated; words past the last node stay clear.
   const out = newBits(g);
   for (let w = 0; w < out.length; w++) out[w] = ~seen[w]!;

@@ -1,5 +1,6 @@
 import { GuppyError } from "../../errors.js";
 import { idIndexOf, ordinalOfId } from "../graph/id-index.js";
+import { lowerBound } from "../graph/lower-bound.js";
 import { dominated, immediateDominators, referents, referrers } from "../graph/relations.js";
 import { shallowSizes } from "../graph/shallow-sizes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
@@ -123,14 +124,8 @@ export class IdentitySet {
   has(n: number): boolean {
     if (this.bits !== null) return n < this.graph.nodeCount && (this.bits[n >>> 5]! & (1 << (n & 31))) !== 0;
     const s = this.sorted!;
-    let lo = 0;
-    let hi = s.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (s[mid]! < n) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < s.length && s[lo] === n;
+    const i = lowerBound(s, n);
+    return i < s.length && s[i] === n;
   }
 
   /** The members' ordinals in increasing order (do not modify). */
