@@ -9,6 +9,21 @@ test("N instances of a class in a Map under a global: kind selection, Via and pa
   const heap = await h.load(await fixtureSnapshot("classes-in-map"));
   const foos = heap.and(h.Clodo("Foo"));
   assert.equal(foos.count, 100);
+  assert.equal(
+    String(foos),
+    [
+      "Partition of a set of 100 objects. Total size = 4000 bytes.",
+      " Index  Count   %     Size   % Cumulative  % Kind (class / dict of class)",
+      "     0    100 100     4000 100      4000 100 Foo",
+    ].join("\n"),
+  );
+  // Who holds them: the Map's table, the Map, the global.
+  const rp = String(foos.rp).split("\n");
+  assert.equal(rp[0], "Reference Pattern by <class / dict of class>.");
+  assert.match(rp[1]!, /^ 0: _ --- \[-\] 100 Foo: @\d+\*4, /);
+  assert.match(rp[2]!, /^ 1: a      \[-\] 1 \(array\): @\d+\*100$/);
+  assert.match(rp[3]!, /^ 2: aa ---- \[-\] 1 Map: @\d+\*1$/);
+  assert.match(rp[4]!, /^ 3: a3       \[S\] 1 global: @\d+\*1$/);
   assert.equal(heap.minus(h.Clodo("Foo")).count, heap.count - 100);
   const via = foos.byvia.partition.rows;
   assert.equal(via[0]!.kind, "<Map entry>");

@@ -344,4 +344,4 @@ export function combine(...classifiers: Classifier[]): Classifier {
 }
 
 /** The built-in classifiers by their Heapy names. */
-export const CLASSIFIERS: Readonly<Record<string, Classifier>> = { Type, Clodo, Size, Unity, Id, IdSet, Via, Rcs, Module, Prod };
+export const CLASSIFIERS: Readonly<Record<string, Classifier>> = Object.freeze({ Type, Clodo, Size, Unity, Id, IdSet, Via, Rcs, Module, Prod });
