@@ -4,8 +4,10 @@
  */
 export { hpy, Session } from "./heapy/session/session.js";
 export { HeapySet } from "./heapy/session/heapy-set.js";
+export { LiveHeap } from "./heapy/capture/live-heap.js";
+export { Kind, callable, type CallableClassifier } from "./heapy/classify/kind.js";
 export { IdentitySet } from "./heapy/sets/identity-set.js";
-export { CLASSIFIERS, Clodo, Id, Rcs, Size, Type, Unity, Via, className, edgeAccessor, type Classifier, type Kinds } from "./heapy/classify/classifiers.js";
+export { CLASSIFIERS, Clodo, Id, IdSet, Module, Prod, Rcs, Size, Type, Unity, Via, className, combine, constructorOf, edgeAccessor, scriptOf, type Classifier, type Kinds } from "./heapy/classify/classifiers.js";
 export { partition, type Partition } from "./heapy/classify/partition.js";
 export { PartitionView } from "./heapy/render/partition-view.js";
 export { PathsView, pathText } from "./heapy/render/paths.js";

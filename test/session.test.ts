@@ -40,18 +40,18 @@ test("reachable and unreachable: objects held only weakly are in heapu, syntheti
   const heap = await h.load(file);
   assert.deepEqual([...heap.ordinals()], [1]);
   assert.deepEqual([...h.heapu(heap.graph).ordinals()], [2]);
-  assert.equal(h.iso(heap.graph, 1, 2).count, 2);
+  assert.equal(h.nodes(heap.graph, 1, 2).count, 2);
   assert.equal(h.idset(heap.graph, [5]).theone, 2);
   assert.equal(h.nothing(heap.graph).count, 0);
   assert.equal(heap.bytype.partition.rows[0]!.kind, "object");
   assert.equal(heap.brief, "<1 Window>");
-  assert.equal(h.iso(heap.graph, 1, 2).brief, "<2 objects of 2 kinds>");
-  assert.deepEqual(h.iso(heap.graph, 1, 2).parts.map((p) => p.brief), ["<1 Window>", "<1 Weakling>"]);
+  assert.equal(h.nodes(heap.graph, 1, 2).brief, "<2 objects of 2 kinds>");
+  assert.deepEqual(h.nodes(heap.graph, 1, 2).parts.map((p) => p.brief), ["<1 Window>", "<1 Weakling>"]);
   assert.equal(heap.indisize, 40);
   assert.deepEqual(heap.sp.toJSON(), { count: 1, paths: [{ id: 3, path: "h.Root.Window" }] });
   assert.equal(String(heap.shpaths), " 0: h.Root.Window");
   // Combined classifiers and identity kinds.
-  const both = h.iso(heap.graph, 1, 2);
+  const both = h.nodes(heap.graph, 1, 2);
   assert.deepEqual(both.by(h.Type.and(h.Size)).partition.rows.map((r) => r.kind), ["object, 40", "object, 16"]);
   assert.equal(both.by(h.Type.and(h.Size)).partition.classifier.kindHeader, "Kind (V8 node type & shallow size)");
   assert.deepEqual(both.by(h.IdSet).partition.rows.map((r) => r.kind), ["{Window @3}", "{Weakling @5}"]);

@@ -255,7 +255,7 @@ function scriptLabel(name: string): string {
 }
 
 /** The script of a function (closure) or of its shared function info, by the edges V8 writes. */
-function scriptOf(g: HeapGraph, n: number): string | null {
+export function scriptOf(g: HeapGraph, n: number): string | null {
   const edgeTo = (from: number, names: readonly string[]): number => {
     for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
       if (g.edgeType[e] === g.edgeTypes.internal && names.includes(g.edgeNameText(e))) return g.edgeTarget[e]!;
@@ -271,6 +271,34 @@ function scriptOf(g: HeapGraph, n: number): string | null {
   if (inner >= 0) script = inner;
   const name = g.name(script);
   return name === "" || name.startsWith("system /") ? null : scriptLabel(name);
+}
+
+/** The target of the first edge of `from` of type `type` named one of `names`, or -1. */
+function edgeNamed(g: HeapGraph, from: number, type: number, names: readonly string[]): number {
+  for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
+    if (g.edgeType[e] === type && names.includes(g.edgeNameText(e))) return g.edgeTarget[e]!;
+  }
+  return -1;
+}
+
+/**
+ * The constructor (a closure) of an object, from its hidden class: the root map of
+ * its transition tree names the constructor; failing that, `prototype.constructor`.
+ * -1 when the snapshot does not say.
+ */
+export function constructorOf(g: HeapGraph, n: number): number {
+  const internal = g.edgeTypes.internal;
+  let map = edgeNamed(g, n, internal, ["map"]);
+  for (let steps = 0; map >= 0 && steps < 64; steps++) {
+    const c = edgeNamed(g, map, internal, ["constructor", "constructor_or_back_pointer"]);
+    if (c >= 0 && g.nodeType[c] === g.nodeTypes.closure) return c;
+    const back = edgeNamed(g, map, internal, ["back_pointer"]);
+    if (back < 0) break;
+    map = back;
+  }
+  const proto = map >= 0 ? edgeNamed(g, map, internal, ["prototype"]) : -1;
+  const c = proto >= 0 ? edgeNamed(g, proto, g.edgeTypes.property, ["constructor"]) : -1;
+  return c >= 0 && g.nodeType[c] === g.nodeTypes.closure ? c : -1;
 }
 
 /**

@@ -32,7 +32,8 @@ function stepText(g: HeapGraph, from: number, e: number, previous: number, last:
   const T = g.edgeTypes;
   const t = g.edgeType[e]!;
   const name = g.edgeNameText(e);
-  if (from === g.root) return member(g.name(g.edgeTarget[e]!) || name);
+  // From the root: the global object by its name ("global", "Window"), without V8's " / url" suffix.
+  if (from === g.root) return member(g.name(g.edgeTarget[e]!).replace(/ \/ .*$/, "") || name);
   // Inside a closure's context, variables read as members: `<closure context>.x`.
   if (t === T.context) return member(name);
   if (t === T.internal) {

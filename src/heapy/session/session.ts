@@ -1,10 +1,11 @@
-import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
+import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
 import { callable, type CallableClassifier } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
+import { LiveHeap } from "../capture/live-heap.js";
 import { loadStats, type Stat } from "../stat/stat.js";
 import { HeapySet } from "./heapy-set.js";
 
@@ -15,6 +16,12 @@ import { HeapySet } from "./heapy-set.js";
 export class Session {
   /** Snapshots loaded by this session, by file name. */
   private readonly graphs = new Map<string, HeapGraph>();
+  /** Graphs of this process's own heap, and the sets heap() returned, while anything holds them. */
+  private readonly ownLive: WeakRef<object>[] = [];
+  /** The inspector connection for snapshots of this process, made on first use. */
+  private live: LiveHeap | null = null;
+  /** With setref(): the largest heap object id at the reference point. */
+  private refMaxId = 0;
   /** Classifiers by name: the built-in ones and any the user adds (this session only). */
   private readonly registry = new Map<string, CallableClassifier>(Object.entries(CLASSIFIERS).map(([k, c]) => [k, callable(c)]));
   readonly Type = this.registry.get("Type")!;
@@ -52,7 +59,7 @@ export class Session {
    * are not objects and are left out. Loading the same file again reuses the graph.
    */
   async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
-    return this.heap(await this.graph(file, options));
+    return this.reachable(await this.graph(file, options));
   }
 
   /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a cut-off last dump is skipped with a warning. */
@@ -70,8 +77,83 @@ export class Session {
     return g;
   }
 
-  /** Objects of a graph reachable through strong references (Heapy's heap()). */
-  heap(g: HeapGraph): HeapySet {
+  /**
+   * Heapy's heap(). With a graph: its objects reachable through strong references.
+   * Without: a snapshot of this running program, less Guppy's own objects (this
+   * session, its graphs and all they alone hold) and, after setref(), less every
+   * object that existed at the reference point.
+   */
+  heap(): Promise<HeapySet>;
+  heap(g: HeapGraph): HeapySet;
+  heap(g?: HeapGraph): HeapySet | Promise<HeapySet> {
+    return g === undefined ? this.liveHeap() : this.reachable(g);
+  }
+
+  /**
+   * Makes the current moment the reference point (Heapy's setref / setrelheap): later
+   * heap() calls show only objects allocated since and still alive. V8 numbers the
+   * objects of its heap with increasing odd ids, so "since" is "an odd id above any
+   * seen now". The embedder's objects (Node's and Blink's native nodes) carry even
+   * ids V8 derives otherwise; when they were made cannot be told, so the relative
+   * heap leaves them out.
+   */
+  async setref(): Promise<void> {
+    const g = await this.liveSnapshot();
+    let max = 0;
+    for (let n = 0; n < g.nodeCount; n++) {
+      const id = g.nodeId[n]!;
+      if (id & 1 && id > max) max = id;
+    }
+    this.refMaxId = max;
+  }
+
+  /** Forgets the reference point: heap() shows the whole heap again. */
+  clearref(): void {
+    this.refMaxId = 0;
+  }
+
+  /**
+   * The set of the given live objects in a fresh snapshot of this program (Heapy's
+   * iso()): `(await h.iso(x)).sp` says why x is alive, `.domisize` what freeing it releases.
+   */
+  async iso(...values: unknown[]): Promise<HeapySet> {
+    const g = await this.liveSnapshot();
+    const ids = await this.liveHeapTool().idsOf(values);
+    return HeapySet.from(IdentitySet.ofIds(g, ids));
+  }
+
+  private liveHeapTool(): LiveHeap {
+    return (this.live ??= new LiveHeap());
+  }
+
+  private async liveSnapshot(): Promise<HeapGraph> {
+    const g = await this.liveHeapTool().snapshot();
+    this.ownLive.push(new WeakRef(g));
+    return g;
+  }
+
+  private async liveHeap(): Promise<HeapySet> {
+    const g = await this.liveSnapshot();
+    // Guppy's own objects, found by id in the new snapshot, and all that they alone hold.
+    const own: unknown[] = [this, this.live, ...(this.live?.ownObjects() ?? []), ...this.graphs.values()];
+    // Drop the references that died; the living are Guppy's objects to hide.
+    for (let i = this.ownLive.length - 1; i >= 0; i--) {
+      const o = this.ownLive[i]!.deref();
+      if (o === undefined) this.ownLive.splice(i, 1);
+      else if (o !== g) own.push(o);
+    }
+    const ownSet = IdentitySet.ofIds(g, await this.liveHeapTool().idsOf(own)).or(guppyInstances(g));
+    let heap = this.reachable(g).minus(ownSet.dominos);
+    if (this.refMaxId > 0) {
+      const ref = this.refMaxId;
+      heap = heap.and(IdentitySet.where(g, (n) => (g.nodeId[n]! & 1) === 1 && g.nodeId[n]! > ref));
+    }
+    this.ownLive.push(new WeakRef(heap));
+    return heap;
+  }
+
+  /** Objects of a graph reachable through strong references. */
+  private reachable(g: HeapGraph): HeapySet {
     const distance = distancesOf(g);
     const synthetic = g.nodeTypes.synthetic;
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] !== NO_DISTANCE && g.nodeType[n] !== synthetic));
@@ -84,8 +166,8 @@ export class Session {
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] === NO_DISTANCE && g.nodeType[n] !== synthetic));
   }
 
-  /** The set of the given objects of a graph, by node ordinal (Heapy's iso()). */
-  iso(g: HeapGraph, ...nodes: number[]): HeapySet {
+  /** The set of the given objects of a graph, by node ordinal. */
+  nodes(g: HeapGraph, ...nodes: number[]): HeapySet {
     return HeapySet.from(IdentitySet.of(g, nodes));
   }
 
@@ -99,9 +181,36 @@ export class Session {
     return HeapySet.from(IdentitySet.empty(g));
   }
 
+  /** Closes the inspector connection, if heap(), setref() or iso() opened one. */
+  close(): void {
+    this.live?.close();
+    this.live = null;
+  }
+
   toString(): string {
     return "Top level interface to Heapy.";
   }
+}
+
+/** Where Guppy's own compiled modules are: every class defined under here is Guppy's. */
+const GUPPY_SCRIPTS = new URL("../../", import.meta.url).href;
+
+/**
+ * Instances of Guppy's own classes in a snapshot of this process, of any session:
+ * objects whose constructor's script is one of Guppy's modules. Found from the
+ * snapshot alone, so no process-wide registry of sessions is needed.
+ */
+function guppyInstances(g: HeapGraph): IdentitySet {
+  const ofMap = new Map<number, boolean>();
+  const object = g.nodeTypes.object;
+  return IdentitySet.where(g, (n) => {
+    if (g.nodeType[n] !== object) return false;
+    const c = constructorOf(g, n);
+    if (c < 0) return false;
+    let own = ofMap.get(c);
+    if (own === undefined) ofMap.set(c, (own = (scriptOf(g, c) ?? "").startsWith(GUPPY_SCRIPTS)));
+    return own;
+  });
 }
 
 /** A new Heapy session: `const h = hpy();`. */

@@ -1,0 +1,85 @@
+import { Session as InspectorSession } from "node:inspector/promises";
+import { GuppyError } from "../../errors.js";
+import { bufferSource } from "../snapshot/byte-source.js";
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { readFromSource, type ReadOptions } from "../snapshot/reader.js";
+
+/** The name under which values are briefly exposed to the inspector to learn their heap ids. */
+const EXPOSE = "__guppy_expose__";
+
+/**
+ * Snapshots of the running isolate through `node:inspector`. The JSON arrives in
+ * chunks; each is turned into bytes as it comes and the reader streams over them,
+ * so no whole-snapshot string is ever built. One per session; it holds the
+ * inspector connection.
+ */
+export class LiveHeap {
+  private inspector: InspectorSession | null = null;
+
+  private async connected(): Promise<InspectorSession> {
+    if (this.inspector === null) {
+      const s = new InspectorSession();
+      s.connect();
+      await s.post("HeapProfiler.enable");
+      this.inspector = s;
+    }
+    return this.inspector;
+  }
+
+  /** Takes a heap snapshot of this isolate and reads it into a graph. */
+  async snapshot(options: ReadOptions = {}): Promise<HeapGraph> {
+    const s = await this.connected();
+    const chunks: Buffer[] = [];
+    const onChunk = (m: { params: { chunk: string } }): void => void chunks.push(Buffer.from(m.params.chunk, "latin1"));
+    s.on("HeapProfiler.addHeapSnapshotChunk", onChunk);
+    try {
+      await s.post("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    } catch (e) {
+      throw new GuppyError("SNAPSHOT_FAILED", `The inspector could not take a heap snapshot (${(e as Error).message}).`);
+    } finally {
+      s.off("HeapProfiler.addHeapSnapshotChunk", onChunk);
+    }
+    const source = bufferSource("(live heap)", chunks);
+    chunks.length = 0;
+    return readFromSource(source, options);
+  }
+
+  /**
+   * The V8 heap ids of live values (0 for a value the heap profiler has not seen:
+   * ids exist from the first snapshot on). Values are exposed on a global for the
+   * inspector only for the moment of the lookup, and released after.
+   */
+  async idsOf(values: readonly unknown[]): Promise<number[]> {
+    const s = await this.connected();
+    const g = globalThis as Record<string, unknown>;
+    g[EXPOSE] = values;
+    try {
+      const ids: number[] = [];
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i];
+        if ((typeof v !== "object" && typeof v !== "function") || v === null) {
+          throw new GuppyError("USAGE", `iso() takes objects and functions; value ${i} is a ${v === null ? "null" : typeof v}.`);
+        }
+        const r = (await s.post("Runtime.evaluate", { expression: `globalThis.${EXPOSE}[${i}]`, objectGroup: "guppy" })) as { result: { objectId?: string } };
+        if (r.result.objectId === undefined) throw new GuppyError("SNAPSHOT_FAILED", "The inspector gave no handle for a value.");
+        const id = (await s.post("HeapProfiler.getHeapObjectId", { objectId: r.result.objectId })) as { heapSnapshotObjectId: string };
+        ids.push(Number(id.heapSnapshotObjectId));
+      }
+      return ids;
+    } finally {
+      delete g[EXPOSE];
+      await s.post("Runtime.releaseObjectGroup", { objectGroup: "guppy" });
+    }
+  }
+
+  /** The objects this holds that are not Guppy's own classes (the inspector session), to hide with it. */
+  ownObjects(): object[] {
+    return this.inspector === null ? [] : [this.inspector];
+  }
+
+  /** Closes the inspector connection. */
+  close(): void {
+    this.inspector?.disconnect();
+    this.inspector = null;
+  }
+}

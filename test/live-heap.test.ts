@@ -1,0 +1,64 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { hpy, type HeapySet } from "../src/index.js";
+
+class Allocated {
+  constructor(readonly i: number) {}
+}
+
+test("setref: the relative heap holds exactly what was allocated since and is still alive", async () => {
+  const h = hpy();
+  try {
+    await h.setref();
+    const keep = Array.from({ length: 1000 }, (_, i) => new Allocated(i));
+    let garbage: Allocated[] | null = Array.from({ length: 500 }, (_, i) => new Allocated(i));
+    garbage = null;
+    const rel = await h.heap();
+    assert.equal(rel.byclodo.partition.rows.find((r) => r.kind === "Allocated")?.count, 1000);
+    assert.equal(garbage, null);
+    assert.equal(keep.length, 1000);
+    h.clearref();
+    assert.ok((await h.heap()).count > rel.count * 5, "without the reference point, the whole heap");
+  } finally {
+    h.close();
+  }
+});
+
+test("iso of a live object: why it is alive, and what freeing it would release", async () => {
+  const h = hpy();
+  const holder = { payload: { big: new Array(10000).fill(1) } };
+  (globalThis as Record<string, unknown>).guppyTestHolder = holder;
+  try {
+    const x = await h.iso(holder.payload);
+    assert.equal(x.count, 1);
+    assert.equal(String(x.sp), " 0: h.Root.global.guppyTestHolder.payload");
+    assert.ok(x.domisize > 10000 * 8, String(x.domisize));
+    await assert.rejects(h.iso(42), /iso\(\) takes objects/);
+  } finally {
+    delete (globalThis as Record<string, unknown>).guppyTestHolder;
+    h.close();
+  }
+});
+
+test("Guppy's own objects are hidden: the heap does not grow with earlier heap() results kept", async () => {
+  const h = hpy();
+  try {
+    const kept: HeapySet[] = [];
+    for (let i = 0; i < 5; i++) kept.push(await h.heap());
+    const sizes = kept.map((s) => s.size);
+    // Each kept graph holds its columns in typed arrays; three more kept graphs, were
+    // they not hidden, would add three times that. The runtime's own churn (compiled
+    // code, Node's bookkeeping) stays far below one graph.
+    const g = kept[0]!.graph;
+    const oneGraph = g.nodeCount * 18 + g.edgeCount * 9;
+    const growth = sizes[4]! - sizes[1]!;
+    assert.ok(Math.abs(growth) < oneGraph / 2, `heap size went ${sizes.join(" → ")}; one graph is ${oneGraph} bytes`);
+    const last = kept[4]!;
+    // Guppy's classes have names no other code here uses; none of their objects is left.
+    for (const name of ["HeapGraph", "LiveHeap", "StringTable", "HeapySet", "IdentitySet", "ReferencePattern"]) {
+      assert.equal(last.and(h.Clodo(name)).count, 0, `${name} objects are hidden`);
+    }
+  } finally {
+    h.close();
+  }
+});
