@@ -62,3 +62,28 @@ test("Guppy's own objects are hidden: the heap does not grow with earlier heap()
     h.close();
   }
 });
+
+class Traced {
+  constructor(readonly i: number) {}
+}
+
+function makeTraced(n: number): Traced[] {
+  return Array.from({ length: n }, (_, i) => new Traced(i));
+}
+
+test("track: objects allocated while tracking carry their allocation site", async () => {
+  const h = hpy();
+  try {
+    await h.track();
+    const made = makeTraced(300);
+    const heap = await h.heap();
+    await h.untrack();
+    const rows = heap.and(h.Clodo("Traced")).by(h.Prod).partition.rows;
+    assert.equal(rows.reduce((s, r) => s + r.count, 0), 300);
+    assert.ok(rows.every((r) => /live-heap\.test\.js:\d+:\d+$/.test(r.kind)), rows.map((r) => r.kind).join("; "));
+    assert.ok(rows.some((r) => /^(makeTraced|Traced|\(anonymous\) in makeTraced) /.test(r.kind)), rows.map((r) => r.kind).join("; "));
+    assert.equal(made.length, 300);
+  } finally {
+    h.close();
+  }
+});

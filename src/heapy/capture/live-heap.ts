@@ -72,6 +72,21 @@ export class LiveHeap {
     }
   }
 
+  /**
+   * Records where objects are allocated from now on, so later snapshots carry
+   * allocation traces (the Prod classifier). Costs time and memory while on.
+   */
+  async startTracking(): Promise<void> {
+    const s = await this.connected();
+    await s.post("HeapProfiler.startTrackingHeapObjects", { trackAllocations: true });
+  }
+
+  /** Stops recording allocations (V8 streams a snapshot as it stops; it is discarded). */
+  async stopTracking(): Promise<void> {
+    if (this.inspector === null) return;
+    await this.inspector.post("HeapProfiler.stopTrackingHeapObjects", { reportProgress: false });
+  }
+
   /** The objects this holds that are not Guppy's own classes (the inspector session), to hide with it. */
   ownObjects(): object[] {
     return this.inspector === null ? [] : [this.inspector];

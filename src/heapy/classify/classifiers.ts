@@ -323,7 +323,8 @@ export const Module: Classifier = {
 /**
  * Heapy's Prod: where an object was allocated, for snapshots taken with allocation
  * tracking — the allocating function and its script position as V8 recorded them
- * (`allocate file.js:12:5`); "(no allocation site)" otherwise.
+ * (`allocate file.js:12:5`; an anonymous function by its nearest named caller,
+ * `(anonymous) in makeItems file.js:3:30`); "(no allocation site)" otherwise.
  */
 export const Prod: Classifier = {
   name: "Prod",
@@ -337,18 +338,27 @@ export const Prod: Classifier = {
     const f = traces.functionInfoFields;
     const width = f.length;
     const [oName, oScript, oLine, oCol] = ["name", "script_name", "line", "column"].map((k) => f.indexOf(k));
-    const labelOfFunction = new Map<number, string>();
+    const labelOfRow = new Map<number, string>();
+    const at = (fi: number, o: number | undefined): number => (o === undefined || o < 0 ? 0 : traces.functionInfos[fi * width + o]!);
+    const nameOf = (row: number): string => g.strings.get(at(traces.treeFunctionInfo[row]!, oName));
     return byLabel(nodes, (n) => {
       const row = rowOfTrace.get(traceIds[n]!);
       if (row === undefined) return "(no allocation site)";
-      const fi = traces.treeFunctionInfo[row]!;
-      let label = labelOfFunction.get(fi);
+      let label = labelOfRow.get(row);
       if (label === undefined) {
-        const at = (o: number | undefined): number => (o === undefined || o < 0 ? 0 : traces.functionInfos[fi * width + o]!);
-        const fn = g.strings.get(at(oName)) || "(anonymous)";
-        const script = scriptLabel(g.strings.get(at(oScript)));
-        label = `${fn} ${script === "" ? "(no script)" : script}:${at(oLine)}:${at(oCol)}`;
-        labelOfFunction.set(fi, label);
+        const fi = traces.treeFunctionInfo[row]!;
+        let fn = nameOf(row);
+        if (fn === "") {
+          // An anonymous function is named by the nearest named caller in a script (builtins
+          // such as Array.from are skipped): "(anonymous) in makeItems".
+          const scripted = (r: number): boolean => g.strings.get(at(traces.treeFunctionInfo[r]!, oScript)) !== "";
+          let up = traces.treeParent[row]!;
+          while (up >= 0 && (nameOf(up) === "" || !scripted(up))) up = traces.treeParent[up]!;
+          fn = up >= 0 && nameOf(up) !== "(root)" ? `(anonymous) in ${nameOf(up)}` : "(anonymous)";
+        }
+        const script = scriptLabel(g.strings.get(at(fi, oScript)));
+        label = `${fn} ${script === "" ? "(no script)" : script}:${at(fi, oLine)}:${at(fi, oCol)}`;
+        labelOfRow.set(row, label);
       }
       return label;
     });

@@ -107,6 +107,19 @@ export class Session {
     this.refMaxId = max;
   }
 
+  /**
+   * Starts recording allocation sites (Heapy's `h.track()`): objects allocated from
+   * now on carry their allocating function in later heap() results, for `byProd`.
+   */
+  async track(): Promise<void> {
+    await this.liveHeapTool().startTracking();
+  }
+
+  /** Stops recording allocation sites. */
+  async untrack(): Promise<void> {
+    await this.live?.stopTracking();
+  }
+
   /** Forgets the reference point: heap() shows the whole heap again. */
   clearref(): void {
     this.refMaxId = 0;
@@ -181,7 +194,7 @@ export class Session {
     return HeapySet.from(IdentitySet.empty(g));
   }
 
-  /** Closes the inspector connection, if heap(), setref() or iso() opened one. */
+  /** Closes the inspector connection, if heap(), setref(), iso() or track() opened one. */
   close(): void {
     this.live?.close();
     this.live = null;
