@@ -13,11 +13,13 @@ import { hpy } from "../heapy/session/session.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
-import { loadHeap } from "./load.js";
+import { attachHeap, loadHeap } from "./load.js";
 
 /** Options every table-printing command shares. */
 export interface TableOptions {
   by: string;
+  /** heap only: take the snapshot from a live process instead of a file. */
+  attach?: string;
   limit?: number;
   all: boolean;
   json: boolean;
@@ -42,9 +44,11 @@ function printTable(set: HeapySet, opts: TableOptions, header = ""): void {
   process.stdout.write(opts.json ? JSON.stringify(view.toJSON(), null, 2) + "\n" : header + String(view) + "\n");
 }
 
-/** `guppy heap FILE`: the reachable objects partitioned (by Clodo unless --by says). */
-export async function heapCommand(file: string, opts: TableOptions): Promise<void> {
-  printTable(await loadHeap(hpy(), file, opts.json), opts);
+/** `guppy heap FILE` or `guppy heap --attach TARGET`: the reachable objects partitioned (by Clodo unless --by says). */
+export async function heapCommand(file: string | undefined, opts: TableOptions): Promise<void> {
+  if ((file === undefined) === (opts.attach === undefined)) throw new GuppyError("USAGE", "Give a snapshot FILE or --attach HOST:PORT|PID, not both.");
+  const h = hpy();
+  printTable(opts.attach !== undefined ? await attachHeap(h, opts.attach, opts.json) : await loadHeap(h, file!, opts.json), opts);
 }
 
 /** `guppy diff OLD NEW`: objects of NEW that OLD did not have (by V8 object id), partitioned. */

@@ -1,3 +1,4 @@
+import { attachSnapshot } from "../heapy/capture/attach.js";
 import { readHeapSnapshot } from "../heapy/snapshot/reader.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
 import type { Session } from "../heapy/session/session.js";
@@ -23,4 +24,15 @@ export async function loadGraph(file: string, quiet: boolean, session?: Session)
 /** The reachable objects of a snapshot file, loaded into `session` with progress. */
 export async function loadHeap(session: Session, file: string, quiet: boolean): Promise<HeapySet> {
   return session.heap(await loadGraph(file, quiet, session));
+}
+
+/** The reachable objects of another process's heap, taken over the DevTools protocol. */
+export async function attachHeap(session: Session, spec: string, quiet: boolean): Promise<HeapySet> {
+  const progress = createProgress(!quiet);
+  try {
+    progress.stage(`Taking a heap snapshot of ${spec}…`);
+    return session.heap(await attachSnapshot(spec, { onWarning: (w) => process.stderr.write(`guppy: warning: ${w}\n`) }));
+  } finally {
+    progress.done();
+  }
 }

@@ -60,9 +60,11 @@ export function buildProgram(): Command {
   tableOptions(
     program
       .command("heap")
-      .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
-      .description("the objects reachable from the root, partitioned as Heapy's table (by class unless --by)"),
-  ).action(async (file: string, o: TableOptions) => heapCommand(file, o));
+      .argument("[file]", "a .heapsnapshot or .heapsnapshot.gz file")
+      .description("the objects reachable from the root, partitioned as Heapy's table (by class unless --by)")
+      .option("--attach <target>", "snapshot a live process instead: HOST:PORT of an inspector (node --inspect, Chromium), or the PID of a Node process")
+      .addHelpText("after", "\nExamples:\n  guppy heap app.heapsnapshot --by type\n  guppy heap --attach 127.0.0.1:9229\n  guppy heap --attach 4242"),
+  ).action(async (file: string | undefined, o: TableOptions) => heapCommand(file, o));
 
   tableOptions(
     program

@@ -21,6 +21,7 @@ export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = pr
   };
   return {
     reading(read, total) {
+      if (total <= 0) return; // a live stream of unknown size: the stage line says what is happening
       if (bar === null) {
         bar = new cliProgress.SingleBar(
           { stream, format: "Reading {bar} {percentage}% | {value}/{total} MiB", hideCursor: true, clearOnComplete: true },

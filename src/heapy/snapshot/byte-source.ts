@@ -10,7 +10,7 @@ import { GuppyError } from "../../errors.js";
 export interface ByteSource {
   /** The file name, for error messages. */
   readonly name: string;
-  /** Size on disk in bytes (compressed size for gzip input). */
+  /** Size on disk in bytes (compressed size for gzip input); 0 when unknown (a live stream). */
   readonly totalBytes: number;
   /** Bytes of the file consumed so far (compressed bytes for gzip input). */
   readonly bytesRead: number;

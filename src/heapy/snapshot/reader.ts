@@ -262,7 +262,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           break;
         }
         case "nodes": {
-          const cols = (nodes = new NodeColumns(header!.node_count, L!));
+          const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!)));
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
           finishNodes(cols, header!, cursor);
@@ -270,7 +270,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         }
         case "edges": {
           if (nodes === null) throw cursor.fail("WRONG_FORMAT", "The edges section comes before the nodes section.");
-          const cols = (edges = new EdgeColumns(header!.edge_count, header!.node_count, L!));
+          const cols = (edges = allocating(cursor, () => new EdgeColumns(header!.edge_count, header!.node_count, L!)));
           const batch = new Float64Array(BATCH_RECORDS * L!.edgeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
           if (cols.filled !== cols.count) {
@@ -280,7 +280,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           break;
         }
         case "strings": {
-          strings = new StringTableBuilder(source.compressed ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset));
+          strings = new StringTableBuilder(source.compressed || source.totalBytes === 0 ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset));
           await cursor.readStringArray(strings);
           stringsComplete = true;
           break;
@@ -368,6 +368,16 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
   });
 }
 
+/** Runs an allocation of columns; running out of memory becomes a GuppyError, not a crash. */
+function allocating<T>(cursor: JsonCursor, make: () => T): T {
+  try {
+    return make();
+  } catch (e) {
+    if (e instanceof RangeError) throw cursor.fail("TOO_LARGE", "There is not enough memory for the node and edge columns the header announces.");
+    throw e;
+  }
+}
+
 /** Rejects headers whose counts this file cannot hold, before allocating for them. */
 function checkCounts(header: SnapshotHeader, L: SnapshotLayout, source: ByteSource, cursor: JsonCursor): void {
   const n = header.node_count;
@@ -376,9 +386,10 @@ function checkCounts(header: SnapshotHeader, L: SnapshotLayout, source: ByteSour
   if (n > MAX_ELEMENTS || e > MAX_ELEMENTS) {
     throw cursor.fail("TOO_LARGE", `The header announces ${n} nodes and ${e} edges; Guppy handles up to ${MAX_ELEMENTS} of each.`);
   }
-  // Every number takes at least two bytes ("0,"), so the file bounds the counts.
+  // Every number takes at least two bytes ("0,"), so the file bounds the counts
+  // (a live stream has no size to check against; allocation failure catches it there).
   const capacity = source.compressed ? source.totalBytes * GZIP_MAX_RATIO : source.totalBytes;
-  if ((n * L.nodeFieldCount + e * L.edgeFieldCount) * 2 > capacity + 16) {
+  if (source.totalBytes > 0 && (n * L.nodeFieldCount + e * L.edgeFieldCount) * 2 > capacity + 16) {
     throw cursor.fail("COUNT_MISMATCH", `The header announces ${n} nodes and ${e} edges, more than a file of ${source.totalBytes} bytes can hold.`);
   }
   const root = header.root_index ?? 0;
