@@ -2,6 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
+import { chromiumMissing, launchChromium, PAGE_SCRIPT, runInPage } from "./support/chromium.js";
 import { guppy } from "./support/cli.js";
 import { projectRoot } from "./support/paths.js";
 
@@ -63,4 +64,21 @@ test("attaching to nothing, or to no process, is a one-line error", async () => 
   assert.equal(noPid.code, 1);
   assert.equal(noPid.stderr, "guppy: SNAPSHOT_FAILED There is no process 999999.\n");
   assert.equal((await guppy("heap")).code, 2);
+});
+
+test("guppy heap --attach a headless Chromium page: its detached DOM nodes are classified as such", async (t) => {
+  const missing = chromiumMissing();
+  if (missing !== null) return t.skip(missing);
+  const browser = await launchChromium();
+  try {
+    (await runInPage(browser, PAGE_SCRIPT)).close();
+    const r = await guppy("heap", "--attach", `127.0.0.1:${browser.port}`, "--json", "--all");
+    assert.equal(r.code, 0, r.stderr);
+    const rows = (JSON.parse(r.stdout) as { rows: { kind: string; count: number }[] }).rows;
+    assert.equal(rows.find((x) => x.kind === "Detached <span>")?.count, 20);
+    assert.equal(rows.find((x) => x.kind === "Detached <div>")?.count, 1);
+    assert.equal(rows.find((x) => x.kind === "Widget")?.count, 80);
+  } finally {
+    browser.close();
+  }
 });

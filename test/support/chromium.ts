@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdtempSync, openSync, closeSync, writeSync, renameSync, rmSync } from "node:fs";
+import { closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import WebSocket from "ws";
+import { CdpConnection, listTargets } from "../../src/heapy/capture/cdp.js";
 import { cacheDir } from "./paths.js";
 
 /** Debian's Chromium, which .ci/run installs. */
@@ -16,37 +16,16 @@ export function chromiumMissing(): string | null {
   return `no Chromium at ${CHROMIUM} (install Debian's chromium package, as .ci/run does)`;
 }
 
-/** A minimal Chrome DevTools Protocol session over one page's WebSocket. */
-class CdpSession {
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
-  private readonly listeners = new Map<string, (params: Record<string, unknown>) => void>();
-
-  constructor(private readonly ws: WebSocket) {
-    ws.on("message", (data) => {
-      const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: Record<string, unknown> };
-      if (msg.id !== undefined) {
-        const w = this.waiting.get(msg.id);
-        this.waiting.delete(msg.id);
-        if (msg.error) w?.reject(new Error(msg.error.message));
-        else w?.resolve(msg.result);
-      } else if (msg.method) this.listeners.get(msg.method)?.(msg.params ?? {});
-    });
-  }
-
-  send(method: string, params: Record<string, unknown> = {}): Promise<unknown> {
-    const id = this.next++;
-    this.ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.waiting.set(id, { resolve, reject }));
-  }
-
-  on(method: string, listener: (params: Record<string, unknown>) => void): void {
-    this.listeners.set(method, listener);
-  }
+/** A headless Chromium listening for the DevTools protocol on 127.0.0.1. */
+export interface Browser {
+  port: number;
+  close(): void;
 }
 
-async function launch(profile: string): Promise<{ child: ChildProcess; port: number }> {
-  const child = spawn(
+/** Starts headless Chromium with the flags this machine needs (no network, fresh profile). */
+export async function launchChromium(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), "guppy-chromium-"));
+  const child: ChildProcess = spawn(
     CHROMIUM,
     [
       "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
@@ -55,56 +34,62 @@ async function launch(profile: string): Promise<{ child: ChildProcess; port: num
     ],
     { stdio: ["ignore", "ignore", "pipe"] },
   );
-  const port = await new Promise<number>((resolve, reject) => {
-    let err = "";
-    const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${err.slice(-500)}`)), 30_000);
-    child.stderr!.on("data", (d: Buffer) => {
-      err += String(d);
-      const m = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
+  const close = (): void => {
+    child.kill("SIGKILL");
+    rmSync(profile, { recursive: true, force: true });
+  };
+  try {
+    const port = await new Promise<number>((resolve, reject) => {
+      let err = "";
+      const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${err.slice(-500)}`)), 30_000);
+      child.stderr!.on("data", (d: Buffer) => {
+        err += String(d);
+        const m = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
+        if (m) {
+          clearTimeout(timer);
+          resolve(Number(m[1]));
+        }
+      });
+      child.on("exit", (code) => reject(new Error(`Chromium exited with ${code}: ${err.slice(-500)}`)));
     });
-    child.on("exit", (code) => reject(new Error(`Chromium exited with ${code}: ${err.slice(-500)}`)));
-  });
-  return { child, port };
+    return { port, close };
+  } catch (e) {
+    close();
+    throw e;
+  }
+}
+
+/** Runs a script in the browser's page, over Guppy's own DevTools-protocol client. */
+export async function runInPage(browser: Browser, script: string): Promise<CdpConnection> {
+  const page = (await listTargets(`127.0.0.1:${browser.port}`)).find((t) => t.type === "page");
+  if (!page) throw new Error("Chromium has no page target");
+  const conn = await CdpConnection.open(page.webSocketDebuggerUrl);
+  const evaluated = (await conn.send("Runtime.evaluate", { expression: script, awaitPromise: true })) as { exceptionDetails?: unknown };
+  if (evaluated.exceptionDetails) throw new Error(`page script failed: ${JSON.stringify(evaluated.exceptionDetails)}`);
+  return conn;
 }
 
 /**
  * Opens a page in headless Chromium, runs `script` in it, and writes a heap snapshot
- * of the page through the DevTools protocol (as the Memory panel takes one).
- * Cached by the script's text, like the Node fixtures.
+ * of the page to a file, as the Memory panel takes one. Cached by the script's text.
  */
 export async function chromiumSnapshot(name: string, script: string): Promise<string> {
   const hash = createHash("sha256").update(script).digest("hex").slice(0, 16);
   const out = join(cacheDir("fixtures"), `chromium-${name}-${hash}.heapsnapshot`);
   if (existsSync(out)) return out;
-  const profile = mkdtempSync(join(tmpdir(), "guppy-chromium-"));
-  const { child, port } = await launch(profile);
+  const browser = await launchChromium();
   try {
-    const targets = (await (await fetch(`http://127.0.0.1:${port}/json/list`)).json()) as { type: string; webSocketDebuggerUrl: string }[];
-    const page = targets.find((t) => t.type === "page");
-    if (!page) throw new Error("Chromium has no page target");
-    const ws = new WebSocket(page.webSocketDebuggerUrl);
-    await new Promise((resolve, reject) => {
-      ws.once("open", resolve);
-      ws.once("error", reject);
-    });
-    const cdp = new CdpSession(ws);
-    const evaluated = (await cdp.send("Runtime.evaluate", { expression: script, awaitPromise: true })) as { exceptionDetails?: unknown };
-    if (evaluated.exceptionDetails) throw new Error(`page script failed: ${JSON.stringify(evaluated.exceptionDetails)}`);
-    await cdp.send("HeapProfiler.enable");
+    const conn = await runInPage(browser, script);
+    await conn.send("HeapProfiler.enable");
     const tmp = `${out}.${process.pid}.tmp`;
     const fd = openSync(tmp, "w");
-    cdp.on("HeapProfiler.addHeapSnapshotChunk", (p) => writeSync(fd, String(p.chunk)));
-    await cdp.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false, captureNumericValue: true });
+    conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => writeSync(fd, String(p.chunk)));
+    await conn.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
     closeSync(fd);
     renameSync(tmp, out);
-    ws.close();
+    conn.close();
   } finally {
-    child.kill("SIGKILL");
-    rmSync(profile, { recursive: true, force: true });
+    browser.close();
   }
   return out;
 }

@@ -70,11 +70,15 @@ export const Type: Classifier = {
   },
 };
 
+/** V8's detachedness value for a DOM node that is no longer in a document. */
+const DETACHED = 2;
+
 /**
  * DevTools' class name of a node (the Memory panel's Constructor column): the
  * constructor for objects and native objects (`<div>` for `<div id=...>`),
  * "Function" for closures, "(system)" for hidden objects, "(compiled code)" for
- * code, "RegExp", and "(type)" for the rest.
+ * code, "RegExp", and "(type)" for the rest. DOM nodes the snapshot marks detached
+ * read "Detached <div>".
  */
 export function className(g: HeapGraph, n: number): string {
   const t = g.nodeType[n]!;
@@ -88,7 +92,9 @@ export function className(g: HeapGraph, n: number): string {
     const tag = name.startsWith("<") ? 0 : name.startsWith("Detached <") ? 9 : -1;
     if (tag >= 0) {
       const space = name.indexOf(" ", tag + 1);
-      return space < 0 ? name : `${name.slice(0, space)}>`;
+      const short = space < 0 ? name : `${name.slice(0, space)}>`;
+      // Browsers now mark detached DOM nodes in a field instead of the name; say it in the class.
+      return tag === 0 && g.nodeDetachedness?.[n] === DETACHED ? `Detached ${short}` : short;
     }
     return name;
   }
