@@ -16,10 +16,18 @@ const EXPOSE = "__guppy_expose__";
 export class LiveHeap {
   private inspector: InspectorSession | null = null;
 
+  /**
+   * `self`: the isolate this code runs in. `main-thread`: from a worker, the main
+   * thread's isolate (inspector.Session#connectToMainThread), so analysing allocates
+   * nothing in the heap analysed.
+   */
+  constructor(readonly target: "self" | "main-thread" = "self") {}
+
   private async connected(): Promise<InspectorSession> {
     if (this.inspector === null) {
       const s = new InspectorSession();
-      s.connect();
+      if (this.target === "self") s.connect();
+      else s.connectToMainThread();
       await s.post("HeapProfiler.enable");
       this.inspector = s;
     }
@@ -50,6 +58,7 @@ export class LiveHeap {
    * inspector only for the moment of the lookup, and released after.
    */
   async idsOf(values: readonly unknown[]): Promise<number[]> {
+    if (this.target !== "self") throw new GuppyError("USAGE", "Objects of this thread have no ids in the main thread's heap; iso() works in the thread analysed.");
     const s = await this.connected();
     const g = globalThis as Record<string, unknown>;
     g[EXPOSE] = values;

@@ -9,11 +9,22 @@ import { LiveHeap } from "../capture/live-heap.js";
 import { loadStats, type Stat } from "../stat/stat.js";
 import { HeapySet } from "./heapy-set.js";
 
+/** Options of hpy(). */
+export interface SessionOptions {
+  /**
+   * Whose heap heap(), setref() and track() look at: this thread's (the default), or,
+   * from a worker thread, the main thread's.
+   */
+  target?: "self" | "main-thread";
+}
+
 /**
  * A Heapy session (Guppy-PE's "Use" object, made by `hpy()`). All state — the
  * snapshots loaded, the classifiers — lives here; two sessions share nothing.
  */
 export class Session {
+  constructor(private readonly options: SessionOptions = {}) {}
+
   /** Snapshots loaded by this session, by file name. */
   private readonly graphs = new Map<string, HeapGraph>();
   /** Graphs of this process's own heap, and the sets heap() returned, while anything holds them. */
@@ -136,7 +147,7 @@ export class Session {
   }
 
   private liveHeapTool(): LiveHeap {
-    return (this.live ??= new LiveHeap());
+    return (this.live ??= new LiveHeap(this.options.target ?? "self"));
   }
 
   private async liveSnapshot(): Promise<HeapGraph> {
@@ -147,6 +158,10 @@ export class Session {
 
   private async liveHeap(): Promise<HeapySet> {
     const g = await this.liveSnapshot();
+    if (this.liveHeapTool().target !== "self") {
+      // Another thread's heap holds none of this session's objects; only Guppy's classes there (a handle to us).
+      return this.reachable(g).minus(guppyInstances(g).dominos);
+    }
     // Guppy's own objects, found by id in the new snapshot, and all that they alone hold.
     const own: unknown[] = [this, this.live, ...(this.live?.ownObjects() ?? []), ...this.graphs.values()];
     // Drop the references that died; the living are Guppy's objects to hide.
@@ -226,7 +241,7 @@ function guppyInstances(g: HeapGraph): IdentitySet {
   });
 }
 
-/** A new Heapy session: `const h = hpy();`. */
-export function hpy(): Session {
-  return new Session();
+/** A new Heapy session: `const h = hpy();` (in a worker, `hpy({ target: "main-thread" })` watches the main thread). */
+export function hpy(options: SessionOptions = {}): Session {
+  return new Session(options);
 }
