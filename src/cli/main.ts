@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
+import { monitorConsole } from "./monitor.js";
 import { diffCommand, domCommand, heapCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
@@ -97,6 +98,11 @@ export function buildProgram(): Command {
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
     .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o));
+  program
+    .command("monitor")
+    .description("console for programs started with `node --import guppy/rm app.js`: list (lc), select (sc N), run Heapy commands, interrupt (int)")
+    .action(async () => monitorConsole());
+
   program
     .command("stat")
     .argument("[file]", "a snapshot to summarise")
