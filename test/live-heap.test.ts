@@ -19,6 +19,10 @@ test("setref: the relative heap holds exactly what was allocated since and is st
     assert.equal(keep.length, 1000);
     h.clearref();
     assert.ok((await h.heap()).count > rel.count * 5, "without the reference point, the whole heap");
+    await h.setrelheap();
+    const more = Array.from({ length: 10 }, (_, i) => new Allocated(i));
+    assert.equal((await h.heap()).and(h.Clodo("Allocated")).count, 10);
+    assert.equal(more.length, 10);
   } finally {
     h.close();
   }

@@ -131,6 +131,11 @@ export class Session {
     await this.live?.stopTracking();
   }
 
+  /** The same as setref() (Guppy-PE's older name). */
+  async setrelheap(): Promise<void> {
+    await this.setref();
+  }
+
   /** Forgets the reference point: heap() shows the whole heap again. */
   clearref(): void {
     this.refMaxId = 0;
