@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { GuppyError } from "../../errors.js";
+import { Pending } from "../../pending.js";
 import type { ByteSource } from "../snapshot/byte-source.js";
 
 /** A DevTools-protocol target as /json/list describes it. */
@@ -34,24 +35,18 @@ export async function listTargets(endpoint: string): Promise<CdpTarget[]> {
  * target gives an error, never a hang.
  */
 export class CdpConnection {
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Pending<unknown>();
   private readonly listeners = new Map<string, (params: Record<string, unknown>) => void>();
 
   private constructor(private readonly ws: WebSocket) {
     ws.on("message", (data) => {
       const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: Record<string, unknown> };
       if (msg.id !== undefined) {
-        const w = this.waiting.get(msg.id);
-        if (!w) return;
-        this.waiting.delete(msg.id);
-        clearTimeout(w.timer);
-        if (msg.error) w.reject(attachError(`The target refused ${msg.error.message}.`));
-        else w.resolve(msg.result);
+        this.pending.settle(msg.id, msg.error ? { error: attachError(`The target refused ${msg.error.message}.`) } : { value: msg.result });
       } else if (msg.method) this.listeners.get(msg.method)?.(msg.params ?? {});
     });
-    ws.on("close", () => this.failAll("The target closed the connection."));
-    ws.on("error", () => this.failAll("The connection to the target failed."));
+    ws.on("close", () => this.pending.failAll(attachError("The target closed the connection.")));
+    ws.on("error", () => this.pending.failAll(attachError("The connection to the target failed.")));
   }
 
   static async open(url: string): Promise<CdpConnection> {
@@ -63,25 +58,11 @@ export class CdpConnection {
     return new CdpConnection(ws);
   }
 
-  private failAll(why: string): void {
-    for (const w of this.waiting.values()) {
-      clearTimeout(w.timer);
-      w.reject(attachError(why));
-    }
-    this.waiting.clear();
-  }
-
   /** Sends a command; rejects when no answer comes within `timeoutMs`. */
   send(method: string, params: Record<string, unknown> = {}, timeoutMs = SILENCE_MS): Promise<unknown> {
-    const id = this.next++;
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(attachError(`The target did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`));
-      }, timeoutMs);
-      this.waiting.set(id, { resolve, reject, timer });
-      this.ws.send(JSON.stringify({ id, method, params }));
-    });
+    const { id, reply } = this.pending.open(timeoutMs, () => attachError(`The target did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`));
+    this.ws.send(JSON.stringify({ id, method, params }));
+    return reply;
   }
 
   on(method: string, listener: ((params: Record<string, unknown>) => void) | null): void {

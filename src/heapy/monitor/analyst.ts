@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import { GuppyError } from "../../errors.js";
+import { Pending } from "../../pending.js";
 
 /** How long one command may take before the caller is told (a snapshot of a big heap takes a while). */
 const COMMAND_MS = 10 * 60_000;
@@ -10,20 +11,14 @@ const COMMAND_MS = 10 * 60_000;
  * are code run with `h` bound to a session whose heap() is the main thread's.
  */
 export class Analyst {
-  private next = 1;
-  private readonly waiting = new Map<number, { resolve: (t: string) => void; reject: (e: Error) => void; timer: NodeJS.Timeout }>();
+  private readonly pending = new Pending<string>();
 
   private constructor(private readonly worker: Worker) {
     worker.on("message", (m: { id: number; text?: string; error?: string }) => {
-      const w = this.waiting.get(m.id);
-      if (!w) return;
-      this.waiting.delete(m.id);
-      clearTimeout(w.timer);
-      if (m.error !== undefined) w.reject(new GuppyError("USAGE", m.error));
-      else w.resolve(m.text ?? "");
+      this.pending.settle(m.id, m.error !== undefined ? { error: new GuppyError("USAGE", m.error) } : { value: m.text ?? "" });
     });
-    worker.on("error", (e) => this.failAll(`The analyst thread failed: ${e.message}`));
-    worker.on("exit", () => this.failAll("The analyst thread ended."));
+    worker.on("error", (e) => this.pending.failAll(new GuppyError("SNAPSHOT_FAILED", `The analyst thread failed: ${e.message}`)));
+    worker.on("exit", () => this.pending.failAll(new GuppyError("SNAPSHOT_FAILED", "The analyst thread ended.")));
   }
 
   /** Starts the worker; it does not keep the process alive on its own. */
@@ -33,26 +28,13 @@ export class Analyst {
     return new Analyst(worker);
   }
 
-  private failAll(why: string): void {
-    for (const w of this.waiting.values()) {
-      clearTimeout(w.timer);
-      w.reject(new GuppyError("SNAPSHOT_FAILED", why));
-    }
-    this.waiting.clear();
-  }
-
   private request(msg: Record<string, unknown>): Promise<string> {
-    const id = this.next++;
+    const { id, reply } = this.pending.open(COMMAND_MS, () => new GuppyError("SNAPSHOT_FAILED", `The analyst did not answer within ${COMMAND_MS / 60_000} minutes.`));
+    // Keep the process alive only while a command is under way.
     this.worker.ref();
-    return new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => {
-        this.waiting.delete(id);
-        reject(new GuppyError("SNAPSHOT_FAILED", `The analyst did not answer within ${COMMAND_MS / 60_000} minutes.`));
-      }, COMMAND_MS);
-      this.waiting.set(id, { resolve, reject, timer });
-      this.worker.postMessage({ id, ...msg });
-    }).finally(() => {
-      if (this.waiting.size === 0) this.worker.unref();
+    this.worker.postMessage({ id, ...msg });
+    return reply.finally(() => {
+      if (this.pending.size === 0) this.worker.unref();
     });
   }
 
