@@ -8,22 +8,38 @@ import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guppy-cli-"));
 
-test("guppy demo finds the leak: the never-evicting SessionCache retains the most", async () => {
-  const out = join(dir, "demo.heapsnapshot");
-  const r = await guppy("demo", "--json", "--out", out);
+test("guppy demo walks through the leak: table, what was left behind, the path, the holder", async () => {
+  const r = await guppy("demo", "--json", "--dir", dir);
   assert.equal(r.code, 0, r.stderr);
   assert.equal(r.stderr, "", "--json prints no progress");
-  const o = JSON.parse(r.stdout) as { nodeCount: number; totalSize: number; byType: { count: number; size: number }[]; largest: { label: string; retainedSize: number }[] };
-  assert.equal(o.largest[0]!.label, "SessionCache");
+  const o = JSON.parse(r.stdout) as {
+    before: string;
+    after: string;
+    heap: { count: number; rows: { kind: string; count: number }[] };
+    born: { rows: { kind: string; count: number }[] };
+    sessionPath: string;
+    holder: { label: string; retainedSize: number };
+  };
+  // 2900 requests between the snapshots, each leaving a Session, a Request and a listener.
+  const born = (kind: string): number | undefined => o.born.rows.find((x) => x.kind === kind)?.count;
+  assert.equal(born("Session"), 2900);
+  assert.equal(born("Request"), 2900);
+  assert.equal(o.heap.rows.find((x) => x.kind === "Session")?.count, 3000);
+  assert.equal(o.sessionPath, "h.Root.global.app.cache.sessions<Map entry>");
+  assert.equal(o.holder.label, "SessionCache");
   // 3000 sessions, each with a 256-element history array; the requests are shared with
   // the listener closures, so the cache alone does not dominate them.
-  assert.ok(o.largest[0]!.retainedSize > 3000 * 256 * 8, String(o.largest[0]!.retainedSize));
-  assert.equal(o.byType.reduce((s, r) => s + r.count, 0), o.nodeCount);
-  assert.equal(o.byType.reduce((s, r) => s + r.size, 0), o.totalSize);
-  const text = await guppy("summary", out);
+  assert.ok(o.holder.retainedSize > 3000 * 256 * 8, String(o.holder.retainedSize));
+  const text = await guppy("demo", "--dir", dir);
   assert.equal(text.code, 0);
-  assert.match(text.stdout, /^Partition of a set of \d+ objects\. Total size = \d+ bytes\.$/m);
-  assert.match(text.stdout, /^     0 +\d+ +\d+ +\d+ +@\d+ SessionCache$/m);
+  for (const heading of ["1. The heap after the requests, by class", "2. What the 2900 requests left behind", "3. Why a leaked Session is still alive", "4. What freeing the holder would release"]) {
+    assert.ok(text.stdout.includes(heading), heading);
+  }
+  assert.match(text.stdout, /\n   SessionCache @\d+ at h\.Root\.global\.app\.cache: \d+ bytes, \d+% of the heap\.\n/);
+  const summary = await guppy("summary", o.after);
+  assert.equal(summary.code, 0);
+  assert.match(summary.stdout, /^Partition of a set of \d+ objects\. Total size = \d+ bytes\.$/m);
+  assert.match(summary.stdout, /^     0 +\d+ +\d+ +\d+ +@\d+ SessionCache$/m);
 });
 
 const known: SynthNode[] = [

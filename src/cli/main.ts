@@ -27,11 +27,10 @@ export function buildProgram(): Command {
 
   program
     .command("demo")
-    .description("snapshot a built-in program with a known leak and show a first analysis")
-    .option("--top <n>", "how many of the largest retainers to list", positiveInt, 10)
-    .option("--json", "print the analysis as JSON (no progress output)", false)
-    .option("--out <file>", "where to write the demo's snapshot")
-    .action(async (o: { top: number; json: boolean; out?: string }) => runDemo(o));
+    .description("a one-minute walk through Heapy on a built-in program with a known leak")
+    .option("--json", "print the walk-through as JSON (no progress output)", false)
+    .option("--dir <dir>", "where to keep the demo's two snapshots (default: the temp folder)")
+    .action(async (o: { json: boolean; dir?: string }) => runDemo(o));
 
   program
     .command("summary")

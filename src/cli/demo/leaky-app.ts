@@ -2,7 +2,8 @@
  * The demo's target: a small request-handling program with a known leak. Every
  * request stores a Session in a cache that is never evicted, and every session
  * registers a listener closure that keeps its request alive. Run as
- * `node leaky-app.js OUT.heapsnapshot`; it writes one snapshot and exits.
+ * `node leaky-app.js BEFORE.heapsnapshot AFTER.heapsnapshot`: it handles 100 requests,
+ * writes BEFORE, handles 2900 more, writes AFTER, and exits.
  */
 import { renameSync } from "node:fs";
 import { EventEmitter } from "node:events";
@@ -43,12 +44,13 @@ function handle(n: number): void {
   bus.on("shutdown", () => request.url.length);
 }
 
-for (let n = 0; n < 3000; n++) handle(n);
-(globalThis as Record<string, unknown>).app = { cache, bus };
-
-const out = process.argv[2];
-if (!out) {
-  process.stderr.write("usage: leaky-app OUT.heapsnapshot\n");
+const [before, after] = process.argv.slice(2);
+if (!before || !after) {
+  process.stderr.write("usage: leaky-app BEFORE.heapsnapshot AFTER.heapsnapshot\n");
   process.exit(2);
 }
-renameSync(v8.writeHeapSnapshot(`${out}.tmp`), out);
+(globalThis as Record<string, unknown>).app = { cache, bus };
+for (let n = 0; n < 100; n++) handle(n);
+renameSync(v8.writeHeapSnapshot(`${before}.tmp`), before);
+for (let n = 100; n < 3000; n++) handle(n);
+renameSync(v8.writeHeapSnapshot(`${after}.tmp`), after);
