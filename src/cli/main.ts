@@ -3,6 +3,7 @@ import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
+import { startRepl } from "./repl.js";
 import { diffCommand, domCommand, heapCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
@@ -97,6 +98,13 @@ export function buildProgram(): Command {
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
     .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o));
+  program
+    .command("repl")
+    .argument("[files...]", "snapshots to load as s0, s1, ...")
+    .description("an interactive session: h = hpy() ready, the files loaded, results printed as Heapy text")
+    .addHelpText("after", "\nExamples:\n  guppy repl app.heapsnapshot\n  guppy> s0.byclodo\n  guppy> _.more\n  guppy> s0.and(h.Clodo(\"Foo\")).sp\n  guppy> h.doc")
+    .action(async (files: string[]) => startRepl(files));
+
   program
     .command("monitor")
     .description("console for programs started with `node --import guppy/rm app.js`: list (lc), select (sc N), run Heapy commands, interrupt (int)")

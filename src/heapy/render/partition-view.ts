@@ -1,3 +1,4 @@
+import { docOf, type Doc } from "../../doc.js";
 import type { Partition } from "../classify/partition.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
@@ -27,6 +28,11 @@ export class PartitionView {
   /** The objects of row i (Heapy's `x[i]`). */
   row(i: number): IdentitySet {
     return this.partition.rowSet(i);
+  }
+
+  /** Interactive help: `p.doc` lists the attributes, `p.doc.more` explains one. */
+  get doc(): Doc {
+    return docOf("PartitionView", "p");
   }
 
   toString(): string {

@@ -1,3 +1,4 @@
+import { docOf, type Doc } from "../../doc.js";
 import { GuppyError } from "../../errors.js";
 import type { Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
@@ -174,6 +175,11 @@ export class ReferencePattern {
     for (let i = start; i < end; i++) lines.push(this.lineOf(this.rows[i]!));
     if (end < this.rows.length) lines.push(`<${this.rows.length - end} more lines. Type e.g. '_.more' to view.>`);
     return lines.join("\n");
+  }
+
+  /** Interactive help: `p.doc` lists the attributes, `p.doc.row` explains one. */
+  get doc(): Doc {
+    return docOf("ReferencePattern", "p");
   }
 
   toString(): string {

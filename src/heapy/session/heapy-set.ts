@@ -1,3 +1,4 @@
+import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { Kind } from "../classify/kind.js";
 import { partition } from "../classify/partition.js";
@@ -115,6 +116,11 @@ export class HeapySet extends IdentitySet {
   /** The objects of row i of the partition by Clodo (Heapy's `x[i]`). */
   row(i: number): HeapySet {
     return HeapySet.from(this.byclodo.row(i));
+  }
+
+  /** Interactive help: `x.doc` lists the attributes, `x.doc.sp` explains one. */
+  get doc(): Doc {
+    return docOf("HeapySet", "x");
   }
 
   /** Heapy prints a set as its partition by Clodo. */

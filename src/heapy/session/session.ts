@@ -1,3 +1,4 @@
+import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
 import { callable, type CallableClassifier } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
@@ -220,8 +221,13 @@ export class Session {
     this.live = null;
   }
 
+  /** Interactive help: `h.doc` lists the attributes, `h.doc.heap` explains one. */
+  get doc(): Doc {
+    return docOf("Session", "h");
+  }
+
   toString(): string {
-    return "Top level interface to Heapy.";
+    return "Top level interface to Heapy.\nUse eg: h.doc for more info on h.";
   }
 }
 

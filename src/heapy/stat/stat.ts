@@ -1,3 +1,4 @@
+import { docOf, type Doc } from "../../doc.js";
 import { appendFileSync, readFileSync } from "node:fs";
 import { GuppyError } from "../../errors.js";
 import type { Partition, PartitionRow } from "../classify/partition.js";
@@ -83,6 +84,11 @@ export class Stat {
     // Stable sort keeps the order above for equal magnitudes, as Heapy's does.
     rows.sort((x, y) => Math.abs(y.size) - Math.abs(x.size));
     return new Stat(rows, this.kindHeader, this.kindName, Date.now() / 1000, { count: other.count, size: other.size });
+  }
+
+  /** Interactive help: `s.doc` lists the attributes, `s.doc.diff` explains one. */
+  get doc(): Doc {
+    return docOf("Stat", "s");
   }
 
   toJSON(): { timemade: number; count: number; size: number; kindHeader: string; rows: readonly PartitionRow[]; b?: { count: number; size: number } } {

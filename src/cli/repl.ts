@@ -1,0 +1,77 @@
+import { mkdirSync } from "node:fs";
+import { homedir } from "node:os";
+import { dirname, join } from "node:path";
+import repl from "node:repl";
+import { inspect } from "node:util";
+import type { HeapySet } from "../heapy/session/heapy-set.js";
+import { hpy, type Session } from "../heapy/session/session.js";
+import { loadHeap } from "./load.js";
+
+/** Where the REPL keeps its history: GUPPY_REPL_HISTORY, or the user's config folder. */
+function historyFile(): string {
+  if (process.env.GUPPY_REPL_HISTORY) return process.env.GUPPY_REPL_HISTORY;
+  const config = process.env.XDG_CONFIG_HOME ?? join(homedir(), ".config");
+  return join(config, "guppy", "repl_history");
+}
+
+/** Whether colours may be used: a terminal, and no NO_COLOR. */
+function colours(): boolean {
+  return Boolean(process.stdout.isTTY) && !("NO_COLOR" in process.env);
+}
+
+/**
+ * How results print: Guppy's objects as Heapy text (their own toString, so a set
+ * prints as its partition table and `_.more` pages on), anything else as Node does.
+ */
+export function guppyWriter(value: unknown): string {
+  if (typeof value === "object" && value !== null) {
+    const own = (value as { toString?: unknown }).toString;
+    if (typeof own === "function" && own !== Object.prototype.toString && !Array.isArray(value) && !(value instanceof Error) && !(value instanceof Map) && !(value instanceof Set)) {
+      return String(value);
+    }
+  }
+  return inspect(value, { colors: colours(), depth: 2 });
+}
+
+/** A REPL server with Guppy's writer and `h`, `s0`, ... in its context (streams default to stdin/stdout). */
+export function guppyRepl(opts: { h: Session; sets: HeapySet[]; input?: NodeJS.ReadableStream; output?: NodeJS.WritableStream; terminal?: boolean }): repl.REPLServer {
+  const server = repl.start({
+    prompt: "guppy> ",
+    writer: guppyWriter,
+    useColors: colours(),
+    ignoreUndefined: true,
+    ...(opts.input ? { input: opts.input } : {}),
+    ...(opts.output ? { output: opts.output } : {}),
+    ...(opts.terminal !== undefined ? { terminal: opts.terminal } : {}),
+  });
+  server.context.h = opts.h;
+  opts.sets.forEach((s, i) => (server.context[`s${i}`] = s));
+  return server;
+}
+
+/**
+ * `guppy repl [FILE...]`: a Node REPL with `h = hpy()` ready and the files loaded as
+ * `s0`, `s1`, ...; results print as Heapy text, `_` is the last result, top-level
+ * await works (`await h.heap()`), members complete with Tab, history is kept.
+ */
+export async function startRepl(files: string[]): Promise<void> {
+  const h = hpy();
+  const sets = [];
+  for (const f of files) sets.push(await loadHeap(h, f, false));
+  const out = process.stdout;
+  out.write(`Guppy ${"0.1.0"} — Heapy for V8 heaps. h = hpy() is ready${sets.length > 0 ? `; ${sets.map((s, i) => `s${i} = ${files[i]} (${s.count} objects)`).join(", ")}` : ""}.\n`);
+  out.write("Type h.doc for help on h, s0.doc on a set; _ is the last result (_.more pages on).\n");
+  const server = guppyRepl({ h, sets });
+  const history = historyFile();
+  try {
+    mkdirSync(dirname(history), { recursive: true });
+    await new Promise<void>((resolve) => server.setupHistory(history, () => resolve()));
+  } catch {
+    // No history where the folder cannot be made; the session works the same.
+  }
+  await new Promise<void>((resolve) => server.on("exit", () => resolve()));
+  h.close();
+  // A terminal's stdin would keep the process waiting after .exit.
+  process.stdin.pause();
+  (process.stdin as { unref?: () => void }).unref?.();
+}

@@ -1,0 +1,111 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PassThrough } from "node:stream";
+import { guppyRepl } from "../src/cli/repl.js";
+import { docOf } from "../src/doc.js";
+import { DOC_TEXTS } from "../src/docs.js";
+import { hpy, HeapySet, IdentitySet, PartitionView, Stat, partition, Clodo } from "../src/index.js";
+import { ReferencePattern } from "../src/heapy/render/reference-pattern.js";
+import { WINDOW_FOOS } from "./support/known-graphs.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
+import { projectRoot } from "./support/paths.js";
+import { synthSnapshot } from "./support/synthetic.js";
+
+const dir = mkdtempSync(join(tmpdir(), "guppy-repl-"));
+const file = join(dir, "classes.heapsnapshot");
+writeFileSync(file, synthSnapshot(WINDOW_FOOS));
+const bin = join(projectRoot(), "bin", "guppy.js");
+
+/** Runs `guppy repl` as a user would, with the input typed on its stdin. */
+async function repl(input: string, opts: { history?: string; files?: string[] } = {}): Promise<string> {
+  const env = { ...process.env, GUPPY_REPL_HISTORY: opts.history ?? join(dir, "history"), NO_COLOR: "1" };
+  const child = spawn(process.execPath, [bin, "repl", ...(opts.files ?? [file])], { env, stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout!.on("data", (d: Buffer) => (out += String(d)));
+  child.stderr!.on("data", (d: Buffer) => (out += String(d)));
+  child.stdin!.end(input);
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`repl did not finish: ${out}`));
+    }, 30_000);
+    child.on("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+  return out;
+}
+
+test("the REPL: h and the files ready, Heapy text, _ and _.more, help, history", async () => {
+  const big = await fixtureSnapshot("classes-in-map");
+  const out = await repl(["s0.byid", "s1.byclodo", "_.more", "s0.and(h.Clodo(\"Foo\")).sp", "h", "h.doc.iso", ".exit", ""].join("\n"), { files: [file, big] });
+  const lines = out.split("\n");
+  assert.match(lines[0]!, new RegExp(`^Guppy 0\\.1\\.0 — Heapy for V8 heaps\\. h = hpy\\(\\) is ready; s0 = ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(10 objects\\), s1 = .* \\(\\d+ objects\\)\\.$`));
+  assert.equal(lines[1], "Type h.doc for help on h, s0.doc on a set; _ is the last result (_.more pages on).");
+  assert.ok(out.includes("guppy> Partition of a set of 10 objects. Total size = 312 bytes.\n Index  Count   %     Size   % Cumulative  % Kind (object id)\n"), out);
+  assert.match(out, /guppy>  Index  Count   %     Size   % Cumulative  % Kind \(class \/ dict of class\)\n    10 /, "_.more prints the next rows");
+  assert.ok(out.includes("guppy>  0: h.Root.Window.bar.foo\n 1: h.Root.Window.foos[1]\n 2: h.Root.Window.foos[2]\n"), out);
+  assert.ok(out.includes("guppy> Top level interface to Heapy.\nUse eg: h.doc for more info on h.\n"));
+  assert.ok(out.includes(`guppy> ${DOC_TEXTS.Session!.members.iso}\n`));
+});
+
+test("the REPL completes members with Tab, Guppy's getters included", async () => {
+  const h = hpy();
+  const s0 = await h.load(file);
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const server = guppyRepl({ h, sets: [s0], input, output, terminal: true });
+  try {
+    const complete = (line: string): Promise<[string[], string]> =>
+      new Promise((resolve, reject) => server.completer(line, (err, result) => (err || !result ? reject(err ?? new Error("no completion")) : resolve(result as [string[], string]))));
+    const [completions, typed] = await complete("s0.byc");
+    assert.equal(typed, "s0.byc");
+    assert.ok(completions.includes("s0.byclodo"), completions.join(" "));
+    const [forH] = await complete("h.se");
+    assert.ok(forH.includes("h.setref") && forH.includes("h.setrelheap"), forH.join(" "));
+    // History: what is typed on a terminal is kept in the history file.
+    const history = join(dir, "history-terminal");
+    await new Promise<void>((resolve, reject) => server.setupHistory(history, (e) => (e ? reject(e) : resolve())));
+    input.write("s0.count\r");
+    await new Promise((r) => setTimeout(r, 300));
+  } finally {
+    server.close();
+  }
+  await new Promise((r) => setTimeout(r, 300));
+  assert.ok(readFileSync(join(dir, "history-terminal"), "utf8").includes("s0.count"));
+});
+
+test("help: h.doc lists attributes in columns and ends with how to ask more; every documented member exists", async () => {
+  const h = hpy();
+  const text = String(h.doc);
+  const lines = text.split("\n");
+  assert.equal(lines[0], "Top level interface to Heapy. Available attributes:");
+  assert.equal(lines[lines.length - 1], "Use eg: h.doc.<attribute> for info on <attribute>.");
+  assert.match(lines[1]!, /^Clodo {15}Type {16}graph {15}nodes$/);
+  assert.equal(String(h.doc.heap), DOC_TEXTS.Session!.members.heap);
+  assert.equal(h.doc.nosuch, undefined);
+  // The help describes what exists: each documented member is on the object it documents.
+  const g = (await h.load(file)).graph;
+  const set = h.heap(g);
+  const view = set.byclodo;
+  const objects: Record<string, object> = {
+    Session: h,
+    HeapySet: set,
+    PartitionView: view,
+    ReferencePattern: set.rp,
+    Stat: Stat.fromPartition(partition(IdentitySet.all(g), Clodo)),
+  };
+  for (const [topic, entry] of Object.entries(DOC_TEXTS)) {
+    for (const member of Object.keys(entry.members)) assert.ok(member in objects[topic]!, `${topic}.${member} is documented but does not exist`);
+    const doc = (objects[topic] as { doc: { topic: string } }).doc;
+    assert.equal(doc.topic, topic);
+    assert.equal(String(doc).split("\n")[0], `${entry.title} Available attributes:`);
+  }
+  assert.equal(String(docOf("Stat", "s").diff), DOC_TEXTS.Stat!.members.diff);
+  assert.ok(set instanceof HeapySet && view instanceof PartitionView && set.rp instanceof ReferencePattern);
+});
