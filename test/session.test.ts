@@ -24,7 +24,7 @@ test("a session loads snapshots; after minus before, by Clodo, shows what was al
   // Loading again reuses the graph; another session has its own.
   assert.equal((await h.load(beforeFile)).graph, before.graph);
   assert.notEqual((await hpy().load(beforeFile)).graph, before.graph);
-  assert.equal(String(h), "Top level interface to Heapy.");
+  assert.equal(String(h), "Top level interface to Heapy.\nUse eg: h.doc for more info on h.");
 });
 
 test("reachable and unreachable: objects held only weakly are in heapu, synthetic nodes in neither", async () => {
