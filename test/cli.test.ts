@@ -95,3 +95,15 @@ test("bad input: one line on stderr, a non-zero exit, no stack", async () => {
   const badTop = await guppy("summary", garbage, "--top", "zero");
   assert.equal(badTop.code, 2);
 });
+
+test("every command has --help with examples", async () => {
+  const top = await guppy("--help");
+  assert.equal(top.code, 0);
+  for (const c of ["demo", "summary", "heap", "diff", "sp", "rp", "dom", "stat", "repl", "monitor"]) {
+    assert.match(top.stdout, new RegExp(`^  ${c}\\b`, "m"), `${c} is listed`);
+    const r = await guppy(c, "--help");
+    assert.equal(r.code, 0, c);
+    assert.match(r.stdout, /^Usage: guppy /, c);
+    assert.match(r.stdout, /\nExamples?:\n  /, `${c} has examples`);
+  }
+});

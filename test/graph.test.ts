@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { BASE_SYSTEM_DISTANCE, distancesOf, NO_DISTANCE } from "../src/heapy/graph/distances.js";
-import { dominatorsOf } from "../src/heapy/graph/dominators.js";
+import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { essentialEdges } from "../src/heapy/graph/essential-edges.js";
 import { largest } from "../src/heapy/graph/largest.js";
 import { retainersOf } from "../src/heapy/graph/retainers.js";
@@ -90,4 +90,13 @@ test("largest picks the top values among those kept, largest first, ties by ordi
   assert.deepEqual(largest(values, 3, () => true), [1, 3, 4]);
   assert.deepEqual(largest(values, 2, (n) => n !== 1), [3, 4]);
   assert.deepEqual(largest(values, 10, (n) => n > 3), [4, 5]);
+});
+
+test("dominators report their progress in order, from 0 towards 1", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot("classes-in-map"));
+  const seen: number[] = [];
+  computeDominators(g, (d) => seen.push(d));
+  assert.ok(seen.length >= 3);
+  for (let i = 1; i < seen.length; i++) assert.ok(seen[i]! >= seen[i - 1]!);
+  assert.ok(seen[0]! >= 0 && seen[seen.length - 1]! <= 1);
 });

@@ -19,14 +19,16 @@ function fakeStream(isTTY: boolean): { stream: NodeJS.WriteStream; text: () => s
   return { stream: w, text: () => out };
 }
 
-test("on a TTY, reading shows a bar and stages show a status line", () => {
+test("on a TTY, reading shows a bar with rate and time left, computing a bar with time left, stages a status line", () => {
   const { stream, text } = fakeStream(true);
   const p = createProgress(true, stream);
   p.reading(50 << 20, 100 << 20);
-  p.stage("Computing dominators and retained sizes…");
+  p.computing("Dominators", 0.5);
+  p.stage("Computing distances…");
   p.done();
-  assert.match(text(), /Reading/);
-  assert.match(text(), /Computing dominators/);
+  assert.match(text(), /Reading .* 50% \| 50\/100 MiB \| [\d.]+ MiB\/s \| .* left/);
+  assert.match(text(), /Dominators .* 50% \| .* left/);
+  assert.match(text(), /Computing distances/);
 });
 
 test("not a TTY, or disabled (--json): nothing is written", () => {
@@ -34,6 +36,7 @@ test("not a TTY, or disabled (--json): nothing is written", () => {
     const { stream, text } = fakeStream(tty);
     const p = createProgress(enabled, stream);
     p.reading(1, 2);
+    p.computing("Dominators", 0.5);
     p.stage("x");
     p.done();
     assert.equal(text(), "");

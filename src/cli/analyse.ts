@@ -16,8 +16,8 @@ export async function analyseFile(file: string, opts: AnalyseOptions): Promise<O
   const progress = createProgress(!opts.json);
   let result: Overview;
   try {
-    progress.stage("Computing dominators and retained sizes…");
-    dominatorsOf(g);
+    dominatorsOf(g, (done) => progress.computing("Dominators", done));
+    progress.stage("Computing distances…");
     distancesOf(g);
     result = overview(g, opts.top);
   } finally {

@@ -14,6 +14,7 @@ import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import { attachHeap, loadHeap } from "./load.js";
+import { createProgress } from "./progress.js";
 
 /** Options every table-printing command shares. */
 export interface TableOptions {
@@ -99,7 +100,9 @@ export async function rpCommand(file: string, opts: { id?: number; kind?: string
 export async function domCommand(file: string, opts: { top: number; json: boolean }): Promise<void> {
   const heap = await loadHeap(hpy(), file, opts.json);
   const g = heap.graph;
-  const { retainedSize } = dominatorsOf(g);
+  const progress = createProgress(!opts.json);
+  const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
+  progress.done();
   const shallow = shallowSizes(g);
   const synthetic = g.nodeTypes.synthetic;
   const top = largest(retainedSize, opts.top, (n) => n !== g.root && g.nodeType[n] !== synthetic);

@@ -31,6 +31,7 @@ export function buildProgram(): Command {
     .description("a one-minute walk through Heapy on a built-in program with a known leak")
     .option("--json", "print the walk-through as JSON (no progress output)", false)
     .option("--dir <dir>", "where to keep the demo's two snapshots (default: the temp folder)")
+    .addHelpText("after", "\nExamples:\n  guppy demo\n  guppy demo --json --dir ./demo")
     .action(async (o: { json: boolean; dir?: string }) => runDemo(o));
 
   program
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
     .description("totals, the partition by V8 node type, and the largest retainers of a snapshot")
     .option("--top <n>", "how many of the largest retainers to list", positiveInt, 10)
     .option("--json", "print the analysis as JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy summary app.heapsnapshot\n  guppy summary app.heapsnapshot.gz --top 20 --json")
     .action(async (file: string, o: { top: number; json: boolean }) => {
       await analyseFile(file, o);
     });
@@ -72,14 +74,16 @@ export function buildProgram(): Command {
       .command("diff")
       .argument("<old>", "the earlier snapshot")
       .argument("<new>", "a later snapshot of the same process")
-      .description("objects in NEW that OLD did not have (matched by V8 object id), partitioned"),
+      .description("objects in NEW that OLD did not have (matched by V8 object id), partitioned")
+      .addHelpText("after", "\nExamples:\n  guppy diff before.heapsnapshot after.heapsnapshot\n  guppy diff before.heapsnapshot after.heapsnapshot --by type --all"),
   ).action(async (oldFile: string, newFile: string, o: TableOptions) => diffCommand(oldFile, newFile, o));
 
   selectionOptions(
     program
       .command("sp")
       .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
-      .description("shortest paths from the root to the objects chosen by --id or --kind"),
+      .description("shortest paths from the root to the objects chosen by --id or --kind")
+      .addHelpText("after", "\nExamples:\n  guppy sp app.heapsnapshot --kind SessionCache\n  guppy sp app.heapsnapshot --id @12345 --json"),
   ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o));
 
   selectionOptions(
@@ -88,7 +92,8 @@ export function buildProgram(): Command {
       .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
       .description("the reference pattern of the objects chosen by --id or --kind: who refers to them, grouped by kind, level by level")
       .option("--depth <n>", "levels of referrers to follow", positiveInt, 7)
-      .option("--by <kinds>", "classifier for grouping referrers", "clodo"),
+      .option("--by <kinds>", "classifier for grouping referrers", "clodo")
+      .addHelpText("after", "\nExamples:\n  guppy rp app.heapsnapshot --kind Session\n  guppy rp app.heapsnapshot --id @12345 --depth 3 --all"),
   ).action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o));
 
   program
@@ -97,6 +102,7 @@ export function buildProgram(): Command {
     .description("the objects with the largest retained sizes, each with its shortest path from the root")
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy dom app.heapsnapshot\n  guppy dom app.heapsnapshot --top 25 --json")
     .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o));
   program
     .command("repl")
@@ -108,6 +114,7 @@ export function buildProgram(): Command {
   program
     .command("monitor")
     .description("console for programs started with `node --import guppy/rm app.js`: list (lc), select (sc N), run Heapy commands, interrupt (int)")
+    .addHelpText("after", "\nExample:\n  node --import guppy/rm app.js &\n  guppy monitor\n  <Monitor> lc\n  <Monitor> sc 0\n  <1234> (await h.heap()).byclodo")
     .action(async () => monitorConsole());
 
   program
@@ -119,6 +126,7 @@ export function buildProgram(): Command {
     .option("--show <statfile>", "print the records of a stat file")
     .option("--diff", "with --show: the difference between the last two records", false)
     .option("--json", "print JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy stat app.heapsnapshot --dump run.stat\n  guppy stat --show run.stat --diff")
     .action(async (file: string | undefined, o: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }) => statCommand(file, o));
   return program;
 }

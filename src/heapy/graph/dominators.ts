@@ -20,10 +20,12 @@ export interface Dominators {
  * itself) is hung under the root on its own. Equal inputs give DevTools' tree.
  * Arrays are 1-based (vertex v is node v-1) so 0 can mean "none".
  */
-export function computeDominators(g: HeapGraph): Dominators {
+export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
   const bits = essentialEdges(g).words;
+  onProgress?.(0.1);
   const { firstPred, preds } = essentialPredecessors(g, bits);
+  onProgress?.(0.2);
   const size = nodeCount + 1;
   const parent = new Uint32Array(size);
   const ancestor = new Uint32Array(size);
@@ -62,6 +64,7 @@ export function computeDominators(g: HeapGraph): Dominators {
 
   const r = g.root + 1;
   dfs(r);
+  onProgress?.(0.45);
   let unreachable = 0;
   if (n < nodeCount) {
     unreachable = nodeCount - n;
@@ -111,7 +114,9 @@ export function computeDominators(g: HeapGraph): Dominators {
   // written, so dom[] doubles as the buckets' next links.
   const bucketHead = nextEdge.fill(0); // the DFS is done with it
   const dom = new Uint32Array(size);
+  // Progress every 2^20 vertices: cheap, and often enough for a bar on a big heap.
   for (let i = n; i >= 2; i--) {
+    if (onProgress && (i & 0xfffff) === 0) onProgress(0.45 + 0.45 * (1 - i / n));
     const w = vertex[i]!;
     const wo = w - 1;
     const end = firstPred[wo + 1]!;
@@ -183,7 +188,7 @@ function essentialPredecessors(g: HeapGraph, bits: Uint32Array): { firstPred: Ui
   return { firstPred, preds };
 }
 
-/** The graph's dominator tree and retained sizes, computed on first use. */
-export function dominatorsOf(g: HeapGraph): Dominators {
-  return g.derived("dominators", () => computeDominators(g));
+/** The graph's dominator tree and retained sizes, computed on first use (`onProgress` gets 0..1 then). */
+export function dominatorsOf(g: HeapGraph, onProgress?: (done: number) => void): Dominators {
+  return g.derived("dominators", () => computeDominators(g, onProgress));
 }
