@@ -1,10 +1,16 @@
 import { DOC_TEXTS } from "./docs.js";
 
-/** One member's help text; prints as the text. */
+/**
+ * One member's help text, with its numbered references to the documentation
+ * (`h.doc.heap[0]` is the page that describes it); prints as the text and the references.
+ */
 export class DocEntry {
-  constructor(readonly name: string, readonly text: string) {}
+  readonly 0: string;
+  constructor(readonly name: string, readonly text: string, page: string) {
+    this[0] = page;
+  }
   toString(): string {
-    return this.text;
+    return `${this.text}\n[0] ${this[0]}`;
   }
 }
 
@@ -40,7 +46,7 @@ export function docOf(topic: string, variable: string): Doc {
     get(_t, key) {
       if (key === "toString" || key === Symbol.toPrimitive) return () => text;
       if (key === "topic") return topic;
-      if (typeof key === "string" && key in entry.members) return new DocEntry(key, entry.members[key]!);
+      if (typeof key === "string" && key in entry.members) return new DocEntry(key, entry.members[key]!, entry.page);
       return undefined;
     },
     has(_t, key) {
@@ -50,7 +56,7 @@ export function docOf(topic: string, variable: string): Doc {
       return names;
     },
     getOwnPropertyDescriptor(_t, key) {
-      return typeof key === "string" && key in entry.members ? { enumerable: true, configurable: true, value: new DocEntry(key, entry.members[key]!) } : undefined;
+      return typeof key === "string" && key in entry.members ? { enumerable: true, configurable: true, value: new DocEntry(key, entry.members[key]!, entry.page) } : undefined;
     },
   });
 }

@@ -1,11 +1,13 @@
 /**
  * Interactive help: the one source of the texts that `h.doc`, `x.doc` and friends
  * print, until GSL specifications generate them (the GSL work replaces this table,
- * it does not add a second one). Keys are member names as typed in the REPL.
+ * it does not add a second one). Keys are member names as typed in the REPL; `page`
+ * is the documentation a numbered reference points to (`h.doc.heap[0]`).
  */
-export const DOC_TEXTS: Readonly<Record<string, { title: string; members: Readonly<Record<string, string>> }>> = {
+export const DOC_TEXTS: Readonly<Record<string, { title: string; page: string; members: Readonly<Record<string, string>> }>> = {
   Session: {
     title: "Top level interface to Heapy.",
+    page: "README.md#heapy-in-typescript",
     members: {
       load: "await h.load(file): the objects of a .heapsnapshot (or .gz) file reachable from the root through strong references, as a set. Loading the same file again reuses it.",
       heap: "await h.heap(): this program's own heap now, less Guppy's objects and, after h.setref(), less what existed then. h.heap(graph): the reachable objects of a loaded graph.",
@@ -38,6 +40,7 @@ export const DOC_TEXTS: Readonly<Record<string, { title: string; members: Readon
   },
   HeapySet: {
     title: "A set of objects of one heap snapshot.",
+    page: "README.md#heapy-in-typescript",
     members: {
       count: "x.count: the number of objects.",
       size: "x.size: the sum of their shallow sizes (DevTools' Shallow Size).",
@@ -78,6 +81,7 @@ export const DOC_TEXTS: Readonly<Record<string, { title: string; members: Readon
   },
   PartitionView: {
     title: "A partition of a set, printed ten rows at a time.",
+    page: "README.md#heapy-in-typescript",
     members: {
       more: "p.more: the next ten rows (_.more works on the last result).",
       all: "p.all: every row.",
@@ -88,6 +92,7 @@ export const DOC_TEXTS: Readonly<Record<string, { title: string; members: Readon
   },
   ReferencePattern: {
     title: "A reference pattern: the referrers of a set, grouped by a classifier, level by level.",
+    page: "README.md#heapy-in-typescript",
     members: {
       row: "p.row(i) or p.row(\"ab\"): the objects of a line, by index or by name.",
       rows: "p.rows: the lines as data.",
@@ -97,6 +102,7 @@ export const DOC_TEXTS: Readonly<Record<string, { title: string; members: Readon
   },
   Stat: {
     title: "A partition summary that outlives its snapshot (Heapy's Stat).",
+    page: "README.md#the-command",
     members: {
       diff: "s.diff(other): the difference s - other, by kind, largest absolute size first.",
       dump: "s.dump(file): append this record to a stat file.",

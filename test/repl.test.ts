@@ -51,7 +51,7 @@ test("the REPL: h and the files ready, Heapy text, _ and _.more, help, history",
   assert.match(out, /guppy>  Index  Count   %     Size   % Cumulative  % Kind \(class \/ dict of class\)\n    10 /, "_.more prints the next rows");
   assert.ok(out.includes("guppy>  0: h.Root.Window.bar.foo\n 1: h.Root.Window.foos[1]\n 2: h.Root.Window.foos[2]\n"), out);
   assert.ok(out.includes("guppy> Top level interface to Heapy.\nUse eg: h.doc for more info on h.\n"));
-  assert.ok(out.includes(`guppy> ${DOC_TEXTS.Session!.members.iso}\n`));
+  assert.ok(out.includes(`guppy> ${DOC_TEXTS.Session!.members.iso}\n[0] README.md#heapy-in-typescript\n`));
 });
 
 test("the REPL completes members with Tab, Guppy's getters included", async () => {
@@ -87,7 +87,8 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   assert.equal(lines[0], "Top level interface to Heapy. Available attributes:");
   assert.equal(lines[lines.length - 1], "Use eg: h.doc.<attribute> for info on <attribute>.");
   assert.match(lines[1]!, /^Clodo {15}Type {16}graph {15}nodes$/);
-  assert.equal(String(h.doc.heap), DOC_TEXTS.Session!.members.heap);
+  assert.equal(String(h.doc.heap), `${DOC_TEXTS.Session!.members.heap}\n[0] README.md#heapy-in-typescript`);
+  assert.equal(h.doc.heap![0], "README.md#heapy-in-typescript");
   assert.equal(h.doc.nosuch, undefined);
   // The help describes what exists: each documented member is on the object it documents.
   const g = (await h.load(file)).graph;
@@ -106,6 +107,6 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
     assert.equal(doc.topic, topic);
     assert.equal(String(doc).split("\n")[0], `${entry.title} Available attributes:`);
   }
-  assert.equal(String(docOf("Stat", "s").diff), DOC_TEXTS.Stat!.members.diff);
+  assert.equal(docOf("Stat", "s").diff!.text, DOC_TEXTS.Stat!.members.diff);
   assert.ok(set instanceof HeapySet && view instanceof PartitionView && set.rp instanceof ReferencePattern);
 });
