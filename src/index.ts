@@ -27,3 +27,6 @@ export { essentialEdges } from "./heapy/graph/essential-edges.js";
 export { overview, type Overview, type Retainer } from "./heapy/overview.js";
 export { renderPartition, type PartitionRow } from "./heapy/render/partition-table.js";
 export { idIndexOf, ordinalOfId } from "./heapy/graph/id-index.js";
+export { findLeaks, renderLeaks, pathPattern, type LeakEntry, type LeakReport } from "./heapy/leaks.js";
+export { assertNoLeak, type NoLeakOptions } from "./heapy/leak-assert.js";
+export { Analyst } from "./heapy/monitor/analyst.js";

@@ -12,6 +12,7 @@ import { renderRetainers } from "../heapy/overview.js";
 import { hpy } from "../heapy/session/session.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
+import { findLeaks, renderLeaks } from "../heapy/leaks.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import { attachHeap, loadHeap } from "./load.js";
 import { createProgress } from "./progress.js";
@@ -152,4 +153,20 @@ export async function statCommand(file: string | undefined, opts: { by: string; 
   }
   const parts = stats.map((s, i) => `Record ${i}, made ${new Date(s.timemade * 1000).toISOString()}:\n${renderStat(s, { limit: Number.POSITIVE_INFINITY })}`);
   process.stdout.write(parts.join("\n\n") + "\n");
+}
+
+/** `guppy leaks BASE TARGET FINAL`: the three-snapshot leak report; returns 1 when leaks exceed the threshold. */
+export async function leaksCommand(base: string, target: string, final: string, opts: { threshold: number; all: boolean; json: boolean }): Promise<number> {
+  if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
+  const h = hpy();
+  const sets = [];
+  for (const f of [base, target, final]) sets.push(await loadHeap(h, f, opts.json));
+  const report = findLeaks(sets[0]!, sets[1]!, sets[2]!);
+  if (opts.json) {
+    const entries = report.entries.map(({ set, ...e }) => ({ ...e, ids: [...set.ids()].slice(0, 100) }));
+    process.stdout.write(JSON.stringify({ count: report.count, retainedSize: report.retainedSize, threshold: opts.threshold, entries }, null, 2) + "\n");
+  } else {
+    process.stdout.write(renderLeaks(report, opts.all ? Number.POSITIVE_INFINITY : 10) + "\n");
+  }
+  return report.retainedSize > opts.threshold ? 1 : 0;
 }

@@ -4,7 +4,7 @@ import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
-import { diffCommand, domCommand, heapCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
+import { diffCommand, domCommand, heapCommand, leaksCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
   const n = Number(v.replace(/^@/, ""));
@@ -19,7 +19,12 @@ function positiveInt(v: string): number {
 }
 
 /** Builds the `guppy` command line; `run` parses argv and executes. */
-export function buildProgram(): Command {
+/** What a run of the command decided beyond success: a command that asserts sets code 1. */
+export interface Outcome {
+  code: number;
+}
+
+export function buildProgram(outcome: Outcome = { code: 0 }): Command {
   const program = new Command("guppy")
     .description("Guppy: heap analysis for JavaScript and TypeScript programs (V8 .heapsnapshot files)")
     .version("0.1.0")
@@ -118,6 +123,20 @@ export function buildProgram(): Command {
     .action(async () => monitorConsole());
 
   program
+    .command("leaks")
+    .argument("<base>", "a snapshot before the scenario")
+    .argument("<target>", "a snapshot after running the scenario")
+    .argument("<final>", "a snapshot after running it again (or after cleanup)")
+    .description("objects allocated between BASE and TARGET that FINAL still holds, grouped by how they are held; exit 1 when leaks exceed --threshold")
+    .option("--threshold <bytes>", "retained bytes of leaks tolerated before exiting 1", (v) => Number(v), 0)
+    .option("--all", "show every group", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks b.heapsnapshot t.heapsnapshot f.heapsnapshot --threshold 100000 --json")
+    .action(async (base: string, target: string, final: string, o: { threshold: number; all: boolean; json: boolean }) => {
+      outcome.code = await leaksCommand(base, target, final, o);
+    });
+
+  program
     .command("stat")
     .argument("[file]", "a snapshot to summarise")
     .description("a snapshot's partition as a Heapy stat, appended to a stat file with --dump; --show reads one back")
@@ -134,8 +153,9 @@ export function buildProgram(): Command {
 /** Runs the CLI; returns the exit code. Bad input prints one line; nothing prints a stack unless GUPPY_DEBUG is set. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: "user" });
-    return 0;
+    const outcome: Outcome = { code: 0 };
+    await buildProgram(outcome).parseAsync(argv, { from: "user" });
+    return outcome.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof GuppyError) {

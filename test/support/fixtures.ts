@@ -19,6 +19,7 @@ export const FIXTURES = [
   "near-heap-limit",
   "on-signal",
   "allocations-between",
+  "three-snapshots",
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 

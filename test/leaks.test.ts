@@ -1,0 +1,60 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import { assertNoLeak, pathPattern } from "../src/index.js";
+import { guppy } from "./support/cli.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
+import { projectRoot } from "./support/paths.js";
+
+const run = promisify(execFile);
+
+test("path shapes: indices and slot numbers stand for any", () => {
+  assert.equal(pathPattern("h.Root.global.cache.items[12]"), "h.Root.global.cache.items[*]");
+  assert.equal(pathPattern("h.Root.x<internal 36>.y[3][4]"), "h.Root.x<internal *>.y[*][*]");
+});
+
+test("guppy leaks names the holder of what keeps growing, and exits 1", async () => {
+  const base = await fixtureSnapshot("three-snapshots");
+  const r = await guppy("leaks", base, `${base}.target`, `${base}.final`);
+  assert.equal(r.code, 1, r.stderr);
+  const lines = r.stdout.split("\n");
+  assert.equal(lines[0], "Leaks: 200 objects allocated between the first two snapshots are still alive in the last, in 1 group; 34400 bytes retained.");
+  assert.equal(lines[2], " 1. 100 objects (100 Leaked), retaining 34400 bytes");
+  assert.equal(lines[3], "    held by: h.Root.global.cache.items[*]");
+  assert.equal(lines[4], "    Reference Pattern by <class / dict of class>.");
+  const json = JSON.parse((await guppy("leaks", base, `${base}.target`, `${base}.final`, "--json")).stdout) as { count: number; entries: { pattern: string; count: number; ids: number[] }[] };
+  assert.equal(json.entries[0]!.count, 100);
+  assert.equal(json.entries[0]!.ids.length, 100);
+  assert.equal((await guppy("leaks", base, `${base}.target`, `${base}.final`, "--threshold", "100000")).code, 0, "under the threshold");
+});
+
+test("a program that cleans up has no leaks", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "guppy-leaks-"));
+  const out = join(dir, "clean");
+  await run(process.execPath, [join(projectRoot(), "test", "fixtures", "programs", "three-snapshots.mjs"), out, "clean"]);
+  const r = await guppy("leaks", out, `${out}.target`, `${out}.final`);
+  assert.equal(r.code, 0, r.stdout);
+  assert.equal(r.stdout, "No leaks found: nothing allocated between the first two snapshots is still held in the last.\n");
+});
+
+class Listener {
+  constructor(readonly id: number) {}
+}
+const registry: Listener[] = [];
+
+test("assertNoLeak fails on a scenario that keeps what it makes, and passes one that does not", async () => {
+  let n = 0;
+  await assert.rejects(
+    assertNoLeak(() => void registry.push(new Listener(n++)), { iterations: 3 }),
+    (e: Error) => e.name === "AssertionError" && /The scenario leaks/.test(e.message) && /Listener/.test(e.message) && /registry|<context>|closure context/.test(e.message),
+  );
+  const report = await assertNoLeak(() => {
+    const local = Array.from({ length: 100 }, (_, i) => new Listener(i));
+    return local.length;
+  });
+  assert.equal(report.count, 0);
+});
