@@ -58,3 +58,34 @@ test("assertNoLeak fails on a scenario that keeps what it makes, and passes one 
   });
   assert.equal(report.count, 0);
 });
+
+test("planted leaks of four kinds: each holder is named with its path", async () => {
+  const base = await fixtureSnapshot("planted-leaks");
+  const r = await guppy("leaks", base, `${base}.target`, `${base}.final`, "--json");
+  assert.equal(r.code, 1);
+  const entries = (JSON.parse(r.stdout) as { entries: { pattern: string; count: number; kinds: { kind: string }[] }[] }).entries;
+  const held = (pattern: string): { count: number; kinds: { kind: string }[] } | undefined => entries.find((e) => e.pattern === pattern);
+  // A closure capturing a big buffer: the largest, first.
+  assert.equal(entries[0]!.pattern, "h.Root.global.handlers[*]<closure context>.buffer");
+  assert.equal(entries[0]!.count, 20);
+  // A cache that only grows.
+  assert.equal(held("h.Root.global.cache<Map entry>")?.kinds[0]?.kind, "CacheEntry");
+  // Listeners never removed: the event's listener array.
+  assert.ok(held("h.Root.global.bus._events.tick"), entries.map((e) => e.pattern).join("\n"));
+  // Timers never cleared: their Timeout objects.
+  assert.ok(entries.some((e) => e.kinds[0]?.kind === "Timeout"));
+  // The same program undoing its work each time leaks nothing.
+  const dir = mkdtempSync(join(tmpdir(), "guppy-planted-"));
+  const out = join(dir, "clean");
+  await run(process.execPath, [join(projectRoot(), "test", "fixtures", "programs", "planted-leaks.mjs"), out, "clean"]);
+  const clean = await guppy("leaks", out, `${out}.target`, `${out}.final`);
+  assert.equal(clean.code, 0, clean.stdout);
+});
+
+test("with allocation tracking, a leak report says where the leaked objects were made", async () => {
+  let n = 0;
+  await assert.rejects(
+    assertNoLeak(() => void registry.push(new Listener(n++)), { iterations: 3, track: true }),
+    (e: Error) => /allocated at: .*leaks\.test\.js:\d+:\d+/.test(e.message),
+  );
+});

@@ -8,6 +8,8 @@ export interface NoLeakOptions {
   iterations?: number;
   /** Leaked objects tolerated (default 0). */
   tolerance?: number;
+  /** Record allocation sites, so the report says where leaked objects were made (slower). */
+  track?: boolean;
 }
 
 /**
@@ -22,12 +24,14 @@ export async function assertNoLeak(scenario: () => unknown, options: NoLeakOptio
   const tolerance = options.tolerance ?? 0;
   const h = hpy();
   try {
+    if (options.track) await h.track();
     await scenario();
     const base = await h.heap();
     for (let i = 0; i < iterations; i++) await scenario();
     const target = await h.heap();
     for (let i = 0; i < iterations; i++) await scenario();
     const final = await h.heap();
+    if (options.track) await h.untrack();
     const report = findLeaks(base, target, final);
     if (report.count > tolerance) {
       throw new AssertionError({ message: `The scenario leaks (${report.count} objects, tolerance ${tolerance}).\n${renderLeaks(report)}`, actual: report.count, expected: tolerance, operator: "<=" });

@@ -3,6 +3,7 @@ import { partition, type PartitionRow } from "./classify/partition.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { retainersOf } from "./graph/retainers.js";
+import { ephemeronsOf } from "./graph/weakmap-edges.js";
 import { pathText } from "./render/paths.js";
 import { HeapySet } from "./session/heapy-set.js";
 import { IdentitySet } from "./sets/identity-set.js";
@@ -22,6 +23,8 @@ export interface LeakEntry {
   kinds: PartitionRow[];
   /** The first lines of the entry's reference pattern. */
   referencePattern: string;
+  /** Where the entry's objects were allocated (the Prod kinds), when the snapshot has allocation traces. */
+  sites: PartitionRow[];
   /** The entry's objects, as a set of the final snapshot. */
   set: HeapySet;
 }
@@ -48,6 +51,8 @@ function programObject(g: HeapGraph, n: number): boolean {
   return !g.name(n).startsWith("system / ");
 }
 
+const COLLECTIONS = new Set(["Map", "Set", "WeakMap", "WeakSet"]);
+
 /** A path's shape: element indices and internal slot numbers stand for any. */
 export function pathPattern(path: string): string {
   return path.replace(/\[\d+\]/g, "[*]").replace(/<(internal|hidden|element|weak) \d+>/g, "<$1 *>");
@@ -57,7 +62,9 @@ export function pathPattern(path: string): string {
  * Heapy's relative heap made into leak detection: objects allocated between `base`
  * and `target` (by V8 object id) that `final` still holds, less what the runtime
  * keeps for itself (see programObject; objects reached only through the system
- * roots; strings only code holds). Each is grouped by the shape of its shortest
+ * roots; objects no property, element, context variable or collection entry holds;
+ * interned strings).
+ * Each is grouped by the shape of its shortest
  * path, counting only objects no other leaked object dominates (their descendants
  * are in the retained size), so one cause is one entry.
  */
@@ -66,18 +73,48 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
   const grown = HeapySet.from(final.and(target.minus(base)));
   const distance = distancesOf(g);
   const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
-  const T = g.nodeTypes;
-  const isString = (n: number): boolean => g.nodeType[n] === T.string || g.nodeType[n] === T.consString || g.nodeType[n] === T.slicedString;
-  // A string only code and V8's internals hold is an interned literal or a cache entry, not the program's data.
+  const { isEphemeron } = ephemeronsOf(g);
+  const E = g.edgeTypes;
+  // Whether node `table` is the entry table of a collection (Map, Set, WeakMap, WeakSet).
+  const tables = new Map<number, boolean>();
+  const isTable = (table: number): boolean => {
+    let known = tables.get(table);
+    if (known === undefined) {
+      known = false;
+      for (let s = firstRetainer[table]!; s < firstRetainer[table + 1]! && !known; s++) {
+        const owner = retainerNode[s]!;
+        known = g.edgeType[retainerEdge[s]!] === E.internal && g.edgeNameText(retainerEdge[s]!) === "table" && COLLECTIONS.has(g.name(owner));
+      }
+      tables.set(table, known);
+    }
+    return known;
+  };
+  // Held the way a program holds things: a property or element of its object, a variable
+  // of a closure's context, an entry of a collection. What only V8's internals hold
+  // (strings in code, allocation-site boilerplates, caches) is the runtime's.
   const heldByProgram = (n: number): boolean => {
     for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) {
-      if (g.edgeType[retainerEdge[s]!] !== g.edgeTypes.weak && programObject(g, retainerNode[s]!)) return true;
+      const e = retainerEdge[s]!;
+      const t = g.edgeType[e]!;
+      const from = retainerNode[s]!;
+      if (t === E.context) return true;
+      if ((t === E.property || t === E.element || t === E.shortcut) && programObject(g, from)) return true;
+      if (t === E.internal && (isEphemeron[g.edgeName[e]!] || isTable(from))) return true;
+    }
+    return false;
+  };
+  // Interned strings (in V8's string table) stay by design: literals, property names.
+  const internedRoots = new Set(g.strings.indicesOf("(Internalized strings)"));
+  const interned = (n: number): boolean => {
+    for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) {
+      const r = retainerNode[s]!;
+      if (g.nodeType[r] === g.nodeTypes.synthetic && internedRoots.has(g.nodeName[r]!)) return true;
     }
     return false;
   };
   const leaked = IdentitySet.where(
     g,
-    (n) => grown.has(n) && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && (!isString(n) || heldByProgram(n)),
+    (n) => grown.has(n) && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && heldByProgram(n) && !interned(n),
   );
   const { idom } = dominatorsOf(g);
   const groups = new Map<string, { path: string; nodes: number[] }>();
@@ -101,6 +138,7 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
       retainedSize: set.domisize,
       kinds: partition(set, CLASSIFIERS.Clodo!).rows.slice(0, 3),
       referencePattern: rp,
+      sites: g.traces === null || g.nodeTraceId === null ? [] : partition(set, CLASSIFIERS.Prod!).rows.filter((r) => r.kind !== "(no allocation site)").slice(0, 3),
       set,
     });
   }
@@ -117,6 +155,7 @@ export function renderLeaks(report: LeakReport, limit = 10): string {
   report.entries.slice(0, limit).forEach((e, i) => {
     const kinds = e.kinds.map((k) => `${k.count} ${k.kind}`).join(", ");
     lines.push("", `${String(i + 1).padStart(2)}. ${e.count} object${e.count === 1 ? "" : "s"} (${kinds}), retaining ${e.retainedSize} bytes`, `    held by: ${e.pattern}`);
+    for (const site of e.sites) lines.push(`    allocated at: ${site.kind} (${site.count})`);
     for (const l of e.referencePattern.split("\n")) lines.push(`    ${l}`);
   });
   if (report.entries.length > limit) lines.push("", `<${report.entries.length - limit} more groups; use --all or --json.>`);

@@ -20,6 +20,7 @@ export const FIXTURES = [
   "on-signal",
   "allocations-between",
   "three-snapshots",
+  "planted-leaks",
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 
