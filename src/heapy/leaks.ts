@@ -23,7 +23,7 @@ export interface LeakEntry {
   kinds: PartitionRow[];
   /** The first lines of the entry's reference pattern. */
   referencePattern: string;
-  /** Where the entry's objects were allocated (the Prod kinds), when the snapshot has allocation traces. */
+  /** Where the leaked objects the entry keeps were allocated (the Prod kinds, largest first), when the snapshot has allocation traces. */
   sites: PartitionRow[];
   /** The entry's objects, as a set of the final snapshot. */
   set: HeapySet;
@@ -138,7 +138,8 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
       retainedSize: set.domisize,
       kinds: partition(set, CLASSIFIERS.Clodo!).rows.slice(0, 3),
       referencePattern: rp,
-      sites: g.traces === null || g.nodeTraceId === null ? [] : partition(set, CLASSIFIERS.Prod!).rows.filter((r) => r.kind !== "(no allocation site)").slice(0, 3),
+      // Sites of everything the entry keeps that leaked, not only of its top objects.
+      sites: g.traces === null || g.nodeTraceId === null ? [] : partition(set.dominos.and(leaked), CLASSIFIERS.Prod!).rows.filter((r) => r.kind !== "(no allocation site)").slice(0, 3),
       set,
     });
   }

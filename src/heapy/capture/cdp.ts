@@ -1,5 +1,6 @@
 import WebSocket from "ws";
 import { GuppyError } from "../../errors.js";
+import { latin1Bytes } from "../../bytes.js";
 import { Pending } from "../../pending.js";
 import type { ByteSource } from "../snapshot/byte-source.js";
 
@@ -81,7 +82,7 @@ export class CdpConnection {
  * The snapshot request runs until the last chunk; a silent target is an error.
  */
 export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
-  const queue: Buffer[] = [];
+  const queue: Uint8Array[] = [];
   let done = false;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -91,7 +92,7 @@ export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
     wake = null;
   };
   conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => {
-    queue.push(Buffer.from(String(p.chunk), "latin1"));
+    queue.push(latin1Bytes(String(p.chunk)));
     notify();
   });
   conn

@@ -1,4 +1,5 @@
 import { Session as InspectorSession } from "node:inspector/promises";
+import { latin1Bytes } from "../../bytes.js";
 import { GuppyError } from "../../errors.js";
 import { bufferSource } from "../snapshot/byte-source.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
@@ -37,8 +38,8 @@ export class LiveHeap {
   /** Takes a heap snapshot of this isolate and reads it into a graph. */
   async snapshot(options: ReadOptions = {}): Promise<HeapGraph> {
     const s = await this.connected();
-    const chunks: Buffer[] = [];
-    const onChunk = (m: { params: { chunk: string } }): void => void chunks.push(Buffer.from(m.params.chunk, "latin1"));
+    const chunks: Uint8Array[] = [];
+    const onChunk = (m: { params: { chunk: string } }): void => void chunks.push(latin1Bytes(m.params.chunk));
     s.on("HeapProfiler.addHeapSnapshotChunk", onChunk);
     try {
       await s.post("HeapProfiler.takeHeapSnapshot", { reportProgress: false });

@@ -1,12 +1,13 @@
+import { latin1Bytes } from "../../bytes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
 // V8 names both edges to a WeakMap value "<n> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
 // This is DevTools' definition; recognise() below decides the same on raw bytes, faster.
 const EPHEMERON = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
 
-const PART_OF_KEY = Uint8Array.from(Buffer.from(" / part of key (", "latin1"));
-const TABLE = Uint8Array.from(Buffer.from(" pair in WeakMap (table @", "latin1"));
-const ARROW = Uint8Array.from(Buffer.from(") -> value (", "latin1"));
+const PART_OF_KEY = latin1Bytes(" / part of key (");
+const TABLE = latin1Bytes(" pair in WeakMap (table @");
+const ARROW = latin1Bytes(") -> value (");
 const BACKSLASH = 0x5c;
 const AT = 0x40;
 const SPACE = 0x20;

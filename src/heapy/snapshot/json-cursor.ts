@@ -1,3 +1,4 @@
+import { concatBytes, utf8Text } from "../../bytes.js";
 import { GuppyError, type GuppyErrorCode } from "../../errors.js";
 import type { ByteSource } from "./byte-source.js";
 import type { StringTableBuilder } from "./string-table.js";
@@ -119,7 +120,7 @@ export class JsonCursor {
       bytes.push(c);
       if (bytes.length > limit) throw this.fail("INVALID_JSON", `A key in ${this.section} is implausibly long.`);
     }
-    const text = Buffer.from(bytes).toString("utf8");
+    const text = utf8Text(Uint8Array.from(bytes));
     try {
       return JSON.parse(`"${text}"`) as string;
     } catch {
@@ -146,7 +147,7 @@ export class JsonCursor {
       }
       parts.push(this.buf.slice(from, to));
     });
-    return over ? null : Buffer.concat(parts).toString("utf8");
+    return over ? null : utf8Text(concatBytes(parts));
   }
 
   /** Skips the next value, whatever it is. */

@@ -1,3 +1,5 @@
+import { latin1Bytes, utf8Text } from "../../bytes.js";
+
 const BACKSLASH = 0x5c;
 
 /**
@@ -16,7 +18,7 @@ export class StringTable {
   get(i: number): string {
     if (!(i >= 0 && i < this.count)) return `<missing string ${i}>`;
     const raw = this.bytes.subarray(this.starts[i]!, this.starts[i + 1]!);
-    const text = Buffer.from(raw.buffer, raw.byteOffset, raw.length).toString("utf8");
+    const text = utf8Text(raw);
     return raw.indexOf(BACKSLASH) < 0 ? text : (JSON.parse(`"${text}"`) as string);
   }
 
@@ -50,7 +52,7 @@ export class StringTable {
 
   /** For printable ASCII without quote or backslash, which V8 writes unescaped: compare bytes. */
   private plainIndicesOf(s: string): number[] {
-    const target = Buffer.from(s, "latin1");
+    const target = latin1Bytes(s);
     const len = target.length;
     const { bytes, starts } = this;
     const found: number[] = [];
