@@ -1,4 +1,4 @@
-import { CLASSIFIERS } from "./classify/classifiers.js";
+import { CLASSIFIERS, collectionOfTable } from "./classify/classifiers.js";
 import { partition, type PartitionRow } from "./classify/partition.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
@@ -51,8 +51,6 @@ function programObject(g: HeapGraph, n: number): boolean {
   return !g.name(n).startsWith("system / ");
 }
 
-const COLLECTIONS = new Set(["Map", "Set", "WeakMap", "WeakSet"]);
-
 /** A path's shape: element indices and internal slot numbers stand for any. */
 export function pathPattern(path: string): string {
   return path.replace(/\[\d+\]/g, "[*]").replace(/<(internal|hidden|element|weak) \d+>/g, "<$1 *>");
@@ -75,18 +73,11 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
   const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
   const { isEphemeron } = ephemeronsOf(g);
   const E = g.edgeTypes;
-  // Whether node `table` is the entry table of a collection (Map, Set, WeakMap, WeakSet).
+  // Whether node `table` is the entry table of a collection, asked once per node.
   const tables = new Map<number, boolean>();
   const isTable = (table: number): boolean => {
     let known = tables.get(table);
-    if (known === undefined) {
-      known = false;
-      for (let s = firstRetainer[table]!; s < firstRetainer[table + 1]! && !known; s++) {
-        const owner = retainerNode[s]!;
-        known = g.edgeType[retainerEdge[s]!] === E.internal && g.edgeNameText(retainerEdge[s]!) === "table" && COLLECTIONS.has(g.name(owner));
-      }
-      tables.set(table, known);
-    }
+    if (known === undefined) tables.set(table, (known = collectionOfTable(g, table) !== null));
     return known;
   };
   // Held the way a program holds things: a property or element of its object, a variable

@@ -187,21 +187,25 @@ export function edgeAccessor(g: HeapGraph, e: number): string {
   return name === "" ? `<${g.edgeTypeName(e)}>` : `<${g.edgeTypeName(e)} ${name}>`;
 }
 
-/** "Map" or "Set" when node `table` is the backing table of such a collection, else null. */
-function collectionOfTable(g: HeapGraph, table: number, firstRetainer: Uint32Array, retainerEdge: Uint32Array, retainerNode: Uint32Array): string | null {
+/** The JavaScript collections whose entries V8 keeps in an internal "table". */
+export const COLLECTIONS: ReadonlySet<string> = new Set(["Map", "Set", "WeakMap", "WeakSet"]);
+
+/** The collection ("Map", "Set", "WeakMap", "WeakSet") whose entry table node `table` is, else null. */
+export function collectionOfTable(g: HeapGraph, table: number): string | null {
+  const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
   for (let s = firstRetainer[table]!; s < firstRetainer[table + 1]!; s++) {
     const e = retainerEdge[s]!;
     const owner = retainerNode[s]!;
     if (g.edgeType[e] !== g.edgeTypes.internal || g.edgeNameText(e) !== "table" || g.nodeType[owner] !== g.nodeTypes.object) continue;
     const kind = g.name(owner);
-    if (kind === "Map" || kind === "Set") return kind;
+    if (COLLECTIONS.has(kind)) return kind;
   }
   return null;
 }
 
 /**
  * Heapy's Via: the edges by which an object is referred to, as accessors, sorted
- * (`.cache, [3]`); entries of a Map or Set table read `<Map entry>` / `<Set entry>`,
+ * (`.cache, [3]`); entries of a collection's table read `<Map entry>`, `<Set entry>`, ...,
  * WeakMap values `<WeakMap value>`. Objects with no referrers are "<none>".
  */
 export const Via: Classifier = {
@@ -218,7 +222,7 @@ export const Via: Classifier = {
         if (isEphemeron[g.edgeName[e]!]) return "<WeakMap value>";
         const owner = retainerNode[s]!;
         let kind = tables.get(owner);
-        if (kind === undefined) tables.set(owner, (kind = collectionOfTable(g, owner, firstRetainer, retainerEdge, retainerNode)));
+        if (kind === undefined) tables.set(owner, (kind = collectionOfTable(g, owner)));
         if (kind !== null) return `<${kind} entry>`;
       }
       return edgeAccessor(g, e);

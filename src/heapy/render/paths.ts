@@ -1,12 +1,10 @@
-import { edgeAccessor, member } from "../classify/classifiers.js";
+import { COLLECTIONS, edgeAccessor, member } from "../classify/classifiers.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf, pathTreeOf } from "../graph/distances.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
 
-/** Objects whose internal "table" holds their entries. */
-const COLLECTIONS = new Set(["Map", "Set", "WeakMap", "WeakSet"]);
 
 /** The node that owns edge e (binary search over the CSR offsets). */
 export function edgeOwner(g: HeapGraph, e: number): number {
