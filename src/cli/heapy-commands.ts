@@ -1,19 +1,17 @@
 import { GuppyError } from "../errors.js";
 import { CLASSIFIERS, className, combine, type Classifier } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
-import { distancesOf } from "../heapy/graph/distances.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
-import { largest } from "../heapy/graph/largest.js";
-import { shallowSizes } from "../heapy/graph/shallow-sizes.js";
 import { nodeLabel } from "../heapy/render/node-label.js";
 import { PartitionView } from "../heapy/render/partition-view.js";
 import { PathsView, pathText } from "../heapy/render/paths.js";
-import { renderRetainers } from "../heapy/overview.js";
+import { largestRetainers, renderRetainers } from "../heapy/overview.js";
 import { hpy } from "../heapy/session/session.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
+import { IdentitySet } from "../heapy/sets/identity-set.js";
 import { attachHeap, loadHeap } from "./load.js";
 import { createProgress } from "./progress.js";
 
@@ -66,7 +64,7 @@ export function select(heap: HeapySet, id: number | undefined, kind: string | un
   if ((id === undefined) === (kind === undefined)) throw new GuppyError("USAGE", "Give exactly one of --id ID or --kind NAME.");
   const g = heap.graph;
   if (id !== undefined) {
-    const found = hpy().idset(g, [id]);
+    const found = HeapySet.from(IdentitySet.ofIds(g, [id]));
     if (found.count === 0) throw new GuppyError("USAGE", `No object has id @${id} in ${g.file}.`);
     return found;
   }
@@ -104,22 +102,8 @@ export async function domCommand(file: string, opts: { top: number; json: boolea
   const progress = createProgress(!opts.json);
   const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
   progress.done();
-  const shallow = shallowSizes(g);
-  const synthetic = g.nodeTypes.synthetic;
-  const top = largest(retainedSize, opts.top, (n) => n !== g.root && g.nodeType[n] !== synthetic);
   const total = retainedSize[g.root]!;
-  const distance = distancesOf(g);
-  const rows = top.map((n) => ({
-    id: g.nodeId[n]!,
-    node: n,
-    label: nodeLabel(g, n),
-    className: className(g, n),
-    type: g.typeName(n),
-    selfSize: shallow[n]!,
-    retainedSize: retainedSize[n]!,
-    distance: distance[n]!,
-    path: pathText(g, n),
-  }));
+  const rows = largestRetainers(g, opts.top).map((r) => ({ ...r, className: className(g, r.node), path: pathText(g, r.node) }));
   if (opts.json) {
     process.stdout.write(JSON.stringify({ totalSize: total, rows }, null, 2) + "\n");
     return;

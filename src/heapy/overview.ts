@@ -36,15 +36,28 @@ export interface Overview {
 }
 
 /**
- * Builds the overview. The largest retainers leave out synthetic nodes (the root
- * and the GC root groups), which retain everything and say nothing.
+ * The `top` objects with the largest retained sizes, largest first. Synthetic nodes
+ * (the root and the GC root groups) are left out: they retain everything and say nothing.
  */
-export function overview(g: HeapGraph, top = 10): Overview {
+export function largestRetainers(g: HeapGraph, top: number): Retainer[] {
   const shallow = shallowSizes(g);
   const { retainedSize } = dominatorsOf(g);
   const distance = distancesOf(g);
   const synthetic = g.nodeTypes.synthetic;
-  const nodes = largest(retainedSize, top, (n) => g.nodeType[n] !== synthetic && n !== g.root);
+  return largest(retainedSize, top, (n) => g.nodeType[n] !== synthetic && n !== g.root).map((n) => ({
+    id: g.nodeId[n]!,
+    node: n,
+    label: nodeLabel(g, n),
+    type: g.typeName(n),
+    selfSize: shallow[n]!,
+    retainedSize: retainedSize[n]!,
+    distance: distance[n]!,
+  }));
+}
+
+/** Builds the overview: totals, the partition by V8 type, the largest retainers. */
+export function overview(g: HeapGraph, top = 10): Overview {
+  const { retainedSize } = dominatorsOf(g);
   return {
     file: g.file,
     nodeCount: g.nodeCount,
@@ -52,15 +65,7 @@ export function overview(g: HeapGraph, top = 10): Overview {
     totalSize: retainedSize[g.root]!,
     extraNativeBytes: g.extraNativeBytes,
     byType: partition(IdentitySet.all(g), Type).rows,
-    largest: nodes.map((n) => ({
-      id: g.nodeId[n]!,
-      node: n,
-      label: nodeLabel(g, n),
-      type: g.typeName(n),
-      selfSize: shallow[n]!,
-      retainedSize: retainedSize[n]!,
-      distance: distance[n]!,
-    })),
+    largest: largestRetainers(g, top),
     warnings: [...g.warnings],
   };
 }

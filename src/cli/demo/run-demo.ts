@@ -5,8 +5,7 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { GuppyError } from "../../errors.js";
 import { dominatorsOf } from "../../heapy/graph/dominators.js";
-import { largest } from "../../heapy/graph/largest.js";
-import { nodeLabel } from "../../heapy/render/node-label.js";
+import { largestRetainers } from "../../heapy/overview.js";
 import { pathText } from "../../heapy/render/paths.js";
 import { hpy } from "../../heapy/session/session.js";
 import { loadHeap } from "../load.js";
@@ -54,11 +53,9 @@ export async function runDemo(opts: DemoOptions): Promise<void> {
   say("3. Why a leaked Session is still alive — its shortest path from the root:");
   say(`   ${path ?? "(no path)"}\n`);
 
-  const { retainedSize } = dominatorsOf(g);
-  const synthetic = g.nodeTypes.synthetic;
-  const [top] = largest(retainedSize, 1, (n) => n !== g.root && g.nodeType[n] !== synthetic);
-  const total = retainedSize[g.root]!;
-  const holder = top === undefined ? null : { label: nodeLabel(g, top), id: g.nodeId[top]!, retainedSize: retainedSize[top]!, path: pathText(g, top) };
+  const total = dominatorsOf(g).retainedSize[g.root]!;
+  const [top] = largestRetainers(g, 1);
+  const holder = top === undefined ? null : { label: top.label, id: top.id, retainedSize: top.retainedSize, path: pathText(g, top.node) };
   say("4. What freeing the holder would release — the object with the largest retained size:");
   if (holder) say(`   ${holder.label} @${holder.id} at ${holder.path}: ${holder.retainedSize} bytes, ${Math.round((holder.retainedSize * 100) / total)}% of the heap.\n`);
   say(`The snapshots are kept. Try:\n  guppy heap ${after}\n  guppy diff ${before} ${after}\n  guppy sp ${after} --kind Session\n  guppy rp ${after} --kind Session\n  guppy dom ${after}`);
