@@ -2,6 +2,7 @@ import { retainersOf } from "../graph/retainers.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import { NO_OWNER, ownersOf, shallowSizes } from "../graph/shallow-sizes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { SourceMaps } from "../source/source-maps.js";
 
 /** Kinds of some nodes: a kind number per node and a label per kind number. */
 export interface Kinds {
@@ -335,6 +336,8 @@ export const Module: Classifier = {
  * tracking — the allocating function and its script position as V8 recorded them
  * (`allocate file.js:12:5`; an anonymous function by its nearest named caller,
  * `(anonymous) in makeItems file.js:3:30`); "(no allocation site)" otherwise.
+ * Positions in scripts that have a source map (a file beside the script or inline)
+ * read as positions in the original source (`allocate src/app.ts:10:3`).
  */
 export const Prod: Classifier = {
   name: "Prod",
@@ -349,6 +352,7 @@ export const Prod: Classifier = {
     const width = f.length;
     const [oName, oScript, oLine, oCol] = ["name", "script_name", "line", "column"].map((k) => f.indexOf(k));
     const labelOfRow = new Map<number, string>();
+    const maps = new SourceMaps();
     const at = (fi: number, o: number | undefined): number => (o === undefined || o < 0 ? 0 : traces.functionInfos[fi * width + o]!);
     const nameOf = (row: number): string => g.strings.get(at(traces.treeFunctionInfo[row]!, oName));
     return byLabel(nodes, (n) => {
@@ -366,8 +370,9 @@ export const Prod: Classifier = {
           while (up >= 0 && (nameOf(up) === "" || !scripted(up))) up = traces.treeParent[up]!;
           fn = up >= 0 && nameOf(up) !== "(root)" ? `(anonymous) in ${nameOf(up)}` : "(anonymous)";
         }
-        const script = scriptLabel(g.strings.get(at(fi, oScript)));
-        label = `${fn} ${script === "" ? "(no script)" : script}:${at(fi, oLine)}:${at(fi, oCol)}`;
+        const script = g.strings.get(at(fi, oScript));
+        const pos = script === "" ? { script, line: at(fi, oLine), column: at(fi, oCol) } : maps.original({ script, line: at(fi, oLine), column: at(fi, oCol) });
+        label = `${fn} ${pos.script === "" ? "(no script)" : scriptLabel(pos.script)}:${pos.line}:${pos.column}`;
         labelOfRow.set(row, label);
       }
       return label;
