@@ -86,7 +86,7 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   const lines = text.split("\n");
   assert.equal(lines[0], "Top level interface to Heapy. Available attributes:");
   assert.equal(lines[lines.length - 1], "Use eg: h.doc.<attribute> for info on <attribute>.");
-  assert.match(lines[1]!, /^Clodo {15}Type {16}graph {15}nodes$/);
+  assert.match(lines[1]!, /^Capture {13}Rcs {17}graph {15}nodes$/);
   assert.equal(String(h.doc.heap), `${DOC_TEXTS.Session!.members.heap}\n[0] README.md#heapy-in-typescript`);
   assert.equal(h.doc.heap![0], "README.md#heapy-in-typescript");
   assert.equal(h.doc.nosuch, undefined);

@@ -12,6 +12,8 @@ import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import { IdentitySet } from "../heapy/sets/identity-set.js";
+import { knownWaste, WASTE_ANALYSES, WASTE_CLASSIFIERS } from "../heapy/waste/known-waste.js";
+import { growth, renderGrowth } from "../heapy/waste/growth.js";
 import { attachHeap, loadHeap } from "./load.js";
 import { createProgress } from "./progress.js";
 
@@ -25,15 +27,17 @@ export interface TableOptions {
   json: boolean;
 }
 
-const BY_NAMES = Object.keys(CLASSIFIERS).map((k) => k.toLowerCase());
+/** The classifiers --by names: Heapy's and the known-waste ones. */
+const BY_CLASSIFIERS: Readonly<Record<string, Classifier>> = { ...CLASSIFIERS, ...WASTE_CLASSIFIERS };
+const BY_NAMES = Object.keys(BY_CLASSIFIERS).map((k) => k.toLowerCase());
 
 /** `--by type,size` → the classifier (combined when several are named). */
 export function classifierNamed(spec: string): Classifier {
   const parts = spec.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
   const found = parts.map((p) => {
-    const key = Object.keys(CLASSIFIERS).find((k) => k.toLowerCase() === p);
+    const key = Object.keys(BY_CLASSIFIERS).find((k) => k.toLowerCase() === p);
     if (key === undefined) throw new GuppyError("USAGE", `Unknown classifier '${p}'; use one or more of ${BY_NAMES.join(", ")}.`);
-    return CLASSIFIERS[key]!;
+    return BY_CLASSIFIERS[key]!;
   });
   if (found.length === 0) throw new GuppyError("USAGE", `--by needs a classifier: ${BY_NAMES.join(", ")}.`);
   return found.length === 1 ? found[0]! : combine(...found);
@@ -153,4 +157,29 @@ export async function leaksCommand(base: string, target: string, final: string, 
     process.stdout.write(renderLeaks(report, opts.all ? Number.POSITIVE_INFINITY : 10) + "\n");
   }
   return report.retainedSize > opts.threshold ? 1 : 0;
+}
+
+/** `guppy waste FILE`: the known-waste reports; exit 1 when they waste more than --threshold bytes. */
+export async function wasteCommand(file: string, opts: { only?: string; threshold: number; all: boolean; json: boolean }): Promise<number> {
+  const names = opts.only === undefined ? Object.keys(WASTE_ANALYSES) : opts.only.split(",").map((s) => s.trim()).filter((s) => s !== "");
+  for (const name of names) {
+    if (!(name in WASTE_ANALYSES)) throw new GuppyError("USAGE", `Unknown report '${name}'; use one or more of ${Object.keys(WASTE_ANALYSES).join(", ")}.`);
+  }
+  if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
+  const h = hpy();
+  const set = await loadHeap(h, file, opts.json);
+  const view = knownWaste(set, names, opts.all ? Number.POSITIVE_INFINITY : 10);
+  process.stdout.write((opts.json ? JSON.stringify(view, null, 2) : String(view)) + "\n");
+  return view.bytes > opts.threshold ? 1 : 0;
+}
+
+/** `guppy growth FILE FILE...`: collections that grew at every step; exit 1 when any did. */
+export async function growthCommand(files: string[], opts: { min: number; all: boolean; json: boolean }): Promise<number> {
+  if (files.length < 2) throw new GuppyError("USAGE", "guppy growth needs at least two snapshots of one process, oldest first.");
+  const h = hpy();
+  const sets = [];
+  for (const f of files) sets.push(await loadHeap(h, f, opts.json));
+  const report = growth(sets, opts.min);
+  process.stdout.write((opts.json ? JSON.stringify(report, null, 2) : renderGrowth(report, opts.all ? Number.POSITIVE_INFINITY : 10)) + "\n");
+  return report.entries.length > 0 ? 1 : 0;
 }

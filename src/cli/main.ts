@@ -4,7 +4,7 @@ import { analyseFile } from "./analyse.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
-import { diffCommand, domCommand, heapCommand, leaksCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
+import { diffCommand, domCommand, growthCommand, heapCommand, leaksCommand, wasteCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
   const n = Number(v.replace(/^@/, ""));
@@ -134,6 +134,31 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks b.heapsnapshot t.heapsnapshot f.heapsnapshot --threshold 100000 --json")
     .action(async (base: string, target: string, final: string, o: { threshold: number; all: boolean; json: boolean }) => {
       outcome.code = await leaksCommand(base, target, final, o);
+    });
+
+  program
+    .command("waste")
+    .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
+    .description("known waste: duplicated strings, detached DOM nodes, empty and sparse collections, closures holding variables they do not use; exit 1 above --threshold")
+    .option("--only <reports>", "some of: strings, dom, collections, captures (joined by commas)")
+    .option("--threshold <bytes>", "wasted bytes tolerated before exiting 1", (v) => Number(v), Number.POSITIVE_INFINITY)
+    .option("--all", "show every kind", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy waste app.heapsnapshot\n  guppy waste page.heapsnapshot --only dom,strings --json\n  guppy waste app.heapsnapshot --threshold 1000000   # exit 1 when over 1 MB is wasted")
+    .action(async (file: string, o: { only?: string; threshold: number; all: boolean; json: boolean }) => {
+      outcome.code = await wasteCommand(file, o);
+    });
+
+  program
+    .command("growth")
+    .argument("<files...>", "two or more snapshots of one process, oldest first")
+    .description("collections (Map, Set, Array, objects used as dictionaries) that grew at every step; exit 1 when any did")
+    .option("--min <n>", "entries a collection must have gained in all", positiveInt, 10)
+    .option("--all", "show every collection", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot\n  guppy growth before.heapsnapshot after.heapsnapshot --min 100 --json")
+    .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
+      outcome.code = await growthCommand(files, o);
     });
 
   program

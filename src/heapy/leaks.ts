@@ -1,13 +1,12 @@
-import { CLASSIFIERS, collectionOfTable } from "./classify/classifiers.js";
+import { CLASSIFIERS } from "./classify/classifiers.js";
+import { programHolds, programObject } from "./classify/program-held.js";
 import { partition, type PartitionRow } from "./classify/partition.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { retainersOf } from "./graph/retainers.js";
-import { ephemeronsOf } from "./graph/weakmap-edges.js";
 import { pathText } from "./render/paths.js";
 import { HeapySet } from "./session/heapy-set.js";
 import { IdentitySet } from "./sets/identity-set.js";
-import type { HeapGraph } from "./snapshot/heap-graph.js";
 
 /** One cause of a leak: leaked objects reached by the same shape of path. */
 export interface LeakEntry {
@@ -38,19 +37,6 @@ export interface LeakReport {
   entries: LeakEntry[];
 }
 
-/**
- * Objects that the runtime keeps for its own reasons (compiled code, hidden classes,
- * V8's internal arrays and hidden objects, the embedder's native nodes, synthetic
- * roots): growth there is not the program's leak.
- */
-function programObject(g: HeapGraph, n: number): boolean {
-  const T = g.nodeTypes;
-  const t = g.nodeType[n]!;
-  if (t === T.code || t === T.hidden || t === T.synthetic || t === T.native || t === T.array) return false;
-  if (g.layout.nodeTypes[t] === "object shape") return false;
-  return !g.name(n).startsWith("system / ");
-}
-
 /** A path's shape: element indices and internal slot numbers stand for any. */
 export function pathPattern(path: string): string {
   return path.replace(/\[\d+\]/g, "[*]").replace(/<(internal|hidden|element|weak) \d+>/g, "<$1 *>");
@@ -70,30 +56,8 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
   const g = final.graph;
   const grown = HeapySet.from(final.and(target.minus(base)));
   const distance = distancesOf(g);
-  const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
-  const { isEphemeron } = ephemeronsOf(g);
-  const E = g.edgeTypes;
-  // Whether node `table` is the entry table of a collection, asked once per node.
-  const tables = new Map<number, boolean>();
-  const isTable = (table: number): boolean => {
-    let known = tables.get(table);
-    if (known === undefined) tables.set(table, (known = collectionOfTable(g, table) !== null));
-    return known;
-  };
-  // Held the way a program holds things: a property or element of its object, a variable
-  // of a closure's context, an entry of a collection. What only V8's internals hold
-  // (strings in code, allocation-site boilerplates, caches) is the runtime's.
-  const heldByProgram = (n: number): boolean => {
-    for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) {
-      const e = retainerEdge[s]!;
-      const t = g.edgeType[e]!;
-      const from = retainerNode[s]!;
-      if (t === E.context) return true;
-      if ((t === E.property || t === E.element || t === E.shortcut) && programObject(g, from)) return true;
-      if (t === E.internal && (isEphemeron[g.edgeName[e]!] || isTable(from))) return true;
-    }
-    return false;
-  };
+  const { firstRetainer, retainerNode } = retainersOf(g);
+  const heldByProgram = programHolds(g);
   // Interned strings (in V8's string table) stay by design: literals, property names.
   const internedRoots = new Set(g.strings.indicesOf("(Internalized strings)"));
   const interned = (n: number): boolean => {

@@ -21,6 +21,7 @@ export const FIXTURES = [
   "allocations-between",
   "three-snapshots",
   "planted-leaks",
+  "known-waste",
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 

@@ -55,8 +55,8 @@ function byPosition(count: number, labelAt: (i: number) => string): Kinds {
   return { kinds, labels: table.labels };
 }
 
-/** Kinds from a label for each node. */
-function byLabel(nodes: Uint32Array, labelOf: (n: number) => string): Kinds {
+/** Kinds from a label for each node (a classifier that names each node on its own). */
+export function byLabel(nodes: Uint32Array, labelOf: (n: number) => string): Kinds {
   return byPosition(nodes.length, (i) => labelOf(nodes[i]!));
 }
 
@@ -285,7 +285,7 @@ export function scriptOf(g: HeapGraph, n: number): string | null {
 }
 
 /** The target of the first edge of `from` of type `type` named one of `names`, or -1. */
-function edgeNamed(g: HeapGraph, from: number, type: number, names: readonly string[]): number {
+export function edgeNamed(g: HeapGraph, from: number, type: number, names: readonly string[]): number {
   for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
     if (g.edgeType[e] === type && names.includes(g.edgeNameText(e))) return g.edgeTarget[e]!;
   }

@@ -7,6 +7,7 @@ import { PathsView } from "../render/paths.js";
 import { ReferencePattern } from "../render/reference-pattern.js";
 import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
+import { knownWaste, type WasteView } from "../waste/known-waste.js";
 
 /**
  * The sets a session hands out: an IdentitySet that also partitions itself, as
@@ -31,6 +32,14 @@ export class HeapySet extends IdentitySet {
   /** Members not in the other set, or not of a kind. */
   override minus(other: IdentitySet | Kind): this {
     return other instanceof Kind ? super.minus(other.select(this)) : super.minus(other);
+  }
+
+  /**
+   * The known-waste reports of the set: duplicated strings, detached DOM nodes,
+   * empty and sparse collections, closures holding variables they do not use.
+   */
+  get waste(): WasteView {
+    return knownWaste(this);
   }
 
   /** The partition by a classifier, ten rows shown at a time. */

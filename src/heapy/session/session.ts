@@ -9,6 +9,8 @@ import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
 import { LiveHeap } from "../capture/live-heap.js";
 import { loadStats, type Stat } from "../stat/stat.js";
 import { HeapySet } from "./heapy-set.js";
+import { WASTE_CLASSIFIERS } from "../waste/known-waste.js";
+import { growth, growthClassifier, GrowingView } from "../waste/growth.js";
 
 /** Options of hpy(). */
 export interface SessionOptions {
@@ -35,7 +37,7 @@ export class Session {
   /** With setref(): the largest heap object id at the reference point. */
   private refMaxId = 0;
   /** Classifiers by name: the built-in ones and any the user adds (this session only). */
-  private readonly registry = new Map<string, CallableClassifier>(Object.entries(CLASSIFIERS).map(([k, c]) => [k, callable(c)]));
+  private readonly registry = new Map<string, CallableClassifier>(Object.entries({ ...CLASSIFIERS, ...WASTE_CLASSIFIERS }).map(([k, c]) => [k, callable(c)]));
   readonly Type = this.registry.get("Type")!;
   readonly Clodo = this.registry.get("Clodo")!;
   readonly Size = this.registry.get("Size")!;
@@ -46,6 +48,28 @@ export class Session {
   readonly Module = this.registry.get("Module")!;
   readonly Prod = this.registry.get("Prod")!;
   readonly IdSet = this.registry.get("IdSet")!;
+  /** Strings by content (known waste: duplicated strings). */
+  readonly Dupstr = this.registry.get("Dupstr")!;
+  /** DOM nodes by whether they are detached. */
+  readonly Dom = this.registry.get("Dom")!;
+  /** Arrays, Maps and Sets by how full they are. */
+  readonly Fill = this.registry.get("Fill")!;
+  /** Closures by the context variables they hold and do not use. */
+  readonly Capture = this.registry.get("Capture")!;
+
+  /**
+   * Growth: how each collection changed since `earlier`, a set of an earlier snapshot
+   * of the same process ("grew", "shrank", "unchanged", "new", "(not a collection)"):
+   * `later.by(h.growth(earlier))`, `later.and(h.growth(earlier)("grew"))`.
+   */
+  growth(earlier: IdentitySet): CallableClassifier {
+    return callable(growthClassifier(earlier));
+  }
+
+  /** The collections that grew at every step of these sets of successive snapshots (oldest first). */
+  growing(sets: readonly IdentitySet[], minGrowth = 10): GrowingView {
+    return new GrowingView(growth(sets, minGrowth));
+  }
 
   /**
    * Adds a classifier for the user's own kinds (Guppy-PE's "function table" for

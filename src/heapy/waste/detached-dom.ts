@@ -1,0 +1,51 @@
+import { byLabel, className, type Classifier } from "../classify/classifiers.js";
+import { IdentitySet } from "../sets/identity-set.js";
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import type { WasteAnalysis } from "./waste-report.js";
+
+/** V8's detachedness values for embedder (DOM) objects. */
+const ATTACHED = 1;
+const DETACHED = 2;
+
+/** Whether a node is one of the embedder's objects that could be DOM: Node's own ("Node / ...") also carry detachedness. */
+function browserNative(g: HeapGraph, n: number): boolean {
+  return g.nodeType[n] === g.nodeTypes.native && !g.name(n).startsWith("Node / ");
+}
+
+/** Whether a node is a DOM node the page no longer shows: marked detached by the browser, or named so by older ones. */
+export function isDetached(g: HeapGraph, n: number): boolean {
+  if (!browserNative(g, n)) return false;
+  return g.nodeDetachedness?.[n] === DETACHED || g.name(n).startsWith("Detached ");
+}
+
+/**
+ * Dom: DOM nodes by whether they are in a document, by their class ("Detached
+ * <div>", "<div>"), from the snapshot's detachedness field (or the "Detached" name
+ * older browsers give); objects the browser says nothing about are "(not DOM)".
+ */
+export const Dom: Classifier = {
+  name: "Dom",
+  kindHeader: "Kind (DOM node)",
+  classify(g, nodes) {
+    return byLabel(nodes, (n) => {
+      if (isDetached(g, n)) {
+        const c = className(g, n);
+        return c.startsWith("Detached ") ? c : `Detached ${c}`;
+      }
+      return g.nodeDetachedness?.[n] === ATTACHED && browserNative(g, n) ? className(g, n) : "(not DOM)";
+    });
+  },
+};
+
+/**
+ * Detached DOM nodes: each class of detached node wastes what its nodes retain
+ * together (Heapy's domisize: a node inside another's subtree counts once).
+ */
+export const detachedDom: WasteAnalysis = {
+  title: "Detached DOM nodes",
+  classifier: Dom,
+  waste(g, label, nodes) {
+    return label.startsWith("Detached ") ? IdentitySet.of(g, nodes).domisize : null;
+  },
+  note: (g) => (g.nodeDetachedness === null ? "this snapshot has no detachedness field: only nodes named \"Detached\" are found" : null),
+};
