@@ -3,6 +3,7 @@ import { distancesOf } from "../heapy/graph/distances.js";
 import { overview, renderRetainers, type Overview } from "../heapy/overview.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
 import { loadGraph } from "./load.js";
+import type { Session } from "../heapy/session/session.js";
 import { createProgress } from "./progress.js";
 
 export interface AnalyseOptions {
@@ -11,8 +12,8 @@ export interface AnalyseOptions {
 }
 
 /** Reads a snapshot with progress on a TTY and prints its overview (text or JSON) to stdout. */
-export async function analyseFile(file: string, opts: AnalyseOptions): Promise<Overview> {
-  const g = await loadGraph(file, opts.json);
+export async function analyseFile(file: string, opts: AnalyseOptions, session?: Session): Promise<Overview> {
+  const g = await loadGraph(file, opts.json, session);
   const progress = createProgress(!opts.json);
   let result: Overview;
   try {

@@ -6,7 +6,6 @@ import { nodeLabel } from "../heapy/render/node-label.js";
 import { PartitionView } from "../heapy/render/partition-view.js";
 import { PathsView, pathText } from "../heapy/render/paths.js";
 import { largestRetainers, renderRetainers } from "../heapy/overview.js";
-import { hpy } from "../heapy/session/session.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
@@ -15,6 +14,7 @@ import { IdentitySet } from "../heapy/sets/identity-set.js";
 import { knownWaste, WASTE_ANALYSES, WASTE_CLASSIFIERS } from "../heapy/waste/known-waste.js";
 import { growth, renderGrowth } from "../heapy/waste/growth.js";
 import { attachHeap, loadHeap } from "./load.js";
+import type { CommandRun } from "./command-run.js";
 import { createProgress } from "./progress.js";
 
 /** Options every table-printing command shares. */
@@ -49,15 +49,15 @@ function printTable(set: HeapySet, opts: TableOptions, header = ""): void {
 }
 
 /** `guppy heap FILE` or `guppy heap --attach TARGET`: the reachable objects partitioned (by Clodo unless --by says). */
-export async function heapCommand(file: string | undefined, opts: TableOptions): Promise<void> {
+export async function heapCommand(file: string | undefined, opts: TableOptions, run: CommandRun): Promise<void> {
   if ((file === undefined) === (opts.attach === undefined)) throw new GuppyError("USAGE", "Give a snapshot FILE or --attach HOST:PORT|PID, not both.");
-  const h = hpy();
+  const h = run.session();
   printTable(opts.attach !== undefined ? await attachHeap(h, opts.attach, opts.json) : await loadHeap(h, file!, opts.json), opts);
 }
 
 /** `guppy diff OLD NEW`: objects of NEW that OLD did not have (by V8 object id), partitioned. */
-export async function diffCommand(oldFile: string, newFile: string, opts: TableOptions): Promise<void> {
-  const h = hpy();
+export async function diffCommand(oldFile: string, newFile: string, opts: TableOptions, run: CommandRun): Promise<void> {
+  const h = run.session();
   const before = await loadHeap(h, oldFile, opts.json);
   const after = await loadHeap(h, newFile, opts.json);
   printTable(after.minus(before), opts, `Objects in ${newFile} that are not in ${oldFile} (by object id):\n`);
@@ -79,8 +79,8 @@ export function select(heap: HeapySet, id: number | undefined, kind: string | un
 }
 
 /** `guppy sp FILE --id ID | --kind NAME`: shortest paths from the root. */
-export async function spCommand(file: string, opts: { id?: number; kind?: string; limit?: number; all: boolean; json: boolean }): Promise<void> {
-  const heap = await loadHeap(hpy(), file, opts.json);
+export async function spCommand(file: string, opts: { id?: number; kind?: string; limit?: number; all: boolean; json: boolean }, run: CommandRun): Promise<void> {
+  const heap = await loadHeap(run.session(), file, opts.json);
   const set = select(heap, opts.id, opts.kind);
   if (opts.json) {
     const g = set.graph;
@@ -92,16 +92,16 @@ export async function spCommand(file: string, opts: { id?: number; kind?: string
 }
 
 /** `guppy rp FILE --id ID | --kind NAME`: the reference pattern of the chosen objects. */
-export async function rpCommand(file: string, opts: { id?: number; kind?: string; depth: number; by: string; limit?: number; all: boolean; json: boolean }): Promise<void> {
-  const heap = await loadHeap(hpy(), file, opts.json);
+export async function rpCommand(file: string, opts: { id?: number; kind?: string; depth: number; by: string; limit?: number; all: boolean; json: boolean }, run: CommandRun): Promise<void> {
+  const heap = await loadHeap(run.session(), file, opts.json);
   const pattern = select(heap, opts.id, opts.kind).getRp(opts.depth, classifierNamed(opts.by));
   const text = opts.json ? JSON.stringify(pattern, null, 2) : pattern.render(0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
   process.stdout.write(text + "\n");
 }
 
 /** `guppy dom FILE`: the objects with the largest retained sizes, each with its shortest path. */
-export async function domCommand(file: string, opts: { top: number; json: boolean }): Promise<void> {
-  const heap = await loadHeap(hpy(), file, opts.json);
+export async function domCommand(file: string, opts: { top: number; json: boolean }, run: CommandRun): Promise<void> {
+  const heap = await loadHeap(run.session(), file, opts.json);
   const g = heap.graph;
   const progress = createProgress(!opts.json);
   const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
@@ -119,10 +119,10 @@ export async function domCommand(file: string, opts: { top: number; json: boolea
 }
 
 /** `guppy stat FILE [--dump STATFILE]` and `guppy stat --show STATFILE [--diff]`. */
-export async function statCommand(file: string | undefined, opts: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }): Promise<void> {
+export async function statCommand(file: string | undefined, opts: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }, run: CommandRun): Promise<void> {
   if ((file === undefined) === (opts.show === undefined)) throw new GuppyError("USAGE", "Give a snapshot FILE (with --dump STATFILE to record it), or --show STATFILE.");
   if (file !== undefined) {
-    const heap = await loadHeap(hpy(), file, opts.json);
+    const heap = await loadHeap(run.session(), file, opts.json);
     const stat = Stat.fromPartition(partition(heap, classifierNamed(opts.by)));
     if (opts.dump !== undefined) stat.dump(opts.dump);
     process.stdout.write(opts.json ? JSON.stringify(stat, null, 2) + "\n" : renderStat(stat, { limit: Number.POSITIVE_INFINITY }) + "\n");
@@ -144,9 +144,9 @@ export async function statCommand(file: string | undefined, opts: { by: string; 
 }
 
 /** `guppy leaks BASE TARGET FINAL`: the three-snapshot leak report; returns 1 when leaks exceed the threshold. */
-export async function leaksCommand(base: string, target: string, final: string, opts: { threshold: number; all: boolean; json: boolean }): Promise<number> {
+export async function leaksCommand(base: string, target: string, final: string, opts: { threshold: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
   if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
-  const h = hpy();
+  const h = run.session();
   const sets = [];
   for (const f of [base, target, final]) sets.push(await loadHeap(h, f, opts.json));
   const report = findLeaks(sets[0]!, sets[1]!, sets[2]!);
@@ -160,13 +160,13 @@ export async function leaksCommand(base: string, target: string, final: string, 
 }
 
 /** `guppy waste FILE`: the known-waste reports; exit 1 when they waste more than --threshold bytes. */
-export async function wasteCommand(file: string, opts: { only?: string; threshold: number; all: boolean; json: boolean }): Promise<number> {
+export async function wasteCommand(file: string, opts: { only?: string; threshold: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
   const names = opts.only === undefined ? Object.keys(WASTE_ANALYSES) : opts.only.split(",").map((s) => s.trim()).filter((s) => s !== "");
   for (const name of names) {
     if (!(name in WASTE_ANALYSES)) throw new GuppyError("USAGE", `Unknown report '${name}'; use one or more of ${Object.keys(WASTE_ANALYSES).join(", ")}.`);
   }
   if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
-  const h = hpy();
+  const h = run.session();
   const set = await loadHeap(h, file, opts.json);
   const view = knownWaste(set, names, opts.all ? Number.POSITIVE_INFINITY : 10);
   process.stdout.write((opts.json ? JSON.stringify(view, null, 2) : String(view)) + "\n");
@@ -174,9 +174,9 @@ export async function wasteCommand(file: string, opts: { only?: string; threshol
 }
 
 /** `guppy growth FILE FILE...`: collections that grew at every step; exit 1 when any did. */
-export async function growthCommand(files: string[], opts: { min: number; all: boolean; json: boolean }): Promise<number> {
+export async function growthCommand(files: string[], opts: { min: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
   if (files.length < 2) throw new GuppyError("USAGE", "guppy growth needs at least two snapshots of one process, oldest first.");
-  const h = hpy();
+  const h = run.session();
   const sets = [];
   for (const f of files) sets.push(await loadHeap(h, f, opts.json));
   const report = growth(sets, opts.min);

@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
+import { CommandRun } from "./command-run.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
@@ -18,13 +19,8 @@ function positiveInt(v: string): number {
   return n;
 }
 
-/** Builds the `guppy` command line; `run` parses argv and executes. */
-/** What a run of the command decided beyond success: a command that asserts sets code 1. */
-export interface Outcome {
-  code: number;
-}
-
-export function buildProgram(outcome: Outcome = { code: 0 }): Command {
+/** Builds the `guppy` command line for one run (which collects the exit code and the sessions opened). */
+export function buildProgram(run: CommandRun = new CommandRun()): Command {
   const program = new Command("guppy")
     .description("Guppy: heap analysis for JavaScript and TypeScript programs (V8 .heapsnapshot files)")
     .version("0.1.0")
@@ -47,7 +43,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .option("--json", "print the analysis as JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy summary app.heapsnapshot\n  guppy summary app.heapsnapshot.gz --top 20 --json")
     .action(async (file: string, o: { top: number; json: boolean }) => {
-      await analyseFile(file, o);
+      await analyseFile(file, o, run.session());
     });
   // Commands that act on chosen objects share how they are chosen and shown.
   const selectionOptions = (c: Command): Command =>
@@ -72,7 +68,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
       .description("the objects reachable from the root, partitioned as Heapy's table (by class unless --by)")
       .option("--attach <target>", "snapshot a live process instead: HOST:PORT of an inspector (node --inspect, Chromium), or the PID of a Node process")
       .addHelpText("after", "\nExamples:\n  guppy heap app.heapsnapshot --by type\n  guppy heap --attach 127.0.0.1:9229\n  guppy heap --attach 4242"),
-  ).action(async (file: string | undefined, o: TableOptions) => heapCommand(file, o));
+  ).action(async (file: string | undefined, o: TableOptions) => heapCommand(file, o, run));
 
   tableOptions(
     program
@@ -81,7 +77,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
       .argument("<new>", "a later snapshot of the same process")
       .description("objects in NEW that OLD did not have (matched by V8 object id), partitioned")
       .addHelpText("after", "\nExamples:\n  guppy diff before.heapsnapshot after.heapsnapshot\n  guppy diff before.heapsnapshot after.heapsnapshot --by type --all"),
-  ).action(async (oldFile: string, newFile: string, o: TableOptions) => diffCommand(oldFile, newFile, o));
+  ).action(async (oldFile: string, newFile: string, o: TableOptions) => diffCommand(oldFile, newFile, o, run));
 
   selectionOptions(
     program
@@ -89,7 +85,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
       .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
       .description("shortest paths from the root to the objects chosen by --id or --kind")
       .addHelpText("after", "\nExamples:\n  guppy sp app.heapsnapshot --kind SessionCache\n  guppy sp app.heapsnapshot --id @12345 --json"),
-  ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o));
+  ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o, run));
 
   selectionOptions(
     program
@@ -99,7 +95,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
       .option("--depth <n>", "levels of referrers to follow", positiveInt, 7)
       .option("--by <kinds>", "classifier for grouping referrers", "clodo")
       .addHelpText("after", "\nExamples:\n  guppy rp app.heapsnapshot --kind Session\n  guppy rp app.heapsnapshot --id @12345 --depth 3 --all"),
-  ).action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o));
+  ).action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o, run));
 
   program
     .command("dom")
@@ -108,7 +104,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy dom app.heapsnapshot\n  guppy dom app.heapsnapshot --top 25 --json")
-    .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o));
+    .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o, run));
   program
     .command("repl")
     .argument("[files...]", "snapshots to load as s0, s1, ...")
@@ -133,7 +129,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks b.heapsnapshot t.heapsnapshot f.heapsnapshot --threshold 100000 --json")
     .action(async (base: string, target: string, final: string, o: { threshold: number; all: boolean; json: boolean }) => {
-      outcome.code = await leaksCommand(base, target, final, o);
+      run.code = await leaksCommand(base, target, final, o, run);
     });
 
   program
@@ -146,7 +142,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy waste app.heapsnapshot\n  guppy waste page.heapsnapshot --only dom,strings --json\n  guppy waste app.heapsnapshot --threshold 1000000   # exit 1 when over 1 MB is wasted")
     .action(async (file: string, o: { only?: string; threshold: number; all: boolean; json: boolean }) => {
-      outcome.code = await wasteCommand(file, o);
+      run.code = await wasteCommand(file, o, run);
     });
 
   program
@@ -158,7 +154,7 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot\n  guppy growth before.heapsnapshot after.heapsnapshot --min 100 --json")
     .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
-      outcome.code = await growthCommand(files, o);
+      run.code = await growthCommand(files, o, run);
     });
 
   program
@@ -171,16 +167,17 @@ export function buildProgram(outcome: Outcome = { code: 0 }): Command {
     .option("--diff", "with --show: the difference between the last two records", false)
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy stat app.heapsnapshot --dump run.stat\n  guppy stat --show run.stat --diff")
-    .action(async (file: string | undefined, o: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }) => statCommand(file, o));
+    .action(async (file: string | undefined, o: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }) => statCommand(file, o, run));
   return program;
 }
 
 /** Runs the CLI; returns the exit code. Bad input prints one line; nothing prints a stack unless GUPPY_DEBUG is set. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const outcome: Outcome = { code: 0 };
-    await buildProgram(outcome).parseAsync(argv, { from: "user" });
-    return outcome.code;
+    const run = new CommandRun();
+    await buildProgram(run).parseAsync(argv, { from: "user" });
+    await run.finish(argv.includes("--json"));
+    return run.code;
   } catch (e) {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof GuppyError) {

@@ -70,6 +70,8 @@ export async function startRepl(files: string[]): Promise<void> {
     // No history where the folder cannot be made; the session works the same.
   }
   await new Promise<void>((resolve) => server.on("exit", () => resolve()));
+  // What the session computed makes the next session on the same files start at once.
+  await h.saveCaches();
   h.close();
   // A terminal's stdin would keep the process waiting after .exit.
   process.stdin.pause();

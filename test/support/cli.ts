@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { projectRoot } from "./paths.js";
+import { cacheDir, projectRoot } from "./paths.js";
 
 const exec = promisify(execFile);
 
@@ -15,7 +15,9 @@ export interface Run {
 /** Runs `bin/guppy.js` with arguments in a child process, as a user would. */
 export async function guppy(...args: string[]): Promise<Run> {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [join(projectRoot(), "bin", "guppy.js"), ...args], { timeout: 120_000 });
+    // Snapshot caches go to the tests' cache folder, never the user's.
+    const env = { ...process.env, GUPPY_CACHE: process.env.GUPPY_CACHE ?? cacheDir("snapshot-caches") };
+    const { stdout, stderr } = await exec(process.execPath, [join(projectRoot(), "bin", "guppy.js"), ...args], { timeout: 120_000, env });
     return { code: 0, stdout, stderr };
   } catch (e) {
     const err = e as { code: number; stdout: string; stderr: string };

@@ -6,6 +6,7 @@ import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
+import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
 import { loadStats, type Stat } from "../stat/stat.js";
 import { HeapySet } from "./heapy-set.js";
@@ -19,6 +20,11 @@ export interface SessionOptions {
    * from a worker thread, the main thread's.
    */
   target?: "self" | "main-thread";
+  /**
+   * The folder of binary snapshot caches (see saveCaches); null for none. Default:
+   * GUPPY_CACHE, else ~/.cache/guppy/snapshots.
+   */
+  cacheDir?: string | null;
 }
 
 /**
@@ -107,7 +113,7 @@ export class Session {
   async graph(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
     let g = this.graphs.get(file);
     if (g === undefined) {
-      g = await readHeapSnapshot(file, options);
+      g = await readHeapSnapshot(file, this.options.cacheDir === undefined ? options : { cacheDir: this.options.cacheDir, ...options });
       this.graphs.set(file, g);
     }
     return g;
@@ -243,6 +249,24 @@ export class Session {
   close(): void {
     this.live?.close();
     this.live = null;
+  }
+
+  /**
+   * Writes the binary cache of each snapshot file loaded in this session whose cache
+   * is missing or lacks derived arrays computed since (retainers, dominators,
+   * distances, ...), so the next load of that file takes a fraction of a second.
+   * Returns the caches written. Caching never fails a session: a folder that cannot
+   * be written is skipped.
+   */
+  async saveCaches(): Promise<string[]> {
+    const dir = this.options.cacheDir === undefined ? defaultCacheDir() : this.options.cacheDir;
+    const written: string[] = [];
+    for (const g of this.graphs.values()) {
+      if (!cacheIsStale(g)) continue;
+      const path = await writeGraphCache(g, dir);
+      if (path !== null) written.push(path);
+    }
+    return written;
   }
 
   /** Interactive help: `h.doc` lists the attributes, `h.doc.heap` explains one. */

@@ -36,6 +36,17 @@ export interface HeapGraphParts {
   samples: Float64Array;
   locations: Float64Array;
   warnings: string[];
+  /** The file the graph was read from, as it was then (for its cache); absent for streams. */
+  source?: SourceStamp | null;
+}
+
+/** What identifies a snapshot file's content without reading it. */
+export interface SourceStamp {
+  /** Absolute path. */
+  path: string;
+  size: number;
+  mtimeMs: number;
+  ino: number;
 }
 
 /** Node type numbers, looked up once from the snapshot's own enum (-1 when absent). */
@@ -113,7 +124,11 @@ export class HeapGraph {
   readonly warnings: readonly string[];
   readonly nodeTypes: NodeTypeCodes;
   readonly edgeTypes: EdgeTypeCodes;
+  /** The file as it was when read, or null (a live snapshot, a stream). */
+  readonly source: SourceStamp | null;
   private readonly memo = new Map<string, unknown>();
+  /** The derived entries the graph's cache file holds, once it was read from or written to one. */
+  private cached: ReadonlySet<string> | null = null;
 
   constructor(p: HeapGraphParts) {
     this.file = p.file;
@@ -136,6 +151,7 @@ export class HeapGraph {
     this.samples = p.samples;
     this.locations = p.locations;
     this.warnings = p.warnings;
+    this.source = p.source ?? null;
     this.root = Math.floor((p.header.root_index ?? 0) / p.layout.nodeFieldCount);
     const nt = p.layout.nodeTypes;
     const n = (name: string): number => nt.indexOf(name);
@@ -209,5 +225,30 @@ export class HeapGraph {
     const v = compute();
     this.memo.set(key, v);
     return v;
+  }
+
+  /** The derived values computed so far (for the cache). */
+  memoEntries(): [string, unknown][] {
+    return [...this.memo];
+  }
+
+  /** Stores a derived value read from the cache, as if it had been computed. */
+  preload(key: string, value: unknown): void {
+    if (!this.memo.has(key)) this.memo.set(key, value);
+  }
+
+  /** Records that the cache file now holds what the memo holds. */
+  markCached(): void {
+    this.cached = new Set(this.memo.keys());
+  }
+
+  /** Whether a cache file holds this graph (it was read from one or written to one). */
+  hasCache(): boolean {
+    return this.cached !== null;
+  }
+
+  /** Derived keys computed since the cache was last read or written (all of them when there is none). */
+  uncachedKeys(): string[] {
+    return [...this.memo.keys()].filter((k) => !this.cached?.has(k));
   }
 }

@@ -1,6 +1,7 @@
 import { GuppyError } from "../../errors.js";
 import { openByteSource, type ByteSource } from "./byte-source.js";
-import { HeapGraph, type AllocationTraces } from "./heap-graph.js";
+import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
+import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { JsonCursor } from "./json-cursor.js";
 import { layoutOf, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
@@ -11,6 +12,11 @@ export interface ReadOptions {
   onProgress?: (bytesRead: number, totalBytes: number) => void;
   /** Called once per problem the reader worked around (also kept in graph.warnings). */
   onWarning?: (message: string) => void;
+  /**
+   * The folder of binary caches to read a valid cache from instead of parsing
+   * (see graph-cache); null reads no cache. Default: defaultCacheDir().
+   */
+  cacheDir?: string | null;
 }
 
 /** The largest typed array this Node allocates, and the ordinal range we index with u32. */
@@ -195,7 +201,7 @@ function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float
 }
 
 /** Reads the whole snapshot from a byte source into a HeapGraph. */
-export async function readFromSource(source: ByteSource, options: ReadOptions = {}): Promise<HeapGraph> {
+export async function readFromSource(source: ByteSource, options: ReadOptions = {}, stamp: SourceStamp | null = null): Promise<HeapGraph> {
   const file = source.name;
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -365,6 +371,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     samples: samples.finish(),
     locations: locs,
     warnings,
+    source: stamp,
   });
 }
 
@@ -411,11 +418,22 @@ function finishNodes(cols: NodeColumns, header: SnapshotHeader, cursor: JsonCurs
   cols.firstEdge[cols.count] = cols.edgeTotal;
 }
 
-/** Reads a .heapsnapshot or .heapsnapshot.gz file into an immutable HeapGraph. */
+/**
+ * Reads a .heapsnapshot or .heapsnapshot.gz file into an immutable HeapGraph, from
+ * its binary cache when a valid one exists (writeGraphCache makes it).
+ */
 export async function readHeapSnapshot(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
+  const dir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
+  const cached = await readGraphCache(file, dir);
+  if (cached !== null) {
+    for (const w of cached.warnings) options.onWarning?.(w);
+    return cached;
+  }
+  // Stamped before reading: a file changed while being read gets no cache (its mtime moves on).
+  const stamp = await stampOf(file);
   const source = await openByteSource(file);
   try {
-    return await readFromSource(source, options);
+    return await readFromSource(source, options, stamp);
   } finally {
     await source.close();
   }

@@ -1,0 +1,34 @@
+import { hpy, type Session } from "../heapy/session/session.js";
+import { createProgress } from "./progress.js";
+
+/**
+ * One run of the guppy command: its exit code beyond success, and the sessions its
+ * command opened, whose snapshot caches are written when the command is done (so
+ * the next command on the same file starts from the arrays this one computed).
+ */
+export class CommandRun {
+  /** 1 when a command that asserts found what it asserts against (leaks, waste, growth). */
+  code = 0;
+  private readonly sessions: Session[] = [];
+
+  /** A new session for the command, remembered for finish(). */
+  session(): Session {
+    const h = hpy();
+    this.sessions.push(h);
+    return h;
+  }
+
+  /** Writes the caches of every snapshot the command loaded, with a note on a TTY (never on stdout). */
+  async finish(quiet: boolean): Promise<void> {
+    const progress = createProgress(!quiet);
+    try {
+      for (const h of this.sessions) {
+        progress.stage("Writing the snapshot cache for next time…");
+        await h.saveCaches();
+        h.close();
+      }
+    } finally {
+      progress.done();
+    }
+  }
+}
