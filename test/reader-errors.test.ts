@@ -27,20 +27,28 @@ const small: SynthNode[] = [
 ];
 const good = synthSnapshot(small);
 
-/** Asserts the read fails with `code`, one line, never quoting heap strings. */
+/**
+ * Asserts the read fails with `code`, one line, never quoting heap strings, and the
+ * same whether a worker parses the edges or not.
+ */
 async function rejects(file: string, code: GuppyErrorCode, offset?: number): Promise<GuppyError> {
-  try {
-    await readHeapSnapshot(file);
-  } catch (e) {
-    assert.ok(e instanceof GuppyError, `expected a GuppyError, got ${String(e)}`);
-    assert.equal(e.code, code, e.message);
-    assert.ok(!e.message.includes("\n"), "one line");
-    assert.ok(!e.describe().includes(SECRET), "no heap strings in messages");
-    assert.equal(e.file, file);
-    if (offset !== undefined) assert.equal(e.offset, offset);
-    return e;
+  const seen: GuppyError[] = [];
+  for (const parallel of [false, true]) {
+    try {
+      await readHeapSnapshot(file, { parallel, cacheDir: null });
+      assert.fail(`expected ${code} (parallel: ${parallel})`);
+    } catch (e) {
+      assert.ok(e instanceof GuppyError, `expected a GuppyError, got ${String(e)}`);
+      assert.equal(e.code, code, `${e.message} (parallel: ${parallel})`);
+      assert.ok(!e.message.includes("\n"), "one line");
+      assert.ok(!e.describe().includes(SECRET), "no heap strings in messages");
+      assert.equal(e.file, file);
+      if (offset !== undefined) assert.equal(e.offset, offset, `offset (parallel: ${parallel})`);
+      seen.push(e);
+    }
   }
-  assert.fail(`expected ${code}`);
+  assert.equal(seen[1]!.describe(), seen[0]!.describe(), "the same error either way");
+  return seen[0]!;
 }
 
 test("the well-formed base case reads", async () => {

@@ -145,3 +145,19 @@ test("strings with escapes decode exactly, and every chunking of the input reads
     assert.deepEqual(g.edgeName, whole.edgeName);
   }
 });
+
+test("a worker parsing the edges gives the same graph as one thread, on every fixture and a file cut in its strings", async () => {
+  const { FIXTURES } = await import("./support/fixtures.js");
+  for (const name of FIXTURES) {
+    const file = await fixtureSnapshot(name);
+    const one = await readHeapSnapshot(file, { parallel: false, cacheDir: null });
+    const progress: number[] = [];
+    const two = await readHeapSnapshot(file, { parallel: true, cacheDir: null, onProgress: (read) => progress.push(read) });
+    for (const col of ["nodeType", "nodeName", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeName", "edgeTarget", "locations", "samples"] as const) {
+      assert.deepEqual(two[col], one[col], `${name}: ${col}`);
+    }
+    assert.equal(two.strings.count, one.strings.count, name);
+    assert.ok(two.edgeTarget.buffer instanceof SharedArrayBuffer, `${name}: the worker filled shared columns`);
+    assert.ok(progress.every((p, i) => i === 0 || p >= 0), name);
+  }
+});

@@ -19,6 +19,8 @@ export interface ByteSource {
   /** The next chunk, or null at the end of input. */
   next(): Promise<Uint8Array | null>;
   close(): Promise<void>;
+  /** Plain files only: continue from byte `offset` (chunks already returned stay valid). */
+  seek?(offset: number): Promise<void>;
 }
 
 const CHUNK = 8 << 20;
@@ -40,7 +42,9 @@ class FileSource implements ByteSource {
   private pending: Promise<number> | null = null;
   private position = 0;
 
-  constructor(readonly name: string, private readonly fh: FileHandle, readonly totalBytes: number) {
+  constructor(readonly name: string, private readonly fh: FileHandle, readonly totalBytes: number, start = 0) {
+    this.position = start;
+    this.bytesRead = start;
     this.pending = this.readInto(0);
   }
 
@@ -64,6 +68,15 @@ class FileSource implements ByteSource {
     this.turn ^= 1;
     this.pending = n < CHUNK ? null : this.readInto(this.turn);
     return this.buffers[slot]!.subarray(0, n);
+  }
+
+  async seek(offset: number): Promise<void> {
+    await this.pending?.catch(() => 0);
+    this.position = offset;
+    this.bytesRead = offset;
+    // The slot not handed out last: the caller may still hold the last chunk.
+    this.turn ^= 1;
+    this.pending = this.readInto(this.turn);
   }
 
   async close(): Promise<void> {
@@ -112,8 +125,11 @@ class GzipSource implements ByteSource {
   }
 }
 
-/** Opens a heap snapshot file, plain or gzip (recognised by its magic bytes, not its name). */
-export async function openByteSource(name: string): Promise<ByteSource> {
+/**
+ * Opens a heap snapshot file, plain or gzip (recognised by its magic bytes, not its
+ * name). `start` (plain files only) begins reading at that byte.
+ */
+export async function openByteSource(name: string, start = 0): Promise<ByteSource> {
   let fh: FileHandle;
   try {
     fh = await open(name, "r");
@@ -130,7 +146,7 @@ export async function openByteSource(name: string): Promise<ByteSource> {
       await fh.close();
       return new GzipSource(name, st.size);
     }
-    return new FileSource(name, fh, st.size);
+    return new FileSource(name, fh, st.size, start);
   } catch (e) {
     await fh.close().catch(() => undefined);
     if (e instanceof GuppyError) throw e;

@@ -36,7 +36,20 @@ export class JsonCursor {
   /** Which part of the file is being read, for truncation messages. */
   section = "the start of the file";
 
-  constructor(private readonly source: ByteSource, private readonly onChunk: () => void) {}
+  /** `start`: the absolute offset of the source's first byte (a source opened mid-file). */
+  constructor(private readonly source: ByteSource, private readonly onChunk: () => void, start = 0) {
+    this.base = start;
+  }
+
+  /** Continues at absolute byte `offset` (a seekable source only), forgetting what was buffered. */
+  async jump(offset: number): Promise<void> {
+    if (this.source.seek === undefined) throw new Error("jump needs a seekable source");
+    await this.source.seek(offset);
+    this.buf = new Uint8Array(0);
+    this.pos = this.end = 0;
+    this.base = offset;
+    this.eof = false;
+  }
 
   /** Absolute byte offset of the next unread byte. */
   get offset(): number {

@@ -2,6 +2,8 @@ import { GuppyError } from "../../errors.js";
 import { openByteSource, type ByteSource } from "./byte-source.js";
 import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
+import { checkRecords, EdgeColumns } from "./edge-columns.js";
+import { EdgeJob } from "./parallel-edges.js";
 import { JsonCursor } from "./json-cursor.js";
 import { layoutOf, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
@@ -17,7 +19,15 @@ export interface ReadOptions {
    * (see graph-cache); null reads no cache. Default: defaultCacheDir().
    */
   cacheDir?: string | null;
+  /**
+   * Whether a worker thread parses the edges section while this thread parses the
+   * rest (plain files only). Default: for files of 32 MiB and more.
+   */
+  parallel?: boolean;
 }
+
+/** Below this, starting a worker costs more than it saves. */
+const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** The largest typed array this Node allocates, and the ordinal range we index with u32. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
@@ -29,14 +39,6 @@ const BATCH_RECORDS = 1024;
 
 /** Top-level keys of other engines' snapshot formats, to say what a wrong file is. */
 const JSC_KEYS = new Set(["version", "type", "nodeClassNames", "edgeTypes", "edgeNames", "roots", "labels"]);
-
-/** Rejects a batch of `n` numbers that is not whole records, or overflows the announced count. */
-function checkRecords(cursor: JsonCursor, what: "node" | "edge", n: number, width: number, filled: number, count: number): void {
-  if (n % width !== 0) throw cursor.fail("COUNT_MISMATCH", `The ${what}s section does not hold whole records of ${width} fields.`);
-  if (filled + n / width > count) {
-    throw cursor.fail("COUNT_MISMATCH", `The ${what}s section holds more than the ${count} ${what}s the header announces.`);
-  }
-}
 
 /** Node columns filled while the nodes section streams in. */
 class NodeColumns {
@@ -97,50 +99,6 @@ class NodeColumns {
     this.maxType = maxType;
     this.maxName = maxName;
     this.traceSeen = traceSeen;
-  }
-}
-
-/** Edge columns filled while the edges section streams in. */
-class EdgeColumns {
-  readonly type: Uint8Array;
-  readonly name: Uint32Array;
-  readonly target: Uint32Array;
-  filled = 0;
-  maxType = 0;
-  maxStringName = 0;
-
-  constructor(readonly count: number, readonly nodeCount: number, readonly L: SnapshotLayout) {
-    this.type = new Uint8Array(count);
-    this.name = new Uint32Array(count);
-    this.target = new Uint32Array(count);
-  }
-
-  take(b: Float64Array, n: number, cursor: JsonCursor): void {
-    const L = this.L;
-    const ef = L.edgeFieldCount;
-    const nf = L.nodeFieldCount;
-    checkRecords(cursor, "edge", n, ef, this.filled, this.count);
-    const { type, name, target, nodeCount } = this;
-    const oT = L.edgeType, oN = L.edgeNameOrIndex, oTo = L.edgeToNode;
-    const element = L.edgeTypes.indexOf("element");
-    const hidden = L.edgeTypes.indexOf("hidden");
-    let k = this.filled;
-    let maxType = this.maxType, maxStringName = this.maxStringName;
-    for (let j = 0; j < n; j += ef, k++) {
-      const t = b[j + oT]!, nm = b[j + oN]!, to = b[j + oTo]!;
-      const ord = (to / nf) >>> 0;
-      if (ord * nf !== to || ord >= nodeCount) {
-        throw cursor.fail("EDGE_OUT_OF_RANGE", `Edge ${k} points to node index ${to}, which is not the start of one of the ${nodeCount} nodes.`);
-      }
-      if (t > maxType) maxType = t;
-      if (nm > maxStringName && t !== element && t !== hidden) maxStringName = nm;
-      type[k] = t;
-      name[k] = nm;
-      target[k] = ord;
-    }
-    this.filled = k;
-    this.maxType = maxType;
-    this.maxStringName = maxStringName;
   }
 }
 
@@ -208,7 +166,12 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     warnings.push(m);
     options.onWarning?.(m);
   };
-  const cursor = new JsonCursor(source, () => options.onProgress?.(source.bytesRead, source.totalBytes));
+  // With a worker on the edges: bytes the main thread jumped over, and the worker's progress instead.
+  let job: EdgeJob | null = null;
+  let edgesEnd = -1;
+  let skipped = 0;
+  const report = (): void => options.onProgress?.(Math.min(source.totalBytes, source.bytesRead - skipped + (job?.bytesDone ?? 0)), source.totalBytes);
+  const cursor = new JsonCursor(source, report);
 
   let header: SnapshotHeader | null = null;
   let L: SnapshotLayout | null = null;
@@ -269,9 +232,25 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         }
         case "nodes": {
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!)));
+          const parallel = options.parallel ?? (source.totalBytes >= PARALLEL_MIN_BYTES);
+          const splittable = parallel && !source.compressed && source.seek !== undefined && (await cursor.peek()) === 0x5b;
+          job = splittable ? await EdgeJob.start(file, cursor.offset, header!, L!) : null;
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
           finishNodes(cols, header!, cursor);
+          if (job !== null) {
+            // Skip what the worker parses: find the section's end natively and read on from there.
+            const end = await job.end();
+            if (end < 0) {
+              // No ']' anywhere after the edges: the worker tells how the file is cut off.
+              await finishEdges(job, cursor, L!, -1);
+              throw cursor.fail("TRUNCATED", "The file ends in the middle of the 'edges' section: it was probably cut off while being written.");
+            } else {
+              edgesEnd = end;
+              skipped = end - cursor.offset;
+              await cursor.jump(end);
+            }
+          }
           break;
         }
         case "edges": {
@@ -316,7 +295,17 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           await cursor.skipValue();
       }
     }
+    if (job !== null && edges === null) edges = await finishEdges(job, cursor, L!, edgesEnd, report);
   } catch (e) {
+    // Once past the nodes, the worker's edges come first in the file: their error, if any, is the one to tell.
+    if (job !== null && edges === null && edgesEnd < 0) await job.close();
+    else if (job !== null && edges === null) {
+      try {
+        edges = await finishEdges(job, cursor, L!, edgesEnd, report);
+      } finally {
+        await job.close();
+      }
+    }
     // A snapshot cut off inside or before its strings still has exact topology and sizes:
     // open it honestly, with placeholder names and a warning.
     const cut = e instanceof GuppyError && e.code === "TRUNCATED";
@@ -373,6 +362,29 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     warnings,
     source: stamp,
   });
+}
+
+/**
+ * Waits for the worker parsing the edges section and checks what it found; `end` is
+ * where the main thread's byte search placed the section's end (-1: none found).
+ */
+async function finishEdges(job: EdgeJob, cursor: JsonCursor, L: SnapshotLayout, end: number, onProgress?: () => void): Promise<EdgeColumns> {
+  const timer = onProgress === undefined ? null : setInterval(onProgress, 250);
+  try {
+    const r = await job.finish();
+    const cols = job.columns;
+    cols.filled = r.filled;
+    cols.maxType = r.maxType;
+    cols.maxStringName = r.maxStringName;
+    if (cols.filled !== cols.count) {
+      throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`, r.end);
+    }
+    if (cols.maxType >= L.edgeTypes.length) throw cursor.fail("TYPE_OUT_OF_RANGE", `An edge has type ${cols.maxType}, beyond the ${L.edgeTypes.length} edge types in the header.`, r.end);
+    if (end >= 0 && r.end !== end) throw cursor.fail("INVALID_JSON", "The edges section does not end where its closing ']' is.", r.end);
+    return cols;
+  } finally {
+    if (timer !== null) clearInterval(timer);
+  }
 }
 
 /** Runs an allocation of columns; running out of memory becomes a GuppyError, not a crash. */
