@@ -5,10 +5,16 @@
  * compute dominators and retained sizes, and peak RSS. Prints a table and each
  * anchor's time and memory as a ratio of Guppy's.
  *
- * Options: --sizes 10,100,1000 (MB); --tools guppy,guppy+dist,devtools,memlab;
- * --runs N (each measurement N times, the median kept; default 1); --dir DIR (cache).
- * GUPPY_BENCH_DIR also sets the cache folder. "guppy" is the issue's measure (load,
- * dominators, retained sizes); "guppy+dist" adds distances, which DevTools also computes.
+ * Options: --sizes 10,100,1000,2000,4000 (MB); --tools (below); --runs N (each
+ * measurement N times, the median kept; default 1); --dir DIR (cache).
+ * GUPPY_BENCH_DIR also sets the cache folder.
+ *
+ * Tools: "guppy" is load from JSON, dominators and retained sizes (the ratios are
+ * against it); "guppy-seq" the same on one thread; "guppy+dist" adds distances,
+ * which DevTools also computes; "guppy-full" adds the partition by constructor;
+ * "guppy-cached" reopens from the binary cache (made beforehand, not timed) with all
+ * derived arrays; "heap-clodo" is `guppy heap --by clodo` (no dominators);
+ * "devtools" is Chrome DevTools' heap snapshot worker; "memlab" is memlab's loader.
  */
 import { execFile } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
@@ -27,8 +33,8 @@ interface Result {
 const here = fileURLToPath(new URL(".", import.meta.url));
 const { values } = parseArgs({
   options: {
-    sizes: { type: "string", default: "10,100,1000" },
-    tools: { type: "string", default: "guppy,guppy+dist,devtools,memlab" },
+    sizes: { type: "string", default: "10,100,1000,2000,4000" },
+    tools: { type: "string", default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,heap-clodo,devtools,memlab" },
     runs: { type: "string", default: "1" },
     dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
   },
@@ -87,28 +93,36 @@ async function measure(tool: string, file: string): Promise<Result | string> {
 
 const fmt = (x: number, d = 1): string => x.toFixed(d);
 const rows: string[] = [];
-const header = "snapshot        nodes      tool       time s   peak RSS MiB   time ×Guppy   RSS ×Guppy";
+const header = "snapshot        nodes      tool          time s   peak RSS MiB   time ×Guppy   RSS ×Guppy";
 for (const mb of sizes) {
   const file = await snapshotOf(mb);
   const fileMiB = statSync(file).size / 2 ** 20;
   const scan = await measureMedian("scan", file);
   const results = new Map<string, Result | string>();
   for (const tool of tools) {
+    if (tool === "guppy-cached") {
+      process.stderr.write(`writing the cache of ${fmt(fileMiB, 0)} MiB (not timed)…\n`);
+      const prep = await measure("cache-prep", file);
+      if (typeof prep === "string") {
+        results.set(tool, `no cache: ${prep}`);
+        continue;
+      }
+    }
     process.stderr.write(`measuring ${tool} on ${fmt(fileMiB, 0)} MiB…\n`);
     results.set(tool, await measureMedian(tool, file));
   }
   const g = results.get("guppy");
   const base = typeof g === "object" ? g : null;
   const label = `${fmt(fileMiB, 0)} MiB`.padEnd(12);
-  if (typeof scan === "object") rows.push(`${label} ${"".padStart(10)}   byte scan  ${fmt(scan.ms / 1000, 2).padStart(7)}   ${fmt(scan.maxRssMiB, 0).padStart(12)}`);
+  if (typeof scan === "object") rows.push(`${label} ${"".padStart(10)}   byte scan     ${fmt(scan.ms / 1000, 2).padStart(7)}   ${fmt(scan.maxRssMiB, 0).padStart(12)}`);
   for (const [tool, r] of results) {
     if (typeof r === "string") {
-      rows.push(`${label} ${"".padStart(10)}   ${tool.padEnd(9)}  failed: ${r}`);
+      rows.push(`${label} ${"".padStart(10)}   ${tool.padEnd(12)}  failed: ${r}`);
       continue;
     }
     const tr = base ? fmt(r.ms / base.ms, 2) : "-";
     const mr = base ? fmt(r.maxRssMiB / base.maxRssMiB, 2) : "-";
-    rows.push(`${label} ${String(r.nodes).padStart(10)}   ${tool.padEnd(9)}  ${fmt(r.ms / 1000, 2).padStart(7)}   ${fmt(r.maxRssMiB, 0).padStart(12)}   ${tr.padStart(11)}   ${mr.padStart(10)}`);
+    rows.push(`${label} ${String(r.nodes).padStart(10)}   ${tool.padEnd(12)}  ${fmt(r.ms / 1000, 2).padStart(7)}   ${fmt(r.maxRssMiB, 0).padStart(12)}   ${tr.padStart(11)}   ${mr.padStart(10)}`);
   }
   const dt = results.get("devtools");
   if (base && typeof dt === "object" && dt.rootRetained !== base.rootRetained) {

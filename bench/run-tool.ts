@@ -1,12 +1,20 @@
 /**
  * One measurement in a fresh process, so each tool's peak RSS is its own:
- * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of scan, guppy, guppy+dist, devtools, memlab.
+ * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of scan, guppy, guppy+dist,
+ * guppy-full, guppy-seq, guppy-cached, heap-clodo, cache-prep, devtools, memlab.
  * Writes {ms, maxRssMiB, rootRetained, nodes} to RESULT.json (tools may print to stdout).
  */
 import { createReadStream, writeFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { distancesOf } from "../src/heapy/graph/distances.js";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { cacheIsStale, writeGraphCache } from "../src/heapy/snapshot/graph-cache.js";
+import { retainersOf } from "../src/heapy/graph/retainers.js";
+import { Clodo } from "../src/heapy/classify/classifiers.js";
+import { partition } from "../src/heapy/classify/partition.js";
+import { IdentitySet } from "../src/heapy/sets/identity-set.js";
+import { hpy } from "../src/heapy/session/session.js";
 import { devtoolsSnapshot } from "../test/support/devtools.js";
 
 interface Measured {
@@ -24,16 +32,61 @@ async function scan(file: string): Promise<Measured> {
   return { rootRetained: 0, nodes: commas };
 }
 
-/** The issue's measure: load, dominators and retained sizes. */
+/** Where the bench keeps binary caches (never the user's cache folder). */
+const cacheDir = join(dirname(process.argv[4] ?? "."), "gcache");
+
+/** The first measure: load (from JSON, no cache), dominators and retained sizes. */
 async function guppy(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file);
+  const g = await readHeapSnapshot(file, { cacheDir: null });
+  const d = dominatorsOf(g);
+  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
+}
+
+/** The same on one thread (no worker parsing the edges), to show what the worker buys. */
+async function guppySeq(file: string): Promise<Measured> {
+  const g = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
   const d = dominatorsOf(g);
   return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
 }
 
 /** Everything DevTools' initialisation also computes that Guppy has: distances too. */
 async function guppyAll(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file);
+  const g = await readHeapSnapshot(file, { cacheDir: null });
+  const d = dominatorsOf(g);
+  distancesOf(g);
+  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
+}
+
+/** The scale issue's "fully analysed": load, dominators, retained sizes, partition by constructor. */
+async function guppyFull(file: string): Promise<Measured> {
+  const g = await readHeapSnapshot(file, { cacheDir: null });
+  const d = dominatorsOf(g);
+  partition(IdentitySet.all(g), Clodo);
+  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
+}
+
+/** `guppy heap --by clodo`: the reachable objects by class; no dominators, so only the columns that needs. */
+async function heapClodo(file: string): Promise<Measured> {
+  const h = hpy({ cacheDir: null });
+  const heap = await h.load(file);
+  partition(heap, Clodo);
+  return { rootRetained: 0, nodes: heap.count };
+}
+
+/** Not measured: writes the cache the cached measure reads (dominators, retained sizes, distances, retainers). */
+async function cachePrep(file: string): Promise<Measured> {
+  const g = await readHeapSnapshot(file, { cacheDir });
+  const d = dominatorsOf(g);
+  distancesOf(g);
+  retainersOf(g);
+  if (cacheIsStale(g) && (await writeGraphCache(g, cacheDir)) === null) throw new Error("the cache could not be written");
+  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
+}
+
+/** Reopening with the cache: the graph and every derived array, ready. */
+async function guppyCached(file: string): Promise<Measured> {
+  const g = await readHeapSnapshot(file, { cacheDir });
+  if (!g.hasCache()) throw new Error("no cache was read");
   const d = dominatorsOf(g);
   distancesOf(g);
   return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
@@ -53,10 +106,21 @@ async function memlab(file: string): Promise<Measured> {
 }
 
 const [tool, file, result] = process.argv.slice(2);
-const tools: Record<string, (f: string) => Promise<Measured>> = { scan, guppy, "guppy+dist": guppyAll, devtools, memlab };
+const tools: Record<string, (f: string) => Promise<Measured>> = {
+  scan,
+  guppy,
+  "guppy-seq": guppySeq,
+  "guppy+dist": guppyAll,
+  "guppy-full": guppyFull,
+  "heap-clodo": heapClodo,
+  "cache-prep": cachePrep,
+  "guppy-cached": guppyCached,
+  devtools,
+  memlab,
+};
 const run = tool === undefined ? undefined : tools[tool];
 if (!run || !file || !result) {
-  process.stderr.write("usage: run-tool (scan|guppy|guppy+dist|devtools|memlab) FILE RESULT.json\n");
+  process.stderr.write(`usage: run-tool (${Object.keys(tools).join("|")}) FILE RESULT.json\n`);
   process.exit(2);
 }
 const t0 = performance.now();

@@ -113,21 +113,48 @@ export const Clodo: Classifier = {
   kindHeader: "Kind (class / dict of class)",
   classify(g, nodes) {
     const owners = ownersOf(g);
-    const array = g.nodeTypes.array;
+    const T = g.nodeTypes;
     const stores = new Set([...g.strings.indicesOf("(object properties)"), ...g.strings.indicesOf("(object elements)")]);
-    // Class names depend on the name string alone for most nodes: decode each name once.
-    const cache = new Map<number, string>();
-    return byLabel(nodes, (n) => {
+    const table = new LabelTable();
+    // The class name depends on the type alone, or for objects and native objects on
+    // the name (and detachedness): one kind per name index, found by array lookup.
+    const byName = new Map<number, Int32Array>();
+    const byType = new Int32Array(g.layout.nodeTypes.length).fill(-1);
+    const kindOfNode = (n: number): number => {
       const t = g.nodeType[n]!;
-      if (t === array && stores.has(g.nodeName[n]!)) {
-        const owner = owners[n]!;
-        if (owner !== NO_OWNER && owner !== n) return `${g.name(n)} of ${className(g, owner)}`;
+      if (t !== T.object && t !== T.native) {
+        let k = byType[t]!;
+        if (k < 0) byType[t] = k = table.kindOf(className(g, n));
+        return k;
       }
-      const key = t * 0x100000000 + g.nodeName[n]!;
-      let label = cache.get(key);
-      if (label === undefined) cache.set(key, (label = className(g, n)));
-      return label;
-    });
+      // Detached DOM nodes get their own table: "Detached <div>" is another class than "<div>".
+      const slot = t * 2 + (g.nodeDetachedness?.[n] === DETACHED ? 1 : 0);
+      let names = byName.get(slot);
+      if (names === undefined) byName.set(slot, (names = new Int32Array(g.strings.count).fill(-1)));
+      const name = g.nodeName[n]!;
+      let k = names[name]!;
+      if (k < 0) names[name] = k = table.kindOf(className(g, n));
+      return k;
+    };
+    // Stores by (store name, owner's kind).
+    const storeKinds = new Map<number, number>();
+    const kinds = new Uint32Array(nodes.length);
+    for (let i = 0; i < nodes.length; i++) {
+      const n = nodes[i]!;
+      if (g.nodeType[n] === T.array && stores.has(g.nodeName[n]!)) {
+        const owner = owners[n]!;
+        if (owner !== NO_OWNER && owner !== n) {
+          const ownerKind = kindOfNode(owner);
+          const key = g.nodeName[n]! * 0x100000000 + ownerKind;
+          let k = storeKinds.get(key);
+          if (k === undefined) storeKinds.set(key, (k = table.kindOf(`${g.name(n)} of ${table.labels[ownerKind]}`)));
+          kinds[i] = k;
+          continue;
+        }
+      }
+      kinds[i] = kindOfNode(n);
+    }
+    return { kinds, labels: table.labels };
   },
 };
 

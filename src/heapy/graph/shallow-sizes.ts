@@ -16,8 +16,8 @@ export function shallowSizes(g: HeapGraph): Uint32Array {
   return g.derived("shallowSizes", () => {
     const sizes = g.nodeSelfSize.slice();
     if (!hasUserRoots(g)) return sizes;
-    // Computed here and dropped: the owners are kept only if a classifier asks (ownersOf).
-    const owners = computeOwners(g);
+    // Kept (4 bytes a node): Clodo's "(object properties) of Foo" needs the same owners.
+    const owners = ownersOf(g);
     const { nodeCount, nodeType } = g;
     const synthetic = g.nodeTypes.synthetic;
     for (let n = 0; n < nodeCount; n++) {
