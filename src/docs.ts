@@ -93,6 +93,7 @@ export const DOC_TEXTS: Readonly<Record<string, { title: string; page: string; m
       more: "p.more: the next ten rows (_.more works on the last result).",
       all: "p.all: every row.",
       row: "p.row(i): the objects of row i.",
+      stat: "p.stat: the partition as a Stat (any classifier), to dump, load and diff.",
       partition: "p.partition: the rows as data (kind, count, size) and the classifier.",
       toJSON: "p.toJSON(): the rows as JSON.",
     },

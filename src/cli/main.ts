@@ -2,6 +2,7 @@ import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { CommandRun } from "./command-run.js";
+import { recordCommand } from "./record.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
@@ -155,6 +156,21 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .addHelpText("after", "\nExamples:\n  guppy growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot\n  guppy growth before.heapsnapshot after.heapsnapshot --min 100 --json")
     .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
       run.code = await growthCommand(files, o, run);
+    });
+
+  program
+    .command("record")
+    .argument("[command...]", "with --: the Node program to start and record (node app.js ...)")
+    .description("sample a running program's heap every --interval seconds into a stat file (Heapy's stat records, appended); Ctrl-C stops")
+    .requiredOption("--out <statfile>", "the stat file to append to")
+    .option("--attach <target>", "a live process: HOST:PORT of an inspector, or a Node PID")
+    .option("--annex <n>", "a program started with node --import guppy/rm (its number in guppy monitor's lc)", (v) => Number(v))
+    .option("--interval <seconds>", "time between samples", (v) => Number(v), 5)
+    .option("--by <kinds>", "classifier, as for guppy heap", "clodo")
+    .option("--count <n>", "stop after this many samples", positiveInt)
+    .addHelpText("after", "\nExamples:\n  guppy record --out run.hpy --interval 2 -- node app.js\n  guppy record --out run.hpy --attach 127.0.0.1:9229 --count 30\n  guppy pb run.hpy")
+    .action(async (command: string[], o: { out: string; attach?: string; annex?: number; interval: number; by: string; count?: number }) => {
+      run.code = await recordCommand({ ...o, command, quiet: !process.stderr.isTTY });
     });
 
   program

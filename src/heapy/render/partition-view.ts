@@ -1,6 +1,7 @@
 import { docOf, type Doc } from "../../doc.js";
 import type { Partition } from "../classify/partition.js";
 import type { IdentitySet } from "../sets/identity-set.js";
+import { Stat } from "../stat/stat.js";
 import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
 
 /**
@@ -23,6 +24,11 @@ export class PartitionView {
   /** Every row from this view's start (Heapy's `_.all`). */
   get all(): PartitionView {
     return new PartitionView(this.partition, this.start, Number.POSITIVE_INFINITY);
+  }
+
+  /** The partition as a Stat, to dump, load and diff (for any classifier, where `x.stat` is by class). */
+  get stat(): Stat {
+    return Stat.fromPartition(this.partition);
   }
 
   /** The objects of row i (Heapy's `x[i]`). */
