@@ -1,5 +1,5 @@
 import { GuppyError } from "../errors.js";
-import { CLASSIFIERS, className, combine, type Classifier } from "../heapy/classify/classifiers.js";
+import { className } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { nodeLabel } from "../heapy/render/node-label.js";
@@ -11,7 +11,8 @@ import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import { IdentitySet } from "../heapy/sets/identity-set.js";
-import { knownWaste, WASTE_ANALYSES, WASTE_CLASSIFIERS } from "../heapy/waste/known-waste.js";
+import { knownWaste, WASTE_ANALYSES } from "../heapy/waste/known-waste.js";
+import { classifierNamed } from "../heapy/session/classifier-names.js";
 import { growth, renderGrowth } from "../heapy/waste/growth.js";
 import { attachHeap, loadHeap } from "./load.js";
 import type { CommandRun } from "./command-run.js";
@@ -27,21 +28,7 @@ export interface TableOptions {
   json: boolean;
 }
 
-/** The classifiers --by names: Heapy's and the known-waste ones. */
-const BY_CLASSIFIERS: Readonly<Record<string, Classifier>> = { ...CLASSIFIERS, ...WASTE_CLASSIFIERS };
-const BY_NAMES = Object.keys(BY_CLASSIFIERS).map((k) => k.toLowerCase());
-
-/** `--by type,size` → the classifier (combined when several are named). */
-export function classifierNamed(spec: string): Classifier {
-  const parts = spec.split(",").map((s) => s.trim().toLowerCase()).filter((s) => s !== "");
-  const found = parts.map((p) => {
-    const key = Object.keys(BY_CLASSIFIERS).find((k) => k.toLowerCase() === p);
-    if (key === undefined) throw new GuppyError("USAGE", `Unknown classifier '${p}'; use one or more of ${BY_NAMES.join(", ")}.`);
-    return BY_CLASSIFIERS[key]!;
-  });
-  if (found.length === 0) throw new GuppyError("USAGE", `--by needs a classifier: ${BY_NAMES.join(", ")}.`);
-  return found.length === 1 ? found[0]! : combine(...found);
-}
+export { classifierNamed } from "../heapy/session/classifier-names.js";
 
 function printTable(set: HeapySet, opts: TableOptions, header = ""): void {
   const view = new PartitionView(partition(set, classifierNamed(opts.by)), 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));

@@ -3,6 +3,7 @@ import { GuppyError } from "../errors.js";
 import { analyseFile } from "./analyse.js";
 import { CommandRun } from "./command-run.js";
 import { recordCommand } from "./record.js";
+import { pbCommand } from "./pb.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
@@ -157,6 +158,15 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
       run.code = await growthCommand(files, o, run);
     });
+
+  program
+    .command("pb")
+    .argument("<files...>", "stat files (from guppy record or --dump) and/or .heapsnapshot files")
+    .description("the profile browser: stat files as charts over time with a table at A, B or between them; snapshots to explore (partition, drill down, paths, reference patterns, retained sets, differences)")
+    .option("--port <n>", "port on 127.0.0.1 (default: a free one)", (v) => Number(v), 0)
+    .option("--open", "open the page in the default browser", false)
+    .addHelpText("after", "\nExamples:\n  guppy pb run.hpy\n  guppy pb before.heapsnapshot after.heapsnapshot --open")
+    .action(async (files: string[], o: { port: number; open: boolean }) => pbCommand(files, o));
 
   program
     .command("record")

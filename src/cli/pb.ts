@@ -1,0 +1,20 @@
+import { startProfileBrowser } from "../pb/server.js";
+
+/**
+ * `guppy pb FILE...`: serves the profile browser on 127.0.0.1 and prints its address
+ * (with the token); runs until Ctrl-C.
+ */
+export async function pbCommand(files: string[], opts: { port: number; open: boolean }): Promise<void> {
+  const pb = await startProfileBrowser(files, { port: opts.port });
+  process.stdout.write(`Guppy profile browser: ${pb.url}\n(only this address opens it: it carries the access token; Ctrl-C stops)\n`);
+  if (opts.open) {
+    const { default: open } = await import("open");
+    await open(pb.url).catch(() => process.stderr.write("guppy: could not open a browser; open the address above.\n"));
+  }
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once("SIGINT", stop);
+    process.once("SIGTERM", stop);
+  });
+  await pb.close();
+}

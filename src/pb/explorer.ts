@@ -1,0 +1,209 @@
+import { closeSync, openSync, readSync } from "node:fs";
+import { basename } from "node:path";
+import { GuppyError } from "../errors.js";
+import { partition, type Partition } from "../heapy/classify/partition.js";
+import { renderPaths } from "../heapy/render/paths.js";
+import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
+import type { HeapySet } from "../heapy/session/heapy-set.js";
+import type { Session } from "../heapy/session/session.js";
+import { loadStats, type Stat } from "../heapy/stat/stat.js";
+
+/** A file the profile browser was given, by its number (the page never names paths). */
+export interface OpenFile {
+  id: number;
+  name: string;
+  kind: "stat" | "snapshot";
+}
+
+/** One step of drilling down: the objects of `kind` under classifier `by`. */
+export interface Step {
+  by: string;
+  kind: string;
+}
+
+/** Samples of a stat file as chart series: the kinds that are among the 10 largest at some sample, the rest together. */
+export interface StatSeries {
+  metric: "size" | "count";
+  kindHeader: string;
+  /** Seconds since the epoch, per sample. */
+  times: number[];
+  kinds: string[];
+  /** values[k][i]: kind k at sample i when among that sample's 10 largest, else 0 (counted in rest). */
+  values: number[][];
+  rest: number[];
+  totals: number[];
+}
+
+/** One page of a partition of a drilled-down set. */
+export interface PartitionPage {
+  count: number;
+  size: number;
+  kindHeader: string;
+  totalRows: number;
+  offset: number;
+  rows: { index: number; kind: string; count: number; size: number }[];
+}
+
+const TOP_KINDS = 10;
+const CACHE_ENTRIES = 64;
+
+/** Whether a file is a stat file (Heapy's text records) or a snapshot, by its first bytes. */
+function kindOfFile(path: string): "stat" | "snapshot" {
+  let fd: number;
+  try {
+    fd = openSync(path, "r");
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new GuppyError(code === "ENOENT" ? "FILE_NOT_FOUND" : "FILE_UNREADABLE", code === "ENOENT" ? "No such file." : `The file cannot be read (${code}).`, { file: path });
+  }
+  try {
+    const head = new Uint8Array(16);
+    const n = readSync(fd, head, 0, 16, 0);
+    const text = new TextDecoder().decode(head.subarray(0, n)).trimStart();
+    if (text.startsWith(".loader:") || n === 0) return "stat";
+    if (text.startsWith("{") || (head[0] === 0x1f && head[1] === 0x8b)) return "snapshot";
+    throw new GuppyError("WRONG_FORMAT", "This is neither a Heapy stat file nor a heap snapshot.", { file: path });
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** A small map that forgets its oldest entries. */
+class Lru<V> {
+  private readonly map = new Map<string, V>();
+  constructor(private readonly max: number) {}
+  async get(key: string, make: () => V | Promise<V>): Promise<V> {
+    const known = this.map.get(key);
+    if (known !== undefined) {
+      this.map.delete(key);
+      this.map.set(key, known);
+      return known;
+    }
+    const v = await make();
+    this.map.set(key, v);
+    if (this.map.size > this.max) this.map.delete(this.map.keys().next().value!);
+    return v;
+  }
+}
+
+/**
+ * What the profile browser's page asks, answered from the given files only: stat
+ * files as series and records, snapshots as partitions of drilled-down sets, their
+ * paths, reference patterns and dominated sets. Sets and partitions are cached, so
+ * paging and going back are instant.
+ */
+export class Explorer {
+  private readonly list: (OpenFile & { path: string })[];
+  private readonly sets = new Lru<HeapySet>(CACHE_ENTRIES);
+  private readonly partitions = new Lru<Partition>(CACHE_ENTRIES);
+  private readonly stats = new Map<number, Stat[]>();
+
+  constructor(files: readonly string[], private readonly session: Session) {
+    this.list = files.map((path, id) => ({ id, path, name: basename(path), kind: kindOfFile(path) }));
+  }
+
+  files(): OpenFile[] {
+    return this.list.map(({ id, name, kind }) => ({ id, name, kind }));
+  }
+
+  classifiers(): string[] {
+    return CLASSIFIER_NAMES;
+  }
+
+  private file(id: number, kind: OpenFile["kind"]): OpenFile & { path: string } {
+    const f = this.list[id];
+    if (f === undefined || f.kind !== kind) throw new GuppyError("USAGE", `There is no ${kind} file number ${id}.`);
+    return f;
+  }
+
+  private records(id: number): Stat[] {
+    let stats = this.stats.get(id);
+    if (stats === undefined) {
+      stats = loadStats(this.file(id, "stat").path);
+      this.stats.set(id, stats);
+    }
+    return stats;
+  }
+
+  /** The samples as series by size or count: each sample's 10 largest kinds, the rest summed. */
+  statSeries(id: number, metric: "size" | "count"): StatSeries {
+    const records = this.records(id);
+    const kindIndex = new Map<string, number>();
+    const values: number[][] = [];
+    const rest: number[] = [];
+    const totals: number[] = [];
+    records.forEach((stat, i) => {
+      const top = [...stat.rows].sort((a, b) => b[metric] - a[metric] || (a.kind < b.kind ? -1 : 1)).slice(0, TOP_KINDS);
+      const total = metric === "size" ? stat.size : stat.count;
+      let shown = 0;
+      for (const row of top) {
+        let k = kindIndex.get(row.kind);
+        if (k === undefined) {
+          k = values.length;
+          kindIndex.set(row.kind, k);
+          values.push(new Array<number>(records.length).fill(0));
+        }
+        values[k]![i] = row[metric];
+        shown += row[metric];
+      }
+      rest.push(total - shown);
+      totals.push(total);
+    });
+    return { metric, kindHeader: records[0]?.kindHeader ?? "Kind", times: records.map((r) => r.timemade), kinds: [...kindIndex.keys()], values, rest, totals };
+  }
+
+  /** One sample's rows, largest size first. */
+  statRecord(id: number, index: number): { timemade: number; count: number; size: number; kindHeader: string; rows: Stat["rows"] } {
+    const stat = this.records(id)[index];
+    if (stat === undefined) throw new GuppyError("USAGE", `The stat file has no sample ${index}.`);
+    return { timemade: stat.timemade, count: stat.count, size: stat.size, kindHeader: stat.kindHeader, rows: stat.rows };
+  }
+
+  /** The set reached by the steps from the snapshot's reachable objects, less what snapshot `minus` has (by object id). */
+  async set(id: number, steps: readonly Step[], minus?: number): Promise<HeapySet> {
+    const key = JSON.stringify([id, steps, minus ?? null]);
+    return this.sets.get(key, async () => {
+      if (steps.length > 0) {
+        const parent = await this.set(id, steps.slice(0, -1), minus);
+        const last = steps[steps.length - 1]!;
+        return parent.and(this.session.classifier(this.classifierKey(last.by))(last.kind));
+      }
+      const heap = await this.session.load(this.file(id, "snapshot").path);
+      if (minus === undefined) return heap;
+      if (minus === id) throw new GuppyError("USAGE", "A snapshot minus itself is empty; choose another snapshot.");
+      return heap.minus(await this.session.load(this.file(minus, "snapshot").path));
+    });
+  }
+
+  /** The session's name of a classifier given as users type it ("clodo" → "Clodo"). */
+  private classifierKey(by: string): string {
+    return classifierNamed(by).name;
+  }
+
+  /** Rows offset..offset+limit of the set's partition. */
+  async partition(id: number, steps: readonly Step[], by: string, offset: number, limit: number, minus?: number): Promise<PartitionPage> {
+    const classifier = classifierNamed(by);
+    const key = JSON.stringify([id, steps, minus ?? null, classifier.name]);
+    const set = await this.set(id, steps, minus);
+    const p = await this.partitions.get(key, () => partition(set, classifier));
+    const rows = p.rows.slice(offset, offset + limit).map((r, i) => ({ index: offset + i, ...r }));
+    return { count: set.count, size: set.size, kindHeader: classifier.kindHeader, totalRows: p.rows.length, offset, rows };
+  }
+
+  /** Shortest paths from the root to the set's objects, as Heapy prints them. */
+  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<string> {
+    return renderPaths(await this.set(id, steps, minus), { limit });
+  }
+
+  /** The set's reference pattern, as Heapy prints it. */
+  async pattern(id: number, steps: readonly Step[], minus?: number): Promise<string> {
+    return (await this.set(id, steps, minus)).rp.render(0, 20);
+  }
+
+  /** What freeing the set would free: its retained size and the dominated objects by class. */
+  async dominated(id: number, steps: readonly Step[], minus?: number): Promise<{ count: number; size: number; retained: number; table: string }> {
+    const set = await this.set(id, steps, minus);
+    const dominos = set.dominos;
+    return { count: set.count, size: set.size, retained: dominos.size, table: String(dominos.byclodo) };
+  }
+}

@@ -1,0 +1,433 @@
+/**
+ * The profile browser's page: stat files as a chart of samples over time with markers
+ * A and B and a table at A, at B or between them; snapshots as partition tables to
+ * drill into, with paths, reference patterns and what a set dominates. Every number
+ * comes from the server (all analysis runs there); this file only draws.
+ */
+import uPlot from "uplot";
+import "uplot/dist/uPlot.min.css";
+import "./app.css";
+
+interface OpenFile {
+  id: number;
+  name: string;
+  kind: "stat" | "snapshot";
+}
+interface Row {
+  kind: string;
+  count: number;
+  size: number;
+}
+interface StatSeries {
+  metric: "size" | "count";
+  kindHeader: string;
+  times: number[];
+  kinds: string[];
+  values: number[][];
+  rest: number[];
+  totals: number[];
+}
+interface StatRecord {
+  timemade: number;
+  count: number;
+  size: number;
+  kindHeader: string;
+  rows: Row[];
+}
+interface Step {
+  by: string;
+  kind: string;
+}
+interface PartitionPage {
+  count: number;
+  size: number;
+  kindHeader: string;
+  totalRows: number;
+  offset: number;
+  rows: (Row & { index: number })[];
+}
+
+const token = new URLSearchParams(location.search).get("token") ?? "";
+
+async function api<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
+  const res = await fetch(`${path}?${q}`, { headers: { "X-Guppy-Token": token } });
+  const body = (await res.json()) as T & { error?: string };
+  if (!res.ok) throw new Error(body.error ?? `${res.status}`);
+  return body;
+}
+
+/** Makes an element with attributes and children. */
+function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const e = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  e.append(...children);
+  return e;
+}
+
+const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#499894", "#d4a6c8", "#fabfd2", "#79706e", "#f1ce63"];
+const REST_COLOUR = "#bab0ac";
+
+/** A kind's colour: from its name, so it is the same in every chart, file and session. */
+function colourOf(kind: string): string {
+  let h = 2166136261;
+  for (let i = 0; i < kind.length; i++) h = Math.imul(h ^ kind.charCodeAt(i), 16777619);
+  return PALETTE[(h >>> 0) % PALETTE.length]!;
+}
+
+const pct = (part: number, whole: number): string => (whole === 0 ? "0" : String(Math.round((part * 100) / whole)));
+
+const view = document.getElementById("view")!;
+const nav = document.getElementById("files")!;
+
+function showError(e: unknown): void {
+  view.replaceChildren(el("p", { class: "error", role: "alert" }, `Error: ${(e as Error).message}`));
+}
+
+// ---- stat files -------------------------------------------------------------------
+
+const COLUMNS = [
+  ["kind", "Kind"],
+  ["countA", "Count at A"],
+  ["sizeA", "Size at A"],
+  ["countB", "Count at B"],
+  ["sizeB", "Size at B"],
+  ["pct", "% of total"],
+  ["cumulative", "Cumulative %"],
+  ["aMinusB", "A-B"],
+  ["bMinusA", "B-A"],
+] as const;
+type Column = (typeof COLUMNS)[number][0];
+
+async function showStat(file: OpenFile): Promise<void> {
+  let metric: "size" | "count" = "size";
+  let style: "bars" | "lines" = "bars";
+  let series: StatSeries = await api<StatSeries>("/api/stat/series", { file: file.id, metric });
+  const n = series.times.length;
+  let markA: number | null = n > 0 ? 0 : null;
+  let markB: number | null = n > 1 ? n - 1 : null;
+  let nextMark: "A" | "B" = "A";
+  const shown = new Set<Column>(["kind", "sizeA", "countA", "sizeB", "countB", "pct", "cumulative", "bMinusA"]);
+
+  const metricSel = el("select", { id: "metric", "aria-label": "Measure" }, el("option", { value: "size" }, "by size"), el("option", { value: "count" }, "by count"));
+  const styleSel = el("select", { id: "style", "aria-label": "Chart" }, el("option", { value: "bars" }, "stacked bars"), el("option", { value: "lines" }, "lines"));
+  const markSel = el("span", { class: "marks" });
+  const inputA = el("input", { id: "mark-a", type: "number", min: "0", max: String(Math.max(0, n - 1)), "aria-label": "Sample at A" });
+  const inputB = el("input", { id: "mark-b", type: "number", min: "0", max: String(Math.max(0, n - 1)), "aria-label": "Sample at B" });
+  const clickSets = el("span", { id: "click-sets" });
+  markSel.append("A ", inputA, " B ", inputB, " ", clickSets);
+  const columnsBox = el("fieldset", { class: "columns" }, el("legend", {}, "Columns"));
+  for (const [key, label] of COLUMNS) {
+    const box = el("input", { type: "checkbox", id: `col-${key}`, "data-col": key });
+    box.checked = shown.has(key);
+    box.addEventListener("change", () => {
+      if (box.checked) shown.add(key);
+      else shown.delete(key);
+      void drawTable();
+    });
+    columnsBox.append(el("label", {}, box, ` ${label}`));
+  }
+  const chartBox = el("div", { id: "chart", class: "chart" });
+  const tableBox = el("div", { id: "stat-table" });
+  view.replaceChildren(
+    el("h2", {}, `${file.name}: ${n} sample${n === 1 ? "" : "s"}, ${series.kindHeader}`),
+    el("div", { class: "controls" }, metricSel, styleSel, markSel),
+    chartBox,
+    columnsBox,
+    tableBox,
+  );
+
+  let plot: uPlot | null = null;
+  const draw = (): void => {
+    plot?.destroy();
+    const xs = series.times.map((t) => t);
+    const order = series.kinds.map((_, k) => k);
+    // Stacked: each band is the running sum, drawn from the top down so each fills to the one below.
+    const layers: number[][] = [];
+    let running = new Array<number>(n).fill(0);
+    const addLayer = (vals: number[]): void => {
+      running = style === "bars" ? running.map((v, i) => v + vals[i]!) : vals.slice();
+      layers.push(running);
+    };
+    for (const k of order) addLayer(series.values[k]!);
+    addLayer(series.rest);
+    const labels = [...order.map((k) => series.kinds[k]!), "(the rest)"];
+    const colours = [...order.map((k) => colourOf(series.kinds[k]!)), REST_COLOUR];
+    const bars = uPlot.paths.bars!({ size: [0.8, 40] });
+    const s: uPlot.Series[] = [{ label: "time", value: (_u, v) => (v == null ? "" : new Date(v * 1000).toLocaleTimeString()) }];
+    labels.forEach((label, i) =>
+      s.push({ label, stroke: colours[i]!, fill: style === "bars" ? colours[i]! : undefined, width: style === "bars" ? 0 : 1.5, ...(style === "bars" ? { paths: bars } : {}), points: { show: false } }),
+    );
+    const data = [xs, ...layers] as uPlot.AlignedData;
+    // Bars: later layers are taller, so draw them first (uPlot draws series in order): reverse.
+    const opts: uPlot.Options = {
+      width: Math.max(400, chartBox.clientWidth || 900),
+      height: 360,
+      series: style === "bars" ? [s[0]!, ...s.slice(1).reverse()] : s,
+      scales: { x: { time: true } },
+      axes: [{}, { size: 70, values: (_u, vals) => vals.map((v) => (metric === "size" ? `${(v / 1e6).toFixed(1)} MB` : String(v))) }],
+      legend: { live: true },
+      cursor: { drag: { x: false, y: false } },
+      hooks: {
+        draw: [
+          (u) => {
+            const ctx = u.ctx;
+            for (const [mark, name] of [[markA, "A"], [markB, "B"]] as const) {
+              if (mark === null) continue;
+              const x = u.valToPos(xs[mark]!, "x", true);
+              ctx.save();
+              ctx.strokeStyle = name === "A" ? "#222" : "#c00";
+              ctx.lineWidth = 2;
+              ctx.beginPath();
+              ctx.moveTo(x, u.bbox.top);
+              ctx.lineTo(x, u.bbox.top + u.bbox.height);
+              ctx.stroke();
+              ctx.fillStyle = ctx.strokeStyle;
+              ctx.font = `${12 * devicePixelRatio}px sans-serif`;
+              ctx.fillText(name, x + 4, u.bbox.top + 14 * devicePixelRatio);
+              ctx.restore();
+            }
+          },
+        ],
+      },
+    };
+    const dataOrdered = style === "bars" ? ([data[0], ...data.slice(1).reverse()] as uPlot.AlignedData) : data;
+    plot = new uPlot(opts, dataOrdered, chartBox);
+    plot.over.addEventListener("click", () => {
+      const idx = plot?.cursor.idx;
+      if (idx === null || idx === undefined) return;
+      setMark(nextMark, idx);
+      nextMark = nextMark === "A" ? "B" : "A";
+      showMarks();
+    });
+    (window as unknown as { guppyChart?: unknown }).guppyChart = { plot, times: xs };
+  };
+  const showMarks = (): void => {
+    inputA.value = markA === null ? "" : String(markA);
+    inputB.value = markB === null ? "" : String(markB);
+    clickSets.textContent = `(a click on the chart sets ${nextMark})`;
+  };
+  const setMark = (which: "A" | "B", i: number): void => {
+    if (which === "A") markA = i;
+    else markB = i;
+    plot?.redraw(false);
+    void drawTable();
+  };
+  const drawTable = async (): Promise<void> => {
+    if (markA === null) {
+      tableBox.replaceChildren(el("p", {}, "No samples."));
+      return;
+    }
+    const a = await api<StatRecord>("/api/stat/record", { file: file.id, i: markA });
+    const b = markB === null ? null : await api<StatRecord>("/api/stat/record", { file: file.id, i: markB });
+    const kinds = new Map<string, { a: Row | null; b: Row | null }>();
+    for (const r of a.rows) kinds.set(r.kind, { a: r, b: null });
+    for (const r of b?.rows ?? []) kinds.set(r.kind, { a: kinds.get(r.kind)?.a ?? null, b: r });
+    const key = (x: Row | null): number => (x === null ? 0 : x[metric]);
+    // Ordered by B when there is one (what grew shows first), else by A.
+    const rows = [...kinds].sort((x, y) => (b ? key(y[1].b) - key(x[1].b) : key(y[1].a) - key(x[1].a)) || (x[0] < y[0] ? -1 : 1));
+    const total = b ? (metric === "size" ? b.size : b.count) : metric === "size" ? a.size : a.count;
+    const cols = COLUMNS.filter(([k]) => shown.has(k) && (b !== null || !["countB", "sizeB", "aMinusB", "bMinusA"].includes(k)));
+    const head = el("tr", {}, ...cols.map(([, label]) => el("th", { scope: "col" }, label)));
+    let cumulative = 0;
+    const body = rows.map(([kind, { a: ra, b: rb }]) => {
+      const here = b ? key(rb) : key(ra);
+      cumulative += here;
+      const cell: Record<Column, string> = {
+        kind,
+        countA: String(ra?.count ?? 0),
+        sizeA: String(ra?.size ?? 0),
+        countB: String(rb?.count ?? 0),
+        sizeB: String(rb?.size ?? 0),
+        pct: pct(here, total),
+        cumulative: pct(cumulative, total),
+        aMinusB: String(key(ra) - key(rb)),
+        bMinusA: String(key(rb) - key(ra)),
+      };
+      return el("tr", { style: `--kind: ${colourOf(kind)}` }, ...cols.map(([k]) => el("td", { class: k === "kind" ? "kind" : "num", "data-col": k }, cell[k])));
+    });
+    const when = (r: StatRecord): string => new Date(r.timemade * 1000).toLocaleString();
+    tableBox.replaceChildren(
+      el("p", { id: "table-caption" }, `A = sample ${markA} (${when(a)}, ${a.count} objects, ${a.size} bytes)` + (b && markB !== null ? `; B = sample ${markB} (${when(b)}, ${b.count} objects, ${b.size} bytes). % by ${metric} at B.` : `. % by ${metric} at A.`)),
+      el("table", { class: "stat" }, el("thead", {}, head), el("tbody", {}, ...body)),
+    );
+  };
+  metricSel.addEventListener("change", async () => {
+    metric = metricSel.value as "size" | "count";
+    series = await api<StatSeries>("/api/stat/series", { file: file.id, metric });
+    draw();
+    void drawTable();
+  });
+  styleSel.addEventListener("change", () => {
+    style = styleSel.value as "bars" | "lines";
+    draw();
+  });
+  for (const [input, which] of [[inputA, "A"], [inputB, "B"]] as const) {
+    input.addEventListener("change", () => {
+      const i = Number(input.value);
+      if (Number.isInteger(i) && i >= 0 && i < n) setMark(which, i);
+    });
+  }
+  draw();
+  showMarks();
+  await drawTable();
+}
+
+// ---- snapshots ----------------------------------------------------------------------
+
+const PAGE_ROWS = 100;
+
+async function showSnapshot(file: OpenFile, files: OpenFile[], classifiers: string[]): Promise<void> {
+  const steps: Step[] = [];
+  let by = "clodo";
+  let minus: number | undefined;
+  const others = files.filter((f) => f.kind === "snapshot" && f.id !== file.id);
+
+  const crumbs = el("nav", { id: "crumbs", "aria-label": "Selection" });
+  const bySel = el("select", { id: "by", "aria-label": "Classifier" }, ...classifiers.map((c) => el("option", { value: c }, c)));
+  bySel.value = by;
+  const minusSel = el("select", { id: "minus", "aria-label": "Compare with" }, el("option", { value: "" }, "(all of it)"), ...others.map((f) => el("option", { value: String(f.id) }, `not in ${f.name}`)));
+  const summary = el("p", { id: "summary" });
+  const table = el("table", { class: "partition", id: "partition" });
+  const more = el("button", { id: "more", type: "button" }, "More rows");
+  const buttons = el(
+    "div",
+    { class: "controls" },
+    el("button", { id: "show-paths", type: "button" }, "Shortest paths"),
+    el("button", { id: "show-pattern", type: "button" }, "Reference pattern"),
+    el("button", { id: "show-dominated", type: "button" }, "Retained and dominated"),
+  );
+  const output = el("pre", { id: "output", class: "output" });
+  view.replaceChildren(
+    el("h2", {}, file.name),
+    el("div", { class: "controls" }, el("label", {}, "Partition by ", bySel), others.length > 0 ? el("label", {}, " Objects ", minusSel) : ""),
+    crumbs,
+    summary,
+    table,
+    more,
+    buttons,
+    output,
+  );
+  const params = () => ({ file: file.id, steps: JSON.stringify(steps), minus });
+  let loaded = 0;
+  let total = 0;
+  let totalSize = 0;
+  let cumulative = 0;
+
+  const drawCrumbs = (): void => {
+    const parts: (Node | string)[] = [];
+    const home = el("a", { href: "#", "data-depth": "0" }, minus === undefined ? "All reachable objects" : `Not in ${files[minus]!.name}`);
+    parts.push(home);
+    steps.forEach((s, i) => parts.push(" › ", el("a", { href: "#", "data-depth": String(i + 1) }, `${s.by}: ${s.kind}`)));
+    crumbs.replaceChildren(...parts);
+    crumbs.querySelectorAll("a").forEach((a) =>
+      a.addEventListener("click", (ev) => {
+        ev.preventDefault();
+        steps.length = Number(a.dataset.depth);
+        void reload();
+      }),
+    );
+  };
+  const addRows = (page: PartitionPage): void => {
+    for (const r of page.rows) {
+      cumulative += r.size;
+      const tr = el(
+        "tr",
+        { tabindex: "0", "data-kind": r.kind, title: "Click to look inside this kind" },
+        el("td", { class: "num" }, String(r.index)),
+        el("td", { class: "num" }, String(r.count)),
+        el("td", { class: "num" }, pct(r.count, total)),
+        el("td", { class: "num" }, String(r.size)),
+        el("td", { class: "num" }, pct(r.size, totalSize)),
+        el("td", { class: "num" }, String(cumulative)),
+        el("td", { class: "num" }, pct(cumulative, totalSize)),
+        el("td", { class: "kind" }, r.kind),
+      );
+      const drill = (): void => {
+        steps.push({ by, kind: r.kind });
+        void reload();
+      };
+      tr.addEventListener("click", drill);
+      tr.addEventListener("keydown", (ev) => {
+        if (ev.key === "Enter") drill();
+      });
+      table.tBodies[0]!.append(tr);
+    }
+    loaded += page.rows.length;
+    more.hidden = loaded >= page.totalRows;
+  };
+  const reload = async (): Promise<void> => {
+    try {
+      drawCrumbs();
+      output.textContent = "";
+      summary.textContent = "Loading…";
+      const page = await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: 0, limit: PAGE_ROWS });
+      total = page.count;
+      totalSize = page.size;
+      loaded = 0;
+      cumulative = 0;
+      summary.textContent = `Partition of a set of ${page.count} objects. Total size = ${page.size} bytes. ${page.totalRows} kinds.`;
+      table.replaceChildren(
+        el("thead", {}, el("tr", {}, ...["Index", "Count", "%", "Size", "%", "Cumulative", "%", page.kindHeader].map((h) => el("th", { scope: "col" }, h)))),
+        el("tbody"),
+      );
+      addRows(page);
+    } catch (e) {
+      summary.textContent = `Error: ${(e as Error).message}`;
+    }
+  };
+  more.addEventListener("click", async () => addRows(await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: loaded, limit: PAGE_ROWS })));
+  bySel.addEventListener("change", () => {
+    by = bySel.value;
+    void reload();
+  });
+  minusSel.addEventListener("change", () => {
+    minus = minusSel.value === "" ? undefined : Number(minusSel.value);
+    steps.length = 0;
+    void reload();
+  });
+  const explain = (id: string, fetchText: () => Promise<string>): void => {
+    document.getElementById(id)!.addEventListener("click", async () => {
+      output.textContent = "Working…";
+      try {
+        output.textContent = await fetchText();
+      } catch (e) {
+        output.textContent = `Error: ${(e as Error).message}`;
+      }
+    });
+  };
+  explain("show-paths", async () => (await api<{ text: string }>("/api/snap/paths", { ...params(), limit: 20 })).text);
+  explain("show-pattern", async () => (await api<{ text: string }>("/api/snap/pattern", params())).text);
+  explain("show-dominated", async () => {
+    const d = await api<{ count: number; size: number; retained: number; table: string }>("/api/snap/dominated", params());
+    return `The ${d.count} objects (${d.size} bytes) retain ${d.retained} bytes: freeing them would free these:\n\n${d.table}`;
+  });
+  await reload();
+}
+
+// ---- start --------------------------------------------------------------------------
+
+async function start(): Promise<void> {
+  const { files, classifiers } = await api<{ files: OpenFile[]; classifiers: string[] }>("/api/files");
+  const open = async (f: OpenFile): Promise<void> => {
+    nav.querySelectorAll("button").forEach((b) => b.setAttribute("aria-current", String(b.dataset.id === String(f.id))));
+    view.replaceChildren(el("p", { class: "note" }, `Opening ${f.name}…`));
+    try {
+      if (f.kind === "stat") await showStat(f);
+      else await showSnapshot(f, files, classifiers);
+    } catch (e) {
+      showError(e);
+    }
+  };
+  nav.replaceChildren(
+    ...files.map((f) => {
+      const b = el("button", { type: "button", "data-id": String(f.id), title: f.kind === "stat" ? "stat file (samples over time)" : "heap snapshot" }, `${f.kind === "stat" ? "📈" : "🧱"} ${f.name}`);
+      b.addEventListener("click", () => void open(f));
+      return b;
+    }),
+  );
+  if (files[0]) await open(files[0]);
+}
+
+start().catch(showError);
