@@ -46,6 +46,7 @@ function page(token: string): string {
 <meta charset="utf-8">
 <title>Guppy profile browser</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
 <link rel="stylesheet" href="/assets/app.css?token=${t}">
 </head>
 <body>
