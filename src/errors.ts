@@ -16,6 +16,7 @@ export type GuppyErrorCode =
   | "EDGE_OUT_OF_RANGE"
   | "STRING_OUT_OF_RANGE"
   | "TYPE_OUT_OF_RANGE"
+  | "BAD_SPEC"
   | "TOO_LARGE"
   | "SNAPSHOT_FAILED"
   | "BAD_STAT_FILE"
@@ -26,12 +27,17 @@ export interface GuppyErrorDetails {
   file?: string;
   /** Byte offset in the (decompressed) input where the problem was found. */
   offset?: number;
+  /** For text files (specifications): 1-based line and column. */
+  line?: number;
+  column?: number;
 }
 
 export class GuppyError extends Error {
   readonly code: GuppyErrorCode;
   readonly file: string | undefined;
   readonly offset: number | undefined;
+  readonly line: number | undefined;
+  readonly column: number | undefined;
 
   constructor(code: GuppyErrorCode, message: string, details: GuppyErrorDetails = {}) {
     super(message);
@@ -39,11 +45,20 @@ export class GuppyError extends Error {
     this.code = code;
     this.file = details.file;
     this.offset = details.offset;
+    this.line = details.line;
+    this.column = details.column;
   }
 
   /** The one line the CLI prints: code, where, and the sentence. */
   describe(): string {
-    const where = this.file === undefined ? "" : this.offset === undefined ? ` ${this.file}:` : ` ${this.file} at byte ${this.offset}:`;
+    const where =
+      this.file === undefined
+        ? ""
+        : this.line !== undefined
+          ? ` ${this.file}:${this.line}:${this.column ?? 1}:`
+          : this.offset === undefined
+            ? ` ${this.file}:`
+            : ` ${this.file} at byte ${this.offset}:`;
     return `guppy: ${this.code}${where} ${this.message}`;
   }
 }

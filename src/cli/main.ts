@@ -4,6 +4,7 @@ import { analyseFile } from "./analyse.js";
 import { CommandRun } from "./command-run.js";
 import { recordCommand } from "./record.js";
 import { pbCommand } from "./pb.js";
+import { compileSpecs } from "../gsl/gsl.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
@@ -157,6 +158,20 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .addHelpText("after", "\nExamples:\n  guppy growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot\n  guppy growth before.heapsnapshot after.heapsnapshot --min 100 --json")
     .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
       run.code = await growthCommand(files, o, run);
+    });
+
+  program
+    .command("gsl")
+    .argument("<specs...>", "GSL specification files (.gsl)")
+    .description("GSL: check specifications and generate HTML documents and node:test files from them")
+    .option("--html <dir>", "write the HTML documents here")
+    .option("--tests <dir>", "write the generated tests here")
+    .option("--binding <module>", "the module the tests import for objects, predicates and conditions (default: ./gsl-binding.js beside the tests)")
+    .option("--runtime <specifier>", "how the tests import the GSL test runtime", "guppy/gsl-test")
+    .addHelpText("after", "\nExamples:\n  guppy gsl specs/*.gsl --html docs\n  guppy gsl specs/guppy.gsl --tests test/generated --binding test/gsl-binding.js\n  node --test test/generated/")
+    .action(async (specs: string[], o: { html?: string; tests?: string; binding?: string; runtime: string }) => {
+      const { written, model } = compileSpecs(specs, o);
+      process.stdout.write(`${model.kinds.size} kinds in ${model.files.size} file${model.files.size === 1 ? "" : "s"}; wrote ${written.length} file${written.length === 1 ? "" : "s"}${written.length ? `:\n  ${written.join("\n  ")}` : "."}\n`);
     });
 
   program

@@ -1,0 +1,214 @@
+import { specError } from "./dotted-tree.js";
+import { resolveRef, type ArgItem, type DocumentSpec, type KindSpec, type Markup, type MethodSpec, type SpecModel } from "./model.js";
+import { escapeHtml, htmlStyle, signature, type NotationStyle } from "./notation.js";
+
+/** Markup elements written as the HTML element of the same name. */
+const SAME = new Set(["p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "sup", "sub", "small", "table", "tr", "th", "td", "dl", "dt", "dd", "span", "div", "var", "blockquote"]);
+const VOID = new Set(["br", "hr"]);
+
+const STYLE = `body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45;color:#222}
+nav.contents{border:1px solid #ddd;padding:.5em 1em;background:#fafafa}
+code,pre,var,.sig{font-family:ui-monospace,monospace}
+.sig{background:#f5f5f5;padding:.1em .3em}
+.mode{font-size:.8em;font-weight:bold;vertical-align:super}
+section.kind{border-top:2px solid #1f3b57;margin-top:2em}
+dt{margin-top:.6em}
+.note h4{margin-bottom:.2em}
+pre{background:#f5f5f5;padding:.5em;overflow-x:auto}`;
+
+/** Where each kind is documented: the first document giving it a man page. */
+function homes(model: SpecModel): Map<string, string> {
+  const home = new Map<string, string>();
+  for (const d of model.documents) {
+    if (!d.outputs.includes("html")) continue;
+    for (const k of d.manPagesOf) if (!home.has(k)) home.set(k, d.name);
+  }
+  return home;
+}
+
+/** The anchor of a kind or member. */
+export function anchorOf(kind: string, member: string | null = null): string {
+  return member === null ? kind : `${kind}.${member}`;
+}
+
+class DocumentWriter {
+  private readonly home: Map<string, string>;
+  private readonly style: NotationStyle;
+
+  constructor(
+    private readonly model: SpecModel,
+    private readonly doc: DocumentSpec,
+  ) {
+    this.home = homes(model);
+    this.style = htmlStyle((k) => this.kindLink(k));
+  }
+
+  private href(kind: string, member: string | null): string | null {
+    const page = this.home.get(kind);
+    if (page === undefined) return null;
+    return `${page === this.doc.name ? "" : `${page}.html`}#${encodeURIComponent(anchorOf(kind, member))}`;
+  }
+
+  /** A kind's name, linked to its section where a document describes it. */
+  kindLink(kind: string): string {
+    const href = this.href(kind, null);
+    return href === null ? `<em>${escapeHtml(kind)}</em>` : `<a href="${escapeHtml(href)}"><em>${escapeHtml(kind)}</em></a>`;
+  }
+
+  /** Text with blank lines as paragraph breaks. */
+  private text(s: string, paragraphs: boolean): string {
+    if (!paragraphs || !/\n\s*\n/.test(s)) return escapeHtml(s);
+    return s
+      .split(/\n\s*\n/)
+      .filter((p) => p.trim() !== "")
+      .map((p) => `<p>${escapeHtml(p.trim())}</p>`)
+      .join("\n");
+  }
+
+  markup(items: readonly Markup[], context: KindSpec | null, paragraphs = true): string {
+    return items.map((m) => this.one(m, context, paragraphs)).join(" ");
+  }
+
+  private one(m: Markup, context: KindSpec | null, paragraphs: boolean): string {
+    if (typeof m === "string") return this.text(m, paragraphs);
+    const inner = (): string => this.markup(m.children, context, m.el === "d" || m.el === "div" || m.el === "dwh");
+    switch (m.el) {
+      case "ref": {
+        const r = resolveRef(this.model, m.attrs.target!, context, m.at);
+        const label = escapeHtml(r.member ?? r.kind);
+        const href = this.href(r.kind, r.member);
+        return href === null ? `<code>${label}</code>` : `<a href="${escapeHtml(href)}"><code>${label}</code></a>`;
+      }
+      case "t":
+        return inner();
+      case "d":
+        return `<div class="d">${inner()}</div>`;
+      case "dwh":
+        return `<div class="note"><h4>${escapeHtml(m.attrs.header ?? "")}</h4>${inner()}</div>`;
+      case "pre":
+        return `<pre>${m.children.map((c) => (typeof c === "string" ? escapeHtml(c) : this.one(c, context, false))).join("")}</pre>`;
+      case "a": {
+        const href = m.attrs.href ?? "";
+        // Links go to pages and anchors, never to scripts.
+        if (/^\s*(javascript|data|vbscript):/i.test(href)) throw specError(`A link may not point to '${href.split(":")[0]}:' URLs.`, m.at);
+        const name = m.attrs.name;
+        if (href === "" && name !== undefined) return `<span id="${escapeHtml(name)}">${inner()}</span>`;
+        return `<a href="${escapeHtml(href.trim())}">${inner()}</a>`;
+      }
+      case "big":
+        return `<strong>${inner()}</strong>`;
+      case "char":
+        return /^[a-z]+$/.test(m.children.join("").trim() || m.attrs.name || "") ? `&${m.children.join("").trim()};` : "";
+      default:
+        if (VOID.has(m.el)) return `<${m.el}>`;
+        if (SAME.has(m.el)) return `<${m.el}>${inner()}</${m.el}>`;
+        throw specError(`No HTML for markup '.${m.el}'.`, m.at);
+    }
+  }
+
+  private args(item: ArgItem, kind: KindSpec): string[] {
+    if (item.mode === "arg") {
+      const dflt = item.default === null ? "" : ` <em>Default:</em> ${this.markup(item.default, kind)}`;
+      return [`<dt><span class="sig">${itemSig(item, this.style)}</span></dt><dd>${this.markup(item.description, kind)}${dflt}</dd>`];
+    }
+    return item.items.flatMap((i) => this.args(i, kind));
+  }
+
+  private method(kind: KindSpec, m: MethodSpec, heading: boolean): string {
+    const id = anchorOf(kind.name, m.name);
+    const sig = signature(m, this.style, heading ? `<strong>${escapeHtml(m.name)}</strong>` : `<a href="#${escapeHtml(encodeURIComponent(id))}">${escapeHtml(m.name)}</a>`);
+    if (!heading) return `<dd><span class="sig">${sig}</span></dd>`;
+    const args = this.args(m.args, kind);
+    const parts = [`<dt id="${escapeHtml(id)}"><span class="sig">${sig}</span></dt>`, `<dd>${this.markup(m.description, kind)}`];
+    if (args.length > 0) parts.push(`<h4>Argument${args.length === 1 ? "" : "s"}</h4><dl>${args.join("\n")}</dl>`);
+    if (m.returns !== null) parts.push(`<h4>Returns</h4><p>${this.kindLink(m.returns.kind)}${m.returns.description.length ? ` ${this.markup(m.returns.description, kind)}` : ""}</p>`);
+    for (const [label, list] of [["Precondition", m.preconditions], ["Postcondition", m.postconditions]] as const) {
+      for (const c of list) parts.push(`<h4>${label}</h4><p>${this.condition(c)}</p>`);
+    }
+    parts.push("</dd>");
+    return parts.join("\n");
+  }
+
+  private condition(name: string): string {
+    const c = this.model.conditions.get(name)!;
+    return `<code>${escapeHtml(name)}${c.args.length ? `(${c.args.map(escapeHtml).join(", ")})` : ""}</code>: ${this.markup(c.description, null)}`;
+  }
+
+  kindSection(kind: KindSpec): string {
+    const out = [`<section class="kind" id="${escapeHtml(kind.name)}">`, `<h2>${escapeHtml(kind.name)}</h2>`];
+    const synopsis: string[] = [];
+    if (kind.constructors.length) synopsis.push(`<dt>Constructor${kind.constructors.length === 1 ? "" : "s"}</dt>`, ...kind.constructors.map((c) => `<dd><code>${escapeHtml(c)}</code></dd>`));
+    if (kind.mapping) synopsis.push("<dt>Call</dt>", `<dd><span class="sig">${signature(kind.mapping, this.style, "<em>object</em>")}</span></dd>`);
+    if (kind.methods.length) synopsis.push(`<dt>Method${kind.methods.length === 1 ? "" : "s"}</dt>`, ...kind.methods.map((m) => this.method(kind, m, false)));
+    if (kind.attrs.length) {
+      synopsis.push(`<dt>Attribute${kind.attrs.length === 1 ? "" : "s"}</dt>`);
+      for (const a of kind.attrs) synopsis.push(`<dd><span class="sig"><a href="#${escapeHtml(encodeURIComponent(anchorOf(kind.name, a.name)))}">${escapeHtml(a.name)}</a>: ${a.kind === null ? "<em>anything</em>" : this.kindLink(a.kind)}</span></dd>`);
+    }
+    if (kind.kindOf.length) synopsis.push("<dt>Kind of</dt>", `<dd>${kind.kindOf.map((k) => this.kindLink(k)).join(", ")}</dd>`);
+    if (synopsis.length) out.push("<h3>Synopsis</h3>", `<dl class="synopsis">${synopsis.join("\n")}</dl>`);
+    if (kind.description.length) out.push("<h3>Description</h3>", this.markup(kind.description, kind));
+    if (kind.conditions.length) out.push("<h3>Conditions</h3>", ...kind.conditions.map((c) => `<p>${this.condition(c)}</p>`));
+    if (kind.mapping) out.push("<h3>Call</h3>", `<dl>${this.method(kind, kind.mapping, true)}</dl>`);
+    if (kind.methods.length) out.push("<h3>Methods</h3>", `<dl>${kind.methods.map((m) => this.method(kind, m, true)).join("\n")}</dl>`);
+    if (kind.attrs.length) {
+      out.push("<h3>Attributes</h3>", "<dl>");
+      for (const a of kind.attrs) {
+        out.push(`<dt id="${escapeHtml(anchorOf(kind.name, a.name))}"><span class="sig"><strong>${escapeHtml(a.name)}</strong>: ${a.kind === null ? "<em>anything</em>" : this.kindLink(a.kind)}</span></dt>`, `<dd>${this.markup(a.description, kind)}</dd>`);
+      }
+      out.push("</dl>");
+    }
+    out.push("</section>");
+    return out.join("\n");
+  }
+
+  page(): string {
+    const kinds = this.doc.manPagesOf.map((k) => this.model.kinds.get(k)!);
+    const title = firstHeading(this.doc.body) ?? this.doc.name;
+    const contents = kinds.length
+      ? `<nav class="contents"><h2>Contents</h2><ul>${kinds.map((k) => `<li><a href="#${escapeHtml(encodeURIComponent(k.name))}">${escapeHtml(k.name)}</a></li>`).join("")}</ul></nav>`
+      : "";
+    return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>${escapeHtml(title)}</title>
+<style>${STYLE}</style>
+</head>
+<body>
+${this.markup(this.doc.body, null)}
+${contents}
+${kinds.map((k) => this.kindSection(k)).join("\n")}
+<footer><p><small>Generated by guppy gsl from ${escapeHtml(this.doc.at.file.split("/").pop() ?? "")}.</small></p></footer>
+</body>
+</html>
+`;
+  }
+}
+
+function firstHeading(body: readonly Markup[]): string | null {
+  for (const m of body) {
+    if (typeof m !== "string" && /^h[1-4]$/.test(m.el)) return m.children.filter((c): c is string => typeof c === "string").join(" ");
+  }
+  return null;
+}
+
+function itemSig(item: ArgItem, style: NotationStyle): string {
+  return item.mode === "arg" ? (item.key ? `${style.name(item.name)} = ${style.kind(item.kind)}` : `${style.name(item.name)}: ${style.kind(item.kind)}`) : "";
+}
+
+/** The HTML pages of the model's documents with html output, by file name. */
+export function htmlDocuments(model: SpecModel): Map<string, string> {
+  const pages = new Map<string, string>();
+  for (const d of model.documents) if (d.outputs.includes("html")) pages.set(`${d.name}.html`, new DocumentWriter(model, d).page());
+  return pages;
+}
+
+/** The signature of a kind's method in HTML, as the documents write it (for tests and help). */
+export function methodSignatureHtml(model: SpecModel, document: string, kind: string, method: string): string {
+  const doc = model.documents.find((d) => d.name === document)!;
+  const k = model.kinds.get(kind)!;
+  const m = k.methods.find((x) => x.name === method)!;
+  const writer = new DocumentWriter(model, doc);
+  return signature(m, htmlStyle((name) => writer.kindLink(name)));
+}

@@ -1,0 +1,137 @@
+import type { ArgItem, KindSpec, MethodSpec, SpecModel } from "./model.js";
+import { itemNotation, TEXT_STYLE } from "./notation.js";
+import type { KindShape } from "./test-runtime.js";
+
+/** One way of calling a method: positional arguments and keyword arguments, as JavaScript source. */
+interface Combination {
+  positional: string[];
+  keywords: [string, string][];
+}
+
+/** Enough calls to exercise every mode without combinatorial explosion. */
+const MAX_COMBINATIONS = 64;
+/** Repeats are tried at their minimum and up to this many more. */
+const EXTRA_REPEATS = 2;
+const MAX_DRAW = 6;
+
+function product(lists: Combination[][]): Combination[] {
+  let out: Combination[] = [{ positional: [], keywords: [] }];
+  for (const list of lists) {
+    const next: Combination[] = [];
+    for (const a of out) for (const b of list) if (next.length < MAX_COMBINATIONS) next.push({ positional: [...a.positional, ...b.positional], keywords: [...a.keywords, ...b.keywords] });
+    out = next;
+  }
+  return out;
+}
+
+/**
+ * Every argument list the specification allows, up to a bound: optionals as each
+ * prefix, alternatives each, draw as each subset, repeats from their minimum up,
+ * sequences as products. Values are each kind's first `.eg` (or the binding's
+ * example, asked for at run time).
+ */
+export function combinations(item: ArgItem, model: SpecModel): Combination[] {
+  switch (item.mode) {
+    case "arg": {
+      const eg = model.kinds.get(item.kind)?.examples[0];
+      const value = eg !== undefined ? eg : `check.example(${JSON.stringify(item.kind)})`;
+      return [item.key ? { positional: [], keywords: [[item.name, value]] } : { positional: [value], keywords: [] }];
+    }
+    case "seq":
+      return product(item.items.map((i) => combinations(i, model)));
+    case "optionals": {
+      const out: Combination[] = [];
+      for (let n = 0; n <= item.items.length; n++) out.push(...product(item.items.slice(0, n).map((i) => combinations(i, model))));
+      return out.slice(0, MAX_COMBINATIONS);
+    }
+    case "alt":
+      return item.items.flatMap((i) => combinations(i, model)).slice(0, MAX_COMBINATIONS);
+    case "draw": {
+      const items = item.items.slice(0, MAX_DRAW);
+      const out: Combination[] = [];
+      for (let mask = 0; mask < 1 << items.length; mask++) out.push(...product(items.filter((_, i) => mask & (1 << i)).map((i) => combinations(i, model))));
+      return out.slice(0, MAX_COMBINATIONS);
+    }
+    case "repeat": {
+      const out: Combination[] = [];
+      const top = Math.min(item.max, item.min + EXTRA_REPEATS);
+      for (let n = item.min; n <= top; n++) out.push(...product(Array.from({ length: n }, () => product(item.items.map((i) => combinations(i, model))))));
+      return out.slice(0, MAX_COMBINATIONS);
+    }
+  }
+}
+
+/** The argument list as source: positional values, then the keywords as one options object. */
+function argsSource(c: Combination): string {
+  const kw = c.keywords.length ? [`{ ${c.keywords.map(([k, v]) => `${JSON.stringify(k)}: (${v})`).join(", ")} }`] : [];
+  return `[${[...c.positional.map((v) => `(${v})`), ...kw].join(", ")}]`;
+}
+
+/** The structure of every kind, for structural checks. */
+function shapes(model: SpecModel): Record<string, KindShape> {
+  const out: Record<string, KindShape> = {};
+  for (const k of model.kinds.values()) {
+    out[k.name] = { attrs: k.attrs.map((a) => ({ name: a.name, kind: a.kind })), methods: k.methods.map((m) => m.name), kindOf: k.kindOf, callable: k.mapping !== null, superkind: k.superkind };
+  }
+  return out;
+}
+
+function callTests(kind: KindSpec, m: MethodSpec, isCall: boolean, model: SpecModel): string[] {
+  const lines: string[] = [];
+  const method = isCall ? "null" : JSON.stringify(m.name);
+  const shown = isCall ? kind.name : `${kind.name}.${m.name}`;
+  const notation = itemNotation(m.args, TEXT_STYLE, false);
+  for (const c of combinations(m.args, model)) {
+    const args = argsSource(c);
+    const name = `${shown}(${[...c.positional, ...c.keywords.map(([k, v]) => `${k}=${v}`)].join(", ")})  —  spec: ${shown}(${notation})${m.returns ? ` -> ${m.returns.kind}` : ""}`;
+    lines.push(
+      `test(${JSON.stringify(name)}, async () => {`,
+      `  await check.call(${JSON.stringify(kind.name)}, ${method}, ${args}, ${m.returns ? JSON.stringify(m.returns.kind) : "null"}, ${JSON.stringify(m.preconditions)}, ${JSON.stringify(m.postconditions)});`,
+      "});",
+    );
+  }
+  return lines;
+}
+
+/**
+ * The node:test file of a document's `test of` kinds: for each kind, a test per
+ * attribute (exists, has its kind), per method and argument combination (accepts
+ * it, returns its kind, conditions hold), and per invariant with an implementation.
+ * `binding` is the import path of the module whose default export is a GslBinding.
+ */
+export function testFile(model: SpecModel, document: string, binding: string, runtime = "guppy/gsl-test"): string {
+  const doc = model.documents.find((d) => d.name === document)!;
+  const lines = [
+    `// Generated by guppy gsl from ${doc.at.file.split("/").pop()} (document ${doc.name}). Do not edit: edit the specification.`,
+    `import { test } from "node:test";`,
+    `import { GslChecker } from ${JSON.stringify(runtime)};`,
+    `import binding from ${JSON.stringify(binding)};`,
+    "",
+    `const check = new GslChecker(${JSON.stringify(shapes(model))}, binding);`,
+    "",
+  ];
+  for (const name of doc.testsOf) {
+    const kind = model.kinds.get(name)!;
+    lines.push(`test(${JSON.stringify(`${kind.name}: the binding gives objects of this kind`)}, async () => {`, `  await check.instances(${JSON.stringify(kind.name)});`, "});");
+    for (const a of kind.attrs) {
+      lines.push(`test(${JSON.stringify(`${kind.name}.${a.name}${a.kind ? `: ${a.kind}` : ""}`)}, async () => {`, `  await check.attribute(${JSON.stringify(kind.name)}, ${JSON.stringify(a.name)}, ${JSON.stringify(a.kind)});`, "});");
+    }
+    if (kind.mapping) lines.push(...callTests(kind, kind.mapping, true, model));
+    for (const m of kind.methods) lines.push(...callTests(kind, m, false, model));
+    for (const c of kind.conditions) {
+      lines.push(
+        `test(${JSON.stringify(`${kind.name}: condition ${c}`)}, { skip: !check.implemented(${JSON.stringify(c)}) && "no implementation of ${c} in the binding" }, async () => {`,
+        `  await check.invariant(${JSON.stringify(kind.name)}, ${JSON.stringify(c)});`,
+        "});",
+      );
+    }
+  }
+  return lines.join("\n") + "\n";
+}
+
+/** The test files of the model's documents with tester output, by file name. */
+export function testDocuments(model: SpecModel, binding: string, runtime?: string): Map<string, string> {
+  const files = new Map<string, string>();
+  for (const d of model.documents) if (d.outputs.includes("tester")) files.set(`${d.name}.test.js`, testFile(model, d.name, binding, runtime));
+  return files;
+}
