@@ -50,6 +50,6 @@ export function itemNotation(item: ArgItem, s: NotationStyle, nested = true): st
 
 /** `name(args) -> returns` in the notation. */
 export function signature(method: MethodSpec, s: NotationStyle, name = s.escape(method.name)): string {
-  const ret = method.returns === null ? "" : ` -> ${s.kind(method.returns.kind)}`;
+  const ret = method.returns === null ? "" : `${s.escape(" -> ")}${s.kind(method.returns.kind)}`;
   return `${name}(${itemNotation(method.args, s, false)})${ret}`;
 }
