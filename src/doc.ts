@@ -1,4 +1,4 @@
-import { DOC_TEXTS } from "./docs.js";
+import { docTexts } from "./docs.js";
 
 /**
  * One member's help text, with its numbered references to the documentation
@@ -38,15 +38,16 @@ function columns(names: string[], width = 20, cols = 4): string {
 
 /** The help of a topic (Session, HeapySet, ...), for the variable name users type (`h`, `x`). */
 export function docOf(topic: string, variable: string): Doc {
-  const entry = DOC_TEXTS[topic];
+  const entry = docTexts()[topic];
   if (entry === undefined) throw new Error(`no documentation topic ${topic}`);
   const names = Object.keys(entry.members).sort();
+  const line = (key: string): string => entry.members[key]!.replaceAll("{v}", variable);
   const text = `${entry.title} Available attributes:\n${columns(names)}\nUse eg: ${variable}.doc.<attribute> for info on <attribute>.`;
   return new Proxy({} as Doc, {
     get(_t, key) {
       if (key === "toString" || key === Symbol.toPrimitive) return () => text;
       if (key === "topic") return topic;
-      if (typeof key === "string" && key in entry.members) return new DocEntry(key, entry.members[key]!, entry.page);
+      if (typeof key === "string" && key in entry.members) return new DocEntry(key, line(key), entry.anchors[key]!);
       return undefined;
     },
     has(_t, key) {
@@ -56,7 +57,7 @@ export function docOf(topic: string, variable: string): Doc {
       return names;
     },
     getOwnPropertyDescriptor(_t, key) {
-      return typeof key === "string" && key in entry.members ? { enumerable: true, configurable: true, value: new DocEntry(key, entry.members[key]!, entry.page) } : undefined;
+      return typeof key === "string" && key in entry.members ? { enumerable: true, configurable: true, value: new DocEntry(key, line(key), entry.anchors[key]!) } : undefined;
     },
   });
 }

@@ -1,123 +1,77 @@
+import { fileURLToPath } from "node:url";
+import { readSpecs, type KindSpec, type Markup, type SpecModel } from "./gsl/model.js";
+import { itemNotation, TEXT_STYLE } from "./gsl/notation.js";
+
 /**
- * Interactive help: the one source of the texts that `h.doc`, `x.doc` and friends
- * print, until GSL specifications generate them (the GSL work replaces this table,
- * it does not add a second one). Keys are member names as typed in the REPL; `page`
- * is the documentation a numbered reference points to (`h.doc.heap[0]`).
+ * Interactive help (`h.doc`, `x.doc`, ...) read from Guppy's GSL specification
+ * (specs/guppy.gsl), the same source as docs/guppy.html and the generated tests: one
+ * source, so the help cannot drift from the documents.
  */
-export const DOC_TEXTS: Readonly<Record<string, { title: string; page: string; members: Readonly<Record<string, string>> }>> = {
-  Session: {
-    title: "Top level interface to Heapy.",
-    page: "README.md#heapy-in-typescript",
-    members: {
-      load: "await h.load(file): the objects of a .heapsnapshot (or .gz) file reachable from the root through strong references, as a set. Loading the same file again reuses it.",
-      heap: "await h.heap(): this program's own heap now, less Guppy's objects and, after h.setref(), less what existed then. h.heap(graph): the reachable objects of a loaded graph.",
-      heapu: "h.heapu(graph): objects of a graph that are held only weakly, or not at all.",
-      setref: "await h.setref(): make now the reference point; later h.heap() shows only objects allocated since and still alive.",
-      setrelheap: "await h.setrelheap(): the same as h.setref().",
-      clearref: "h.clearref(): forget the reference point.",
-      iso: "await h.iso(...objects): the set of the given live objects, in a fresh snapshot of this program: .sp says why they are alive, .domisize what freeing them releases.",
-      idset: "h.idset(graph, ids): the objects of a graph with the given V8 ids (DevTools' @ids).",
-      nodes: "h.nodes(graph, ...ordinals): the objects of a graph at the given node ordinals.",
-      nothing: "h.nothing(graph): the empty set of a graph.",
-      track: "await h.track(): record allocation sites from now on, so h.heap() results can be partitioned by h.Prod.",
-      untrack: "await h.untrack(): stop recording allocation sites.",
-      loadStats: "h.loadStats(file): the stat records dumped to a file, oldest first; a cut-off last record is skipped with a warning.",
-      graph: "await h.graph(file): the loaded snapshot itself (columns of nodes and edges, derived arrays on first use).",
-      addClassifier: "h.addClassifier(classifier): add a classifier of your own kinds; it is then used like the built-in ones.",
-      classifier: "h.classifier(name): a classifier by name, built-in or added.",
-      Type: "h.Type: classifies by V8 node type (object, closure, string, array, hidden, code, ...). h.Type(\"closure\") is a kind: set.and(h.Type(\"closure\")).",
-      Clodo: "h.Clodo: classifies by class (constructor), with V8's property and element stores as '(object properties) of Foo'; detached DOM nodes read 'Detached <div>'.",
-      Id: "h.Id: every object its own kind, labelled 'Class @id'.",
-      IdSet: "h.IdSet: every object its own kind, labelled '{Class @id}'.",
-      Size: "h.Size: classifies by shallow size.",
-      Unity: "h.Unity: everything in one kind.",
-      Via: "h.Via: classifies by the accessors an object is referred to by ('.cache, [3]'); h.Via(\".cache\") selects objects referred to via .cache.",
-      Rcs: "h.Rcs: classifies by the classes of an object's referrers.",
-      Module: "h.Module: classifies functions by the script they come from.",
-      Prod: "h.Prod: classifies by allocation site, for snapshots taken with allocation tracking (h.track()); positions read through source maps.",
-      Dupstr: "h.Dupstr: classifies strings by text; x.waste lists the texts held many times.",
-      Dom: "h.Dom: classifies DOM nodes by class, 'Detached <div>' for detached ones.",
-      Fill: "h.Fill: classifies arrays, Maps and Sets as 'empty Array', 'sparse Array', 'empty Map', 'used Map', ...",
-      Capture: "h.Capture: classifies closures by the context variables they hold and do not use.",
-      growth: "h.growth(earlier): a classifier of a later set's collections by how they changed since earlier ('grew', 'shrank', 'unchanged', 'new').",
-      growing: "h.growing([s0, s1, s2]): the collections that grew at every step of successive snapshots.",
-      close: "h.close(): close the inspector connection heap(), iso() or track() opened.",
-    },
-  },
-  HeapySet: {
-    title: "A set of objects of one heap snapshot.",
-    page: "README.md#heapy-in-typescript",
-    members: {
-      count: "x.count: the number of objects.",
-      size: "x.size: the sum of their shallow sizes (DevTools' Shallow Size).",
-      indisize: "x.indisize: the same as x.size.",
-      domisize: "x.domisize: the retained size of the set as a whole: what freeing all of it would release.",
-      dominos: "x.dominos: the objects the set dominates as a whole, itself included.",
-      imdom: "x.imdom: the immediate dominators of the objects.",
-      referrers: "x.referrers: everything that refers to an object of the set.",
-      referents: "x.referents: everything an object of the set refers to.",
-      sp: "x.sp: shortest paths from the root to the objects, ten at a time (_.more for the next).",
-      shpaths: "x.shpaths: the same as x.sp.",
-      rp: "x.rp: the reference pattern: the referrers, grouped by class, level by level.",
-      getRp: "x.getRp(depth, classifier): a reference pattern of a chosen depth and grouping.",
-      by: "x.by(classifier): the partition by a classifier (h.Type, h.Clodo, h.Type.and(h.Size), ...).",
-      bytype: "x.bytype: the partition by V8 node type.",
-      byclodo: "x.byclodo: the partition by class; a set prints as this.",
-      bysize: "x.bysize: the partition by shallow size.",
-      byunity: "x.byunity: everything as one row.",
-      byid: "x.byid: one row per object.",
-      byvia: "x.byvia: the partition by how objects are referred to.",
-      byrcs: "x.byrcs: the partition by the classes of the referrers.",
-      row: "x.row(i): the objects of row i of the partition by class.",
-      parts: "x.parts: the sets of the partition by class, largest first.",
-      kind: "x.kind: the kind of the set by class (the classes it has).",
-      brief: "x.brief: a one-line description, '<100 Foo>'.",
-      theone: "x.theone: the node of a set of exactly one object.",
-      stat: "x.stat: the partition by class as a Stat, to dump, load and diff.",
-      waste: "x.waste: known waste: duplicated strings, detached DOM nodes, empty and sparse collections, closures holding unused variables.",
-      dump: "x.dump(file): append the stat to a file.",
-      and: "x.and(y): objects in both (y a set, or a kind such as h.Clodo(\"Foo\")). Sets of two snapshots of one process compare by object id.",
-      or: "x.or(y): objects in either.",
-      minus: "x.minus(y): objects of x not in y; after.minus(before) is what was allocated in between and is still alive.",
-      xor: "x.xor(y): objects in exactly one of the two.",
-      complement: "x.complement(): every other object of the snapshot.",
-      le: "x.le(y): whether every object of x is in y (also lt, ge, gt, equals, disjoint).",
-      ids: "x.ids(): the objects' V8 ids.",
-      toJSON: "x.toJSON(): count, size and the snapshot file.",
-    },
-  },
-  PartitionView: {
-    title: "A partition of a set, printed ten rows at a time.",
-    page: "README.md#heapy-in-typescript",
-    members: {
-      more: "p.more: the next ten rows (_.more works on the last result).",
-      all: "p.all: every row.",
-      row: "p.row(i): the objects of row i.",
-      stat: "p.stat: the partition as a Stat (any classifier), to dump, load and diff.",
-      partition: "p.partition: the rows as data (kind, count, size) and the classifier.",
-      toJSON: "p.toJSON(): the rows as JSON.",
-    },
-  },
-  ReferencePattern: {
-    title: "A reference pattern: the referrers of a set, grouped by a classifier, level by level.",
-    page: "README.md#heapy-in-typescript",
-    members: {
-      row: "p.row(i) or p.row(\"ab\"): the objects of a line, by index or by name.",
-      rows: "p.rows: the lines as data.",
-      render: "p.render(start, limit): the text of some lines.",
-      toJSON: "p.toJSON(): the lines as JSON.",
-    },
-  },
-  Stat: {
-    title: "A partition summary that outlives its snapshot (Heapy's Stat).",
-    page: "README.md#the-command",
-    members: {
-      diff: "s.diff(other): the difference s - other, by kind, largest absolute size first.",
-      dump: "s.dump(file): append this record to a stat file.",
-      rows: "s.rows: the kinds with their counts and sizes.",
-      count: "s.count: the number of objects summarised.",
-      size: "s.size: their total size.",
-      toJSON: "s.toJSON(): the record as JSON.",
-    },
-  },
-};
+
+/** The specification, shipped beside dist/ in the package. */
+const SPEC = fileURLToPath(new URL("../../specs/guppy.gsl", import.meta.url));
+/** The generated document a numbered reference points to. */
+const PAGE = "docs/guppy.html";
+
+/** One help topic: its one-line title and a help line per member. */
+export interface DocTopic {
+  title: string;
+  /** The documentation page of the topic (its members are anchors in it). */
+  page: string;
+  /** Help line per member, with `{v}` where the variable's name goes. */
+  members: Readonly<Record<string, string>>;
+  /** Each member's anchor in the page. */
+  anchors: Readonly<Record<string, string>>;
+}
+
+/** Markup as one line of plain text (references by name). */
+export function plainText(items: readonly Markup[]): string {
+  let out = "";
+  for (const m of items) {
+    const piece = typeof m === "string" ? m : m.el === "ref" ? m.attrs.target!.split(".").pop()! : m.el !== "pre" && m.el !== "dwh" ? plainText(m.children) : "";
+    // Pieces are separate source lines: a space between them, except before punctuation.
+    out += out === "" || piece === "" || /^[.,;:!?)]/.test(piece) ? piece : ` ${piece}`;
+  }
+  return out.replace(/\s+/g, " ").trim();
+}
+
+/** The first paragraph of a description: the help line. */
+function firstParagraph(items: readonly Markup[]): string {
+  const first = items.find((m) => typeof m === "string" || m.el === "d" || m.el === "p");
+  return first === undefined ? "" : plainText([first]).split(/\n\s*\n/)[0]!;
+}
+
+/** A kind's members and those of the kinds it is also of (a HeapySet is an IdentitySet). */
+function membersOf(model: SpecModel, kind: KindSpec, seen = new Set<string>()): { name: string; line: string; anchor: string }[] {
+  if (seen.has(kind.name)) return [];
+  seen.add(kind.name);
+  const out = [
+    ...kind.attrs.map((a) => ({ name: a.name, line: `{v}.${a.name}: ${firstParagraph(a.description)}`, anchor: `${kind.name}.${a.name}` })),
+    ...kind.methods.map((m) => {
+      const ret = m.returns === null ? "" : ` -> ${m.returns.kind}`;
+      return { name: m.name, line: `{v}.${m.name}(${itemNotation(m.args, TEXT_STYLE, false)})${ret}: ${firstParagraph(m.description)}`, anchor: `${kind.name}.${m.name}` };
+    }),
+  ];
+  for (const k of kind.kindOf) {
+    const parent = model.kinds.get(k);
+    if (parent !== undefined) for (const m of membersOf(model, parent, seen)) if (!out.some((o) => o.name === m.name)) out.push(m);
+  }
+  return out;
+}
+
+/** The help topics, from the specification. */
+export function docTexts(spec = SPEC): Record<string, DocTopic> {
+  const model = readSpecs([spec]);
+  const topics: Record<string, DocTopic> = {};
+  for (const kind of model.kinds.values()) {
+    if (kind.superkind) continue;
+    const members = membersOf(model, kind);
+    topics[kind.name] = {
+      title: firstParagraph(kind.description),
+      page: `${PAGE}#${kind.name}`,
+      members: Object.fromEntries(members.map((m) => [m.name, m.line])),
+      anchors: Object.fromEntries(members.map((m) => [m.name, `${PAGE}#${m.anchor}`])),
+    };
+  }
+  return topics;
+}

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -135,4 +135,12 @@ test("generated tests pass against a correct implementation and fail, clearly, a
   assert.match(bad.out, /# fail 4/);
   assert.match(bad.out, /example_kind\.m_opt\(number 1, string "abc"\) threw TypeError: m_opt takes at most one argument, but the specification allows these arguments\./);
   assert.match(bad.out, /what example_kind\.range\(number 1\) returned: string "0" is not of kind list_of_integers/);
+});
+
+test("docs/ is what the specifications generate (npm run docs keeps it so)", () => {
+  for (const spec of ["guppy", "docexample"]) {
+    const out = mkdtempSync(join(tmpdir(), "guppy-gsl-docs-"));
+    compileSpecs([join(root, "specs", `${spec}.gsl`)], { html: out });
+    assert.equal(readFileSync(join(out, `${spec}.html`), "utf8").replace(/from [^<]*\.gsl/, ""), readFileSync(join(root, "docs", `${spec}.html`), "utf8").replace(/from [^<]*\.gsl/, ""), `docs/${spec}.html is stale: run npm run docs`);
+  }
 });

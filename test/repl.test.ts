@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import { guppyRepl } from "../src/cli/repl.js";
 import { docOf } from "../src/doc.js";
-import { DOC_TEXTS } from "../src/docs.js";
+import { docTexts } from "../src/docs.js";
 import { hpy, HeapySet, IdentitySet, PartitionView, Stat, partition, Clodo } from "../src/index.js";
 import { ReferencePattern } from "../src/heapy/render/reference-pattern.js";
 import { WINDOW_FOOS } from "./support/known-graphs.js";
@@ -51,7 +51,7 @@ test("the REPL: h and the files ready, Heapy text, _ and _.more, help, history",
   assert.match(out, /guppy>  Index  Count   %     Size   % Cumulative  % Kind \(class \/ dict of class\)\n    10 /, "_.more prints the next rows");
   assert.ok(out.includes("guppy>  0: h.Root.Window.bar.foo\n 1: h.Root.Window.foos[1]\n 2: h.Root.Window.foos[2]\n"), out);
   assert.ok(out.includes("guppy> Top level interface to Heapy.\nUse eg: h.doc for more info on h.\n"));
-  assert.ok(out.includes(`guppy> ${DOC_TEXTS.Session!.members.iso}\n[0] README.md#heapy-in-typescript\n`));
+  assert.ok(out.includes("guppy> h.iso(0..*:[object: anyobject+]) -> HeapySet: The set of the given live objects, in a fresh snapshot of this program (await it): .sp says why they are alive, .domisize what freeing them releases.\n[0] docs/guppy.html#Session.iso\n"), out);
 });
 
 test("the REPL completes members with Tab, Guppy's getters included", async () => {
@@ -86,9 +86,13 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   const lines = text.split("\n");
   assert.equal(lines[0], "Top level interface to Heapy. Available attributes:");
   assert.equal(lines[lines.length - 1], "Use eg: h.doc.<attribute> for info on <attribute>.");
-  assert.match(lines[1]!, /^Capture {13}Rcs {17}graph {15}nodes$/);
-  assert.equal(String(h.doc.heap), `${DOC_TEXTS.Session!.members.heap}\n[0] README.md#heapy-in-typescript`);
-  assert.equal(h.doc.heap![0], "README.md#heapy-in-typescript");
+  assert.match(lines[1]!, /^Capture {13}Rcs {17}doc {17}loadStats$/);
+  // The help line is the member's signature in GSL's notation and the first paragraph of its specification.
+  assert.equal(
+    String(h.doc.heap),
+    "h.heap([graph: HeapGraph]) -> HeapySet: This program's own heap now (await it), less Guppy's objects and, after h.setref(), less what existed then; with a graph, the reachable objects of that graph.\n[0] docs/guppy.html#Session.heap",
+  );
+  assert.equal(h.doc.heap![0], "docs/guppy.html#Session.heap");
   assert.equal(h.doc.nosuch, undefined);
   // The help describes what exists: each documented member is on the object it documents.
   const g = (await h.load(file)).graph;
@@ -101,12 +105,17 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
     ReferencePattern: set.rp,
     Stat: Stat.fromPartition(partition(IdentitySet.all(g), Clodo)),
   };
-  for (const [topic, entry] of Object.entries(DOC_TEXTS)) {
+  const texts = docTexts();
+  for (const topic of Object.keys(objects)) {
+    const entry = texts[topic]!;
     for (const member of Object.keys(entry.members)) assert.ok(member in objects[topic]!, `${topic}.${member} is documented but does not exist`);
     const doc = (objects[topic] as { doc: { topic: string } }).doc;
     assert.equal(doc.topic, topic);
     assert.equal(String(doc).split("\n")[0], `${entry.title} Available attributes:`);
   }
-  assert.equal(docOf("Stat", "s").diff!.text, DOC_TEXTS.Stat!.members.diff);
+  assert.equal(docOf("Stat", "s").diff!.text, "s.diff(other: Stat) -> Stat: The difference this - other, by kind, largest absolute size first.");
+  // The docs the references point to exist and have those anchors.
+  const page = readFileSync(join(projectRoot(), "docs", "guppy.html"), "utf8");
+  for (const topic of Object.keys(objects)) for (const anchor of Object.values(texts[topic]!.anchors)) assert.ok(page.includes(`id="${anchor.split("#")[1]}"`), anchor);
   assert.ok(set instanceof HeapySet && view instanceof PartitionView && set.rp instanceof ReferencePattern);
 });

@@ -66,7 +66,13 @@ class DocumentWriter {
   }
 
   markup(items: readonly Markup[], context: KindSpec | null, paragraphs = true): string {
-    return items.map((m) => this.one(m, context, paragraphs)).join(" ");
+    // Pieces are separate source lines: a space between them, except before punctuation (".t:." ends a sentence).
+    let out = "";
+    for (const m of items) {
+      const piece = this.one(m, context, paragraphs);
+      out += out === "" || piece === "" || /^[.,;:!?)]/.test(piece) ? piece : ` ${piece}`;
+    }
+    return out;
   }
 
   private one(m: Markup, context: KindSpec | null, paragraphs: boolean): string {

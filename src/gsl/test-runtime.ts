@@ -25,6 +25,8 @@ export interface GslBinding {
   examples?: Record<string, () => unknown>;
   /** Implementations of conditions, by name: (object, ...values) => whether it holds. */
   conditions?: Record<string, (...args: unknown[]) => boolean | Promise<boolean>>;
+  /** Run after all tests of a file: release what the instances hold open. */
+  teardown?: () => void | Promise<void>;
 }
 
 const MAX_DEPTH = 3;

@@ -1,0 +1,84 @@
+// The GSL binding of Guppy's API (specs/guppy.gsl): the objects the generated tests
+// check, the predicates of kinds, and example values of the superkinds without .eg.
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, PathsView, Stat, hpy, type Classifier } from "../../src/index.js";
+import { ReferencePattern } from "../../src/heapy/render/reference-pattern.js";
+import type { GslBinding } from "../../src/gsl/test-runtime.js";
+import { fixtureSnapshot } from "../support/fixtures.js";
+
+const file = await fixtureSnapshot("classes-in-map");
+const h = hpy({ cacheDir: null });
+const heap = await h.load(file);
+const foo = heap.and(h.Clodo("Foo"));
+const statFile = join(mkdtempSync(join(tmpdir(), "guppy-gsl-binding-")), "run.hpy");
+heap.stat.dump(statFile);
+
+/** A classifier of the user's own, as addClassifier takes. */
+const big: Classifier = {
+  name: "Big",
+  kindHeader: "Kind (big or small)",
+  classify(g, nodes) {
+    const kinds = new Uint32Array(nodes.length);
+    nodes.forEach((n, i) => (kinds[i] = g.nodeSelfSize[n]! >= 1000 ? 0 : 1));
+    return { kinds, labels: ["big", "small"] };
+  },
+};
+
+/** Sessions the tests made: closed at the end, so no inspector session or tracking outlives them. */
+const sessions: ReturnType<typeof hpy>[] = [];
+const session = (): ReturnType<typeof hpy> => {
+  const s = hpy({ cacheDir: null });
+  sessions.push(s);
+  return s;
+};
+
+const binding: GslBinding = {
+  teardown: async () => {
+    for (const s of sessions) {
+      await s.untrack();
+      s.close();
+    }
+  },
+  instances: {
+    Session: () => [session()],
+    HeapySet: () => [heap, foo],
+    IdentitySet: () => [foo, IdentitySet.of(heap.graph, foo.ordinals())],
+    CallableClassifier: () => [h.Clodo, h.Type, h.Via, h.Type.and(h.Size)],
+    Kind: () => [h.Clodo("Foo"), h.Via(".fooMap")],
+    PartitionView: () => [heap.byclodo, foo.byvia],
+    PathsView: () => [foo.sp],
+    ReferencePattern: () => [foo.rp],
+    Stat: () => [heap.stat, foo.stat],
+    WasteView: () => [foo.waste],
+  },
+  kinds: {
+    "string+": (v) => typeof v === "string",
+    "index+": (v) => Number.isInteger(v) && (v as number) >= 0,
+    "depth+": (v) => Number.isInteger(v) && (v as number) >= 0,
+    "number+": (v) => typeof v === "number" && Number.isFinite(v),
+    "boolean+": (v) => typeof v === "boolean",
+    "list+": (v) => Array.isArray(v),
+    HeapGraph: (v) => v instanceof HeapGraph,
+    IdentitySet: (v) => v instanceof IdentitySet,
+    HeapySet: (v) => v instanceof HeapySet,
+    Kind: (v) => v instanceof Kind,
+    Stat: (v) => v instanceof Stat,
+    PartitionView: (v) => v instanceof PartitionView,
+    PathsView: (v) => v instanceof PathsView,
+    ReferencePattern: (v) => v instanceof ReferencePattern,
+  },
+  examples: {
+    "snapshotfile+": () => file,
+    "statfile+": () => statFile,
+    "anyobject+": () => ({ planted: true }),
+    "setorkind+": () => foo,
+    "ordinals+": () => foo.ordinals(),
+    HeapGraph: () => heap.graph,
+    IdentitySet: () => foo,
+    Classifier: () => ({ ...big }),
+    Stat: () => foo.stat,
+  },
+};
+export default binding;
