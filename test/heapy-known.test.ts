@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { GuppyError } from "../src/errors.js";
-import { hpy, type Classifier } from "../src/index.js";
+import { hpy } from "../src/index.js";
+import { BIG_OR_SMALL } from "./support/known-graphs.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 
 test("N instances of a class in a Map under a global: kind selection, Via and paths", async () => {
@@ -87,15 +88,7 @@ test("allocation sites (Prod) come from the allocation trace", async () => {
 
 test("a session's own classifiers: added by name, usable like the built-in ones, never shared", async () => {
   const h = hpy();
-  const big: Classifier = {
-    name: "Big",
-    kindHeader: "Kind (big or small)",
-    classify(g, nodes) {
-      const kinds = new Uint32Array(nodes.length);
-      nodes.forEach((n, i) => (kinds[i] = g.nodeSelfSize[n]! >= 1000 ? 0 : 1));
-      return { kinds, labels: ["big", "small"] };
-    },
-  };
+  const big = BIG_OR_SMALL;
   const Big = h.addClassifier(big);
   const heap = await h.load(await fixtureSnapshot("typed-arrays"));
   assert.deepEqual(heap.by(h.classifier("Big")).partition.rows.map((r) => r.kind).sort(), ["big", "small"]);

@@ -6,43 +6,10 @@ import { renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
 import type { HeapySet } from "../heapy/session/heapy-set.js";
 import type { Session } from "../heapy/session/session.js";
+import type { OpenFile, PartitionPage, StatRecord, StatSeries, Step } from "./protocol.js";
+
+export type { OpenFile, PartitionPage, StatRecord, StatSeries, Step } from "./protocol.js";
 import { loadStats, type Stat } from "../heapy/stat/stat.js";
-
-/** A file the profile browser was given, by its number (the page never names paths). */
-export interface OpenFile {
-  id: number;
-  name: string;
-  kind: "stat" | "snapshot";
-}
-
-/** One step of drilling down: the objects of `kind` under classifier `by`. */
-export interface Step {
-  by: string;
-  kind: string;
-}
-
-/** Samples of a stat file as chart series: the kinds that are among the 10 largest at some sample, the rest together. */
-export interface StatSeries {
-  metric: "size" | "count";
-  kindHeader: string;
-  /** Seconds since the epoch, per sample. */
-  times: number[];
-  kinds: string[];
-  /** values[k][i]: kind k at sample i when among that sample's 10 largest, else 0 (counted in rest). */
-  values: number[][];
-  rest: number[];
-  totals: number[];
-}
-
-/** One page of a partition of a drilled-down set. */
-export interface PartitionPage {
-  count: number;
-  size: number;
-  kindHeader: string;
-  totalRows: number;
-  offset: number;
-  rows: { index: number; kind: string; count: number; size: number }[];
-}
 
 const TOP_KINDS = 10;
 const CACHE_ENTRIES = 64;
@@ -153,7 +120,7 @@ export class Explorer {
   }
 
   /** One sample's rows, largest size first. */
-  statRecord(id: number, index: number): { timemade: number; count: number; size: number; kindHeader: string; rows: Stat["rows"] } {
+  statRecord(id: number, index: number): StatRecord {
     const stat = this.records(id)[index];
     if (stat === undefined) throw new GuppyError("USAGE", `The stat file has no sample ${index}.`);
     return { timemade: stat.timemade, count: stat.count, size: stat.size, kindHeader: stat.kindHeader, rows: stat.rows };

@@ -3,10 +3,11 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, PathsView, Stat, hpy, type Classifier } from "../../src/index.js";
+import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, PathsView, Stat, hpy } from "../../src/index.js";
 import { ReferencePattern } from "../../src/heapy/render/reference-pattern.js";
 import type { GslBinding } from "../../src/gsl/test-runtime.js";
 import { fixtureSnapshot } from "../support/fixtures.js";
+import { BIG_OR_SMALL } from "../support/known-graphs.js";
 
 const file = await fixtureSnapshot("classes-in-map");
 const h = hpy({ cacheDir: null });
@@ -15,16 +16,6 @@ const foo = heap.and(h.Clodo("Foo"));
 const statFile = join(mkdtempSync(join(tmpdir(), "guppy-gsl-binding-")), "run.hpy");
 heap.stat.dump(statFile);
 
-/** A classifier of the user's own, as addClassifier takes. */
-const big: Classifier = {
-  name: "Big",
-  kindHeader: "Kind (big or small)",
-  classify(g, nodes) {
-    const kinds = new Uint32Array(nodes.length);
-    nodes.forEach((n, i) => (kinds[i] = g.nodeSelfSize[n]! >= 1000 ? 0 : 1));
-    return { kinds, labels: ["big", "small"] };
-  },
-};
 
 /** Sessions the tests made: closed at the end, so no inspector session or tracking outlives them. */
 const sessions: ReturnType<typeof hpy>[] = [];
@@ -77,7 +68,7 @@ const binding: GslBinding = {
     "ordinals+": () => foo.ordinals(),
     HeapGraph: () => heap.graph,
     IdentitySet: () => foo,
-    Classifier: () => ({ ...big }),
+    Classifier: () => ({ ...BIG_OR_SMALL }),
     Stat: () => foo.stat,
   },
 };

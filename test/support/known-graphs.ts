@@ -1,3 +1,4 @@
+import type { Classifier } from "../../src/heapy/classify/classifiers.js";
 import type { SynthNode } from "./synthetic.js";
 
 /**
@@ -19,3 +20,14 @@ export const WINDOW_FOOS: SynthNode[] = [
   { type: "array", name: "(object properties)", size: 16, edges: [] },
   { type: "array", name: "(object properties)", size: 16, edges: [] },
 ];
+
+/** A classifier of the user's own: objects of 1000 bytes or more are "big", the rest "small". */
+export const BIG_OR_SMALL: Classifier = {
+  name: "Big",
+  kindHeader: "Kind (big or small)",
+  classify(g, nodes) {
+    const kinds = new Uint32Array(nodes.length);
+    nodes.forEach((n, i) => (kinds[i] = g.nodeSelfSize[n]! >= 1000 ? 0 : 1));
+    return { kinds, labels: ["big", "small"] };
+  },
+};

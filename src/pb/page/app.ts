@@ -7,45 +7,9 @@
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./app.css";
+import type { OpenFile, PartitionPage, StatRecord, StatRow, StatSeries, Step } from "../protocol.js";
 
-interface OpenFile {
-  id: number;
-  name: string;
-  kind: "stat" | "snapshot";
-}
-interface Row {
-  kind: string;
-  count: number;
-  size: number;
-}
-interface StatSeries {
-  metric: "size" | "count";
-  kindHeader: string;
-  times: number[];
-  kinds: string[];
-  values: number[][];
-  rest: number[];
-  totals: number[];
-}
-interface StatRecord {
-  timemade: number;
-  count: number;
-  size: number;
-  kindHeader: string;
-  rows: Row[];
-}
-interface Step {
-  by: string;
-  kind: string;
-}
-interface PartitionPage {
-  count: number;
-  size: number;
-  kindHeader: string;
-  totalRows: number;
-  offset: number;
-  rows: (Row & { index: number })[];
-}
+type Row = StatRow;
 
 const token = new URLSearchParams(location.search).get("token") ?? "";
 
