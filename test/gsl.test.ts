@@ -144,3 +144,63 @@ test("docs/ is what the specifications generate (npm run docs keeps it so)", () 
     assert.equal(readFileSync(join(out, `${spec}.html`), "utf8").replace(/from [^<]*\.gsl/, ""), readFileSync(join(root, "docs", `${spec}.html`), "utf8").replace(/from [^<]*\.gsl/, ""), `docs/${spec}.html is stale: run npm run docs`);
   }
 });
+
+test("conditions: invariants, preconditions and postconditions run where the binding implements them", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "guppy-gsl-cond-"));
+  const spec = join(dir, "counter.gsl");
+  writeFileSync(
+    spec,
+    [
+      ".superkind:: int+",
+      "..eg: 2",
+      ".condition:: nonnegative",
+      "..d: The counter's value is never below zero.",
+      ".condition:: grew",
+      "..arg: result",
+      "..arg: by",
+      "..d: The value grew by the amount added.",
+      ".condition:: unimplemented",
+      "..d: Nobody implements this one.",
+      ".kind:: counter",
+      "..condition: nonnegative",
+      "..condition: unimplemented",
+      "..attr:: value",
+      "...kind of: int+",
+      "..method:: add",
+      "...arg: by: int+",
+      "...postcondition: grew",
+      "...returns: int+",
+      ".document: counter",
+      "..output: tester",
+      "..test of: counter",
+      "",
+    ].join("\n"),
+  );
+  const binding = (bad: boolean) => `export default {
+  instances: { counter: () => [{ value: 1, add(by) { this.value += ${bad ? "by - 1" : "by"}; return this.value; } }] },
+  kinds: { "int+": (v) => Number.isInteger(v) },
+  conditions: {
+    nonnegative: (c) => c.value >= 0,
+    grew: (c, result, by) => result === c.value && c.value >= by,
+  },
+};\n`;
+  writeFileSync(join(dir, "good.mjs"), binding(false));
+  writeFileSync(join(dir, "bad.mjs"), binding(true).replace("c.value >= by", "result % 2 === 1"));
+  const runWith = async (bindingFile: string) => {
+    const out = join(dir, bindingFile.replace(".mjs", ""));
+    const { written } = compileSpecs([spec], { tests: out, binding: join(dir, bindingFile), runtime: join(root, "dist", "src", "gsl", "test-runtime.js") });
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    try {
+      return { code: 0, out: (await run(process.execPath, ["--test", "--test-reporter=tap", written[0]!], { env, timeout: 60_000 })).stdout };
+    } catch (e) {
+      return { code: (e as { code: number }).code, out: (e as { stdout: string }).stdout };
+    }
+  };
+  const good = await runWith("good.mjs");
+  assert.equal(good.code, 0, good.out);
+  assert.match(good.out, /ok \d+ - counter: condition nonnegative\n/);
+  assert.match(good.out, /ok \d+ - counter: condition unimplemented # SKIP no implementation of unimplemented in the binding/);
+  const bad = await runWith("bad.mjs");
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /postcondition grew of counter\.add\(number 2\) does not hold\./);
+});
