@@ -386,7 +386,7 @@ async function start(): Promise<void> {
   };
   nav.replaceChildren(
     ...files.map((f) => {
-      const b = el("button", { type: "button", "data-id": String(f.id), title: f.kind === "stat" ? "stat file (samples over time)" : "heap snapshot" }, `${f.kind === "stat" ? "📈" : "🧱"} ${f.name}`);
+      const b = el("button", { type: "button", "data-id": String(f.id), title: f.kind === "stat" ? "stat file (samples over time)" : "heap snapshot" }, `${f.name} (${f.kind === "stat" ? "stats" : "snapshot"})`);
       b.addEventListener("click", () => void open(f));
       return b;
     }),
