@@ -4,7 +4,7 @@ import { GuppyError } from "../errors.js";
 import { partition, type Partition } from "../heapy/classify/partition.js";
 import { renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
-import type { HeapySet } from "../heapy/session/heapy-set.js";
+import { HeapySet } from "../heapy/session/heapy-set.js";
 import type { Session } from "../heapy/session/session.js";
 import type { OpenFile, PartitionPage, StatRecord, StatSeries, Step } from "./protocol.js";
 
@@ -39,6 +39,11 @@ function kindOfFile(path: string): "stat" | "snapshot" {
 class Lru<V> {
   private readonly map = new Map<string, V>();
   constructor(private readonly max: number) {}
+  /** The value if known, without making it. */
+  peek(key: string): V | undefined {
+    return this.map.get(key);
+  }
+
   async get(key: string, make: () => V | Promise<V>): Promise<V> {
     const known = this.map.get(key);
     if (known !== undefined) {
@@ -133,6 +138,10 @@ export class Explorer {
       if (steps.length > 0) {
         const parent = await this.set(id, steps.slice(0, -1), minus);
         const last = steps[steps.length - 1]!;
+        // The page drills into a row of a table it was shown: that partition is cached, and its row is the set.
+        const shown = this.partitions.peek(JSON.stringify([id, steps.slice(0, -1), minus ?? null, classifierNamed(last.by).name]));
+        const row = shown?.rows.findIndex((r) => r.kind === last.kind) ?? -1;
+        if (shown !== undefined && row >= 0) return HeapySet.from(shown.rowSet(row));
         return parent.and(this.session.classifier(this.classifierKey(last.by))(last.kind));
       }
       const heap = await this.session.load(this.file(id, "snapshot").path);
