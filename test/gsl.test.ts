@@ -204,3 +204,58 @@ test("conditions: invariants, preconditions and postconditions run where the bin
   assert.equal(bad.code, 1);
   assert.match(bad.out, /postcondition grew of counter\.add\(number 2\) does not hold\./);
 });
+
+test("the generated documents are valid HTML (html-validate's recommended rules)", async () => {
+  const { HtmlValidate } = await import("html-validate");
+  const validator = new HtmlValidate(JSON.parse(readFileSync(join(root, ".htmlvalidate.json"), "utf8")) as ConstructorParameters<typeof HtmlValidate>[0]);
+  // Every markup construct, in one document.
+  const all = specs({
+    "all.gsl": [
+      ".kind:: thing",
+      "..d: A thing, with",
+      "...em: emphasis",
+      "...t:, ",
+      "...strong: strength",
+      "...t: and",
+      "...code: code",
+      "...t:.",
+      "..d",
+      "...p: A paragraph linking",
+      "....a: elsewhere",
+      ".....href=https://example.com/x?a=1&b=2",
+      "....t: and to",
+      "....ref: .mykind.go",
+      "...ul",
+      "....li: one",
+      "....li: two",
+      "...ol",
+      "....li: first",
+      "...pre",
+      "x < y && y > z",
+      "..method:: go",
+      "...d: Goes.",
+      "...returns: thing",
+      "....d: the thing itself.",
+      "...dwh: Note",
+      "A note with <angle> brackets & ampersands.",
+      ".document: all",
+      "..output: html",
+      "..h1: Everything",
+      "..h2: Second level",
+      "..p: Text.",
+      "..man page of: thing",
+      "",
+    ].join("\n"),
+  });
+  const pages = [
+    ...htmlDocuments(readSpecs([all])).values(),
+    readFileSync(join(root, "docs", "guppy.html"), "utf8"),
+    readFileSync(join(root, "docs", "docexample.html"), "utf8"),
+  ];
+  for (const page of pages) {
+    const report = await validator.validateString(page);
+    assert.equal(report.valid, true, JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.message}`))));
+  }
+  assert.match(pages[0]!, /<pre>x &lt; y &amp;&amp; y &gt; z<\/pre>/);
+  assert.match(pages[0]!, /<a href="https:\/\/example.com\/x\?a=1&amp;b=2">elsewhere<\/a>/);
+});

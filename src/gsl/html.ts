@@ -127,9 +127,9 @@ class DocumentWriter {
     const args = this.args(m.args, kind);
     const parts = [`<dt id="${escapeHtml(id)}"><span class="sig">${sig}</span></dt>`, `<dd>${this.markup(m.description, kind)}`];
     if (args.length > 0) parts.push(`<h4>Argument${args.length === 1 ? "" : "s"}</h4><dl>${args.join("\n")}</dl>`);
-    if (m.returns !== null) parts.push(`<h4>Returns</h4><p>${this.kindLink(m.returns.kind)}${m.returns.description.length ? ` ${this.markup(m.returns.description, kind)}` : ""}</p>`);
+    if (m.returns !== null) parts.push(`<h4>Returns</h4><div>${this.kindLink(m.returns.kind)}${m.returns.description.length ? ` ${this.markup(m.returns.description, kind)}` : ""}</div>`);
     for (const [label, list] of [["Precondition", m.preconditions], ["Postcondition", m.postconditions]] as const) {
-      for (const c of list) parts.push(`<h4>${label}</h4><p>${this.condition(c)}</p>`);
+      for (const c of list) parts.push(`<h4>${label}</h4><div>${this.condition(c)}</div>`);
     }
     parts.push("</dd>");
     return parts.join("\n");
@@ -153,7 +153,7 @@ class DocumentWriter {
     if (kind.kindOf.length) synopsis.push("<dt>Kind of</dt>", `<dd>${kind.kindOf.map((k) => this.kindLink(k)).join(", ")}</dd>`);
     if (synopsis.length) out.push("<h3>Synopsis</h3>", `<dl class="synopsis">${synopsis.join("\n")}</dl>`);
     if (kind.description.length) out.push("<h3>Description</h3>", this.markup(kind.description, kind));
-    if (kind.conditions.length) out.push("<h3>Conditions</h3>", ...kind.conditions.map((c) => `<p>${this.condition(c)}</p>`));
+    if (kind.conditions.length) out.push("<h3>Conditions</h3>", ...kind.conditions.map((c) => `<div>${this.condition(c)}</div>`));
     if (kind.mapping) out.push("<h3>Call</h3>", `<dl>${this.method(kind, kind.mapping, true)}</dl>`);
     if (kind.methods.length) out.push("<h3>Methods</h3>", `<dl>${kind.methods.map((m) => this.method(kind, m, true)).join("\n")}</dl>`);
     if (kind.attrs.length) {
