@@ -95,6 +95,10 @@ test("a real snapshot cut inside its strings opens with a warning, exact sizes a
   for (const col of ["nodeType", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeTarget"] as const) assert.deepEqual(g[col], full[col], col);
   assert.equal(dominatorsOf(g).retainedSize[g.root], dominatorsOf(full).retainedSize[full.root]);
   assert.match(g.strings.get(full.strings.count - 1), /^<missing string \d+>$/);
+  // The same with a worker parsing the edges.
+  const g2 = await readHeapSnapshot(cut, { parallel: true, cacheDir: null });
+  for (const col of ["nodeType", "nodeId", "edgeType", "edgeTarget"] as const) assert.deepEqual(g2[col], full[col], col);
+  assert.deepEqual(g2.warnings, warnings);
 });
 
 test("syntax errors report the byte offset of the bad byte", async () => {
