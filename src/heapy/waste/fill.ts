@@ -1,25 +1,14 @@
-import { byLabel, edgeNamed, type Classifier } from "../classify/classifiers.js";
+import { byLabel, type Classifier } from "../classify/classifiers.js";
+import { elementCount, SLOT, storeSlots, tableEntries, tableOf } from "./collections.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import type { WasteAnalysis } from "./waste-report.js";
 
-/** Bytes of a FixedArray's header (map and length); each slot is 8 bytes. */
-const ARRAY_HEADER = 16;
-const SLOT = 8;
 /** An array is sparse when at least this many slots, and at least half of them, hold nothing. */
 const SPARSE_MIN_SLOTS = 16;
 
 /** Whether the snapshot records small integers (V8's "expose numeric values" option): only then are arrays of numbers visible. */
 export function numbersCaptured(g: HeapGraph): boolean {
   return g.strings.indicesOf("smi number").length > 0;
-}
-
-/** Entries of a Map's or Set's table that hold objects: the table's numbered slots. */
-function tableEntries(g: HeapGraph, collection: number): number {
-  const table = edgeNamed(g, collection, g.edgeTypes.internal, ["table"]);
-  if (table < 0) return 0;
-  let slots = 0;
-  for (let e = g.firstEdge[table]!; e < g.firstEdge[table + 1]!; e++) if (g.edgeNameText(e) !== "map") slots++;
-  return slots;
 }
 
 /**
@@ -34,13 +23,11 @@ export function fillOf(g: HeapGraph, n: number, numbers: boolean): string {
   if (g.nodeType[n] !== g.nodeTypes.object) return "(not a collection)";
   const name = g.name(n);
   if (name === "Map" || name === "Set") {
-    return tableEntries(g, n) === 0 && edgeNamed(g, n, g.edgeTypes.internal, ["table"]) >= 0 ? `empty ${name}` : `used ${name}`;
+    return tableOf(g, n) >= 0 && tableEntries(g, n, name === "Map" ? 3 : 2) === 0 ? `empty ${name}` : `used ${name}`;
   }
   if (name !== "Array") return "(not a collection)";
-  let elements = 0;
-  for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) if (g.edgeType[e] === g.edgeTypes.element) elements++;
-  const store = edgeNamed(g, n, g.edgeTypes.internal, ["elements"]);
-  const slots = store < 0 ? 0 : Math.max(0, (g.nodeSelfSize[store]! - ARRAY_HEADER) / SLOT);
+  const elements = elementCount(g, n);
+  const slots = storeSlots(g, n);
   if (elements === 0 && slots === 0) return "empty Array";
   const unused = slots - elements;
   if ((numbers || elements > 0) && unused >= SPARSE_MIN_SLOTS && unused * 2 >= slots) return "sparse Array";
@@ -49,10 +36,7 @@ export function fillOf(g: HeapGraph, n: number, numbers: boolean): string {
 
 /** The bytes a sparse array's store spends on nothing. */
 function unusedStoreBytes(g: HeapGraph, n: number): number {
-  let elements = 0;
-  for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) if (g.edgeType[e] === g.edgeTypes.element) elements++;
-  const store = edgeNamed(g, n, g.edgeTypes.internal, ["elements"]);
-  return store < 0 ? 0 : Math.max(0, g.nodeSelfSize[store]! - ARRAY_HEADER - elements * SLOT);
+  return Math.max(0, storeSlots(g, n) - elementCount(g, n)) * SLOT;
 }
 
 /** Fill: arrays, Maps and Sets by how full they are (see fillOf). */
@@ -79,7 +63,7 @@ export const emptyCollections: WasteAnalysis = {
       if (label === "sparse Array") bytes += unusedStoreBytes(g, n);
       else {
         bytes += g.nodeSelfSize[n]!;
-        const table = edgeNamed(g, n, g.edgeTypes.internal, ["table"]);
+        const table = tableOf(g, n);
         if (table >= 0) bytes += g.nodeSelfSize[table]!;
       }
     }

@@ -1,33 +1,10 @@
-import { byLabel, className, edgeNamed, type Classifier } from "../classify/classifiers.js";
+import { byLabel, className, type Classifier } from "../classify/classifiers.js";
+import { storeSlots, tableEntries } from "./collections.js";
 import { dominatorsOf } from "../graph/dominators.js";
 import { ordinalOfId } from "../graph/id-index.js";
 import { pathText } from "../render/paths.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-
-/** Bytes of a FixedArray's header; each slot is 8 bytes. */
-const ARRAY_HEADER = 16;
-const SLOT = 8;
-/** V8's OrderedHashMap/Set: 3 header slots, then b buckets, then 2b entries of 3 (Map) or 2 (Set) slots. */
-const TABLE_HEADER_SLOTS = 3;
-
-/** Entries of a Map or Set: table slots grouped into entries by the table's layout (key and value of an entry count once). */
-function tableEntries(g: HeapGraph, collection: number, entrySlots: number): number {
-  const table = edgeNamed(g, collection, g.edgeTypes.internal, ["table"]);
-  if (table < 0) return 0;
-  const slots = (g.nodeSelfSize[table]! - ARRAY_HEADER) / SLOT;
-  const buckets = (slots - TABLE_HEADER_SLOTS) / (1 + 2 * entrySlots);
-  const entries = new Set<number>();
-  let visible = 0;
-  for (let e = g.firstEdge[table]!; e < g.firstEdge[table + 1]!; e++) {
-    const slot = Number(g.edgeNameText(e));
-    if (!Number.isInteger(slot)) continue;
-    visible++;
-    entries.add(Math.floor((slot - TABLE_HEADER_SLOTS - buckets) / entrySlots));
-  }
-  // A table whose size does not fit the layout (another V8): count slots, pairs for a Map.
-  return Number.isInteger(buckets) ? entries.size : Math.ceil(visible / (entrySlots === 3 ? 2 : 1));
-}
 
 /**
  * How many entries a collection holds, as far as a snapshot shows: a Map's or
@@ -46,10 +23,7 @@ export function entriesOf(g: HeapGraph, n: number): number {
     const t = g.edgeType[e]!;
     if (t === g.edgeTypes.element || (t === g.edgeTypes.property && g.edgeNameText(e) !== "__proto__")) count++;
   }
-  if (count === 0 && name === "Array") {
-    const store = edgeNamed(g, n, g.edgeTypes.internal, ["elements"]);
-    if (store >= 0) count = Math.max(0, (g.nodeSelfSize[store]! - ARRAY_HEADER) / SLOT);
-  }
+  if (count === 0 && name === "Array") count = storeSlots(g, n);
   return count;
 }
 
