@@ -60,12 +60,13 @@ async function v8WrittenSnapshot(name: FixtureName, program: string): Promise<st
 
 /**
  * Path of a snapshot written by the named fixture program in a fresh Node process.
- * Cached by the programs' content, so test files that share a fixture make it once.
+ * Cached by the programs' path and content, so test files that share a fixture make it once.
  */
 export async function fixtureSnapshot(name: FixtureName): Promise<string> {
   const dir = join(projectRoot(), "test", "fixtures", "programs");
   const program = join(dir, `${name}.mjs`);
-  const hash = createHash("sha256").update(readFileSync(program)).update(readFileSync(join(dir, "shared.mjs"))).digest("hex").slice(0, 16);
+  // The path too: snapshots record their scripts' URLs, so two checkouts must not share one.
+  const hash = createHash("sha256").update(program).update(readFileSync(program)).update(readFileSync(join(dir, "shared.mjs"))).digest("hex").slice(0, 16);
   const out = join(cacheDir("fixtures"), `${name}-${hash}.heapsnapshot`);
   if (!existsSync(out)) {
     if (name === "near-heap-limit" || name === "on-signal") {
