@@ -28,8 +28,6 @@ export interface TableOptions {
   json: boolean;
 }
 
-export { classifierNamed } from "../heapy/session/classifier-names.js";
-
 function printTable(set: HeapySet, opts: TableOptions, header = ""): void {
   const view = new PartitionView(partition(set, classifierNamed(opts.by)), 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
   process.stdout.write(opts.json ? JSON.stringify(view.toJSON(), null, 2) + "\n" : header + String(view) + "\n");

@@ -8,7 +8,7 @@ import { partition } from "../heapy/classify/partition.js";
 import { hpy } from "../heapy/session/session.js";
 import { Stat } from "../heapy/stat/stat.js";
 import { AnnexClient, listAnnexes } from "./annex-client.js";
-import { classifierNamed } from "./heapy-commands.js";
+import { classifierNamed } from "../heapy/session/classifier-names.js";
 
 /** Options of `guppy record`. */
 export interface RecordOptions {

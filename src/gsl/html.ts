@@ -1,6 +1,6 @@
 import { specError } from "./dotted-tree.js";
 import { resolveRef, type ArgItem, type DocumentSpec, type KindSpec, type Markup, type MethodSpec, type SpecModel } from "./model.js";
-import { escapeHtml, htmlStyle, signature, type NotationStyle } from "./notation.js";
+import { escapeHtml, htmlStyle, itemNotation, signature, type NotationStyle } from "./notation.js";
 
 /** Markup elements written as the HTML element of the same name. */
 const SAME = new Set(["p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "sup", "sub", "small", "table", "tr", "th", "td", "dl", "dt", "dd", "span", "div", "var", "blockquote"]);
@@ -115,7 +115,7 @@ class DocumentWriter {
   private args(item: ArgItem, kind: KindSpec): string[] {
     if (item.mode === "arg") {
       const dflt = item.default === null ? "" : ` <em>Default:</em> ${this.markup(item.default, kind)}`;
-      return [`<dt><span class="sig">${itemSig(item, this.style)}</span></dt><dd>${this.markup(item.description, kind)}${dflt}</dd>`];
+      return [`<dt><span class="sig">${itemNotation(item, this.style)}</span></dt><dd>${this.markup(item.description, kind)}${dflt}</dd>`];
     }
     return item.items.flatMap((i) => this.args(i, kind));
   }
@@ -197,10 +197,6 @@ function firstHeading(body: readonly Markup[]): string | null {
     if (typeof m !== "string" && /^h[1-4]$/.test(m.el)) return m.children.filter((c): c is string => typeof c === "string").join(" ");
   }
   return null;
-}
-
-function itemSig(item: ArgItem, style: NotationStyle): string {
-  return item.mode === "arg" ? (item.key ? `${style.name(item.name)} = ${style.kind(item.kind)}` : `${style.name(item.name)}: ${style.kind(item.kind)}`) : "";
 }
 
 /** The HTML pages of the model's documents with html output, by file name. */

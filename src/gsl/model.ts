@@ -111,7 +111,7 @@ export function markupOf(node: SpecNode, withOwnText = true): Markup[] {
 function markupNode(n: SpecNode): Markup | null {
   if (n.tag === "c") return null;
   if (n.tag.endsWith("=")) return null; // attributes are read by their parent
-  if (n.tag === "t" || n.tag === "text") return fullText(n) + (n.children.length ? "" : "");
+  if (n.tag === "t" || n.tag === "text") return fullText(n);
   if (!MARKUP_TAGS.has(n.tag) && !TEXT_TAGS.has(n.tag)) {
     throw specError(`Expected text markup (p, em, code, pre, ul, li, a, ref, t, d, ...) but found '.${n.tag.replace(/_/g, " ")}'.`, at(n));
   }

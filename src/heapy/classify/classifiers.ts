@@ -294,12 +294,7 @@ function scriptLabel(name: string): string {
 
 /** The script of a function (closure) or of its shared function info, by the edges V8 writes. */
 export function scriptOf(g: HeapGraph, n: number): string | null {
-  const edgeTo = (from: number, names: readonly string[]): number => {
-    for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
-      if (g.edgeType[e] === g.edgeTypes.internal && names.includes(g.edgeNameText(e))) return g.edgeTarget[e]!;
-    }
-    return -1;
-  };
+  const edgeTo = (from: number, names: readonly string[]): number => edgeNamed(g, from, g.edgeTypes.internal, names);
   const shared = g.nodeType[n] === g.nodeTypes.closure ? edgeTo(n, ["shared"]) : n;
   if (shared < 0) return null;
   let script = edgeTo(shared, ["script_or_debug_info", "script"]);

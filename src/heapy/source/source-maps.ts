@@ -18,6 +18,11 @@ interface LoadedMap {
   sourceRoot: string;
 }
 
+/** Whether a reference is a URL with a scheme (http:, file:, data:) rather than a relative path. */
+function hasScheme(ref: string): boolean {
+  return /^[a-z][a-z0-9+.-]*:/i.test(ref);
+}
+
 /** The last `sourceMappingURL` comment of a script, as V8 and browsers read it. */
 function mappingUrl(text: string): string | null {
   // Searched from the end of the whole text: an inline map can be far longer than any tail.
@@ -52,7 +57,7 @@ export class SourceMaps {
     if (entry.originalSource === undefined || entry.generatedLine !== pos.line - 1) return pos;
     const source = entry.originalSource;
     let script = source;
-    if (!/^[a-z][a-z0-9+.-]*:/i.test(source)) {
+    if (!hasScheme(source)) {
       const path = isAbsolute(source) ? source : resolve(loaded.base, loaded.sourceRoot, source);
       script = pos.script.startsWith("file:") ? pathToFileURL(path).href : path;
     }
@@ -87,7 +92,7 @@ export class SourceMaps {
     } else {
       let mapPath: string | null;
       try {
-        mapPath = url.startsWith("file:") ? fileURLToPath(url) : /^[a-z][a-z0-9+.-]*:/i.test(url) ? null : resolve(base, decodeURIComponent(url));
+        mapPath = url.startsWith("file:") ? fileURLToPath(url) : hasScheme(url) ? null : resolve(base, decodeURIComponent(url));
       } catch {
         mapPath = null;
       }
@@ -98,7 +103,7 @@ export class SourceMaps {
     try {
       const payload = JSON.parse(json ?? "null") as { version?: unknown; sources?: unknown; mappings?: unknown; sourceRoot?: unknown } | null;
       if (payload === null || payload.version !== 3 || !Array.isArray(payload.sources) || typeof payload.mappings !== "string") return null;
-      const sourceRoot = typeof payload.sourceRoot === "string" && !/^[a-z][a-z0-9+.-]*:/i.test(payload.sourceRoot) ? payload.sourceRoot : "";
+      const sourceRoot = typeof payload.sourceRoot === "string" && !hasScheme(payload.sourceRoot) ? payload.sourceRoot : "";
       return { map: new SourceMap(payload as ConstructorParameters<typeof SourceMap>[0]), base, sourceRoot };
     } catch {
       return null;
