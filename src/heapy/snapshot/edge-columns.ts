@@ -28,28 +28,16 @@ export class EdgeColumns {
   maxType = 0;
   maxStringName = 0;
 
-  /** With `shared`, the columns live in shared memory, so a worker thread can fill them. */
-  constructor(readonly count: number, readonly nodeCount: number, readonly L: EdgeLayout, shared = false) {
-    const Buffer = shared ? SharedArrayBuffer : ArrayBuffer;
-    this.type = new Uint8Array(new Buffer(count));
-    this.name = new Uint32Array(new Buffer(count * 4));
-    this.target = new Uint32Array(new Buffer(count * 4));
-  }
-
-  /** Columns over buffers another thread allocated (see `buffers`). */
-  static over(buffers: EdgeBuffers, count: number, nodeCount: number, L: EdgeLayout): EdgeColumns {
-    const cols = Object.create(EdgeColumns.prototype) as EdgeColumns;
-    return Object.assign(cols, {
-      count,
-      nodeCount,
-      L,
-      type: new Uint8Array(buffers.type),
-      name: new Uint32Array(buffers.name),
-      target: new Uint32Array(buffers.target),
-      filled: 0,
-      maxType: 0,
-      maxStringName: 0,
-    });
+  /**
+   * Columns of their own memory; "shared" puts them in shared memory so a worker
+   * thread can fill them; given buffers, the columns are over another thread's.
+   */
+  constructor(readonly count: number, readonly nodeCount: number, readonly L: EdgeLayout, memory: "own" | "shared" | EdgeBuffers = "own") {
+    const make = (bytes: number): ArrayBuffer | SharedArrayBuffer => (memory === "shared" ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    const buffers = typeof memory === "object" ? memory : { type: make(count), name: make(count * 4), target: make(count * 4) };
+    this.type = new Uint8Array(buffers.type);
+    this.name = new Uint32Array(buffers.name);
+    this.target = new Uint32Array(buffers.target);
   }
 
   /** The shared buffers, to hand to a worker. */

@@ -35,7 +35,7 @@ async function parseEdges(work: EdgeWork): Promise<EdgeResult> {
   try {
     const cursor = new JsonCursor(source, () => (progress[0] = source.bytesRead - work.start), work.start);
     cursor.section = "the 'edges' section";
-    const cols = EdgeColumns.over(work.buffers, work.count, work.nodeCount, work.layout);
+    const cols = new EdgeColumns(work.count, work.nodeCount, work.layout, work.buffers);
     const batch = new Float64Array(BATCH_RECORDS * work.layout.edgeFieldCount);
     await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
     return { ok: true, filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: cursor.offset };

@@ -55,7 +55,7 @@ export class EdgeJob {
       const m = /^\s*,\s*"edges"\s*:\s*\[/.exec(head.subarray(0, bytesRead).toString("latin1"));
       if (m === null) throw new Error("edges do not follow nodes");
       const start = nodesEnd + 1 + m[0].length - 1;
-      const columns = new EdgeColumns(header.edge_count, header.node_count, L, true);
+      const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
       const progress = new Float64Array(new SharedArrayBuffer(8));
       const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
       const work: EdgeWork = { file, start, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer };
