@@ -120,6 +120,12 @@ test("snapshot partitions page by page, drill down, paths, patterns, dominated s
   assert.equal(pattern.text, String(heap.and(h.Clodo("Foo")).rp.render(0, 20)));
   const dom = JSON.parse((await get(pb, `/api/snap/dominated?file=1&steps=${steps}&${t}`)).body) as { retained: number };
   assert.equal(dom.retained, heap.and(h.Clodo("Foo")).domisize);
+  // A step by a combined classifier, into a partition the server was never asked for.
+  const fooKind = heap.and(h.Clodo("Foo")).by(h.Type.and(h.Size)).partition.rows[0]!.kind;
+  const combined = encodeURIComponent(JSON.stringify([{ by: "clodo", kind: "Foo" }, { by: "type,size", kind: fooKind }]));
+  const fooBySize = JSON.parse((await get(pb, `/api/snap/partition?file=1&steps=${combined}&by=clodo&${t}`)).body) as { count: number };
+  assert.equal(fooBySize.count, heap.and(h.Clodo("Foo")).and(h.Type.and(h.Size)(fooKind)).count);
+  assert.ok(fooBySize.count > 0);
   const bad = await get(pb, `/api/snap/partition?file=1&by=nonsense&${t}`);
   assert.equal(bad.status, 400);
   assert.match(JSON.parse(bad.body).error as string, /Unknown classifier 'nonsense'/);

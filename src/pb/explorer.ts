@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { GuppyError } from "../errors.js";
+import { callable } from "../heapy/classify/kind.js";
 import { partition, type Partition } from "../heapy/classify/partition.js";
 import { renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
@@ -139,21 +140,18 @@ export class Explorer {
         const parent = await this.set(id, steps.slice(0, -1), minus);
         const last = steps[steps.length - 1]!;
         // The page drills into a row of a table it was shown: that partition is cached, and its row is the set.
-        const shown = this.partitions.peek(JSON.stringify([id, steps.slice(0, -1), minus ?? null, classifierNamed(last.by).name]));
+        const classifier = classifierNamed(last.by);
+        const shown = this.partitions.peek(JSON.stringify([id, steps.slice(0, -1), minus ?? null, classifier.name]));
         const row = shown?.rows.findIndex((r) => r.kind === last.kind) ?? -1;
         if (shown !== undefined && row >= 0) return HeapySet.from(shown.rowSet(row));
-        return parent.and(this.session.classifier(this.classifierKey(last.by))(last.kind));
+        // Through the classifier itself, not the session's registry: combined ones ("type,size") have no name there.
+        return parent.and(callable(classifier)(last.kind));
       }
       const heap = await this.session.load(this.file(id, "snapshot").path);
       if (minus === undefined) return heap;
       if (minus === id) throw new GuppyError("USAGE", "A snapshot minus itself is empty; choose another snapshot.");
       return heap.minus(await this.session.load(this.file(minus, "snapshot").path));
     });
-  }
-
-  /** The session's name of a classifier given as users type it ("clodo" → "Clodo"). */
-  private classifierKey(by: string): string {
-    return classifierNamed(by).name;
   }
 
   /** Rows offset..offset+limit of the set's partition. */
