@@ -23,8 +23,8 @@ export class CommandRun {
     const progress = createProgress(!quiet);
     try {
       for (const h of this.sessions) {
-        progress.stage("Writing the snapshot cache for next time…");
-        await h.saveCaches();
+        // Said only when a cache is written: most commands on a cached file write none.
+        await h.saveCaches(() => progress.stage("Writing the snapshot cache for next time…"));
         h.close();
       }
     } finally {

@@ -255,14 +255,15 @@ export class Session {
    * Writes the binary cache of each snapshot file loaded in this session whose cache
    * is missing or lacks derived arrays computed since (retainers, dominators,
    * distances, ...), so the next load of that file takes a fraction of a second.
-   * Returns the caches written. Caching never fails a session: a folder that cannot
-   * be written is skipped.
+   * Returns the caches written; `onWriting` hears of each snapshot before its cache is
+   * written. Caching never fails a session: a folder that cannot be written is skipped.
    */
-  async saveCaches(): Promise<string[]> {
+  async saveCaches(onWriting?: (snapshot: string) => void): Promise<string[]> {
     const dir = this.options.cacheDir === undefined ? defaultCacheDir() : this.options.cacheDir;
     const written: string[] = [];
     for (const g of this.graphs.values()) {
-      if (!cacheIsStale(g)) continue;
+      if (dir === null || !cacheIsStale(g)) continue;
+      onWriting?.(g.file);
       const path = await writeGraphCache(g, dir);
       if (path !== null) written.push(path);
     }
