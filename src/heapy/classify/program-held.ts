@@ -1,3 +1,4 @@
+import { prefixFlags } from "../graph/name-flags.js";
 import { retainersOf } from "../graph/retainers.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
@@ -13,7 +14,7 @@ export function programObject(g: HeapGraph, n: number): boolean {
   const t = g.nodeType[n]!;
   if (t === T.code || t === T.hidden || t === T.synthetic || t === T.native || t === T.array) return false;
   if (g.layout.nodeTypes[t] === "object shape") return false;
-  return !g.name(n).startsWith("system / ");
+  return !prefixFlags(g, "system / ")[g.nodeName[n]!];
 }
 
 /**

@@ -11,3 +11,25 @@ export function nameFlags(g: HeapGraph, name: string): Uint8Array {
     return flags;
   });
 }
+
+/**
+ * A table over string indices, 1 where the string starts with `prefix` (printable
+ * ASCII): compared on the raw bytes once per string, so hot loops never decode names.
+ * V8 writes printable ASCII unescaped, so the raw bytes start with the prefix exactly
+ * when the decoded string does.
+ */
+export function prefixFlags(g: HeapGraph, prefix: string): Uint8Array {
+  return g.derived(`prefixFlags:${prefix}`, () => {
+    const { bytes, starts } = g.strings.rawView();
+    const want = Array.from(prefix, (c) => c.charCodeAt(0));
+    const flags = new Uint8Array(g.strings.count);
+    for (let i = 0; i < g.strings.count; i++) {
+      const from = starts[i]!;
+      if (starts[i + 1]! - from < want.length) continue;
+      let k = 0;
+      while (k < want.length && bytes[from + k] === want[k]) k++;
+      if (k === want.length) flags[i] = 1;
+    }
+    return flags;
+  });
+}

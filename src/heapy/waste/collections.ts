@@ -1,4 +1,5 @@
 import { edgeNamed } from "../classify/classifiers.js";
+import { nameFlags } from "../graph/name-flags.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
 /**
@@ -12,6 +13,13 @@ export const ARRAY_HEADER = 16;
 export const SLOT = 8;
 /** V8's OrderedHashMap/Set: 3 header slots, then b buckets, then 2b entries of 3 (Map) or 2 (Set) slots. */
 const TABLE_HEADER_SLOTS = 3;
+
+/** "Map", "Set" or "Array" for an object of that class (by its name's index, never decoding it), else null. */
+export function collectionName(g: HeapGraph, n: number): "Map" | "Set" | "Array" | null {
+  const name = g.nodeName[n]!;
+  for (const c of ["Map", "Set", "Array"] as const) if (nameFlags(g, c)[name]) return c;
+  return null;
+}
 
 /** The elements of an array that are heap objects (small integers have no edges). */
 export function elementCount(g: HeapGraph, n: number): number {

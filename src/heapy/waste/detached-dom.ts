@@ -1,4 +1,5 @@
 import { byLabel, className, type Classifier } from "../classify/classifiers.js";
+import { prefixFlags } from "../graph/name-flags.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import type { WasteAnalysis } from "./waste-report.js";
@@ -9,13 +10,13 @@ const DETACHED = 2;
 
 /** Whether a node is one of the embedder's objects that could be DOM: Node's own ("Node / ...") also carry detachedness. */
 function browserNative(g: HeapGraph, n: number): boolean {
-  return g.nodeType[n] === g.nodeTypes.native && !g.name(n).startsWith("Node / ");
+  return g.nodeType[n] === g.nodeTypes.native && !prefixFlags(g, "Node / ")[g.nodeName[n]!];
 }
 
 /** Whether a node is a DOM node the page no longer shows: marked detached by the browser, or named so by older ones. */
 export function isDetached(g: HeapGraph, n: number): boolean {
   if (!browserNative(g, n)) return false;
-  return g.nodeDetachedness?.[n] === DETACHED || g.name(n).startsWith("Detached ");
+  return g.nodeDetachedness?.[n] === DETACHED || prefixFlags(g, "Detached ")[g.nodeName[n]!] === 1;
 }
 
 /**

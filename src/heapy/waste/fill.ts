@@ -1,5 +1,5 @@
 import { byLabel, type Classifier } from "../classify/classifiers.js";
-import { elementCount, SLOT, storeSlots, tableEntries, tableOf } from "./collections.js";
+import { collectionName, elementCount, SLOT, storeSlots, tableEntries, tableOf } from "./collections.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import type { WasteAnalysis } from "./waste-report.js";
 
@@ -21,7 +21,7 @@ export function numbersCaptured(g: HeapGraph): boolean {
  */
 export function fillOf(g: HeapGraph, n: number, numbers: boolean): string {
   if (g.nodeType[n] !== g.nodeTypes.object) return "(not a collection)";
-  const name = g.name(n);
+  const name = collectionName(g, n);
   if (name === "Map" || name === "Set") {
     return tableOf(g, n) >= 0 && tableEntries(g, n, name === "Map" ? 3 : 2) === 0 ? `empty ${name}` : `used ${name}`;
   }

@@ -1,5 +1,6 @@
 import { byLabel, className, type Classifier } from "../classify/classifiers.js";
-import { storeSlots, tableEntries } from "./collections.js";
+import { nameFlags, prefixFlags } from "../graph/name-flags.js";
+import { collectionName, storeSlots, tableEntries } from "./collections.js";
 import { dominatorsOf } from "../graph/dominators.js";
 import { ordinalOfId } from "../graph/id-index.js";
 import { pathText } from "../render/paths.js";
@@ -14,14 +15,15 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
  */
 export function entriesOf(g: HeapGraph, n: number): number {
   if (g.nodeType[n] !== g.nodeTypes.object) return -1;
-  const name = g.name(n);
+  const name = collectionName(g, n);
   if (name === "Map") return tableEntries(g, n, 3);
   if (name === "Set") return tableEntries(g, n, 2);
-  if (name.startsWith("system /")) return -1;
+  if (prefixFlags(g, "system /")[g.nodeName[n]!]) return -1;
+  const proto = nameFlags(g, "__proto__");
   let count = 0;
   for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) {
     const t = g.edgeType[e]!;
-    if (t === g.edgeTypes.element || (t === g.edgeTypes.property && g.edgeNameText(e) !== "__proto__")) count++;
+    if (t === g.edgeTypes.element || (t === g.edgeTypes.property && !proto[g.edgeName[e]!])) count++;
   }
   if (count === 0 && name === "Array") count = storeSlots(g, n);
   return count;

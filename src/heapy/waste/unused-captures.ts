@@ -1,5 +1,6 @@
 import { byLabel, edgeNamed, scriptOf, type Classifier } from "../classify/classifiers.js";
 import { dominatorsOf } from "../graph/dominators.js";
+import { nameFlags } from "../graph/name-flags.js";
 import { retainersOf } from "../graph/retainers.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { FunctionScopes } from "../source/function-scopes.js";
@@ -39,7 +40,8 @@ function computeCaptures(g: HeapGraph): Captures {
   for (let i = 0; i + 3 < g.locations.length; i += 4) location.set(g.locations[i]!, i);
   const contextOf = (n: number): number => edgeNamed(g, n, E.internal, ["context"]);
   const previousOf = (ctx: number): number => edgeNamed(g, ctx, E.internal, ["previous"]);
-  const isContext = (n: number): boolean => n >= 0 && g.name(n) === "system / Context";
+  const contextName = nameFlags(g, "system / Context");
+  const isContext = (n: number): boolean => n >= 0 && contextName[g.nodeName[n]!] === 1;
 
   // The names each closure uses, and for each context the union over the closures whose chain reaches it.
   const usedBy = new Map<number, Set<string> | null>();
