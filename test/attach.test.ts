@@ -79,6 +79,6 @@ test("guppy heap --attach a headless Chromium page: its detached DOM nodes are c
     assert.equal(rows.find((x) => x.kind === "Detached <div>")?.count, 1);
     assert.equal(rows.find((x) => x.kind === "Widget")?.count, 80);
   } finally {
-    browser.close();
+    await browser.close();
   }
 });

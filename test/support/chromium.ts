@@ -19,7 +19,8 @@ export function chromiumMissing(): string | null {
 /** A headless Chromium listening for the DevTools protocol on 127.0.0.1. */
 export interface Browser {
   port: number;
-  close(): void;
+  /** Kills the browser and its helper processes, then removes its profile. */
+  close(): Promise<void>;
 }
 
 /** Starts headless Chromium with the flags this machine needs (no network, fresh profile). */
@@ -32,11 +33,19 @@ export async function launchChromium(): Promise<Browser> {
       "--disable-component-update", "--disable-sync", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
       `--user-data-dir=${profile}`, "about:blank",
     ],
-    { stdio: ["ignore", "ignore", "pipe"] },
+    // Its own process group, so closing reaches the renderer and utility processes too.
+    { stdio: ["ignore", "ignore", "pipe"], detached: true },
   );
-  const close = (): void => {
-    child.kill("SIGKILL");
-    rmSync(profile, { recursive: true, force: true });
+  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+  const close = async (): Promise<void> => {
+    try {
+      process.kill(-child.pid!, "SIGKILL");
+    } catch {
+      // already gone
+    }
+    await exited;
+    // Helpers that outlived the group kill may still be flushing into the profile for a moment.
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
   };
   try {
     const port = await new Promise<number>((resolve, reject) => {
@@ -54,7 +63,7 @@ export async function launchChromium(): Promise<Browser> {
     });
     return { port, close };
   } catch (e) {
-    close();
+    await close();
     throw e;
   }
 }
@@ -89,7 +98,7 @@ export async function chromiumSnapshot(name: string, script: string): Promise<st
     renameSync(tmp, out);
     conn.close();
   } finally {
-    browser.close();
+    await browser.close();
   }
   return out;
 }
