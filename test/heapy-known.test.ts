@@ -32,6 +32,16 @@ test("N instances of a class in a Map under a global: kind selection, Via and pa
   const paths = String(foos.sp).split("\n");
   assert.deepEqual(paths.slice(0, 3), [" 0: h.Root.global.fooMap<Map entry>", " 1: h.Root.global.fooMap<Map entry>", " 2: h.Root.global.fooMap<Map entry>"]);
   assert.equal(paths[10], "<90 more paths. Type e.g. '_.more' to view.>");
+  // Paths page as partitions do: numbered on from the last page, `all`, and an end.
+  const page2 = String(foos.sp.more).split("\n");
+  assert.equal(page2.length, 11);
+  assert.equal(page2[0], "10: h.Root.global.fooMap<Map entry>");
+  assert.equal(page2[10], "<80 more paths. Type e.g. '_.more' to view.>");
+  assert.equal(String(foos.sp.more.all).split("\n").length, 90);
+  let last = foos.sp;
+  for (let i = 0; i < 10; i++) last = last.more;
+  assert.equal(String(last), "No more paths.");
+  assert.equal(String(last.more), "No more paths.");
   // The Map retains the Foos, their labels and payloads.
   const map = heap.and(h.Clodo("Map")).and(h.Via(".fooMap"));
   assert.equal(map.count, 1);

@@ -2,6 +2,7 @@ import { docOf, type Doc } from "../../doc.js";
 import type { Partition } from "../classify/partition.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { Stat } from "../stat/stat.js";
+import { PagedView } from "./paged-view.js";
 import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
 
 /**
@@ -9,21 +10,21 @@ import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
  * `all` for every row, `row(i)` for the objects of row i. Printing never pages
  * through a pager; each view is a value.
  */
-export class PartitionView {
+export class PartitionView extends PagedView {
   constructor(
     readonly partition: Partition,
-    readonly start = 0,
-    readonly limit = DEFAULT_ROWS,
-  ) {}
-
-  /** The next page (Heapy's `_.more`). */
-  get more(): PartitionView {
-    return new PartitionView(this.partition, Math.min(this.start + this.limit, this.partition.rows.length), DEFAULT_ROWS);
+    start = 0,
+    limit = DEFAULT_ROWS,
+  ) {
+    super(start, limit);
   }
 
-  /** Every row from this view's start (Heapy's `_.all`). */
-  get all(): PartitionView {
-    return new PartitionView(this.partition, this.start, Number.POSITIVE_INFINITY);
+  protected get total(): number {
+    return this.partition.rows.length;
+  }
+
+  protected page(start: number, limit: number): this {
+    return new PartitionView(this.partition, start, limit) as this;
   }
 
   /** The partition as a Stat, to dump, load and diff (for any classifier, where `x.stat` is by class). */
@@ -42,7 +43,7 @@ export class PartitionView {
   }
 
   toString(): string {
-    if (this.start > 0 && this.start >= this.partition.rows.length) return "No more rows.";
+    if (this.exhausted) return "No more rows.";
     return renderPartition(this.partition.rows, this.partition.classifier.kindHeader, { start: this.start, limit: this.limit });
   }
 

@@ -3,6 +3,7 @@ import { BASE_SYSTEM_DISTANCE, distancesOf, pathTreeOf } from "../graph/distance
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { PagedView } from "./paged-view.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
 
 
@@ -100,6 +101,7 @@ export function renderPaths(set: IdentitySet, options: { start?: number; limit?:
   reached.sort((a, b) => distance[a]! - distance[b]! || (texts ? naturalCompare(texts.get(a)!, texts.get(b)!) : 0) || a - b);
   const start = options.start ?? 0;
   const limit = options.limit ?? DEFAULT_ROWS;
+  if (start > 0 && start >= reached.length) return "No more paths.";
   const out: string[] = [];
   for (let i = start; i < reached.length && i < start + limit; i++) {
     out.push(`${String(i).padStart(2)}: ${texts?.get(reached[i]!) ?? pathText(g, reached[i]!, options.root)}`);
@@ -111,19 +113,21 @@ export function renderPaths(set: IdentitySet, options: { start?: number; limit?:
 }
 
 /** The shortest paths of a set, ten at a time (Heapy's `x.sp`), with `more` and `all`. */
-export class PathsView {
+export class PathsView extends PagedView {
   constructor(
     readonly set: IdentitySet,
-    readonly start = 0,
-    readonly limit = DEFAULT_ROWS,
-  ) {}
-
-  get more(): PathsView {
-    return new PathsView(this.set, this.start + this.limit);
+    start = 0,
+    limit = DEFAULT_ROWS,
+  ) {
+    super(start, limit);
   }
 
-  get all(): PathsView {
-    return new PathsView(this.set, this.start, Number.POSITIVE_INFINITY);
+  protected get total(): number {
+    return this.set.count;
+  }
+
+  protected page(start: number, limit: number): this {
+    return new PathsView(this.set, start, limit) as this;
   }
 
   toString(): string {
