@@ -13,15 +13,18 @@
  * against it); "guppy-seq" the same on one thread; "guppy+dist" adds distances,
  * which DevTools also computes; "guppy-full" adds the partition by constructor;
  * "guppy-cached" reopens from the binary cache (made beforehand, not timed) with all
- * derived arrays; "heap-clodo" is `guppy heap --by clodo` (no dominators);
+ * derived arrays; "guppy-gz" and "guppy-gz-seq" are "guppy" and "guppy-seq" on the
+ * snapshot gzipped (made beforehand at level 1, not timed); "heap-clodo" is `guppy heap --by clodo` (no dominators);
  * "devtools" is Chrome DevTools' heap snapshot worker; "memlab" is memlab's loader.
  */
 import { execFile } from "node:child_process";
-import { existsSync, mkdirSync, readFileSync, rmSync, statSync } from "node:fs";
+import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
+import { pipeline } from "node:stream/promises";
+import { createGzip } from "node:zlib";
 
 interface Result {
   ms: number;
@@ -34,7 +37,7 @@ const here = fileURLToPath(new URL(".", import.meta.url));
 const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "10,100,1000,2000,4000" },
-    tools: { type: "string", default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,heap-clodo,devtools,memlab" },
+    tools: { type: "string", default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,guppy-gz,guppy-gz-seq,heap-clodo,devtools,memlab" },
     runs: { type: "string", default: "1" },
     dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
   },
@@ -66,6 +69,17 @@ async function snapshotOf(mb: number): Promise<string> {
     if (!r.ok) throw new Error(`could not generate the ${mb} MB snapshot: ${r.message}`);
   }
   return file;
+}
+
+/** The snapshot gzipped beside it (level 1, as fast tools write them), made once. */
+async function gzipOf(file: string): Promise<string> {
+  const gz = `${file}.gz`;
+  if (!existsSync(gz)) {
+    process.stderr.write(`gzipping ${file} (not timed)…\n`);
+    await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(`${gz}.tmp`));
+    renameSync(`${gz}.tmp`, gz);
+  }
+  return gz;
 }
 
 /** Runs a measurement `runs` times and keeps the run with the median time. */
@@ -109,7 +123,8 @@ for (const mb of sizes) {
       }
     }
     process.stderr.write(`measuring ${tool} on ${fmt(fileMiB, 0)} MiB…\n`);
-    results.set(tool, await measureMedian(tool, file));
+    const gz = tool.startsWith("guppy-gz");
+    results.set(tool, await measureMedian(gz ? tool.replace("-gz", "") : tool, gz ? await gzipOf(file) : file));
   }
   const g = results.get("guppy");
   const base = typeof g === "object" ? g : null;

@@ -48,7 +48,36 @@ async function rejects(file: string, code: GuppyErrorCode, offset?: number): Pro
     }
   }
   assert.equal(seen[1]!.describe(), seen[0]!.describe(), "the same error either way");
+  await rejectsGzipped(file, seen[0]!);
   return seen[0]!;
+}
+
+/**
+ * The same bad content gzipped: the same code whether a worker inflates the stream on
+ * its own to parse the edges or not, and the same error both ways.
+ */
+async function rejectsGzipped(file: string, plain: GuppyError): Promise<void> {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file);
+  } catch {
+    return; // missing, a directory: nothing to compress
+  }
+  if (bytes.length === 0 || (bytes[0] === 0x1f && bytes[1] === 0x8b)) return;
+  const gz = write(gzipSync(bytes), ".gz");
+  const seen: string[] = [];
+  for (const parallel of [false, true]) {
+    try {
+      await readHeapSnapshot(gz, { parallel, cacheDir: null });
+      assert.fail(`expected ${plain.code} from the gzipped file (parallel: ${parallel})`);
+    } catch (e) {
+      assert.ok(e instanceof GuppyError, `expected a GuppyError, got ${String(e)}`);
+      assert.equal(e.code, plain.code, `gzipped: ${e.message} (parallel: ${parallel})`);
+      if (plain.offset !== undefined) assert.equal(e.offset, plain.offset, `gzipped offset (parallel: ${parallel})`);
+      seen.push(e.describe());
+    }
+  }
+  assert.equal(seen[1], seen[0], "the same gzipped error either way");
 }
 
 test("the well-formed base case reads", async () => {
@@ -99,6 +128,10 @@ test("a real snapshot cut inside its strings opens with a warning, exact sizes a
   const g2 = await readHeapSnapshot(cut, { parallel: true, cacheDir: null });
   for (const col of ["nodeType", "nodeId", "edgeType", "edgeTarget"] as const) assert.deepEqual(g2[col], full[col], col);
   assert.deepEqual(g2.warnings, warnings);
+  // And gzipped, with a worker inflating the stream on its own.
+  const g3 = await readHeapSnapshot(write(gzipSync(readFileSync(cut)), ".gz"), { parallel: true, cacheDir: null });
+  for (const col of ["nodeType", "nodeId", "edgeType", "edgeTarget"] as const) assert.deepEqual(g3[col], full[col], col);
+  assert.deepEqual(g3.warnings, warnings);
 });
 
 test("syntax errors report the byte offset of the bad byte", async () => {
@@ -140,6 +173,19 @@ test("a malformed header is named", async () => {
   await rejects(write(good.replace('"node_fields"', '"nodefields"')), "BAD_META");
   await rejects(write(good.replace('"root_index"', "").replace('"trace_function_count":0', '"trace_function_count":0,"root_index":5')), "BAD_META");
   await rejects(write(good.replace('{"snapshot":{', '{"snapshot":[').replace('"trace_function_count":0}', '"trace_function_count":0]')), "BAD_META");
+});
+
+test("sections in another order read to the same graph, whether or not a worker takes the edges", async () => {
+  const edges = good.slice(good.indexOf('"edges":['), good.indexOf("]", good.indexOf('"edges":[')) + 1);
+  const moved = good.replace(`${edges},\n`, "").replace('"strings":', `${edges},\n"strings":`);
+  assert.notEqual(moved, good);
+  for (const input of [write(moved), write(gzipSync(moved), ".gz")]) {
+    for (const parallel of [false, true]) {
+      const g = await readHeapSnapshot(input, { parallel, cacheDir: null });
+      assert.deepEqual([...g.edgeTarget], [1, 2], `${input} (parallel: ${parallel})`);
+      assert.equal(g.strings.get(g.nodeName[2]!), SECRET);
+    }
+  }
 });
 
 test("data after the snapshot is an error, so a damaged gzip trailer is noticed", async () => {

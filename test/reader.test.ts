@@ -146,18 +146,22 @@ test("strings with escapes decode exactly, and every chunking of the input reads
   }
 });
 
-test("a worker parsing the edges gives the same graph as one thread, on every fixture and a file cut in its strings", async () => {
+test("a worker parsing the edges gives the same graph as one thread, on every fixture, plain and gzipped", async () => {
   const { FIXTURES } = await import("./support/fixtures.js");
   for (const name of FIXTURES) {
     const file = await fixtureSnapshot(name);
+    const gz = join(dir, `${name}.heapsnapshot.gz`);
+    writeFileSync(gz, gzipSync(readFileSync(file)));
     const one = await readHeapSnapshot(file, { parallel: false, cacheDir: null });
-    const progress: number[] = [];
-    const two = await readHeapSnapshot(file, { parallel: true, cacheDir: null, onProgress: (read) => progress.push(read) });
-    for (const col of ["nodeType", "nodeName", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeName", "edgeTarget", "locations", "samples"] as const) {
-      assert.deepEqual(two[col], one[col], `${name}: ${col}`);
+    for (const [what, input] of [["plain", file], ["gzipped", gz]] as const) {
+      const progress: number[] = [];
+      const two = await readHeapSnapshot(input, { parallel: true, cacheDir: null, onProgress: (read, total) => progress.push(read / total) });
+      for (const col of ["nodeType", "nodeName", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeName", "edgeTarget", "locations", "samples"] as const) {
+        assert.deepEqual(two[col], one[col], `${name}, ${what}: ${col}`);
+      }
+      assert.equal(two.strings.count, one.strings.count, name);
+      assert.ok(two.edgeTarget.buffer instanceof SharedArrayBuffer, `${name}, ${what}: the worker filled shared columns`);
+      assert.ok(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1]!)), `${name}, ${what}: progress only moves forward`);
     }
-    assert.equal(two.strings.count, one.strings.count, name);
-    assert.ok(two.edgeTarget.buffer instanceof SharedArrayBuffer, `${name}: the worker filled shared columns`);
-    assert.ok(progress.every((p, i) => i === 0 || p >= 0), name);
   }
 });

@@ -1,7 +1,9 @@
 /**
- * Worker thread entry: parses a snapshot's edges section, from a byte offset of a
- * plain file, straight into edge columns in shared memory, while the main thread
- * parses the rest of the file. Posts progress into a shared counter and one result.
+ * Worker thread entry: parses a snapshot's edges section straight into edge columns
+ * in shared memory, while the main thread parses the rest of the file. In a plain
+ * file it starts at the section's offset; in a gzip stream, which has no offsets to
+ * seek to, it inflates the file itself and passes over the nodes section to reach
+ * it, and says where it found it. Posts progress into a shared counter and one result.
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { GuppyError } from "../../errors.js";
@@ -12,8 +14,11 @@ import { JsonCursor } from "./json-cursor.js";
 /** What the main thread sends. */
 export interface EdgeWork {
   file: string;
-  /** Offset of the edges array's '['. */
-  start: number;
+  /**
+   * Where to begin: a plain file's offset of the edges array's '[', or (a gzip
+   * stream) the offset of the nodes array's '[', which the edges follow.
+   */
+  from: { edges: number } | { nodes: number };
   count: number;
   nodeCount: number;
   layout: EdgeLayout;
@@ -22,24 +27,51 @@ export interface EdgeWork {
   progress: SharedArrayBuffer;
 }
 
-/** What the worker answers. */
+/** Where the worker found the edges array's '[' (a gzip stream); null: not right after the nodes. */
+export interface EdgeLocated {
+  located: number | null;
+}
+
+/** What the worker answers last. */
 export type EdgeResult =
   | { ok: true; filled: number; maxType: number; maxStringName: number; end: number }
   | { ok: false; code: GuppyError["code"]; message: string; offset: number | undefined };
 
 const BATCH_RECORDS = 1024;
 
+/** Reads a gzip stream up to the edges array that follows the nodes array at `nodes`; null when none does. */
+async function edgesAfterNodes(cursor: JsonCursor, nodes: number): Promise<number | null> {
+  await cursor.skipTo(nodes);
+  await cursor.skipNumberArray();
+  if ((await cursor.peek()) !== 0x2c) return null;
+  cursor.skipByte();
+  if ((await cursor.peek()) !== 0x22 || (await cursor.readShortString()) !== "edges") return null;
+  if ((await cursor.peek()) !== 0x3a) return null;
+  cursor.skipByte();
+  return (await cursor.peek()) === 0x5b ? cursor.offset : null;
+}
+
 async function parseEdges(work: EdgeWork): Promise<EdgeResult> {
   const progress = new Float64Array(work.progress);
-  const source = await openByteSource(work.file, work.start);
+  const start = "edges" in work.from ? work.from.edges : 0;
+  const source = await openByteSource(work.file, start);
+  let located = "edges" in work.from;
   try {
-    const cursor = new JsonCursor(source, () => (progress[0] = source.bytesRead - work.start), work.start);
+    const cursor = new JsonCursor(source, () => (progress[0] = source.bytesRead - start), start);
+    if ("nodes" in work.from) {
+      const at = await edgesAfterNodes(cursor, work.from.nodes);
+      located = true;
+      parentPort?.postMessage({ located: at } satisfies EdgeLocated);
+      if (at === null) return { ok: false, code: "INVALID_JSON", message: "The edges do not follow the nodes.", offset: cursor.offset };
+    }
     cursor.section = "the 'edges' section";
     const cols = new EdgeColumns(work.count, work.nodeCount, work.layout, work.buffers);
     const batch = new Float64Array(BATCH_RECORDS * work.layout.edgeFieldCount);
     await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
     return { ok: true, filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: cursor.offset };
   } catch (e) {
+    // Failing before the edges, the main thread meets the same trouble in its own reading.
+    if (!located) parentPort?.postMessage({ located: null } satisfies EdgeLocated);
     if (e instanceof GuppyError) return { ok: false, code: e.code, message: e.message, offset: e.offset };
     return { ok: false, code: "TOO_LARGE", message: `The edges could not be read (${(e as Error)?.message ?? String(e)}).`, offset: undefined };
   } finally {

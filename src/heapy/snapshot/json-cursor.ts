@@ -51,6 +51,18 @@ export class JsonCursor {
     this.eof = false;
   }
 
+  /**
+   * Discards input up to absolute byte `offset` (forward only): how a reader that
+   * shares a sequential stream (gzip) with another gets to its own part.
+   */
+  async skipTo(offset: number): Promise<void> {
+    while (this.base + this.end < offset) {
+      this.pos = this.end;
+      if (!(await this.fill())) throw this.truncated();
+    }
+    if (offset > this.base + this.pos) this.pos = offset - this.base;
+  }
+
   /** Absolute byte offset of the next unread byte. */
   get offset(): number {
     return this.base + this.pos;
@@ -297,6 +309,24 @@ export class JsonCursor {
         }
       }
       this.pos = i;
+      if (!(await this.fill())) throw this.truncated();
+    }
+  }
+
+  /**
+   * Passes over a JSON array of numbers to just after its ']', without reading the
+   * numbers (a native search per chunk): for a section another thread parses, which
+   * reports whatever is wrong inside it.
+   */
+  async skipNumberArray(): Promise<void> {
+    await this.expect(OPEN_BRACKET, "'['");
+    for (;;) {
+      const at = this.buf.subarray(0, this.end).indexOf(CLOSE_BRACKET, this.pos);
+      if (at >= 0) {
+        this.pos = at + 1;
+        return;
+      }
+      this.pos = this.end;
       if (!(await this.fill())) throw this.truncated();
     }
   }

@@ -2,7 +2,7 @@ import { open, type FileHandle } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { GuppyError } from "../../errors.js";
 import { EdgeColumns } from "./edge-columns.js";
-import type { EdgeResult, EdgeWork } from "./edge-worker.js";
+import type { EdgeLocated, EdgeResult, EdgeWork } from "./edge-worker.js";
 import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
 
 const SCAN_CHUNK = 8 << 20;
@@ -31,8 +31,10 @@ export class EdgeJob {
     readonly columns: EdgeColumns,
     private readonly worker: Worker,
     private readonly result: Promise<EdgeResult>,
+    private readonly locatedAt: Promise<number | null>,
     private readonly progress: Float64Array,
-    private readonly fh: FileHandle,
+    /** The plain file, to search for the section's end; null for a gzip stream. */
+    private readonly fh: FileHandle | null,
     private readonly file: string,
     private readonly start: number,
     private readonly size: number,
@@ -55,17 +57,7 @@ export class EdgeJob {
       const m = /^\s*,\s*"edges"\s*:\s*\[/.exec(head.subarray(0, bytesRead).toString("latin1"));
       if (m === null) throw new Error("edges do not follow nodes");
       const start = nodesEnd + 1 + m[0].length - 1;
-      const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
-      const progress = new Float64Array(new SharedArrayBuffer(8));
-      const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
-      const work: EdgeWork = { file, start, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer };
-      const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work });
-      const result = new Promise<EdgeResult>((resolve) => {
-        worker.once("message", (r: EdgeResult) => resolve(r));
-        worker.once("error", (e) => resolve({ ok: false, code: "TOO_LARGE", message: `The edges could not be read (${e.message}).`, offset: undefined }));
-        worker.once("exit", (code) => resolve({ ok: false, code: "TOO_LARGE", message: `The edge reader stopped (exit code ${code}).`, offset: undefined }));
-      });
-      return new EdgeJob(columns, worker, result, progress, fh, file, start, size);
+      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size);
     } catch {
       // No shape to split on, or no shared memory for the columns: the caller reads in order.
       await fh.close();
@@ -73,13 +65,53 @@ export class EdgeJob {
     }
   }
 
+  /**
+   * Starts a worker on a gzip stream's edges section: it inflates the file on its own
+   * and passes over the nodes section (beginning at `nodesStart` in the inflated
+   * bytes), while the caller parses the nodes; `located()` says where it found the
+   * edges. Null when the worker cannot start (the caller reads in order).
+   */
+  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout): Promise<EdgeJob | null> {
+    try {
+      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, null, 0);
+    } catch {
+      return null;
+    }
+  }
+
+  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number): EdgeJob {
+    const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
+    const progress = new Float64Array(new SharedArrayBuffer(8));
+    const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
+    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer };
+    const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work });
+    let locate: (at: number | null) => void = () => undefined;
+    const located = "edges" in from ? Promise.resolve(from.edges) : new Promise<number | null>((resolve) => (locate = resolve));
+    const result = new Promise<EdgeResult>((resolve) => {
+      const end = (r: EdgeResult): void => {
+        locate(null);
+        resolve(r);
+      };
+      worker.on("message", (m: EdgeResult | EdgeLocated) => ("located" in m ? locate(m.located) : end(m)));
+      worker.once("error", (e) => end({ ok: false, code: "TOO_LARGE", message: `The edges could not be read (${e.message}).`, offset: undefined }));
+      worker.once("exit", (code) => end({ ok: false, code: "TOO_LARGE", message: `The edge reader stopped (exit code ${code}).`, offset: undefined }));
+    });
+    return new EdgeJob(columns, worker, result, located, progress, fh, file, "edges" in from ? from.edges : 0, size);
+  }
+
+  /** Where the edges array's '[' is, as the worker found it; null when it found none right after the nodes. */
+  located(): Promise<number | null> {
+    return this.locatedAt;
+  }
+
   /** Bytes of the edges section parsed so far. */
   get bytesDone(): number {
     return this.progress[0]!;
   }
 
-  /** The offset just after the section's ']', found without parsing; -1 when the file has none (cut off). */
+  /** The offset just after the section's ']', found without parsing; -1 when the file has none (cut off). Plain files only. */
   async end(): Promise<number> {
+    if (this.fh === null) throw new Error("a gzip stream's edges end where the caller's cursor passes over them");
     const E = this.columns.count;
     const at = await findByte(this.fh, this.start + Math.max(1, 2 * E * this.columns.L.edgeFieldCount - 1), CLOSE_BRACKET, this.size);
     return at < 0 ? -1 : at + 1;
@@ -99,6 +131,6 @@ export class EdgeJob {
   /** Stops the worker (when the caller failed first) and closes the file. */
   async close(): Promise<void> {
     await this.worker.terminate().catch(() => undefined);
-    await this.fh.close().catch(() => undefined);
+    await this.fh?.close().catch(() => undefined);
   }
 }

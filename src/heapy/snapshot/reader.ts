@@ -21,12 +21,16 @@ export interface ReadOptions {
   cacheDir?: string | null;
   /**
    * Whether a worker thread parses the edges section while this thread parses the
-   * rest (plain files only). Default: for files of 32 MiB and more.
+   * rest. Default: for files of 32 MiB and more (gzip files by their compressed size).
    */
   parallel?: boolean;
 }
 
-/** Below this, starting a worker costs more than it saves. */
+/**
+ * Below this, starting a worker costs more than it saves. Gzip input is measured by
+ * its compressed size: its worker must inflate the stream a second time, which pays
+ * only on larger files (measured in the README).
+ */
 const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** The largest typed array this Node allocates, and the ordinal range we index with u32. */
@@ -170,7 +174,13 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
   let job: EdgeJob | null = null;
   let edgesEnd = -1;
   let skipped = 0;
-  const report = (): void => options.onProgress?.(Math.min(source.totalBytes, source.bytesRead - skipped + (job?.bytesDone ?? 0)), source.totalBytes);
+  // (In a gzip stream this thread reads every byte itself, so its count alone is the progress.)
+  // Never backwards: a jump drops the read-ahead chunk from the count.
+  let shown = 0;
+  const report = (): void => {
+    shown = Math.max(shown, Math.min(source.totalBytes, source.bytesRead - skipped + (source.compressed ? 0 : (job?.bytesDone ?? 0))));
+    options.onProgress?.(shown, source.totalBytes);
+  };
   const cursor = new JsonCursor(source, report);
 
   let header: SnapshotHeader | null = null;
@@ -232,13 +242,15 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         }
         case "nodes": {
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!)));
-          const parallel = options.parallel ?? (source.totalBytes >= PARALLEL_MIN_BYTES);
-          const splittable = parallel && !source.compressed && source.seek !== undefined && (await cursor.peek()) === 0x5b;
-          job = splittable ? await EdgeJob.start(file, cursor.offset, header!, L!) : null;
+          const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
+          if (parallel && (await cursor.peek()) === 0x5b) {
+            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!);
+            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!);
+          }
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
           finishNodes(cols, header!, cursor);
-          if (job !== null) {
+          if (job !== null && !source.compressed) {
             // Skip what the worker parses: find the section's end natively and read on from there.
             const end = await job.end();
             if (end < 0) {
@@ -255,6 +267,23 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         }
         case "edges": {
           if (nodes === null) throw cursor.fail("WRONG_FORMAT", "The edges section comes before the nodes section.");
+          if (job !== null && edges === null) {
+            // A gzip stream: the worker inflates on its own to the same place and parses; pass over it here.
+            await cursor.peek();
+            if ((await job.located()) === cursor.offset) {
+              try {
+                await cursor.skipNumberArray();
+              } catch (e) {
+                // Cut off or corrupt inside the edges: the worker tells first what it met first.
+                await finishEdges(job, cursor, L!, -1);
+                throw e;
+              }
+              edgesEnd = cursor.offset;
+              break;
+            }
+            await job.close();
+            job = null;
+          }
           const cols = (edges = allocating(cursor, () => new EdgeColumns(header!.edge_count, header!.node_count, L!)));
           const batch = new Float64Array(BATCH_RECORDS * L!.edgeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
