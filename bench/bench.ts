@@ -76,7 +76,7 @@ async function gzipOf(file: string): Promise<string> {
   const gz = `${file}.gz`;
   if (!existsSync(gz)) {
     process.stderr.write(`gzipping ${file} (not timed)…\n`);
-    await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(`${gz}.tmp`));
+    await pipeline(createReadStream(file), createGzip({ level: 1 }), createWriteStream(`${gz}.tmp`, { mode: 0o600 }));
     renameSync(`${gz}.tmp`, gz);
   }
   return gz;
