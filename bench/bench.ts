@@ -71,7 +71,7 @@ async function snapshotOf(mb: number): Promise<string> {
   return file;
 }
 
-/** The snapshot gzipped beside it (level 1, as fast tools write them), made once. */
+/** The snapshot gzipped beside it (level 1, as fast tools write them), made once; owner-only, as snapshots hold secrets. */
 async function gzipOf(file: string): Promise<string> {
   const gz = `${file}.gz`;
   if (!existsSync(gz)) {
