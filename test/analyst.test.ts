@@ -1,6 +1,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
 import { Analyst } from "../src/heapy/monitor/analyst.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
 
 class Marked {
   constructor(readonly i: number) {}
@@ -24,4 +27,19 @@ test("an analyst thread sees the main thread's heap, and analysing it does not g
   } finally {
     await analyst.close();
   }
+});
+
+test("Guppy's worker threads start in a program run with flags a worker refuses (node --input-type=module -e)", async () => {
+  const file = await fixtureSnapshot("classes-in-map");
+  const dist = new URL("../src/", import.meta.url).href;
+  const script = `
+    const { readHeapSnapshot } = await import(${JSON.stringify(`${dist}heapy/snapshot/reader.js`)});
+    const { Analyst } = await import(${JSON.stringify(`${dist}heapy/monitor/analyst.js`)});
+    const g = await readHeapSnapshot(process.argv[1], { cacheDir: null, parallel: true });
+    const a = Analyst.start();
+    const seen = await a.run("(await h.heap()).count > 0");
+    await a.close();
+    console.log(g.nodeCount > 0, seen);`;
+  const { stdout } = await promisify(execFile)(process.execPath, ["--input-type=module", "-e", script, file]);
+  assert.equal(stdout.trim(), "true true");
 });

@@ -23,7 +23,8 @@ export class Analyst {
 
   /** Starts the worker; it does not keep the process alive on its own. */
   static start(): Analyst {
-    const worker = new Worker(new URL("./analyst-worker.js", import.meta.url));
+    // None of the program's flags: Guppy's own code needs none, and some (--input-type, a loader) break a worker.
+    const worker = new Worker(new URL("./analyst-worker.js", import.meta.url), { execArgv: [] });
     worker.unref();
     return new Analyst(worker);
   }

@@ -84,7 +84,8 @@ export class EdgeJob {
     const progress = new Float64Array(new SharedArrayBuffer(8));
     const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
     const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer };
-    const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work });
+    // Guppy's own compiled code needs none of the program's flags, and some (--input-type, a loader) break a worker.
+    const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work, execArgv: [] });
     let locate: (at: number | null) => void = () => undefined;
     const located = "edges" in from ? Promise.resolve(from.edges) : new Promise<number | null>((resolve) => (locate = resolve));
     const result = new Promise<EdgeResult>((resolve) => {
