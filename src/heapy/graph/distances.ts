@@ -1,7 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { documentDomTreesNames, isUserRoot } from "./roots.js";
 import { nameFlags } from "./name-flags.js";
-import { ephemeronsOf } from "./weakmap-edges.js";
+import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
 /** Distance of nodes nothing reaches (DevTools' "no distance"). */
 export const NO_DISTANCE = -5;
@@ -27,7 +27,8 @@ export function computeDistances(g: HeapGraph, parentEdge?: Int32Array): Int32Ar
   const sloppyMap = nameFlags(g, "sloppy_function_map");
   const nativeContext = nameFlags(g, "system / NativeContext");
   const mapDescriptors = nameFlags(g, "(map descriptors)");
-  const { isEphemeron, pair, pairCount } = ephemeronsOf(g);
+  const { isEphemeron } = ephemeronsOf(g);
+  const { pair, pairCount } = ephemeronPairsOf(g);
   // Per key/value pair: 1 once the first of its two edges has been skipped.
   const pending = new Uint8Array(pairCount);
   const SLOPPY_CONTEXT = 1;

@@ -14,16 +14,19 @@ const SPACE = 0x20;
 const CLOSE = 0x29;
 
 /**
- * The WeakMap ephemeron edges of a graph, recognised by name once per graph:
- * for each string index used as an internal edge name, whether it is an ephemeron
- * name, the V8 id of its WeakMap table, and a number shared by the two edges
- * (from the key and from the table) that lead to one value.
+ * The WeakMap ephemeron edges of a graph, recognised by name once per graph: for
+ * each string index used as an internal edge name, whether it is an ephemeron name
+ * and the V8 id of its WeakMap table. Dominators need only these.
  */
 export interface Ephemerons {
-  /** Per string index: 1 when it names an ephemeron edge. */
+  /** Per string index: 0, or 1 for an ephemeron name recognised on its bytes, 2 for one with escapes or non-ASCII (decoded). */
   isEphemeron: Uint8Array;
   /** Per string index: the table's V8 id (valid where isEphemeron). */
   tableId: Float64Array;
+}
+
+/** Which ephemeron edges lead to the same value: a number shared by the key's edge and the table's. Distances need it. */
+export interface EphemeronPairs {
   /** Per string index: the key/value pair number (valid where isEphemeron). */
   pair: Uint32Array;
   pairCount: number;
@@ -36,15 +39,20 @@ function matchesAt(bytes: Uint8Array, at: number, lit: Uint8Array): boolean {
   return true;
 }
 
-/**
- * Decides EPHEMERON on the raw bytes [from, to) of a name. Returns the table id and
- * sets `out.shared` (where the part shared by a pair's two names starts) and
- * `out.hash` (of that part); returns -1 when it does not match, or -2 when the bytes
- * hold escapes or non-ASCII and the regex must decide.
- */
-function recognise(b: Uint8Array, from: number, to: number, out: { shared: number; hash: number }): number {
+/** Where a name's part shared by a pair's two names starts: after its leading number. */
+function sharedStart(b: Uint8Array, from: number, to: number): number {
   let j = from;
   while (j < to && isDigit(b[j])) j++;
+  return j;
+}
+
+/**
+ * Decides EPHEMERON on the raw bytes [from, to) of a name. Returns the table id;
+ * -1 when it does not match, or -2 when the bytes hold escapes or non-ASCII and the
+ * regex must decide.
+ */
+function recognise(b: Uint8Array, from: number, to: number): number {
+  const j = sharedStart(b, from, to);
   if (j === from || !matchesAt(b, j, PART_OF_KEY)) return -1;
   // Tail: " pair in WeakMap (table @" digits ")".
   if (b[to - 1] !== CLOSE) return -1;
@@ -61,13 +69,11 @@ function recognise(b: Uint8Array, from: number, to: number, out: { shared: numbe
   while (vd > midFrom && isDigit(b[vd - 1])) vd--;
   if (vd === v || vd - 2 < midFrom || b[vd - 1] !== AT || b[vd - 2] !== SPACE) return -1;
   const yEnd = vd - 2;
-  // One pass: reject escapes and non-ASCII, hash the shared part, find a valid arrow.
-  let h = 0x811c9dc5;
+  // One pass: reject escapes and non-ASCII, find a valid arrow.
   let arrow = false;
   for (let k = j; k < to; k++) {
     const c = b[k]!;
     if (c === BACKSLASH || c >= 0x80) return -2;
-    h = Math.imul(h ^ c, 0x01000193);
     if (c === CLOSE && !arrow && k + ARROW.length <= yEnd && k > midFrom && matchesAt(b, k, ARROW)) {
       let kd = k;
       while (kd > midFrom && isDigit(b[kd - 1])) kd--;
@@ -77,8 +83,6 @@ function recognise(b: Uint8Array, from: number, to: number, out: { shared: numbe
   if (!arrow) return -1;
   let id = 0;
   for (let k = d; k < to - 1; k++) id = id * 10 + (b[k]! - 0x30);
-  out.shared = j;
-  out.hash = h >>> 0;
   return id;
 }
 
@@ -90,57 +94,6 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
     const seen = new Uint8Array(strings.count);
     const isEphemeron = new Uint8Array(strings.count);
     const tableId = new Float64Array(strings.count);
-    const pair = new Uint32Array(strings.count);
-    let pairCount = 0;
-    // Pairs found on raw bytes: an open-addressing table of (string index + 1, shared start),
-    // so the shared parts are compared in place, never copied into strings.
-    let slots = 1 << 10;
-    let slotString = new Int32Array(slots);
-    let slotShared = new Int32Array(slots);
-    let used = 0;
-    const sameShared = (a: number, aFrom: number, bFrom: number, bTo: number): boolean => {
-      const aTo = starts[a + 1]!;
-      if (aTo - aFrom !== bTo - bFrom) return false;
-      for (let k = 0; k < aTo - aFrom; k++) if (bytes[aFrom + k] !== bytes[bFrom + k]) return false;
-      return true;
-    };
-    const hashOf = (from: number, to: number): number => {
-      let h = 0x811c9dc5;
-      for (let k = from; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-      return h >>> 0;
-    };
-    const insert = (s: number, shared: number, hash: number): number => {
-      const mask = slots - 1;
-      for (let i = hash & mask; ; i = (i + 1) & mask) {
-        const t = slotString[i]!;
-        if (t === 0) {
-          slotString[i] = s + 1;
-          slotShared[i] = shared;
-          used++;
-          return (pair[s] = pairCount++);
-        }
-        if (sameShared(t - 1, slotShared[i]!, shared, starts[s + 1]!)) return (pair[s] = pair[t - 1]!);
-      }
-    };
-    const grow = (): void => {
-      const oldString = slotString;
-      const oldShared = slotShared;
-      slots *= 2;
-      slotString = new Int32Array(slots);
-      slotShared = new Int32Array(slots);
-      const mask = slots - 1;
-      for (let i = 0; i < oldString.length; i++) {
-        const t = oldString[i]!;
-        if (t === 0) continue;
-        let k = hashOf(oldShared[i]!, starts[t]!) & mask;
-        while (slotString[k] !== 0) k = (k + 1) & mask;
-        slotString[k] = t;
-        slotShared[k] = oldShared[i]!;
-      }
-    };
-    // Names with escapes are rare; they are paired by their decoded shared part.
-    const decodedPairs = new Map<string, number>();
-    const out = { shared: 0, hash: 0 };
     for (let e = 0; e < edgeCount; e++) {
       if (edgeType[e] !== internal) continue;
       const s = edgeName[e]!;
@@ -149,23 +102,90 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
       const from = starts[s]!;
       const to = starts[s + 1]!;
       if (from === to || !isDigit(bytes[from])) continue;
-      const id = recognise(bytes, from, to, out);
-      if (id === -1) continue;
+      const id = recognise(bytes, from, to);
       if (id >= 0) {
-        if (used * 2 >= slots) grow();
         isEphemeron[s] = 1;
         tableId[s] = id;
-        insert(s, out.shared, out.hash);
+      } else if (id === -2) {
+        const m = EPHEMERON.exec(strings.get(s));
+        if (m === null) continue;
+        isEphemeron[s] = 2;
+        tableId[s] = Number(m[2]);
+      }
+    }
+    return { isEphemeron, tableId };
+  });
+}
+
+/** The pairs of ephemeron edges, by the part of their names the two share; computed on first use. */
+export function ephemeronPairsOf(g: HeapGraph): EphemeronPairs {
+  return g.derived("ephemeronPairs", () => {
+    const { isEphemeron } = ephemeronsOf(g);
+    const { strings } = g;
+    const { bytes, starts } = strings.rawView();
+    const pair = new Uint32Array(strings.count);
+    let pairCount = 0;
+    // An open-addressing table of (string index + 1, shared start, hash) in one array,
+    // four ints a slot, so a probe touches one cache line and growing needs no byte of
+    // the names; the shared parts are compared in place, never copied into strings.
+    const STRIDE = 4;
+    let slots = 1 << 12;
+    let table = new Int32Array(slots * STRIDE);
+    let used = 0;
+    const sameShared = (a: number, aFrom: number, bFrom: number, bTo: number): boolean => {
+      const aTo = starts[a + 1]!;
+      if (aTo - aFrom !== bTo - bFrom) return false;
+      for (let k = 0; k < aTo - aFrom; k++) if (bytes[aFrom + k] !== bytes[bFrom + k]) return false;
+      return true;
+    };
+    const insert = (s: number, shared: number, hash: number): number => {
+      const mask = slots - 1;
+      for (let i = hash & mask; ; i = (i + 1) & mask) {
+        const at = i * STRIDE;
+        const t = table[at]!;
+        if (t === 0) {
+          table[at] = s + 1;
+          table[at + 1] = shared;
+          table[at + 2] = hash;
+          used++;
+          return (pair[s] = pairCount++);
+        }
+        if (table[at + 2] === hash && sameShared(t - 1, table[at + 1]!, shared, starts[s + 1]!)) return (pair[s] = pair[t - 1]!);
+      }
+    };
+    const grow = (): void => {
+      const old = table;
+      slots *= 2;
+      table = new Int32Array(slots * STRIDE);
+      const mask = slots - 1;
+      for (let at = 0; at < old.length; at += STRIDE) {
+        if (old[at] === 0) continue;
+        let k = old[at + 2]! & mask;
+        while (table[k * STRIDE] !== 0) k = (k + 1) & mask;
+        const to = k * STRIDE;
+        table[to] = old[at]!;
+        table[to + 1] = old[at + 1]!;
+        table[to + 2] = old[at + 2]!;
+      }
+    };
+    // Names with escapes are rare; they are paired by their decoded shared part.
+    const decodedPairs = new Map<string, number>();
+    for (let s = 0; s < strings.count; s++) {
+      if (isEphemeron[s] === 0) continue;
+      if (isEphemeron[s] === 1) {
+        const to = starts[s + 1]!;
+        const shared = sharedStart(bytes, starts[s]!, to);
+        let h = 0x811c9dc5;
+        for (let k = shared; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
+        if (used * 2 >= slots) grow();
+        insert(s, shared, h | 0);
         continue;
       }
-      const m = EPHEMERON.exec(strings.get(s));
-      if (m === null) continue;
-      isEphemeron[s] = 1;
-      tableId[s] = Number(m[2]);
-      let p = decodedPairs.get(m[1]!);
-      if (p === undefined) decodedPairs.set(m[1]!, (p = pairCount++));
+      const key = EPHEMERON.exec(strings.get(s))![1]!;
+      let p = decodedPairs.get(key);
+      if (p === undefined) decodedPairs.set(key, (p = pairCount++));
       pair[s] = p;
     }
-    return { isEphemeron, tableId, pair, pairCount };
+    return { pair, pairCount };
   });
 }

@@ -18,11 +18,11 @@ import { StringTable } from "./string-table.js";
 
 const MAGIC = "GUPPYGC\0";
 /** Bumped whenever the layout of the file or of any cached array changes. */
-const VERSION = 1;
+const VERSION = 2;
 const FIXED = 20; // magic 8, version 4, meta length 4, meta hash 4
 const META_LIMIT = 64 << 20;
 /** Derived arrays worth keeping: costly to compute, plain typed arrays or records of them. */
-const CACHED_DERIVED = ["retainers", "dominators", "distances", "pathTree", "shallowSizes", "owners", "idIndex", "pageOwned", "ephemerons", "dominationRoots"];
+const CACHED_DERIVED = ["retainers", "dominators", "distances", "pathTree", "shallowSizes", "owners", "idIndex", "pageOwned", "ephemerons", "ephemeronPairs", "dominationRoots"];
 
 type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 const KINDS = { u8: Uint8Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array } as const;
