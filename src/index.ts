@@ -5,7 +5,8 @@
 export { hpy, Session } from "./heapy/session/session.js";
 export { HeapySet } from "./heapy/session/heapy-set.js";
 export { LiveHeap } from "./heapy/capture/live-heap.js";
-export { Kind, callable, type CallableClassifier } from "./heapy/classify/kind.js";
+export { Kind, LabelKind, RangeKind, SoKind, SetKind, ANYTHING, NOTHING, type AltOp } from "./heapy/classify/kind.js";
+export { callable, findex, refines, ERS, NODE_TYPES, type CallableClassifier, type KindArg } from "./heapy/classify/classifier-value.js";
 export { IdentitySet } from "./heapy/sets/identity-set.js";
 export { CLASSIFIERS, Clodo, Id, IdSet, Module, Prod, Rcs, Size, Type, Unity, Via, className, combine, constructorOf, edgeAccessor, scriptOf, type Classifier, type Kinds } from "./heapy/classify/classifiers.js";
 export { partition, type Partition } from "./heapy/classify/partition.js";

@@ -97,7 +97,7 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   // The help describes what exists: each documented member is on the object it documents.
   const g = (await h.load(file)).graph;
   const set = h.heap(g);
-  const view = set.byclodo;
+  const view = set.byclodo.more;
   const objects: Record<string, object> = {
     Session: h,
     HeapySet: set,

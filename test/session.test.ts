@@ -44,9 +44,9 @@ test("reachable and unreachable: objects held only weakly are in heapu, syntheti
   assert.equal(h.idset(heap.graph, [5]).theone, 2);
   assert.equal(h.nothing(heap.graph).count, 0);
   assert.equal(heap.bytype.partition.rows[0]!.kind, "object");
-  assert.equal(heap.brief, "<1 Window>");
-  assert.equal(h.nodes(heap.graph, 1, 2).brief, "<2 objects of 2 kinds>");
-  assert.deepEqual(h.nodes(heap.graph, 1, 2).parts.map((p) => p.brief), ["<1 Window>", "<1 Weakling>"]);
+  assert.equal(heap.brief, "<1 Window: @3>");
+  assert.equal(h.nodes(heap.graph, 1, 2).brief, "<2 (Window | Weakling): @3, @5>");
+  assert.deepEqual(h.nodes(heap.graph, 1, 2).parts.map((p) => p.brief), ["<1 Window: @3>", "<1 Weakling: @5>"]);
   assert.equal(heap.indisize, 40);
   assert.deepEqual(heap.sp.toJSON(), { count: 1, paths: [{ id: 3, path: "h.Root.Window" }] });
   assert.equal(String(heap.shpaths), " 0: h.Root.Window");
@@ -56,6 +56,6 @@ test("reachable and unreachable: objects held only weakly are in heapu, syntheti
   assert.equal(both.by(h.Type.and(h.Size)).partition.classifier.kindHeader, "Kind (V8 node type & shallow size)");
   assert.deepEqual(both.by(h.IdSet).partition.rows.map((r) => r.kind), ["{Window @3}", "{Weakling @5}"]);
   assert.equal(both.and(h.IdSet("{Weakling @5}")).theone, 2);
-  assert.equal(String(both.kind), '<Clodo "Window" | "Weakling">');
+  assert.equal(String(both.kind), '(h.Clodo("Window") | h.Clodo("Weakling"))');
   assert.ok(both.and(both.kind).equals(both));
 });

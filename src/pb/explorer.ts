@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from "node:fs";
 import { basename } from "node:path";
 import { GuppyError } from "../errors.js";
-import { callable } from "../heapy/classify/kind.js";
+import { callable } from "../heapy/classify/classifier-value.js";
 import { partition, type Partition } from "../heapy/classify/partition.js";
 import { renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";

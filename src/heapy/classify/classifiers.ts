@@ -19,6 +19,8 @@ export interface Classifier {
   readonly name: string;
   readonly kindHeader: string;
   classify(g: HeapGraph, nodes: Uint32Array): Kinds;
+  /** For a combined classifier (`a.and(b)`): the classifiers it combines. */
+  readonly parts?: readonly Classifier[];
   /**
    * Whether an object whose kind is `label` belongs to the kind named by `wanted`
    * (see Kind). Exact equality unless a classifier says otherwise: for Via and Rcs,
@@ -177,10 +179,17 @@ export const Unity: Classifier = {
   },
 };
 
+/** For Id and IdSet: a label is named by itself, by `@id` or by the id alone (`h.Id(70853)`). */
+function byObjectId(label: string, wanted: readonly string[]): boolean {
+  const id = /@(\d+)\}?$/.exec(label)?.[1];
+  return wanted.some((w) => w === label || (id !== undefined && (w === id || w === `@${id}`)));
+}
+
 /** Heapy's Id: every object its own kind, labelled as DevTools does, `@id`. */
 export const Id: Classifier = {
   name: "Id",
   kindHeader: "Kind (object id)",
+  selects: byObjectId,
   classify(g, nodes) {
     return byLabel(nodes, (n) => `${className(g, n)} @${g.nodeId[n]}`);
   },
@@ -198,6 +207,7 @@ export function member(name: string): string {
 export const IdSet: Classifier = {
   name: "IdSet",
   kindHeader: "Kind (identity set)",
+  selects: byObjectId,
   classify(g, nodes) {
     return byLabel(nodes, (n) => `{${className(g, n)} @${g.nodeId[n]}}`);
   },
@@ -264,28 +274,60 @@ export const Via: Classifier = {
 };
 
 /**
- * Heapy's Rcs (referrer classification set): the Clodo kinds of an object's
- * referrers, sorted and joined (`Map, Session`). Objects with no referrers are "<none>".
+ * The kinds of an object's referrers by `base`, sorted and joined (`Map, Session`);
+ * objects with no referrers are "<none>" (Heapy's `er.refdby`; Rcs is Clodo's).
  */
-export const Rcs: Classifier = {
-  name: "Rcs",
-  kindHeader: "Kind (Clodo of referrers)",
-  selects: anyMember,
-  classify(g, nodes) {
-    const { firstRetainer, retainerNode } = retainersOf(g);
-    const referrers = new Set<number>();
-    for (const n of nodes) for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) referrers.add(retainerNode[s]!);
-    const list = Uint32Array.from(referrers);
-    const clodo = Clodo.classify(g, list);
-    const kindOfReferrer = new Map<number, string>();
-    list.forEach((r, i) => kindOfReferrer.set(r, clodo.labels[clodo.kinds[i]!]!));
-    return byLabel(nodes, (n) => {
-      const kinds = new Set<string>();
-      for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) kinds.add(kindOfReferrer.get(retainerNode[s]!)!);
-      return kinds.size === 0 ? "<none>" : [...kinds].sort().join(", ");
-    });
-  },
-};
+export function referrersBy(base: Classifier, name = `${base.name}.refdby`, kindHeader = `Kind (${headerText(base)} of referrers)`): Classifier {
+  return {
+    name,
+    kindHeader,
+    selects: anyMember,
+    classify(g, nodes) {
+      const { firstRetainer, retainerNode } = retainersOf(g);
+      const referrers = new Set<number>();
+      for (const n of nodes) for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) referrers.add(retainerNode[s]!);
+      const list = Uint32Array.from(referrers);
+      const kinds = base.classify(g, list);
+      const kindOfReferrer = new Map<number, string>();
+      list.forEach((r, i) => kindOfReferrer.set(r, kinds.labels[kinds.kinds[i]!]!));
+      return byLabel(nodes, (n) => {
+        const found = new Set<string>();
+        for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) found.add(kindOfReferrer.get(retainerNode[s]!)!);
+        return found.size === 0 ? "<none>" : [...found].sort().join(", ");
+      });
+    },
+  };
+}
+
+/** Heapy's Rcs (referrer classification set): the Clodo kinds of an object's referrers. */
+export const Rcs: Classifier = referrersBy(Clodo, "Rcs", "Kind (Clodo of referrers)");
+
+/**
+ * V8's property and element stores by the kind of the object that owns them
+ * (Heapy's `er.dictof`, dicts by their owner's kind); other objects are
+ * "(not a store)", stores no one object owns "(no owner)".
+ */
+export function storesBy(base: Classifier): Classifier {
+  return {
+    name: `${base.name}.dictof`,
+    kindHeader: `Kind (store of ${headerText(base)})`,
+    classify(g, nodes) {
+      const owners = ownersOf(g);
+      const stores = new Set([...g.strings.indicesOf("(object properties)"), ...g.strings.indicesOf("(object elements)")]);
+      const isStore = (n: number): boolean => g.nodeType[n] === g.nodeTypes.array && stores.has(g.nodeName[n]!);
+      const owned = Uint32Array.from([...nodes].filter((n) => isStore(n) && owners[n] !== NO_OWNER && owners[n] !== n).map((n) => owners[n]!));
+      const ownerKinds = base.classify(g, owned);
+      const labelOfOwner = new Map<number, string>();
+      owned.forEach((o, i) => labelOfOwner.set(o, ownerKinds.labels[ownerKinds.kinds[i]!]!));
+      return byLabel(nodes, (n) => (!isStore(n) ? "(not a store)" : owners[n] === NO_OWNER || owners[n] === n ? "(no owner)" : labelOfOwner.get(owners[n]!)!));
+    },
+  };
+}
+
+/** A classifier's header without `Kind (...)`: "class / dict of class". */
+export function headerText(c: Classifier): string {
+  return c.kindHeader.replace(/^Kind \((.*)\)$/, "$1");
+}
 
 /** A script name without query or fragment (which can carry tokens), or the name as it is. */
 function scriptLabel(name: string): string {
@@ -406,11 +448,13 @@ export const Prod: Classifier = {
  * The finer classifier by all of `classifiers` (Heapy's `a & b`): objects are of one
  * kind when every classifier puts them together; kinds read "object, 40".
  */
-export function combine(...classifiers: Classifier[]): Classifier {
-  const header = classifiers.map((c) => c.kindHeader.replace(/^Kind \((.*)\)$/, "$1")).join(" & ");
+export function combine(...given: Classifier[]): Classifier {
+  const classifiers = given.flatMap((c) => c.parts ?? [c]);
+  const header = classifiers.map(headerText).join(" & ");
   return {
     name: classifiers.map((c) => c.name).join("&"),
     kindHeader: `Kind (${header})`,
+    parts: classifiers,
     classify(g, nodes) {
       const parts = classifiers.map((c) => c.classify(g, nodes));
       return byPosition(nodes.length, (i) => parts.map((p) => p.labels[p.kinds[i]!]!).join(", "));

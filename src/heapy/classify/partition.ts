@@ -1,5 +1,5 @@
 import { shallowSizes } from "../graph/shallow-sizes.js";
-import { IdentitySet } from "../sets/identity-set.js";
+import type { IdentitySet } from "../sets/identity-set.js";
 import type { Classifier } from "./classifiers.js";
 
 /** One row of a partition: a kind and the count and size of its objects. */
@@ -10,19 +10,19 @@ export interface PartitionRow {
 }
 
 /** A set split into the kinds of a classifier, rows by size (largest first). */
-export interface Partition {
-  set: IdentitySet;
+export interface Partition<S extends IdentitySet = IdentitySet> {
+  set: S;
   classifier: Classifier;
   rows: PartitionRow[];
-  /** The members of row i, as a set. */
-  rowSet(i: number): IdentitySet;
+  /** The members of row i, as a set of the partitioned set's type. */
+  rowSet(i: number): S;
 }
 
 /**
  * Partitions a set by a classifier. Rows are sorted by size, then count, then kind,
  * so the order is stable; sizes are DevTools' shallow sizes.
  */
-export function partition(set: IdentitySet, classifier: Classifier): Partition {
+export function partition<S extends IdentitySet>(set: S, classifier: Classifier): Partition<S> {
   const g = set.graph;
   const nodes = set.ordinals();
   const { kinds, labels } = classifier.classify(g, nodes);
@@ -44,10 +44,10 @@ export function partition(set: IdentitySet, classifier: Classifier): Partition {
     set,
     classifier,
     rows,
-    rowSet(i: number): IdentitySet {
+    rowSet(i: number): S {
       const members: number[] = [];
       for (let j = 0; j < nodes.length; j++) if (rowOfKind[kinds[j]!] === i) members.push(nodes[j]!);
-      return IdentitySet.of(g, members);
+      return set.sibling(members);
     },
   };
 }

@@ -2,7 +2,8 @@ import { DEFAULT_ROWS } from "./partition-table.js";
 
 /**
  * A window of rows as Heapy prints them: ten at a time, `more` for the next page,
- * `all` for every row from here. Each page is a new value; none is a cursor.
+ * `prev` and `top` back, `all` for every row from the first, label included. Each
+ * page is a new value; none is a cursor.
  */
 export abstract class PagedView {
   constructor(
@@ -21,9 +22,19 @@ export abstract class PagedView {
     return this.page(Math.min(this.start + this.limit, this.total), DEFAULT_ROWS);
   }
 
-  /** Every row from this view's start (Heapy's `_.all`). */
+  /** The page before this one (at the first page, the first page). */
+  get prev(): this {
+    return this.page(Math.max(0, this.start - DEFAULT_ROWS), DEFAULT_ROWS);
+  }
+
+  /** The first page, with the label. */
+  get top(): this {
+    return this.page(0, DEFAULT_ROWS);
+  }
+
+  /** Every row from the first, with the label (Heapy's `_.all`). */
   get all(): this {
-    return this.page(this.start, Number.POSITIVE_INFINITY);
+    return this.page(0, Number.POSITIVE_INFINITY);
   }
 
   /** True when this view starts after the last row (a `more` too many). */

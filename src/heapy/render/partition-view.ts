@@ -7,12 +7,12 @@ import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
 
 /**
  * A partition as Heapy shows it: ten rows at a time, `more` for the next page and
- * `all` for every row, `row(i)` for the objects of row i. Printing never pages
+ * `prev`/`top` back, `all` for every row from the first, `row(i)` for the objects of row i. Printing never pages
  * through a pager; each view is a value.
  */
-export class PartitionView extends PagedView {
+export class PartitionView<S extends IdentitySet = IdentitySet> extends PagedView {
   constructor(
-    readonly partition: Partition,
+    readonly partition: Partition<S>,
     start = 0,
     limit = DEFAULT_ROWS,
   ) {
@@ -24,7 +24,7 @@ export class PartitionView extends PagedView {
   }
 
   protected page(start: number, limit: number): this {
-    return new PartitionView(this.partition, start, limit) as this;
+    return new PartitionView<S>(this.partition, start, limit) as this;
   }
 
   /** The partition as a Stat, to dump, load and diff (for any classifier, where `x.stat` is by class). */
@@ -33,7 +33,7 @@ export class PartitionView extends PagedView {
   }
 
   /** The objects of row i (Heapy's `x[i]`). */
-  row(i: number): IdentitySet {
+  row(i: number): S {
     return this.partition.rowSet(i);
   }
 

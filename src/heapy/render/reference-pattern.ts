@@ -3,7 +3,8 @@ import { GuppyError } from "../../errors.js";
 import type { Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
 import { retainersOf } from "../graph/retainers.js";
-import { IdentitySet } from "../sets/identity-set.js";
+import type { IdentitySet } from "../sets/identity-set.js";
+import { PagedView } from "./paged-view.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
 
@@ -12,13 +13,13 @@ const LINE_LENGTH = 80;
 const MAX_ROWS = 500;
 
 /** One line of a reference pattern: a set of referrers of one kind. */
-export interface PatternRow {
+export interface PatternRow<S extends IdentitySet = IdentitySet> {
   index: number;
   /** Heapy's name: `_` for the start, then a letter per level (`a`, `ab`, runs as `a3`). */
   name: string;
   depth: number;
   kind: string;
-  set: IdentitySet;
+  set: S;
   /** `-` followed, `+` depth limit, `S` a stop kind (not followed), `R` nothing refers to it, `^` seen before. */
   mark: "-" | "+" | "S" | "R" | "^";
   /** For `^`: the index of the row that showed the same set. */
@@ -82,31 +83,20 @@ function isStop(g: HeapGraph, set: IdentitySet): boolean {
   return true;
 }
 
-/**
- * Heapy's reference pattern: a depth-first spanning tree of the referrers of a set,
- * grouped at each level by a classifier. Each row is a set of referrers of one kind
- * of the row above; a set shown before is not repeated (`[^ n]`).
- */
-export class ReferencePattern {
-  readonly rows: PatternRow[] = [];
-  readonly classifier: Classifier;
 
-  constructor(
-    readonly set: IdentitySet,
-    classifier: Classifier,
-    readonly depth = 7,
-  ) {
-    this.classifier = classifier;
+/** The rows of a reference pattern: a depth-first walk of the referrer sets, grouped by `classifier`. */
+function patternRows<S extends IdentitySet>(set: S, classifier: Classifier, depth: number): PatternRow<S>[] {
     const g = set.graph;
+    const rows: PatternRow<S>[] = [];
     const seen = new Map<string, number>();
     const kindOf = (s: IdentitySet): string => partition(s, classifier).rows[0]?.kind ?? "";
-    const visit = (s: IdentitySet, kind: string, path: number[], parent: IdentitySet | null): void => {
-      if (this.rows.length >= MAX_ROWS) return;
+    const visit = (s: S, kind: string, path: number[], parent: S | null): void => {
+      if (rows.length >= MAX_ROWS) return;
       const key = s.ordinals().join(",");
       const refs = new Map<number, number>();
       for (const n of s.ordinals()) refs.set(n, edgesInto(g, n, parent));
-      const row: PatternRow = { index: this.rows.length, name: rowName(path), depth: path.length, kind, set: s, mark: "-", refs };
-      this.rows.push(row);
+      const row: PatternRow<S> = { index: rows.length, name: rowName(path), depth: path.length, kind, set: s, mark: "-", refs };
+      rows.push(row);
       const before = seen.get(key);
       if (before !== undefined) {
         row.mark = "^";
@@ -123,18 +113,48 @@ export class ReferencePattern {
         row.mark = "S";
         return;
       }
-      if (row.depth >= this.depth) {
+      if (row.depth >= depth) {
         row.mark = "+";
         return;
       }
-      const p = partition(IdentitySet.of(g, referrers), classifier);
+      const p = partition(set.sibling(referrers), classifier);
       p.rows.forEach((r, i) => visit(p.rowSet(i), r.kind, [...path, i], s));
     };
     visit(set, set.count === 0 ? "" : kindOf(set), [], null);
+    return rows;
+}
+
+/**
+ * Heapy's reference pattern: a depth-first spanning tree of the referrers of a set,
+ * grouped at each level by a classifier. Each row is a set of referrers of one kind
+ * of the row above; a set shown before is not repeated (`[^ n]`).
+ */
+export class ReferencePattern<S extends IdentitySet = IdentitySet> extends PagedView {
+  readonly rows: PatternRow<S>[];
+
+  constructor(
+    readonly set: S,
+    readonly classifier: Classifier,
+    readonly depth = 7,
+    start = 0,
+    limit = DEFAULT_ROWS,
+    rows?: PatternRow<S>[],
+  ) {
+    super(start, limit);
+    this.rows = rows ?? patternRows(set, classifier, depth);
   }
 
+  protected get total(): number {
+    return this.rows.length;
+  }
+
+  protected page(start: number, limit: number): this {
+    return new ReferencePattern(this.set, this.classifier, this.depth, start, limit, this.rows) as this;
+  }
+
+
   /** A row's set by index or by name (`p.row(4)`, `p.row("ab")`). */
-  row(key: number | string): IdentitySet {
+  row(key: number | string): S {
     const row = typeof key === "number" ? this.rows[key] : this.rows.find((r) => r.name === key && r.mark !== "^") ?? this.rows.find((r) => r.name === key);
     if (row === undefined) throw new GuppyError("USAGE", `The reference pattern has no row ${typeof key === "number" ? key : `named '${key}'`}.`);
     return row.set;
@@ -183,7 +203,8 @@ export class ReferencePattern {
   }
 
   toString(): string {
-    return this.render();
+    if (this.exhausted) return "No more lines.";
+    return this.render(this.start, this.limit);
   }
 
   toJSON(): { classifier: string; rows: { index: number; name: string; depth: number; mark: string; seen?: number; kind: string; count: number; ids: number[] }[] } {

@@ -1,37 +1,195 @@
+import { inspect } from "node:util";
 import { docOf, type Doc } from "../../doc.js";
-import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
-import { Kind } from "../classify/kind.js";
-import { partition } from "../classify/partition.js";
+import { GuppyError } from "../../errors.js";
+import { ERS, callable, resolveClassifier, type CallableClassifier } from "../classify/classifier-value.js";
+import type { Classifier } from "../classify/classifiers.js";
+import { Kind, LabelKind, NOTHING, SetKind, describe } from "../classify/kind.js";
+import { partition, type Partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
 import { PathsView } from "../render/paths.js";
 import { ReferencePattern } from "../render/reference-pattern.js";
 import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import { knownWaste, type WasteView } from "../waste/known-waste.js";
+import { NAMED_CLASSIFIERS } from "./classifier-names.js";
+
+/** A classifier by the name users type ('Type', 'clodo', 'Dupstr'): Heapy's and the known-waste ones. */
+function named(name: string): CallableClassifier | undefined {
+  const key = Object.keys(NAMED_CLASSIFIERS).find((k) => k.toLowerCase() === name.toLowerCase());
+  return key === undefined ? undefined : (ERS[key] ?? callable(NAMED_CLASSIFIERS[key]!));
+}
+
+/** Up to this many members are named in `brief`. */
+const BRIEF_MEMBERS = 3;
 
 /**
- * The sets a session hands out: an IdentitySet that also partitions itself, as
- * Heapy's sets do (`x.byclodo`, `x.by(h.Via)`), and prints as its partition by Clodo.
- * Every operation on it returns a HeapySet again.
+ * The sets a session hands out (Heapy's IdentitySet): every set-valued result —
+ * operations, rows of partitions and reference patterns, `parts`, `dominos`,
+ * `referrers` — is one, with the whole API. A set has a classifier, its `er` (Clodo
+ * unless `by(...)` chose another): it prints as its partition by `er`, `at(i)` is that
+ * partition's row i, `length` its number of rows, and iterating gives the rows.
  */
 export class HeapySet extends IdentitySet {
-  /** Wraps a set. */
-  static from(set: IdentitySet): HeapySet {
-    return set instanceof HeapySet ? set : new HeapySet(set);
+  /** The classifier that partitions the set when it prints, indexes and iterates (Heapy's `x.er`). */
+  readonly er: CallableClassifier;
+  private cached: Partition<HeapySet> | null = null;
+
+  private constructor(set: IdentitySet, er: CallableClassifier) {
+    super(set);
+    this.er = er;
+  }
+
+  /** Wraps a set; `er` is its classifier (Clodo unless given). */
+  static from(set: IdentitySet, er: CallableClassifier = ERS.Clodo!): HeapySet {
+    return set instanceof HeapySet && set.er === er ? set : new HeapySet(set, er);
   }
 
   protected override adopt(set: IdentitySet): this {
     return HeapySet.from(set) as this;
   }
 
-  /** Members of both, or members of a kind: `heap.and(h.Clodo("Foo"))`. */
+  /** Members of both, or the members of a kind: `heap.and(h.Clodo("Foo"))`, `heap.and(h.Type.string)`. */
   override and(other: IdentitySet | Kind): this {
-    return other instanceof Kind ? this.adopt(other.select(this)) : super.and(other);
+    if (other instanceof Kind) return other.select(this);
+    return super.and(setArg(other, "and"));
   }
 
   /** Members not in the other set, or not of a kind. */
   override minus(other: IdentitySet | Kind): this {
-    return other instanceof Kind ? super.minus(other.select(this)) : super.minus(other);
+    if (other instanceof Kind) return super.minus(other.select(this));
+    return super.minus(setArg(other, "minus"));
+  }
+
+  /** Members of either; with a kind, the symbolic union (a kind, as Heapy's `x | kind`). */
+  override or(other: IdentitySet): this;
+  override or(other: Kind): Kind;
+  override or(other: IdentitySet | Kind): this | Kind {
+    if (other instanceof Kind) return new SetKind(this).or(other);
+    return super.or(setArg(other, "or"));
+  }
+
+  /** Members of exactly one; with a kind, the symbolic difference (a kind). */
+  override xor(other: IdentitySet): this;
+  override xor(other: Kind): Kind;
+  override xor(other: IdentitySet | Kind): this | Kind {
+    if (other instanceof Kind) return new SetKind(this).xor(other);
+    return super.xor(setArg(other, "xor"));
+  }
+
+  /** Whether an object (a node ordinal) is a member, or every member of a set is (Heapy's `in`, `<=`). */
+  override has(x: number | IdentitySet): boolean {
+    if (typeof x === "number") return super.has(x);
+    if (x instanceof IdentitySet) return x.le(this);
+    throw new GuppyError("USAGE", `has() takes a node ordinal or a set (for kinds and classifiers ask them: kind.has(set), h.Size.has(set)); got ${describe(x)}.`);
+  }
+
+  /** The same objects with another classifier (Heapy's `x.by(er)`): `s.by(h.Type)`, `s.by("Type&Size")`. */
+  by(classifier: Classifier | string): HeapySet {
+    return HeapySet.from(this, resolveClassifier(classifier, named, "by()"));
+  }
+
+  /** The partition by `er`: rows of kind, count and size, largest first. */
+  get partition(): Partition<HeapySet> {
+    return (this.cached ??= partition(this as HeapySet, this.er));
+  }
+
+  /** The table as Heapy prints the set, ten rows at a time. */
+  private get view(): PartitionView<HeapySet> {
+    return new PartitionView(this.partition);
+  }
+
+  get bytype(): HeapySet {
+    return this.by(ERS.Type!);
+  }
+  get byclodo(): HeapySet {
+    return this.by(ERS.Clodo!);
+  }
+  get bysize(): HeapySet {
+    return this.by(ERS.Size!);
+  }
+  get byunity(): HeapySet {
+    return this.by(ERS.Unity!);
+  }
+  get byid(): HeapySet {
+    return this.by(ERS.Id!);
+  }
+  get byidset(): HeapySet {
+    return this.by(ERS.IdSet!);
+  }
+  get byvia(): HeapySet {
+    return this.by(ERS.Via!);
+  }
+  get byrcs(): HeapySet {
+    return this.by(ERS.Rcs!);
+  }
+  get bymodule(): HeapySet {
+    return this.by(ERS.Module!);
+  }
+  get byprod(): HeapySet {
+    return this.by(ERS.Prod!);
+  }
+
+  /** The next ten rows of the table (Heapy's `_.more`). */
+  get more(): PartitionView<HeapySet> {
+    return this.view.more;
+  }
+  /** The whole table from the start, label included (Heapy's `_.all`). */
+  get all(): PartitionView<HeapySet> {
+    return this.view.all;
+  }
+  /** The first page (a set's own table is its first page). */
+  get top(): PartitionView<HeapySet> {
+    return this.view.top;
+  }
+  /** The page before: for a set's own table, the first page. */
+  get prev(): PartitionView<HeapySet> {
+    return this.view.prev;
+  }
+
+  /** The number of rows of the partition by `er` (Heapy's `len(x)`). */
+  get length(): number {
+    return this.partition.rows.length;
+  }
+
+  /** The objects of row i of the partition by `er` (Heapy's `x[i]`); negative i counts from the end. */
+  at(i: number): HeapySet {
+    const n = this.length;
+    if (!Number.isInteger(i) || i >= n || i < -n) throw new GuppyError("USAGE", `at() takes a row index from 0 to ${n - 1} (or -1 for the last); got ${typeof i === "number" ? i : describe(i)}.`);
+    return this.partition.rowSet(i < 0 ? n + i : i);
+  }
+
+  /** The same as at(i) (earlier name). */
+  row(i: number): HeapySet {
+    return this.at(i);
+  }
+
+  /** The union of rows i to j-1 (Heapy's `x[i:j]`), as Array.prototype.slice counts them. */
+  slice(i = 0, j?: number): HeapySet {
+    const n = this.length;
+    for (const [name, v] of [["start", i], ["end", j]] as const) {
+      if (v !== undefined && !Number.isInteger(v)) throw new GuppyError("USAGE", `slice() takes whole row indices (slice(0, 3)); ${name} is ${describe(v)}.`);
+    }
+    const clamp = (v: number): number => Math.max(0, Math.min(n, v < 0 ? n + v : v));
+    const [from, to] = [clamp(i), clamp(j ?? n)];
+    let out = this.sibling([]);
+    for (let r = from; r < to; r++) out = out.or(this.partition.rowSet(r));
+    return out;
+  }
+
+  /** The rows of the partition by `er`, each a set (`for (const row of s.bytype)`). */
+  *[Symbol.iterator](): IterableIterator<HeapySet> {
+    for (let r = 0; r < this.length; r++) yield this.partition.rowSet(r);
+  }
+
+  /** The sets of the partition by `er`, largest first (Heapy's `x.parts`). */
+  get parts(): HeapySet[] {
+    return [...this];
+  }
+
+  /** The kind of the set by `er`: the kinds its members have (Heapy's `x.kind`). */
+  get kind(): Kind {
+    const rows = this.partition.rows;
+    return rows.length === 0 ? NOTHING : new LabelKind(this.er, rows.map((r) => r.kind));
   }
 
   /**
@@ -42,40 +200,19 @@ export class HeapySet extends IdentitySet {
     return knownWaste(this);
   }
 
-  /** The partition by a classifier, ten rows shown at a time. */
-  by(classifier: Classifier): PartitionView {
-    return new PartitionView(partition(this, classifier));
-  }
-
-  get bytype(): PartitionView {
-    return this.by(CLASSIFIERS.Type!);
-  }
-  get byclodo(): PartitionView {
-    return this.by(CLASSIFIERS.Clodo!);
-  }
-  get bysize(): PartitionView {
-    return this.by(CLASSIFIERS.Size!);
-  }
-  get byunity(): PartitionView {
-    return this.by(CLASSIFIERS.Unity!);
-  }
-  get byid(): PartitionView {
-    return this.by(CLASSIFIERS.Id!);
-  }
-  get byvia(): PartitionView {
-    return this.by(CLASSIFIERS.Via!);
-  }
-  get byrcs(): PartitionView {
-    return this.by(CLASSIFIERS.Rcs!);
-  }
-
-  /** The partition by Clodo as a Stat, to dump, load and diff (Heapy's `x.stat`). */
+  /** The partition by `er` as a Stat, to dump, load and diff (Heapy's `x.stat`). */
   get stat(): Stat {
-    return Stat.fromPartition(this.byclodo.partition);
+    return Stat.fromPartition(this.partition);
+  }
+
+  /** The difference of the stats, this one's less the other's by this set's `er` (Heapy's `x.diff(y)`). */
+  diff(other: IdentitySet): Stat {
+    return this.stat.diff(HeapySet.from(setArg(other, "diff"), this.er).stat);
   }
 
   /** Appends this set's stat to a file (Heapy's `x.dump(file)`). */
   dump(file: string): void {
+    if (typeof file !== "string" || file === "") throw new GuppyError("USAGE", `dump() takes the path of a stat file; got ${describe(file)}.`);
     this.stat.dump(file);
   }
 
@@ -84,20 +221,20 @@ export class HeapySet extends IdentitySet {
     return new PathsView(this);
   }
 
+  /** The same as `sp` (Heapy's long name). */
+  get shpaths(): PathsView {
+    return this.sp;
+  }
+
   /** The reference pattern of the set by Clodo, 7 levels deep (Heapy's `x.rp`). */
-  get rp(): ReferencePattern {
+  get rp(): ReferencePattern<HeapySet> {
     return this.getRp();
   }
 
   /** A reference pattern with a chosen depth and classifier (Heapy's `x.get_rp`). */
-  getRp(depth = 7, classifier: Classifier = CLASSIFIERS.Clodo!): ReferencePattern {
-    return new ReferencePattern(this, classifier, depth);
-  }
-
-  /** The sets of the partition by Clodo, largest first (Heapy's `x.parts`). */
-  get parts(): HeapySet[] {
-    const view = this.byclodo;
-    return view.partition.rows.map((_, i) => HeapySet.from(view.row(i)));
+  getRp(depth = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
+    if (!Number.isInteger(depth) || depth < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(depth)}.`);
+    return new ReferencePattern(this as HeapySet, resolveClassifier(classifier, named, "getRp()"), depth);
   }
 
   /** Sum of the members' shallow sizes (Heapy's `indisize`, the same as `size`). */
@@ -105,26 +242,16 @@ export class HeapySet extends IdentitySet {
     return this.size;
   }
 
-  /** A one-line description: `<100 Foo>`, `<3 objects of 2 kinds>` (Heapy's `brief`). */
+  /**
+   * A one-line description with the first members (Heapy's `brief`):
+   * `<3000 Session: @91421, @91423, @91425...>`, `<2 (Window | Weakling): @3, @5>`.
+   */
   get brief(): string {
-    const rows = this.byclodo.partition.rows;
-    if (rows.length === 1) return `<${this.count} ${rows[0]!.kind}>`;
-    return `<${this.count} object${this.count === 1 ? "" : "s"}${rows.length > 1 ? ` of ${rows.length} kinds` : ""}>`;
-  }
-
-  /** The same as `sp` (Heapy's long name). */
-  get shpaths(): PathsView {
-    return this.sp;
-  }
-
-  /** The kind of the set by Clodo: the kinds its members have (Heapy's `x.kind`). */
-  get kind(): Kind {
-    return new Kind(CLASSIFIERS.Clodo!, this.byclodo.partition.rows.map((r) => r.kind));
-  }
-
-  /** The objects of row i of the partition by Clodo (Heapy's `x[i]`). */
-  row(i: number): HeapySet {
-    return HeapySet.from(this.byclodo.row(i));
+    if (this.count === 0) return "<Nothing>";
+    const rows = this.partition.rows;
+    const kinds = rows.length === 1 ? rows[0]!.kind : `(${rows.slice(0, BRIEF_MEMBERS).map((r) => r.kind).join(" | ")}${rows.length > BRIEF_MEMBERS ? " | ..." : ""})`;
+    const ids = [...this.ordinals().subarray(0, BRIEF_MEMBERS)].map((n) => `@${this.graph.nodeId[n]}`);
+    return `<${this.count} ${kinds}: ${ids.join(", ")}${this.count > BRIEF_MEMBERS ? "..." : ""}>`;
   }
 
   /** Interactive help: `x.doc` lists the attributes, `x.doc.sp` explains one. */
@@ -132,8 +259,22 @@ export class HeapySet extends IdentitySet {
     return docOf("HeapySet", "x");
   }
 
-  /** Heapy prints a set as its partition by Clodo. */
+  /** Heapy prints a set as its partition by `er`. */
   override toString(): string {
-    return String(this.byclodo);
+    return String(this.view);
   }
+
+  [inspect.custom](): string {
+    return String(this);
+  }
+
+  /** Count, size, the snapshot file and the classifier (no heap contents). */
+  override toJSON(): { count: number; size: number; file: string; er: string } {
+    return { ...super.toJSON(), er: this.er.name };
+  }
+}
+
+function setArg(x: unknown, op: string): IdentitySet {
+  if (x instanceof IdentitySet) return x;
+  throw new GuppyError("USAGE", `${op}() takes a set (s0, s0.at(0), h.heap(graph))${op === "and" || op === "minus" || op === "or" || op === "xor" ? " or a kind (h.Type.string, h.Clodo(\"Foo\"))" : ""}; got ${describe(x)}.`);
 }

@@ -1,6 +1,7 @@
 import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
-import { callable, type CallableClassifier } from "../classify/kind.js";
+import { ERS, callable, findex, type CallableClassifier } from "../classify/classifier-value.js";
+import { ANYTHING, NOTHING, type Kind } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
@@ -43,7 +44,7 @@ export class Session {
   /** With setref(): the largest heap object id at the reference point. */
   private refMaxId = 0;
   /** Classifiers by name: the built-in ones and any the user adds (this session only). */
-  private readonly registry = new Map<string, CallableClassifier>(Object.entries({ ...CLASSIFIERS, ...WASTE_CLASSIFIERS }).map(([k, c]) => [k, callable(c)]));
+  private readonly registry = new Map<string, CallableClassifier>(Object.entries({ ...CLASSIFIERS, ...WASTE_CLASSIFIERS }).map(([k, c]) => [k, ERS[k] ?? callable(c)]));
   readonly Type = this.registry.get("Type")!;
   readonly Clodo = this.registry.get("Clodo")!;
   readonly Size = this.registry.get("Size")!;
@@ -62,6 +63,19 @@ export class Session {
   readonly Fill = this.registry.get("Fill")!;
   /** Closures by the context variables they hold and do not use. */
   readonly Capture = this.registry.get("Capture")!;
+
+  /** Every object (Heapy's `h.Anything`): `s.and(h.Anything)` is s, `h.Anything.and(k)` is k. */
+  readonly Anything: Kind = ANYTHING;
+  /** No object (Heapy's `h.Nothing`), printing `<Nothing>`. */
+  readonly Nothing: Kind = NOTHING;
+
+  /**
+   * Heapy's findex: a classifier by the index of the first of the kinds an object is
+   * of (`s.by(h.findex(h.Type.string, h.Clodo("Session")))`); others are `<None>`.
+   */
+  findex(...kinds: Kind[]): CallableClassifier {
+    return findex(...kinds);
+  }
 
   /**
    * Growth: how each collection changed since `earlier`, a set of an earlier snapshot

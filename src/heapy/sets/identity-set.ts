@@ -295,6 +295,14 @@ export class IdentitySet {
   }
 
   /**
+   * The set of the given ordinals of this snapshot, of this set's own type (a
+   * session's set gives a session's set): how partitions and patterns make their rows.
+   */
+  sibling(ordinals: ArrayLike<number>): this {
+    return this.adopt(IdentitySet.of(this.graph, ordinals));
+  }
+
+  /**
    * Every set an operation returns passes through here, so a subclass's operations
    * return its own kind; a subclass overrides this to wrap `set`.
    */
