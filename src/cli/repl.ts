@@ -24,6 +24,9 @@ function colours(): boolean {
  * prints as its partition table and `_.more` pages on), anything else as Node does.
  */
 export function guppyWriter(value: unknown): string {
+  if ((typeof value === "object" || typeof value === "function") && value !== null && typeof (value as Record<symbol, unknown>)[inspect.custom] === "function") {
+    return String((value as Record<symbol, () => unknown>)[inspect.custom]!.call(value));
+  }
   if (typeof value === "object" && value !== null) {
     const own = (value as { toString?: unknown }).toString;
     if (typeof own === "function" && own !== Object.prototype.toString && !Array.isArray(value) && !(value instanceof Error) && !(value instanceof Map) && !(value instanceof Set)) {
@@ -31,6 +34,22 @@ export function guppyWriter(value: unknown): string {
     }
   }
   return inspect(value, { colors: colours(), depth: 2 });
+}
+
+const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (body: string) => unknown;
+
+/** `await (code)` when the code is one expression (compiled to check, never run), else the code as it is. */
+export function awaited(code: string): string {
+  const text = code.trim();
+  if (text === "" || text.startsWith("{") || /^(await\b|\.)/.test(text)) return code;
+  try {
+    new AsyncFunction(`return (${text}\n);`);
+  } catch {
+    return code;
+  }
+  // `s = h.load(f)` keeps the set in s, not the promise.
+  const assign = /^([A-Za-z_$][\w$]*)\s*=(?![=>])\s*([^]*)$/.exec(text);
+  return assign ? `${assign[1]} = await (${assign[2]}\n)\n` : `await (${text}\n)\n`;
 }
 
 /** A REPL server with Guppy's writer and `h`, `s0`, ... in its context (streams default to stdin/stdout). */
@@ -44,6 +63,10 @@ export function guppyRepl(opts: { h: Session; sets: HeapySet[]; input?: NodeJS.R
     ...(opts.output ? { output: opts.output } : {}),
     ...(opts.terminal !== undefined ? { terminal: opts.terminal } : {}),
   });
+  // A promise typed at the prompt is awaited, so `h.heap()` works as Heapy's does and `_` is the set itself:
+  // an expression is handed on as `await (expression)`, which Node's top-level await runs in order.
+  const evaluate = server.eval;
+  (server as { eval: repl.REPLEval }).eval = (code, context, file, done) => evaluate.call(server, awaited(code), context, file, done);
   server.context.h = opts.h;
   opts.sets.forEach((s, i) => (server.context[`s${i}`] = s));
   return server;

@@ -36,6 +36,12 @@ export type CallableClassifier = Classifier &
     sokind(...labels: (string | number)[]): SoKind;
   };
 
+/** Type with its attribute kinds, the V8 node types: `h.Type.string`, `h.Type.Array` (the same as `h.Type.array`). */
+export type TypeClassifier = CallableClassifier & { readonly [nodeType: string]: Kind };
+
+/** Clodo with its attribute kinds, any capitalised class name: `h.Clodo.Session`. */
+export type ClodoClassifier = CallableClassifier & { readonly [className: string]: Kind };
+
 /** The types V8 gives heap nodes: `h.Type.string`, `h.Type.closure`, ... (also capitalised, `h.Type.Array`). */
 export const NODE_TYPES: readonly string[] = ["hidden", "array", "string", "object", "code", "closure", "regexp", "number", "native", "synthetic", "concatenated string", "sliced string", "symbol", "bigint", "object shape"];
 

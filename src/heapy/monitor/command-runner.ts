@@ -21,26 +21,32 @@ function compile(code: string): (...a: unknown[]) => Promise<unknown> {
   const attempts = [`return (${code}\n);`, `${lines.join("\n")}\nreturn (${last.replace(/;\s*$/, "")}\n);`, code];
   for (const body of attempts) {
     try {
-      return new AsyncFunction("h", body);
+      return new AsyncFunction("h", "_", body);
     } catch {
       // not this form; try the next
     }
   }
-  return new AsyncFunction("h", code); // throws the SyntaxError of the code as written
+  return new AsyncFunction("h", "_", code); // throws the SyntaxError of the code as written
 }
 
 /**
  * Runs Heapy commands in a worker thread for the main thread's heap: code is an
- * expression (its value is shown) or statements, with `h` bound to the session.
+ * expression (its value is shown) or statements, with `h` bound to the session and
+ * `_` to the last result.
  */
 export class CommandRunner {
   // A connection of its own for interrupting: the session's may be busy with a snapshot.
   private control: InspectorSession | null = null;
 
+  /** The last result, `_` in the next command (so `_.more` pages on, as in the REPL). */
+  private last: unknown = undefined;
+
   constructor(private readonly h: Session) {}
 
   async run(code: string): Promise<string> {
-    return show(await compile(code)(this.h));
+    const value = await compile(code)(this.h, this.last);
+    if (value !== undefined) this.last = value;
+    return show(value);
   }
 
   private async controlSession(): Promise<InspectorSession> {

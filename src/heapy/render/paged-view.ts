@@ -1,3 +1,4 @@
+import { inspect } from "node:util";
 import { DEFAULT_ROWS } from "./partition-table.js";
 
 /**
@@ -35,6 +36,11 @@ export abstract class PagedView {
   /** Every row from the first, with the label (Heapy's `_.all`). */
   get all(): this {
     return this.page(0, Number.POSITIVE_INFINITY);
+  }
+
+  /** The REPL and console.log show the view as Heapy's text. */
+  [inspect.custom](): string {
+    return String(this);
   }
 
   /** True when this view starts after the last row (a `more` too many). */

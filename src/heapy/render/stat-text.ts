@@ -1,4 +1,5 @@
-import type { Stat } from "../stat/stat.js";
+import { inspect } from "node:util";
+import { Stat } from "../stat/stat.js";
 import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
 
 /** Python's '%9.3g': three significant digits, trailing zeros dropped, exponent form for very large or small. */
@@ -54,4 +55,44 @@ export function renderStat(stat: Stat, options: { start?: number; limit?: number
     }
   }
   return lines.join("\n");
+}
+
+/**
+ * A stat that prints as Heapy's table and pages as every table does (`more`, `prev`,
+ * `top`, `all`); `diff` gives one too. What it holds is the Stat's.
+ */
+export class StatView extends Stat {
+  constructor(
+    stat: Stat,
+    readonly start = 0,
+    readonly limit = DEFAULT_ROWS,
+  ) {
+    super(stat.rows, stat.kindHeader, stat.kindName, stat.timemade, stat.b);
+  }
+
+  get more(): StatView {
+    return new StatView(this, Math.min(this.start + this.limit, this.rows.length));
+  }
+  get prev(): StatView {
+    return new StatView(this, Math.max(0, this.start - DEFAULT_ROWS));
+  }
+  get top(): StatView {
+    return new StatView(this);
+  }
+  get all(): StatView {
+    return new StatView(this, 0, Number.POSITIVE_INFINITY);
+  }
+
+  override diff(other: Stat): StatView {
+    return new StatView(super.diff(other));
+  }
+
+  override toString(): string {
+    if (this.start > 0 && this.start >= this.rows.length) return "No more rows.";
+    return renderStat(this, { start: this.start, limit: this.limit });
+  }
+
+  [inspect.custom](): string {
+    return String(this);
+  }
 }

@@ -8,6 +8,7 @@ import { partition, type Partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
 import { PathsView } from "../render/paths.js";
 import { ReferencePattern } from "../render/reference-pattern.js";
+import { StatView } from "../render/stat-text.js";
 import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import { knownWaste, type WasteView } from "../waste/known-waste.js";
@@ -201,12 +202,12 @@ export class HeapySet extends IdentitySet {
   }
 
   /** The partition by `er` as a Stat, to dump, load and diff (Heapy's `x.stat`). */
-  get stat(): Stat {
-    return Stat.fromPartition(this.partition);
+  get stat(): StatView {
+    return new StatView(Stat.fromPartition(this.partition));
   }
 
   /** The difference of the stats, this one's less the other's by this set's `er` (Heapy's `x.diff(y)`). */
-  diff(other: IdentitySet): Stat {
+  diff(other: IdentitySet): StatView {
     return this.stat.diff(HeapySet.from(setArg(other, "diff"), this.er).stat);
   }
 

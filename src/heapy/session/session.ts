@@ -1,6 +1,6 @@
 import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
-import { ERS, callable, findex, type CallableClassifier } from "../classify/classifier-value.js";
+import { ERS, callable, findex, type CallableClassifier, type ClodoClassifier, type TypeClassifier } from "../classify/classifier-value.js";
 import { ANYTHING, NOTHING, type Kind } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
@@ -9,7 +9,8 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
 import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
-import { loadStats, type Stat } from "../stat/stat.js";
+import { loadStats } from "../stat/stat.js";
+import { StatView } from "../render/stat-text.js";
 import { HeapySet } from "./heapy-set.js";
 import { WASTE_CLASSIFIERS } from "../waste/known-waste.js";
 import { growth, growthClassifier, GrowingView } from "../waste/growth.js";
@@ -45,8 +46,8 @@ export class Session {
   private refMaxId = 0;
   /** Classifiers by name: the built-in ones and any the user adds (this session only). */
   private readonly registry = new Map<string, CallableClassifier>(Object.entries({ ...CLASSIFIERS, ...WASTE_CLASSIFIERS }).map(([k, c]) => [k, ERS[k] ?? callable(c)]));
-  readonly Type = this.registry.get("Type")!;
-  readonly Clodo = this.registry.get("Clodo")!;
+  readonly Type = this.registry.get("Type")! as TypeClassifier;
+  readonly Clodo = this.registry.get("Clodo")! as ClodoClassifier;
   readonly Size = this.registry.get("Size")!;
   readonly Unity = this.registry.get("Unity")!;
   readonly Id = this.registry.get("Id")!;
@@ -119,8 +120,8 @@ export class Session {
   }
 
   /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a cut-off last dump is skipped with a warning. */
-  loadStats(file: string, onWarning?: (w: string) => void): Stat[] {
-    return loadStats(file, onWarning);
+  loadStats(file: string, onWarning?: (w: string) => void): StatView[] {
+    return loadStats(file, onWarning).map((s) => new StatView(s));
   }
 
   /** The loaded graph of a file (read on first use). */

@@ -1,0 +1,211 @@
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { PassThrough } from "node:stream";
+import { inspect } from "node:util";
+import { guppyRepl, awaited } from "../src/cli/repl.js";
+import { CommandRunner } from "../src/heapy/monitor/command-runner.js";
+import { GuppyError, HeapySet, hpy, shallowSizes } from "../src/index.js";
+import { fixtureSnapshot } from "./support/fixtures.js";
+
+// 100 instances of class Foo (40 bytes each) in a Map under the global `fooMap`, each with a label string.
+const file = await fixtureSnapshot("classes-in-map");
+const h = hpy({ cacheDir: null });
+const s = await h.load(file);
+const foo = s.and(h.Clodo.Foo);
+
+function usage(fn: () => unknown, message: RegExp): void {
+  assert.throws(fn, (e: unknown) => e instanceof GuppyError && e.code === "USAGE" && message.test(e.message) && !e.message.includes("\n"));
+}
+
+test("every set is a HeapySet with the whole API: rows, parts, referrers, pattern rows, by() and chains", () => {
+  assert.equal(foo.count, 100);
+  assert.ok(s.bytype instanceof HeapySet && s.bytype.at(0) instanceof HeapySet && s.bytype.at(0).byid.at(0) instanceof HeapySet);
+  assert.equal(String(s.bytype.at(0).byid.at(0).sp).split("\n").length, 1);
+  assert.equal(String(foo.byid.at(0).sp), " 0: h.Root.global.fooMap<Map entry>");
+  assert.equal(String(s.bytype.er), "h.Type");
+  assert.equal(String(s.er), "h.Clodo");
+  // Rows are sets of the session's type, with the row's members.
+  const row = s.byclodo.partition.rows.findIndex((r) => r.kind === "Foo");
+  assert.ok(s.byclodo.at(row).equals(foo) && s.byclodo.at(row).er === h.Clodo);
+  assert.ok(foo.referrers instanceof HeapySet && foo.parts.every((p) => p instanceof HeapySet));
+  assert.ok(foo.rp.row(1) instanceof HeapySet && foo.rp.row("a").brief.startsWith("<1 (array): @"));
+  assert.ok(s.byclodo.more.row(10) instanceof HeapySet);
+  // JS forms of x[i], x[i:j], len(x), iteration, `in`.
+  const refs = foo.referents.bytype;
+  assert.equal(refs.length, 3);
+  assert.deepEqual([...refs].map((r) => r.count), [101, 100, 1]);
+  assert.equal(refs.at(-1).count, 1);
+  assert.equal(refs.slice(0, 2).count, 201);
+  assert.equal(refs.slice(1).count, 101);
+  assert.ok(s.has(foo) && !foo.has(s) && foo.has(foo.ordinals()[0]!));
+  assert.ok(h.Clodo.Foo.has(foo) && !h.Clodo.Foo.has(refs) && h.Size.has(foo) && !h.Size.has(refs));
+  // By name, several joined by &; the same set with another er.
+  assert.equal(String(foo.by("Type&Size")), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Kind (V8 node type & shallow size)\n     0    100 100     4000 100      4000 100 object, 40");
+  assert.ok(foo.by("clodo").equals(foo));
+  assert.ok(foo.bymodule instanceof HeapySet && foo.byprod instanceof HeapySet && foo.byidset.length === 100);
+  assert.equal(String(foo.brief).replace(/@\d+/g, "@N"), "<100 Foo: @N, @N, @N...>");
+  assert.equal(String(foo.diff(foo.and(h.Nothing))).split("\n").slice(-2).join("\n"), " Index  Count     Size  Cumulative  % of B Kind (class / dict of class)\n     0    100     4000      4000    (n.a.) Foo");
+});
+
+test("paging: a set's table, paths and patterns have more, prev, top and all (from the start, with the label)", () => {
+  const first = String(s);
+  assert.match(first, /\n<\d+ more rows\. Type e\.g\. '_\.more' to view\.>$/);
+  const more = String(s.more);
+  assert.match(more, /^ Index  Count {3}% {5}Size {3}% Cumulative  % Kind \(class \/ dict of class\)\n {4}10 /);
+  assert.equal(String(s.more.prev), first);
+  assert.equal(String(s.more.more.top), first);
+  assert.equal(String(s.more.more.prev), more);
+  const all = String(s.more.more.all).split("\n");
+  assert.equal(all.length, s.length + 2);
+  assert.equal(all[0], first.split("\n")[0]);
+  assert.equal(String(foo.sp.more.prev), String(foo.sp));
+  assert.equal(String(foo.sp.more.all).split("\n").length, 100);
+  assert.equal(String(foo.rp.more), "No more lines.");
+  assert.equal(String(s.stat.more), more);
+  assert.equal(String(s.stat.all), String(s.all));
+  assert.equal(inspect(s.more), more, "views print as Heapy text wherever they are inspected");
+});
+
+test("kinds: Heapy's algebra, simplified, with Anything, Nothing, attribute kinds, numbers and alt", () => {
+  assert.equal(String(h.Anything.and(h.Clodo("Foo"))), 'h.Clodo("Foo")');
+  assert.equal(String(h.Clodo.Foo.and(h.Anything)), 'h.Clodo("Foo")');
+  assert.equal(String(h.Nothing), "<Nothing>");
+  assert.equal(String(h.Nothing.or(h.Type.string)), "h.Type.string");
+  assert.equal(String(h.Anything.complement()), "<Nothing>");
+  assert.equal(String(h.Type.string.complement().complement()), "h.Type.string");
+  assert.equal(String(h.Type.string.and(h.Type.string.complement())), "<Nothing>");
+  assert.equal(String(h.Type.string.or(h.Type.Array)), "(h.Type.string | h.Type.array)");
+  assert.equal(String(h.Type.string.or(h.Type.array).and(h.Type.number.complement())), "(h.Type.string | h.Type.array)");
+  assert.equal(String(h.Type.string.and(h.Type.closure)), "<Nothing>");
+  assert.equal(String(h.Clodo.Foo.and(h.Type.string)), '(h.Clodo("Foo") & h.Type.string)');
+  assert.equal(String(h.Clodo.Foo.minus(h.Type.string)), '(h.Clodo("Foo") & ~h.Type.string)');
+  assert.equal(String(h.Unity()), "h.Anything");
+  assert.equal(s.and(h.Unity()).count, s.count);
+  assert.equal(s.and(h.Anything).count, s.count);
+  assert.equal(s.and(h.Nothing).count, 0);
+  // Size ranges: alt, and ranges meeting in a range.
+  assert.equal(String(h.Size(1000).alt(">=")), "h.Size(1000).alt('>=')");
+  assert.equal(String(h.Size(10).alt(">=").and(h.Size(20).alt("<"))), "(h.Size(10).alt('>=') & h.Size(20).alt('<'))");
+  assert.equal(String(h.Size(10).alt(">=").and(h.Size(10).alt("<="))), "h.Size(10)");
+  assert.equal(String(h.Size(10).alt(">").and(h.Size(10).alt("<"))), "<Nothing>");
+  const sizes = shallowSizes(s.graph);
+  const big = s.and(h.Size(1000).alt(">="));
+  assert.ok(big.count > 0 && [...big.ordinals()].every((n) => sizes[n]! >= 1000));
+  assert.equal(big.count + s.and(h.Size(1000).alt("<")).count, s.count);
+  assert.equal(s.and(h.Size(40)).and(h.Clodo.Foo).count, 100, "a number is the label of Size");
+  assert.equal(s.and(h.Size(40)).count, s.and(h.Size("40")).count);
+  // Type has no subtypes; Rcs compares referrer kind sets.
+  assert.equal(String(h.Type.string.alt("<")), "<Nothing>");
+  assert.equal(String(h.Type.string.alt("<=")), "h.Type.string");
+  assert.equal(String(h.Type.string.alt("!=")), "~h.Type.string");
+  assert.equal(s.and(h.Rcs("Foo").alt("<=")).count, 200, "each Foo alone holds its label and payload");
+  // Id by id, with or without @.
+  const id = foo.ids()[0]!;
+  assert.ok(s.and(h.Id(id)).equals(s.and(h.Id(`@${id}`))) && s.and(h.Id(id)).count === 1);
+  // Kinds and sets: and/minus select, or/xor are symbolic.
+  const strings = foo.referents.and(h.Type.string);
+  assert.equal(strings.count, 100);
+  assert.equal(foo.referents.minus(h.Type.string).count, 102);
+  assert.ok(String(foo.or(h.Type.string)).endsWith(" | h.Type.string)"));
+  assert.equal(foo.or(h.Type.string).and(foo.referents).count, 100);
+  assert.equal(String(h.Type.string.and(foo.referents).count), "100");
+  const mixed = s.and(h.Type.string.or(h.Type.Array));
+  assert.equal(mixed.count, s.and(h.Type.string).count + s.and(h.Type.array).count);
+  assert.match(String(mixed.byclodo.more), /^ Index  Count {3}% {5}Size {3}% Cumulative  % Kind \(class \/ dict of class\)\n {4}10 /);
+  assert.equal(JSON.stringify(h.Size(1000).alt(">=")), '{"kind":"h.Size(1000).alt(\'>=\')"}');
+});
+
+test("classifiers as values: printing, refinement, absorption, dictof, refdby, sokind, findex", () => {
+  assert.equal(String(h.Clodo), "h.Clodo");
+  assert.equal(inspect(h.Type.and(h.Size)), "(h.Type & h.Size)");
+  assert.equal(JSON.stringify(h.Clodo), '{"classifier":"Clodo"}');
+  assert.ok(h.Clodo.lt(h.Type) && !h.Type.lt(h.Clodo) && h.Clodo.le(h.Clodo) && !h.Clodo.lt(h.Clodo) && h.Type.gt(h.Clodo));
+  assert.ok(h.Id.lt(h.Size) && h.Size.lt(h.Unity) && h.Type.and(h.Size).lt(h.Type));
+  assert.equal(h.Clodo.and(h.Type), h.Clodo, "Clodo & Type is Clodo, as in Heapy");
+  assert.equal(String(h.Clodo.dictof), "h.Clodo.dictof");
+  const stores = s.by(h.Clodo.dictof);
+  assert.equal(stores.partition.rows[0]!.kind, "(not a store)");
+  assert.ok(s.and(h.Clodo.dictof("Object")).count > 0);
+  assert.equal(String(foo.by(h.Type.refdby)), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Kind (V8 node type of referrers)\n     0     99  99     3960  99      3960  99 array\n     1      1   1       40   1      4000 100 array, synthetic");
+  assert.equal(String(h.Clodo.sokind("Map", "Foo")), 'h.Clodo.sokind("Foo", "Map")');
+  assert.equal(String(h.Rcs(h.Clodo.sokind("Foo"))), 'h.Rcs(h.Clodo.sokind("Foo"))');
+  assert.equal(s.and(h.Rcs(h.Clodo.sokind("Foo"))).count, 200);
+  const f = s.by(h.findex(h.Type.string, h.Clodo("Foo")));
+  assert.deepEqual(f.partition.rows.map((r) => [r.kind, r.count]), [["<None>", s.count - s.and(h.Type.string).count - 100], ["h.Type.string / 0", s.and(h.Type.string).count], ['h.Clodo("Foo") / 1', 100]]);
+  assert.equal(f.partition.classifier.kindHeader, "First Matching Kind / Index");
+});
+
+test("a wrong argument is a USAGE error saying what the call takes", () => {
+  usage(() => s.by(42 as never), /^by\(\) takes a classifier .* got a number\.$/);
+  usage(() => s.by("Nosuch"), /there is no classifier 'Nosuch'/);
+  usage(() => s.and("Foo" as never), /^and\(\) takes a set .*or a kind/);
+  usage(() => s.minus({} as never), /^minus\(\) takes a set/);
+  usage(() => s.at(1e9), /^at\(\) takes a row index from 0 to \d+/);
+  usage(() => s.slice(0.5), /^slice\(\) takes whole row indices/);
+  usage(() => s.getRp(-1), /^getRp\(\) takes a depth/);
+  usage(() => h.Size(1000).alt("=>" as never), /^alt\(\) takes one of '<', '<=', '>', '>=', '!=', '=='/);
+  usage(() => h.Clodo("Foo").alt(">"), /^alt\(\) is defined for kinds of one Size, Type or Rcs label/);
+  usage(() => h.Clodo({} as never), /^h\.Clodo\(\) takes labels/);
+  usage(() => h.Type.string.and(3 as never), /^kind\.and\(\) takes a kind/);
+  usage(() => h.Type.and("Size" as never), /^h\.Type\.and\(\) takes a classifier/);
+  usage(() => h.findex("x" as never), /^h\.findex\(\) takes kinds/);
+  usage(() => s.has("x" as never), /^has\(\) takes a node ordinal or a set/);
+});
+
+/** Types lines into an in-process REPL one at a time, each after the last one's answer, and returns the answers. */
+async function session(lines: string[]): Promise<string[]> {
+  const input = new PassThrough();
+  const output = new PassThrough();
+  const server = guppyRepl({ h, sets: [s], input, output, terminal: false });
+  let text = "";
+  output.on("data", (d: Buffer) => (text += String(d)));
+  const answers: string[] = [];
+  try {
+    while (!text.endsWith("guppy> ")) await new Promise((r) => setTimeout(r, 10));
+    for (const line of lines) {
+      const before = text.length;
+      input.write(line + "\n");
+      const t0 = Date.now();
+      while (!text.slice(before).endsWith("guppy> ") && Date.now() - t0 < 20_000) await new Promise((r) => setTimeout(r, 10));
+      answers.push(text.slice(before).replace(/\n?guppy> $/, ""));
+    }
+  } finally {
+    server.close();
+  }
+  return answers;
+}
+
+test("the REPL: a Heapy user's session works as typed, promises awaited, _ pages on", async () => {
+  assert.equal(awaited("h.heap()\n"), "await (h.heap()\n)\n");
+  assert.equal(awaited("t = h.load(f)\n"), "t = await (h.load(f)\n)\n");
+  assert.equal(awaited("const x = 1\n"), "const x = 1\n");
+  const [load, brief, sp, more, alt, kind, er, nothing] = await session([
+    `t = h.load(${JSON.stringify(file)})`,
+    "t.and(h.Clodo.Foo).brief",
+    "t.and(h.Clodo.Foo).byid.at(0).sp",
+    "s0.and(h.Type.string.or(h.Type.Array)).byclodo.more",
+    "h.Size(1000).alt('>=')",
+    "h.Clodo.Foo",
+    "h.Clodo",
+    "h.Nothing",
+  ]);
+  assert.equal(load, String(s));
+  assert.match(brief!, /^'<100 Foo: @\d+, @\d+, @\d+\.\.\.>'$/);
+  assert.equal(sp, " 0: h.Root.global.fooMap<Map entry>");
+  assert.equal(more, String(s.and(h.Type.string.or(h.Type.Array)).byclodo.more));
+  assert.equal(alt, "h.Size(1000).alt('>=')");
+  assert.equal(kind, 'h.Clodo("Foo")');
+  assert.equal(er, "h.Clodo");
+  assert.equal(nothing, "<Nothing>");
+  const [table, next, prev] = await session(["s0", "_.more", "_.prev"]);
+  assert.equal(table, String(s));
+  assert.equal(next, String(s.more));
+  assert.equal(prev, String(s));
+});
+
+test("the monitor's commands have _, the last result, so _.more pages on", async () => {
+  const runner = new CommandRunner(h);
+  assert.equal(await runner.run("({ toString: () => 'page 1', more: { toString: () => 'page 2' } })"), "page 1");
+  assert.equal(await runner.run("_.more"), "page 2");
+  assert.equal(await runner.run("_"), "page 2");
+});
