@@ -40,7 +40,7 @@ test("every set is a HeapySet with the whole API: rows, parts, referrers, patter
   assert.ok(s.has(foo) && !foo.has(s) && foo.has(foo.ordinals()[0]!));
   assert.ok(h.Clodo.Foo.has(foo) && !h.Clodo.Foo.has(refs) && h.Size.has(foo) && !h.Size.has(refs));
   // By name, several joined by &; the same set with another er.
-  assert.equal(String(foo.by("Type&Size")), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Kind (V8 node type & shallow size)\n     0    100 100     4000 100      4000 100 object, 40");
+  assert.equal(String(foo.by("Type&Size")), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Type & Individual Size\n     0    100 100     4000 100      4000 100 object & 40");
   assert.ok(foo.by("clodo").equals(foo));
   assert.ok(foo.bymodule instanceof HeapySet && foo.byprod instanceof HeapySet && foo.byidset.length === 100);
   assert.equal(String(foo.brief).replace(/@\d+/g, "@N"), "<100 Foo: @N, @N, @N...>");
@@ -126,7 +126,7 @@ test("classifiers as values: printing, refinement, absorption, dictof, refdby, s
   const stores = s.by(h.Clodo.dictof);
   assert.equal(stores.partition.rows[0]!.kind, "(not a store)");
   assert.ok(s.and(h.Clodo.dictof("Object")).count > 0);
-  assert.equal(String(foo.by(h.Type.refdby)), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Kind (V8 node type of referrers)\n     0     99  99     3960  99      3960  99 array\n     1      1   1       40   1      4000 100 array, synthetic");
+  assert.equal(String(foo.by(h.Type.refdby)), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Referrers by Type\n     0     99  99     3960  99      3960  99 array\n     1      1   1       40   1      4000 100 array, synthetic");
   assert.equal(String(h.Clodo.sokind("Map", "Foo")), 'h.Clodo.sokind("Foo", "Map")');
   assert.equal(String(h.Rcs(h.Clodo.sokind("Foo"))), 'h.Rcs(h.Clodo.sokind("Foo"))');
   assert.equal(s.and(h.Rcs(h.Clodo.sokind("Foo"))).count, 200);
@@ -176,12 +176,13 @@ async function session(lines: string[]): Promise<string[]> {
 }
 
 test("the REPL: a Heapy user's session works as typed, promises awaited, _ pages on", async () => {
-  assert.equal(awaited("h.heap()\n"), "await (h.heap()\n)\n");
-  assert.equal(awaited("t = h.load(f)\n"), "t = await (h.load(f)\n)\n");
-  assert.equal(awaited("const x = 1\n"), "const x = 1\n");
+  assert.equal(awaited("h.heap().bytype.at(0)\n"), "(await h.heap()).bytype.at(0)\n");
+  assert.equal(awaited("t = h.load('a(b')\n"), "t = (await h.load('a(b'))\n");
+  assert.equal(awaited("(await h.heap()).more\n"), "(await h.heap()).more\n");
+  assert.equal(awaited("const x = s0.and(h.Type.string)\n"), "const x = s0.and(h.Type.string)\n");
   const [load, brief, sp, more, alt, kind, er, nothing] = await session([
     `t = h.load(${JSON.stringify(file)})`,
-    "t.and(h.Clodo.Foo).brief",
+    `h.load(${JSON.stringify(file)}).and(h.Clodo.Foo).brief`,
     "t.and(h.Clodo.Foo).byid.at(0).sp",
     "s0.and(h.Type.string.or(h.Type.Array)).byclodo.more",
     "h.Size(1000).alt('>=')",

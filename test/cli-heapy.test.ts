@@ -33,9 +33,9 @@ test("guppy heap: the reachable objects by class, Heapy's table exactly", async 
     limited.stdout,
     [
       "Partition of a set of 10 objects. Total size = 312 bytes.",
-      " Index  Count   %     Size   % Cumulative  % Kind (V8 node type & shallow size)",
-      "     0      4  40      160  51       160  51 object, 40",
-      "     1      1  10       96  31       256  82 object, 96",
+      " Index  Count   %     Size   % Cumulative  % Type & Individual Size",
+      "     0      4  40      160  51       160  51 object & 40",
+      "     1      1  10       96  31       256  82 object & 96",
       "<2 more rows. Type e.g. '_.more' to view.>",
       "",
     ].join("\n"),

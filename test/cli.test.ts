@@ -63,7 +63,7 @@ test("guppy summary prints exact tables for a known graph, and never a string's 
       `Heap snapshot ${file}: 6 nodes, 6 edges, total size 928 bytes.`,
       "",
       "Partition of a set of 6 objects. Total size = 928 bytes.",
-      " Index  Count   %     Size   % Cumulative  % Kind (V8 node type)",
+      " Index  Count   %     Size   % Cumulative  % Type",
       "     0      2  33      872  94       872  94 object",
       "     1      1  17       56   6       928 100 string",
       "     2      2  33        0   0       928 100 synthetic",

@@ -47,7 +47,7 @@ test("the REPL: h and the files ready, Heapy text, _ and _.more, help, history",
   const lines = out.split("\n");
   assert.match(lines[0]!, new RegExp(`^Guppy 0\\.1\\.0 — Heapy for V8 heaps\\. h = hpy\\(\\) is ready; s0 = ${file.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")} \\(10 objects\\), s1 = .* \\(\\d+ objects\\)\\.$`));
   assert.equal(lines[1], "Type h.doc for help on h, s0.doc on a set; _ is the last result (_.more pages on).");
-  assert.ok(out.includes("guppy> Partition of a set of 10 objects. Total size = 312 bytes.\n Index  Count   %     Size   % Cumulative  % Kind (object id)\n"), out);
+  assert.ok(out.includes("guppy> Set of 10 <mixed> objects. Total size = 312 bytes.\n Index     Size   %   Cumulative  %   Brief\n"), out);
   assert.match(out, /guppy>  Index  Count   %     Size   % Cumulative  % Kind \(class \/ dict of class\)\n    10 /, "_.more prints the next rows");
   assert.ok(out.includes("guppy>  0: h.Root.Window.bar.foo\n 1: h.Root.Window.foos[1]\n 2: h.Root.Window.foos[2]\n"), out);
   assert.ok(out.includes("guppy> Top level interface to Heapy.\nUse eg: h.doc for more info on h.\n"));

@@ -52,8 +52,8 @@ test("reachable and unreachable: objects held only weakly are in heapu, syntheti
   assert.equal(String(heap.shpaths), " 0: h.Root.Window");
   // Combined classifiers and identity kinds.
   const both = h.nodes(heap.graph, 1, 2);
-  assert.deepEqual(both.by(h.Type.and(h.Size)).partition.rows.map((r) => r.kind), ["object, 40", "object, 16"]);
-  assert.equal(both.by(h.Type.and(h.Size)).partition.classifier.kindHeader, "Kind (V8 node type & shallow size)");
+  assert.deepEqual(both.by(h.Type.and(h.Size)).partition.rows.map((r) => r.kind), ["object & 40", "object & 16"]);
+  assert.equal(both.by(h.Type.and(h.Size)).partition.classifier.kindHeader, "Type & Individual Size");
   assert.deepEqual(both.by(h.IdSet).partition.rows.map((r) => r.kind), ["{Window @3}", "{Weakling @5}"]);
   assert.equal(both.and(h.IdSet("{Weakling @5}")).theone, 2);
   assert.equal(String(both.kind), '(h.Clodo("Window") | h.Clodo("Weakling"))');

@@ -2,6 +2,7 @@ import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { distancesOf } from "../heapy/graph/distances.js";
 import { overview, renderRetainers, type Overview } from "../heapy/overview.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
+import { Type } from "../heapy/classify/classifiers.js";
 import { loadGraph } from "./load.js";
 import type { Session } from "../heapy/session/session.js";
 import { createProgress } from "./progress.js";
@@ -33,7 +34,7 @@ export function renderOverview(o: Overview): string {
   return [
     `Heap snapshot ${o.file}: ${o.nodeCount} nodes, ${o.edgeCount} edges, total size ${o.totalSize} bytes${native}.`,
     "",
-    renderPartition(o.byType, "Kind (V8 node type)"),
+    renderPartition(o.byType, Type.kindHeader),
     "",
     "Largest retainers (retained size: the bytes freed if the object went away).",
     renderRetainers(o.largest, o.totalSize),

@@ -36,20 +36,36 @@ export function guppyWriter(value: unknown): string {
   return inspect(value, { colors: colours(), depth: 2 });
 }
 
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (body: string) => unknown;
+/** The session's methods that return promises. */
+const ASYNC_CALL = /\bh\s*\.\s*(heap|load|iso|graph|setref|setrelheap|track|untrack|saveCaches)\s*\(/g;
 
-/** `await (code)` when the code is one expression (compiled to check, never run), else the code as it is. */
-export function awaited(code: string): string {
-  const text = code.trim();
-  if (text === "" || text.startsWith("{") || /^(await\b|\.)/.test(text)) return code;
-  try {
-    new AsyncFunction(`return (${text}\n);`);
-  } catch {
-    return code;
+/** The index after the parenthesis that closes the one at `open` (quotes skipped), or -1. */
+function closing(code: string, open: number): number {
+  let depth = 0;
+  for (let i = open; i < code.length; i++) {
+    const c = code[i]!;
+    if (c === '"' || c === "'" || c === "`") {
+      for (i++; i < code.length && code[i] !== c; i++) if (code[i] === "\\") i++;
+    } else if (c === "(") depth++;
+    else if (c === ")" && --depth === 0) return i + 1;
   }
-  // `s = h.load(f)` keeps the set in s, not the promise.
-  const assign = /^([A-Za-z_$][\w$]*)\s*=(?![=>])\s*([^]*)$/.exec(text);
-  return assign ? `${assign[1]} = await (${assign[2]}\n)\n` : `await (${text}\n)\n`;
+  return -1;
+}
+
+/**
+ * The code with each call of the session's async methods awaited in place, so
+ * `h.heap().bytype.at(0)` and `s = h.load(f)` work as a Heapy user types them;
+ * calls already awaited are left as they are.
+ */
+export function awaited(code: string): string {
+  const calls = [...code.matchAll(ASYNC_CALL)].filter((m) => !/\bawait\s*\(?\s*$/.test(code.slice(0, m.index)));
+  let out = code;
+  for (const m of calls.reverse()) {
+    const end = closing(out, m.index! + m[0].length - 1);
+    if (end < 0) continue;
+    out = `${out.slice(0, m.index)}(await ${out.slice(m.index, end)})${out.slice(end)}`;
+  }
+  return out;
 }
 
 /** A REPL server with Guppy's writer and `h`, `s0`, ... in its context (streams default to stdin/stdout). */
@@ -63,8 +79,7 @@ export function guppyRepl(opts: { h: Session; sets: HeapySet[]; input?: NodeJS.R
     ...(opts.output ? { output: opts.output } : {}),
     ...(opts.terminal !== undefined ? { terminal: opts.terminal } : {}),
   });
-  // A promise typed at the prompt is awaited, so `h.heap()` works as Heapy's does and `_` is the set itself:
-  // an expression is handed on as `await (expression)`, which Node's top-level await runs in order.
+  // The session's promises are awaited where they are typed, so `h.heap()` works as Heapy's does and `_` is the set itself.
   const evaluate = server.eval;
   (server as { eval: repl.REPLEval }).eval = (code, context, file, done) => evaluate.call(server, awaited(code), context, file, done);
   server.context.h = opts.h;

@@ -108,6 +108,7 @@ export function callable(c: Classifier): CallableClassifier {
     classify: c.classify.bind(c),
     ...(c.parts ? { parts: c.parts } : {}),
     ...(c.selects ? { selects: c.selects.bind(c) } : {}),
+    ...(c.formatKind ? { formatKind: c.formatKind.bind(c) } : {}),
     and: (other: Classifier): CallableClassifier => {
       const o = classifierArg(other, `${text}.and()`);
       if (refines(c, o)) return value;

@@ -19,6 +19,8 @@ export interface Classifier {
   readonly name: string;
   readonly kindHeader: string;
   classify(g: HeapGraph, nodes: Uint32Array): Kinds;
+  /** How a label reads in the Kind column of tables, when not as it is (Size right-aligns). */
+  formatKind?(label: string): string;
   /** For a combined classifier (`a.and(b)`): the classifiers it combines. */
   readonly parts?: readonly Classifier[];
   /**
@@ -65,7 +67,7 @@ export function byLabel(nodes: Uint32Array, labelOf: (n: number) => string): Kin
 /** Heapy's Type: the V8 node type (object, closure, string, array, hidden, code, ...). */
 export const Type: Classifier = {
   name: "Type",
-  kindHeader: "Kind (V8 node type)",
+  kindHeader: "Type",
   classify(g, nodes) {
     const kinds = new Uint32Array(nodes.length);
     for (let i = 0; i < nodes.length; i++) kinds[i] = g.nodeType[nodes[i]!]!;
@@ -163,7 +165,9 @@ export const Clodo: Classifier = {
 /** Heapy's Size: objects of equal shallow size together. */
 export const Size: Classifier = {
   name: "Size",
-  kindHeader: "Kind (shallow size)",
+  kindHeader: "Individual Size",
+  // Heapy right-aligns sizes in the Kind column (%9d).
+  formatKind: (label) => label.padStart(9),
   classify(g, nodes) {
     const sizes = shallowSizes(g);
     return byLabel(nodes, (n) => String(sizes[n]!));
@@ -173,7 +177,7 @@ export const Size: Classifier = {
 /** Heapy's Unity: everything is of one kind. */
 export const Unity: Classifier = {
   name: "Unity",
-  kindHeader: "Kind (unity)",
+  kindHeader: "<unclassified>",
   classify(_g, nodes) {
     return { kinds: new Uint32Array(nodes.length), labels: ["<Anything>"] };
   },
@@ -206,7 +210,7 @@ export function member(name: string): string {
  */
 export const IdSet: Classifier = {
   name: "IdSet",
-  kindHeader: "Kind (identity set)",
+  kindHeader: "by identity set",
   selects: byObjectId,
   classify(g, nodes) {
     return byLabel(nodes, (n) => `{${className(g, n)} @${g.nodeId[n]}}`);
@@ -248,7 +252,7 @@ export function collectionOfTable(g: HeapGraph, table: number): string | null {
  */
 export const Via: Classifier = {
   name: "Via",
-  kindHeader: "Kind (referred via)",
+  kindHeader: "Referred Via:",
   selects: anyMember,
   classify(g, nodes) {
     const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
@@ -277,7 +281,7 @@ export const Via: Classifier = {
  * The kinds of an object's referrers by `base`, sorted and joined (`Map, Session`);
  * objects with no referrers are "<none>" (Heapy's `er.refdby`; Rcs is Clodo's).
  */
-export function referrersBy(base: Classifier, name = `${base.name}.refdby`, kindHeader = `Kind (${headerText(base)} of referrers)`): Classifier {
+export function referrersBy(base: Classifier, name = `${base.name}.refdby`, kindHeader = `Referrers by ${base.kindHeader}`): Classifier {
   return {
     name,
     kindHeader,
@@ -300,7 +304,7 @@ export function referrersBy(base: Classifier, name = `${base.name}.refdby`, kind
 }
 
 /** Heapy's Rcs (referrer classification set): the Clodo kinds of an object's referrers. */
-export const Rcs: Classifier = referrersBy(Clodo, "Rcs", "Kind (Clodo of referrers)");
+export const Rcs: Classifier = referrersBy(Clodo, "Rcs", "Referrers by Kind (class / dict of class)");
 
 /**
  * V8's property and element stores by the kind of the object that owns them
@@ -310,7 +314,7 @@ export const Rcs: Classifier = referrersBy(Clodo, "Rcs", "Kind (Clodo of referre
 export function storesBy(base: Classifier): Classifier {
   return {
     name: `${base.name}.dictof`,
-    kindHeader: `Kind (store of ${headerText(base)})`,
+    kindHeader: `Store of ${base.kindHeader}`,
     classify(g, nodes) {
       const owners = ownersOf(g);
       const stores = new Set([...g.strings.indicesOf("(object properties)"), ...g.strings.indicesOf("(object elements)")]);
@@ -446,18 +450,17 @@ export const Prod: Classifier = {
 
 /**
  * The finer classifier by all of `classifiers` (Heapy's `a & b`): objects are of one
- * kind when every classifier puts them together; kinds read "object, 40".
+ * kind when every classifier puts them together; kinds read "object & 40", as Heapy's "list & 1656".
  */
 export function combine(...given: Classifier[]): Classifier {
   const classifiers = given.flatMap((c) => c.parts ?? [c]);
-  const header = classifiers.map(headerText).join(" & ");
   return {
     name: classifiers.map((c) => c.name).join("&"),
-    kindHeader: `Kind (${header})`,
+    kindHeader: classifiers.map((c) => c.kindHeader).join(" & "),
     parts: classifiers,
     classify(g, nodes) {
       const parts = classifiers.map((c) => c.classify(g, nodes));
-      return byPosition(nodes.length, (i) => parts.map((p) => p.labels[p.kinds[i]!]!).join(", "));
+      return byPosition(nodes.length, (i) => parts.map((p) => p.labels[p.kinds[i]!]!).join(" & "));
     },
   };
 }

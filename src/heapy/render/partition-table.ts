@@ -20,6 +20,62 @@ function pad(value: number | string, width: number): string {
   return String(value).padStart(width);
 }
 
+/** Heapy wraps tables at this width: a long kind name goes on in lines indented to the Kind column. */
+const TABLE_WIDTH = 100;
+
+/** A kind name wrapped at TABLE_WIDTH, continuation lines indented by `indent` (breaking at spaces, else anywhere). */
+export function wrapKind(kind: string, indent: number): string {
+  const width = TABLE_WIDTH - indent;
+  if (indent + kind.length <= TABLE_WIDTH || width < 10) return kind;
+  const out: string[] = [];
+  let rest = kind;
+  while (rest.length > width) {
+    const space = rest.lastIndexOf(" ", width);
+    const cut = space > 0 ? space : width;
+    out.push(rest.slice(0, cut));
+    rest = rest.slice(space > 0 ? cut + 1 : cut);
+  }
+  out.push(rest);
+  return out.join("\n" + " ".repeat(indent));
+}
+
+/** One decimal, as Heapy's IdFormat prints percentages. */
+function percent1(part: number, whole: number): string {
+  return (whole === 0 ? 0 : (part * 100) / whole).toFixed(1);
+}
+
+/**
+ * Heapy's table of a set by identity (IdFormat): `Set of N <Foo> objects` (`<mixed>`
+ * when of several classes), then one row per object with its size, its share and the
+ * cumulative share with one decimal, and its brief. `classes[i]` is row i's class.
+ */
+export function renderIdTable(rows: readonly PartitionRow[], classes: readonly string[], options: { start?: number; limit?: number } = {}): string {
+  const size = rows.reduce((s, r) => s + r.size, 0);
+  const start = options.start ?? 0;
+  const limit = options.limit ?? DEFAULT_ROWS;
+  const lines: string[] = [];
+  const kinds = new Set(classes);
+  if (start === 0) lines.push(`Set of ${rows.length} ${kinds.size === 1 ? `<${classes[0]}>` : "<mixed>"} object${rows.length === 1 ? "" : "s"}. Total size = ${size} bytes.`);
+  if (rows.length === 0) return lines.join("\n");
+  lines.push(" Index     Size   %   Cumulative  %   Brief");
+  let cumulative = 0;
+  for (let i = 0; i < start && i < rows.length; i++) cumulative += rows[i]!.size;
+  let shown = 0;
+  for (let i = start; i < rows.length; i++) {
+    const r = rows[i]!;
+    cumulative += r.size;
+    const prefix = `${pad(i, 6)} ${pad(r.size, 8)} ${pad(percent1(r.size, size), 5)} ${pad(cumulative, 10)} ${pad(percent1(cumulative, size), 5)} `;
+    lines.push(prefix + wrapKind(r.kind, prefix.length));
+    shown++;
+    const more = rows.length - 1 - i;
+    if (shown >= limit && more > 1) {
+      lines.push(`<${more} more rows. Type e.g. '_.more' to view.>`);
+      break;
+    }
+  }
+  return lines.join("\n");
+}
+
 /**
  * Heapy's partition table, character for character: a label line, the column
  * header with the classifier's kind header, rows sorted by size (the caller's
@@ -27,7 +83,8 @@ function pad(value: number | string, width: number): string {
  * line; like Heapy, a single remaining row is shown instead of announced.
  * `start` is the index of the first row to show (for `.more`).
  */
-export function renderPartition(rows: readonly PartitionRow[], kindHeader: string, options: { start?: number; limit?: number } = {}): string {
+export function renderPartition(rows: readonly PartitionRow[], kindHeader: string, options: { start?: number; limit?: number; formatKind?: (label: string) => string } = {}): string {
+  const formatKind = options.formatKind ?? ((label: string) => label);
   const count = rows.reduce((s, r) => s + r.count, 0);
   const size = rows.reduce((s, r) => s + r.size, 0);
   const start = options.start ?? 0;
@@ -42,9 +99,8 @@ export function renderPartition(rows: readonly PartitionRow[], kindHeader: strin
   for (let i = start; i < rows.length; i++) {
     const r = rows[i]!;
     cumulative += r.size;
-    lines.push(
-      `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} ${r.kind}`,
-    );
+    const prefix = `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} `;
+    lines.push(prefix + wrapKind(formatKind(r.kind), prefix.length));
     shown++;
     const more = rows.length - 1 - i;
     if (shown >= limit && more > 1) {

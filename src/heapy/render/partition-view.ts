@@ -3,7 +3,7 @@ import type { Partition } from "../classify/partition.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { Stat } from "../stat/stat.js";
 import { PagedView } from "./paged-view.js";
-import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
+import { DEFAULT_ROWS, renderIdTable, renderPartition } from "./partition-table.js";
 
 /**
  * A partition as Heapy shows it: ten rows at a time, `more` for the next page and
@@ -44,7 +44,11 @@ export class PartitionView<S extends IdentitySet = IdentitySet> extends PagedVie
 
   toString(): string {
     if (this.exhausted) return "No more rows.";
-    return renderPartition(this.partition.rows, this.partition.classifier.kindHeader, { start: this.start, limit: this.limit });
+    const { rows, classifier } = this.partition;
+    const page = { start: this.start, limit: this.limit };
+    // By identity, Heapy prints its IdFormat table (one object a row, no counts); Id labels read "Foo @123".
+    if (classifier.name === "Id") return renderIdTable(rows, rows.map((r) => r.kind.replace(/ @\d+$/, "")), page);
+    return renderPartition(rows, classifier.kindHeader, { ...page, ...(classifier.formatKind ? { formatKind: classifier.formatKind.bind(classifier) } : {}) });
   }
 
   toJSON(): { classifier: string; count: number; size: number; rows: { index: number; kind: string; count: number; size: number }[] } {

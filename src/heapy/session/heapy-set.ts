@@ -269,9 +269,9 @@ export class HeapySet extends IdentitySet {
     return String(this);
   }
 
-  /** Count, size, the snapshot file and the classifier (no heap contents). */
-  override toJSON(): { count: number; size: number; file: string; er: string } {
-    return { ...super.toJSON(), er: this.er.name };
+  /** Count, size, the snapshot file, the classifier and the partition's rows by it (kinds, counts, sizes). */
+  override toJSON(): { count: number; size: number; file: string; classifier: string; rows: { index: number; kind: string; count: number; size: number }[] } {
+    return { ...super.toJSON(), classifier: this.er.name, rows: this.partition.rows.map((r, index) => ({ index, ...r })) };
   }
 }
 
