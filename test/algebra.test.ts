@@ -4,7 +4,7 @@ import { PassThrough } from "node:stream";
 import { inspect } from "node:util";
 import { guppyRepl, awaited } from "../src/cli/repl.js";
 import { CommandRunner } from "../src/heapy/monitor/command-runner.js";
-import { GuppyError, HeapySet, hpy, shallowSizes } from "../src/index.js";
+import { GuppyError, HeapySet, hpy, renderPartition, shallowSizes } from "../src/index.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 
 // 100 instances of class Foo (40 bytes each) in a Map under the global `fooMap`, each with a label string.
@@ -135,7 +135,7 @@ test("classifiers as values: printing, refinement, absorption, dictof, refdby, s
   assert.equal(f.partition.classifier.kindHeader, "First Matching Kind / Index");
 });
 
-test("a wrong argument is a USAGE error saying what the call takes", () => {
+test("a wrong argument is a USAGE error saying what the call takes", async () => {
   usage(() => s.by(42 as never), /^by\(\) takes a classifier .* got a number\.$/);
   usage(() => s.by("Nosuch"), /there is no classifier 'Nosuch'/);
   usage(() => s.and("Foo" as never), /^and\(\) takes a set .*or a kind/);
@@ -150,6 +150,41 @@ test("a wrong argument is a USAGE error saying what the call takes", () => {
   usage(() => h.Type.and("Size" as never), /^h\.Type\.and\(\) takes a classifier/);
   usage(() => h.findex("x" as never), /^h\.findex\(\) takes kinds/);
   usage(() => s.has("x" as never), /^has\(\) takes a node ordinal or a set/);
+  usage(() => s.byclodo.more.row(1e6), /^row\(\) takes a row index from 0 to \d+/);
+  usage(() => h.heapu(undefined as never), /^h\.heapu\(\) takes a snapshot's graph/);
+  usage(() => h.heap({} as never), /^h\.heap\(\) takes a snapshot's graph/);
+  usage(() => h.nodes(s.graph, -1), /^h\.nodes\(\) takes a graph and node ordinals/);
+  usage(() => h.idset(s.graph, 5 as never), /^h\.idset\(\) takes a graph and an array/);
+  usage(() => h.classifier(3 as never), /^h\.classifier\(\) takes a name/);
+  usage(() => h.addClassifier({} as never), /^h\.addClassifier\(\) takes \{ name, kindHeader, classify/);
+  usage(() => h.growth(3 as never), /^h\.growth\(\) takes a set/);
+  usage(() => foo.rp.row("zz"), /^The reference pattern has no row named 'zz'\.$/);
+  await assert.rejects(h.load(7 as never), (e: unknown) => e instanceof GuppyError && e.code === "USAGE" && /^h\.load\(\) takes the path/.test(e.message));
+  assert.equal(String(h.classifier("type&size")), "(h.Type & h.Size)");
+});
+
+test("Heapy's table texts: Individual Size right-aligned, combined rows 'a & b', IdFormat for byid, wrapping at 100 columns", () => {
+  assert.equal(String(foo.bysize), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Individual Size\n     0    100 100     4000 100      4000 100        40");
+  assert.equal(String(foo.byunity).split("\n")[1], " Index  Count   %     Size   % Cumulative  % <unclassified>");
+  assert.equal(String(foo.byvia).split("\n")[1], " Index  Count   %     Size   % Cumulative  % Referred Via:");
+  assert.equal(String(foo.byrcs).split("\n")[1], " Index  Count   %     Size   % Cumulative  % Referrers by Kind (class / dict of class)");
+  assert.equal(String(foo.bytype).split("\n")[1], " Index  Count   %     Size   % Cumulative  % Type");
+  const ids = String(foo.byid).split("\n");
+  assert.equal(ids[0], "Set of 100 <Foo> objects. Total size = 4000 bytes.");
+  assert.equal(ids[1], " Index     Size   %   Cumulative  %   Brief");
+  assert.match(ids[2]!, /^     0       40   1\.0         40   1\.0 Foo @\d+$/);
+  assert.match(ids[12]!, /^<90 more rows\. Type e\.g\. '_\.more' to view\.>$/);
+  assert.equal(String(foo.referents.byid).split("\n")[0], "Set of 202 <mixed> objects. Total size = 14520 bytes.");
+  // A kind name longer than the table's 100 columns goes on, indented to the Kind column.
+  const long = Array.from({ length: 12 }, (_, i) => `.property${i}`).join(", ");
+  const text = renderPartition([{ kind: long, count: 1, size: 8 }], "Referred Via:");
+  const lines = text.split("\n");
+  assert.ok(lines.slice(2).every((l) => l.length <= 100), text);
+  assert.equal(lines.length, 2 + 3);
+  assert.ok(lines[3]!.startsWith(" ".repeat(45) + ".property"), text);
+  assert.equal(lines.slice(2).map((l, i) => (i === 0 ? l.slice(45) : l.trimStart())).join(" "), long);
+  assert.equal(String(foo.rp.at(1)), String(foo.rp.row("a")));
+  assert.equal(foo.rp.length, foo.rp.rows.length);
 });
 
 /** Types lines into an in-process REPL one at a time, each after the last one's answer, and returns the answers. */

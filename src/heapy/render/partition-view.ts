@@ -1,4 +1,5 @@
 import { docOf, type Doc } from "../../doc.js";
+import { GuppyError } from "../../errors.js";
 import type { Partition } from "../classify/partition.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { Stat } from "../stat/stat.js";
@@ -34,6 +35,8 @@ export class PartitionView<S extends IdentitySet = IdentitySet> extends PagedVie
 
   /** The objects of row i (Heapy's `x[i]`). */
   row(i: number): S {
+    const n = this.partition.rows.length;
+    if (!Number.isInteger(i) || i < 0 || i >= n) throw new GuppyError("USAGE", `row() takes a row index from 0 to ${n - 1}; got ${typeof i === "number" ? i : typeof i}.`);
     return this.partition.rowSet(i);
   }
 

@@ -160,6 +160,16 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
     return row.set;
   }
 
+  /** A row's set by index (Heapy's `p[i]`); names work too, as for row(). */
+  at(key: number | string): S {
+    return this.row(key);
+  }
+
+  /** The number of rows (Heapy's `len(p)`). */
+  get length(): number {
+    return this.rows.length;
+  }
+
   /** The text of one row, Heapy's layout: index, name, a fill to the depth column, the mark, then the summary. */
   lineOf(row: PatternRow): string {
     const g = this.set.graph;

@@ -1,11 +1,11 @@
 import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
-import { ERS, callable, findex, type CallableClassifier, type ClodoClassifier, type TypeClassifier } from "../classify/classifier-value.js";
-import { ANYTHING, NOTHING, type Kind } from "../classify/kind.js";
+import { ERS, callable, findex, resolveClassifier, type CallableClassifier, type ClodoClassifier, type TypeClassifier } from "../classify/classifier-value.js";
+import { ANYTHING, NOTHING, describe, type Kind } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
-import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
 import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
@@ -84,11 +84,13 @@ export class Session {
    * `later.by(h.growth(earlier))`, `later.and(h.growth(earlier)("grew"))`.
    */
   growth(earlier: IdentitySet): CallableClassifier {
+    if (!(earlier instanceof IdentitySet)) throw new GuppyError("USAGE", `h.growth() takes a set of an earlier snapshot of the same process; got ${describe(earlier)}.`);
     return callable(growthClassifier(earlier));
   }
 
   /** The collections that grew at every step of these sets of successive snapshots (oldest first). */
   growing(sets: readonly IdentitySet[], minGrowth = 10): GrowingView {
+    if (!Array.isArray(sets) || !sets.every((x) => x instanceof IdentitySet)) throw new GuppyError("USAGE", "h.growing() takes an array of sets of successive snapshots, oldest first.");
     return new GrowingView(growth(sets, minGrowth));
   }
 
@@ -97,6 +99,9 @@ export class Session {
    * non-standard types); it is then found by name like the built-in ones.
    */
   addClassifier(classifier: Classifier): CallableClassifier {
+    if (typeof classifier !== "object" || classifier === null || typeof classifier.name !== "string" || typeof classifier.kindHeader !== "string" || typeof classifier.classify !== "function") {
+      throw new GuppyError("USAGE", "h.addClassifier() takes { name, kindHeader, classify(graph, nodes) } returning { kinds, labels }.");
+    }
     if (this.registry.has(classifier.name)) throw new GuppyError("USAGE", `A classifier named '${classifier.name}' exists already.`);
     const c = callable(classifier);
     this.registry.set(classifier.name, c);
@@ -105,9 +110,14 @@ export class Session {
 
   /** A classifier by name (built-in or added). */
   classifier(name: string): CallableClassifier {
+    if (typeof name !== "string") throw new GuppyError("USAGE", `h.classifier() takes a name ('Type', 'Type&Size'); got ${describe(name)}.`);
     const c = this.registry.get(name);
-    if (c === undefined) throw new GuppyError("USAGE", `No classifier named '${name}'; there are ${[...this.registry.keys()].join(", ")}.`);
-    return c;
+    if (c !== undefined) return c;
+    const lookup = (n: string): CallableClassifier | undefined => this.registry.get(n) ?? [...this.registry.entries()].find(([k]) => k.toLowerCase() === n.toLowerCase())?.[1];
+    if (name.includes("&")) return resolveClassifier(name, lookup, "h.classifier()");
+    const found = lookup(name);
+    if (found === undefined) throw new GuppyError("USAGE", `No classifier named '${name.slice(0, 40)}'; there are ${[...this.registry.keys()].join(", ")}.`);
+    return found;
   }
 
   /**
@@ -116,6 +126,7 @@ export class Session {
    * are not objects and are left out. Loading the same file again reuses the graph.
    */
   async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
+    if (typeof file !== "string" || file === "") throw new GuppyError("USAGE", `h.load() takes the path of a .heapsnapshot or .heapsnapshot.gz file; got ${describe(file)}.`);
     return this.reachable(await this.graph(file, options));
   }
 
@@ -143,7 +154,7 @@ export class Session {
   heap(): Promise<HeapySet>;
   heap(g: HeapGraph): HeapySet;
   heap(g?: HeapGraph): HeapySet | Promise<HeapySet> {
-    return g === undefined ? this.liveHeap() : this.reachable(g);
+    return g === undefined ? this.liveHeap() : this.reachable(graphArg(g, "h.heap()"));
   }
 
   /**
@@ -240,6 +251,7 @@ export class Session {
 
   /** Objects present in the snapshot but reachable only through weak references, or not at all (Heapy's heapu()). */
   heapu(g: HeapGraph): HeapySet {
+    graphArg(g, "h.heapu()");
     const distance = distancesOf(g);
     const synthetic = g.nodeTypes.synthetic;
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] === NO_DISTANCE && g.nodeType[n] !== synthetic));
@@ -247,16 +259,21 @@ export class Session {
 
   /** The set of the given objects of a graph, by node ordinal. */
   nodes(g: HeapGraph, ...nodes: number[]): HeapySet {
+    graphArg(g, "h.nodes()");
+    if (!nodes.every((n) => Number.isInteger(n) && n >= 0)) throw new GuppyError("USAGE", "h.nodes() takes a graph and node ordinals (whole numbers from 0).");
     return HeapySet.from(IdentitySet.of(g, nodes));
   }
 
   /** The objects of a graph with the given V8 ids (Heapy's idset()). */
   idset(g: HeapGraph, ids: ArrayLike<number>): HeapySet {
+    graphArg(g, "h.idset()");
+    if (typeof ids !== "object" || ids === null || typeof ids.length !== "number") throw new GuppyError("USAGE", `h.idset() takes a graph and an array of V8 object ids; got ${describe(ids)}.`);
     return HeapySet.from(IdentitySet.ofIds(g, ids));
   }
 
   /** The empty set of a graph (Heapy's Nothing). */
   nothing(g: HeapGraph): HeapySet {
+    graphArg(g, "h.nothing()");
     return HeapySet.from(IdentitySet.empty(g));
   }
 
@@ -293,6 +310,12 @@ export class Session {
   toString(): string {
     return "Top level interface to Heapy.\nUse eg: h.doc for more info on h.";
   }
+}
+
+/** A graph argument, or a USAGE error saying where one comes from. */
+function graphArg(g: unknown, where: string): HeapGraph {
+  if (g instanceof HeapGraph) return g;
+  throw new GuppyError("USAGE", `${where} takes a snapshot's graph (await h.graph(file), or s0.graph); got ${describe(g)}.`);
 }
 
 /** Where Guppy's own compiled modules are: every class defined under here is Guppy's. */
