@@ -144,7 +144,7 @@ test("a wrong argument is a USAGE error saying what the call takes", async () =>
   usage(() => s.slice(0.5), /^slice\(\) takes whole row indices/);
   usage(() => s.getRp(-1), /^getRp\(\) takes a depth/);
   usage(() => h.Size(1000).alt("=>" as never), /^alt\(\) takes one of '<', '<=', '>', '>=', '!=', '=='/);
-  usage(() => h.Clodo("Foo").alt(">"), /^alt\(\) is defined for kinds of one Size, Type or Rcs label/);
+  usage(() => h.Clodo("Foo").alt(">"), /^alt\('>'\) is defined for kinds of one Size, Type or Rcs label/);
   usage(() => h.Clodo({} as never), /^h\.Clodo\(\) takes labels/);
   usage(() => h.Type.string.and(3 as never), /^kind\.and\(\) takes a kind/);
   usage(() => h.Type.and("Size" as never), /^h\.Type\.and\(\) takes a classifier/);

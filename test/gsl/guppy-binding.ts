@@ -3,7 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, PathsView, Stat, hpy } from "../../src/index.js";
+import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, PathsView, Stat, StatView, hpy } from "../../src/index.js";
 import { ReferencePattern } from "../../src/heapy/render/reference-pattern.js";
 import type { GslBinding } from "../../src/gsl/test-runtime.js";
 import { fixtureSnapshot } from "../support/fixtures.js";
@@ -37,11 +37,12 @@ const binding: GslBinding = {
     HeapySet: () => [heap, foo],
     IdentitySet: () => [foo, IdentitySet.of(heap.graph, foo.ordinals())],
     CallableClassifier: () => [h.Clodo, h.Type, h.Via, h.Type.and(h.Size)],
-    Kind: () => [h.Clodo("Foo"), h.Via(".fooMap")],
-    PartitionView: () => [heap.byclodo, foo.byvia],
+    Kind: () => [h.Clodo("Foo"), h.Via(".fooMap"), h.Type.string.or(h.Type.Array), h.Size(40).alt(">="), h.Anything, h.Nothing],
+    PartitionView: () => [heap.byclodo.more, foo.byvia.all],
     PathsView: () => [foo.sp],
     ReferencePattern: () => [foo.rp],
     Stat: () => [heap.stat, foo.stat],
+    StatView: () => [heap.stat, foo.diff(heap)],
     WasteView: () => [foo.waste],
   },
   kinds: {
@@ -56,6 +57,7 @@ const binding: GslBinding = {
     HeapySet: (v) => v instanceof HeapySet,
     Kind: (v) => v instanceof Kind,
     Stat: (v) => v instanceof Stat,
+    StatView: (v) => v instanceof StatView,
     PartitionView: (v) => v instanceof PartitionView,
     PathsView: (v) => v instanceof PathsView,
     ReferencePattern: (v) => v instanceof ReferencePattern,
@@ -70,6 +72,7 @@ const binding: GslBinding = {
     IdentitySet: () => foo,
     Classifier: () => ({ ...BIG_OR_SMALL }),
     Stat: () => foo.stat,
+    Kind: () => h.Type.string,
   },
 };
 export default binding;

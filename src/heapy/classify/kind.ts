@@ -64,8 +64,10 @@ export abstract class Kind {
 
   /** Another kind of the same classifier by comparison (Heapy's `alt`): for Size, Type and Rcs. */
   alt(op: AltOp): Kind {
-    altOp(op);
-    throw new GuppyError("USAGE", `alt() is defined for kinds of one Size, Type or Rcs label (h.Size(1000).alt('>=')); ${this} has no order.`);
+    const o = altOp(op);
+    if (o === "==") return this;
+    if (o === "!=") return this.complement();
+    throw new GuppyError("USAGE", `alt('${o}') is defined for kinds of one Size, Type or Rcs label (h.Size(1000).alt('>=')); ${this} has no order.`);
   }
 
   /** The same as toString. */
