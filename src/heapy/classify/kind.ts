@@ -377,28 +377,29 @@ export class SetKind extends Kind {
   }
 }
 
-function meet(a: Kind, b: Kind): Kind {
-  if (a === ANYTHING) return b;
-  if (b === ANYTHING) return a;
-  if (a === NOTHING || b === NOTHING) return NOTHING;
+/**
+ * Meet (and) and join (or) are duals: `unit` leaves the other kind as it is, `zero`
+ * absorbs it, a kind with its complement gives `zero`; else a simpler form if one is
+ * known, else the kinds side by side (nested ones of the same operation flattened).
+ */
+function combineKinds(a: Kind, b: Kind, unit: Kind, zero: Kind, simpler: (x: Kind, y: Kind) => Kind | null, Node: typeof AndKind | typeof OrKind): Kind {
+  if (a === unit) return b;
+  if (b === unit) return a;
+  if (a === zero || b === zero) return zero;
   if (a.equals(b)) return a;
-  if ((a instanceof NotKind && a.kind.equals(b)) || (b instanceof NotKind && b.kind.equals(a))) return NOTHING;
-  const simpler = a.meetWith(b) ?? b.meetWith(a);
-  if (simpler) return simpler;
-  const parts = (k: Kind): readonly Kind[] => (k instanceof AndKind ? k.parts : [k]);
-  return new AndKind([...parts(a), ...parts(b)]);
+  if ((a instanceof NotKind && a.kind.equals(b)) || (b instanceof NotKind && b.kind.equals(a))) return zero;
+  const simple = simpler(a, b) ?? simpler(b, a);
+  if (simple) return simple;
+  const parts = (k: Kind): readonly Kind[] => (k instanceof Node ? k.parts : [k]);
+  return new Node([...parts(a), ...parts(b)]);
+}
+
+function meet(a: Kind, b: Kind): Kind {
+  return combineKinds(a, b, ANYTHING, NOTHING, (x, y) => x.meetWith(y), AndKind);
 }
 
 function join(a: Kind, b: Kind): Kind {
-  if (a === NOTHING) return b;
-  if (b === NOTHING) return a;
-  if (a === ANYTHING || b === ANYTHING) return ANYTHING;
-  if (a.equals(b)) return a;
-  if ((a instanceof NotKind && a.kind.equals(b)) || (b instanceof NotKind && b.kind.equals(a))) return ANYTHING;
-  const simpler = a.joinWith(b) ?? b.joinWith(a);
-  if (simpler) return simpler;
-  const parts = (k: Kind): readonly Kind[] => (k instanceof OrKind ? k.parts : [k]);
-  return new OrKind([...parts(a), ...parts(b)]);
+  return combineKinds(a, b, NOTHING, ANYTHING, (x, y) => x.joinWith(y), OrKind);
 }
 
 /** A set of kinds of one classifier (Heapy's `er.sokind(...)`): `h.Rcs(h.Clodo.sokind("Map", "Session"))` is the objects referred to by exactly those kinds. */

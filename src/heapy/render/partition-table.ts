@@ -39,6 +39,29 @@ export function wrapKind(kind: string, indent: number): string {
   return out.join("\n" + " ".repeat(indent));
 }
 
+/**
+ * Appends the rows from `start`, `limit` of them, each as its columns (`prefix`, given
+ * the cumulative size) and its kind wrapped to the table; then how many more, unless
+ * only one is left, which Heapy shows instead.
+ */
+function pageRows(lines: string[], rows: readonly PartitionRow[], start: number, limit: number, prefix: (i: number, r: PartitionRow, cumulative: number) => string, formatKind: (label: string) => string): void {
+  let cumulative = 0;
+  for (let i = 0; i < start && i < rows.length; i++) cumulative += rows[i]!.size;
+  let shown = 0;
+  for (let i = start; i < rows.length; i++) {
+    const r = rows[i]!;
+    cumulative += r.size;
+    const columns = prefix(i, r, cumulative);
+    lines.push(columns + wrapKind(formatKind(r.kind), columns.length));
+    shown++;
+    const more = rows.length - 1 - i;
+    if (shown >= limit && more > 1) {
+      lines.push(`<${more} more rows. Type e.g. '_.more' to view.>`);
+      break;
+    }
+  }
+}
+
 /** One decimal, as Heapy's IdFormat prints percentages. */
 function percent1(part: number, whole: number): string {
   return (whole === 0 ? 0 : (part * 100) / whole).toFixed(1);
@@ -58,21 +81,7 @@ export function renderIdTable(rows: readonly PartitionRow[], classes: readonly s
   if (start === 0) lines.push(`Set of ${rows.length} ${kinds.size === 1 ? `<${classes[0]}>` : "<mixed>"} object${rows.length === 1 ? "" : "s"}. Total size = ${size} bytes.`);
   if (rows.length === 0) return lines.join("\n");
   lines.push(" Index     Size   %   Cumulative  %   Brief");
-  let cumulative = 0;
-  for (let i = 0; i < start && i < rows.length; i++) cumulative += rows[i]!.size;
-  let shown = 0;
-  for (let i = start; i < rows.length; i++) {
-    const r = rows[i]!;
-    cumulative += r.size;
-    const prefix = `${pad(i, 6)} ${pad(r.size, 8)} ${pad(percent1(r.size, size), 5)} ${pad(cumulative, 10)} ${pad(percent1(cumulative, size), 5)} `;
-    lines.push(prefix + wrapKind(r.kind, prefix.length));
-    shown++;
-    const more = rows.length - 1 - i;
-    if (shown >= limit && more > 1) {
-      lines.push(`<${more} more rows. Type e.g. '_.more' to view.>`);
-      break;
-    }
-  }
+  pageRows(lines, rows, start, limit, (i, r, cumulative) => `${pad(i, 6)} ${pad(r.size, 8)} ${pad(percent1(r.size, size), 5)} ${pad(cumulative, 10)} ${pad(percent1(cumulative, size), 5)} `, (k) => k);
   return lines.join("\n");
 }
 
@@ -93,20 +102,6 @@ export function renderPartition(rows: readonly PartitionRow[], kindHeader: strin
   if (start === 0) lines.push(`Partition of a set of ${count} object${count === 1 ? "" : "s"}. Total size = ${size} bytes.`);
   if (count === 0 && size === 0) return lines.join("\n");
   lines.push(` Index  Count   %     Size   % Cumulative  % ${kindHeader}`);
-  let cumulative = 0;
-  for (let i = 0; i < start && i < rows.length; i++) cumulative += rows[i]!.size;
-  let shown = 0;
-  for (let i = start; i < rows.length; i++) {
-    const r = rows[i]!;
-    cumulative += r.size;
-    const prefix = `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} `;
-    lines.push(prefix + wrapKind(formatKind(r.kind), prefix.length));
-    shown++;
-    const more = rows.length - 1 - i;
-    if (shown >= limit && more > 1) {
-      lines.push(`<${more} more rows. Type e.g. '_.more' to view.>`);
-      break;
-    }
-  }
+  pageRows(lines, rows, start, limit, (i, r, cumulative) => `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} `, formatKind);
   return lines.join("\n");
 }

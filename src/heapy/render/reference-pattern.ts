@@ -83,45 +83,44 @@ function isStop(g: HeapGraph, set: IdentitySet): boolean {
   return true;
 }
 
-
 /** The rows of a reference pattern: a depth-first walk of the referrer sets, grouped by `classifier`. */
 function patternRows<S extends IdentitySet>(set: S, classifier: Classifier, depth: number): PatternRow<S>[] {
-    const g = set.graph;
-    const rows: PatternRow<S>[] = [];
-    const seen = new Map<string, number>();
-    const kindOf = (s: IdentitySet): string => partition(s, classifier).rows[0]?.kind ?? "";
-    const visit = (s: S, kind: string, path: number[], parent: S | null): void => {
-      if (rows.length >= MAX_ROWS) return;
-      const key = s.ordinals().join(",");
-      const refs = new Map<number, number>();
-      for (const n of s.ordinals()) refs.set(n, edgesInto(g, n, parent));
-      const row: PatternRow<S> = { index: rows.length, name: rowName(path), depth: path.length, kind, set: s, mark: "-", refs };
-      rows.push(row);
-      const before = seen.get(key);
-      if (before !== undefined) {
-        row.mark = "^";
-        row.seen = before;
-        return;
-      }
-      seen.set(key, row.index);
-      const referrers = strongReferrers(g, s);
-      if (referrers.length === 0) {
-        row.mark = "R";
-        return;
-      }
-      if (row.depth > 0 && isStop(g, s)) {
-        row.mark = "S";
-        return;
-      }
-      if (row.depth >= depth) {
-        row.mark = "+";
-        return;
-      }
-      const p = partition(set.sibling(referrers), classifier);
-      p.rows.forEach((r, i) => visit(p.rowSet(i), r.kind, [...path, i], s));
-    };
-    visit(set, set.count === 0 ? "" : kindOf(set), [], null);
-    return rows;
+  const g = set.graph;
+  const rows: PatternRow<S>[] = [];
+  const seen = new Map<string, number>();
+  const kindOf = (s: IdentitySet): string => partition(s, classifier).rows[0]?.kind ?? "";
+  const visit = (s: S, kind: string, path: number[], parent: S | null): void => {
+    if (rows.length >= MAX_ROWS) return;
+    const key = s.ordinals().join(",");
+    const refs = new Map<number, number>();
+    for (const n of s.ordinals()) refs.set(n, edgesInto(g, n, parent));
+    const row: PatternRow<S> = { index: rows.length, name: rowName(path), depth: path.length, kind, set: s, mark: "-", refs };
+    rows.push(row);
+    const before = seen.get(key);
+    if (before !== undefined) {
+      row.mark = "^";
+      row.seen = before;
+      return;
+    }
+    seen.set(key, row.index);
+    const referrers = strongReferrers(g, s);
+    if (referrers.length === 0) {
+      row.mark = "R";
+      return;
+    }
+    if (row.depth > 0 && isStop(g, s)) {
+      row.mark = "S";
+      return;
+    }
+    if (row.depth >= depth) {
+      row.mark = "+";
+      return;
+    }
+    const p = partition(set.sibling(referrers), classifier);
+    p.rows.forEach((r, i) => visit(p.rowSet(i), r.kind, [...path, i], s));
+  };
+  visit(set, set.count === 0 ? "" : kindOf(set), [], null);
+  return rows;
 }
 
 /**
@@ -151,7 +150,6 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
   protected page(start: number, limit: number): this {
     return new ReferencePattern(this.set, this.classifier, this.depth, start, limit, this.rows) as this;
   }
-
 
   /** A row's set by index or by name (`p.row(4)`, `p.row("ab")`). */
   row(key: number | string): S {
