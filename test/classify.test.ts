@@ -26,9 +26,9 @@ test("Clodo: constructors, and property/element stores named by their owner's cl
       "     1      1   8       96  31       216  69 Array",
       "     2      1   8       56  18       272  87 Bar",
       "     3      1   8       40  13       312 100 Window",
-      "     4      3  25        0   0       312 100 (object properties) of Foo",
-      "     5      2  17        0   0       312 100 (synthetic)",
-      "     6      1   8        0   0       312 100 (object elements) of Array",
+      "     4      1   8        0   0       312 100 (object elements) of Array",
+      "     5      3  25        0   0       312 100 (object properties) of Foo",
+      "     6      2  17        0   0       312 100 (synthetic)",
     ].join("\n"),
   );
 });

@@ -23,8 +23,8 @@ test("guppy heap: the reachable objects by class, Heapy's table exactly", async 
       "     1      1  10       96  31       216  69 Array",
       "     2      1  10       56  18       272  87 Bar",
       "     3      1  10       40  13       312 100 Window",
-      "     4      3  30        0   0       312 100 (object properties) of Foo",
-      "     5      1  10        0   0       312 100 (object elements) of Array",
+      "     4      1  10        0   0       312 100 (object elements) of Array",
+      "     5      3  30        0   0       312 100 (object properties) of Foo",
       "",
     ].join("\n"),
   );

@@ -19,7 +19,7 @@ export interface Partition<S extends IdentitySet = IdentitySet> {
 }
 
 /**
- * Partitions a set by a classifier. Rows are sorted by size, then count, then kind,
+ * Partitions a set by a classifier. Rows are sorted by size, then kind name (as Heapy),
  * so the order is stable; sizes are DevTools' shallow sizes.
  */
 export function partition<S extends IdentitySet>(set: S, classifier: Classifier): Partition<S> {
@@ -36,7 +36,8 @@ export function partition<S extends IdentitySet>(set: S, classifier: Classifier)
   }
   const order: number[] = [];
   for (let k = 0; k < labels.length; k++) if (count[k]! > 0) order.push(k);
-  order.sort((a, b) => size[b]! - size[a]! || count[b]! - count[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
+  // As Heapy sorts: by size, largest first, equal sizes by kind name.
+  order.sort((a, b) => size[b]! - size[a]! || (labels[a]! < labels[b]! ? -1 : labels[a]! > labels[b]! ? 1 : 0));
   const rowOfKind = new Int32Array(labels.length).fill(-1);
   order.forEach((k, r) => (rowOfKind[k] = r));
   const rows = order.map((k) => ({ kind: labels[k]!, count: count[k]!, size: size[k]! }));
