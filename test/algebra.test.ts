@@ -4,8 +4,13 @@ import { PassThrough } from "node:stream";
 import { inspect } from "node:util";
 import { guppyRepl, awaited } from "../src/cli/repl.js";
 import { CommandRunner } from "../src/heapy/monitor/command-runner.js";
-import { GuppyError, HeapySet, hpy, renderPartition, shallowSizes } from "../src/index.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { GuppyError, HeapySet, Stat, hpy, renderPartition, shallowSizes } from "../src/index.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
+import { WINDOW_FOOS } from "./support/known-graphs.js";
+import { synthSnapshot } from "./support/synthetic.js";
 
 // 100 instances of class Foo (40 bytes each) in a Map under the global `fooMap`, each with a label string.
 const file = await fixtureSnapshot("classes-in-map");
@@ -244,4 +249,33 @@ test("the monitor's commands have _, the last result, so _.more pages on", async
   assert.equal(await runner.run("({ toString: () => 'page 1', more: { toString: () => 'page 2' } })"), "page 1");
   assert.equal(await runner.run("_.more"), "page 2");
   assert.equal(await runner.run("_"), "page 2");
+});
+
+test("owners and dictof: V8's property stores and the objects that own them; prod of a singleton", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "guppy-algebra-"));
+  const known = join(dir, "window-foos.heapsnapshot");
+  writeFileSync(known, synthSnapshot(WINDOW_FOOS));
+  const w = await hpy({ cacheDir: null }).load(known);
+  const foos = w.and(h.Clodo.Foo);
+  const stores = w.and(h.Clodo("(object properties) of Foo"));
+  assert.equal(stores.count, 3);
+  assert.ok(stores.owners.equals(foos));
+  assert.ok(foos.dictof.equals(stores));
+  assert.equal(foos.owners.count, 0, "Foos are not stores");
+  assert.equal(w.and(h.Clodo.dictof("Foo")).count, 3);
+  assert.equal(foos.byid.at(0).prod, "(no allocation site)");
+  usage(() => foos.prod, /^prod needs a set of exactly one object; this one has 3\.$/);
+});
+
+test("stats index and slice as Heapy's; a difference sums rows of one kind name on both sides", () => {
+  const st = s.stat;
+  assert.equal(st.length, s.length);
+  assert.equal(st.at(0).rows[0]!.kind, s.partition.rows[0]!.kind);
+  assert.equal(st.at(-1).count, s.at(-1).count);
+  assert.equal(st.slice(0, 3).count, s.slice(0, 3).count);
+  usage(() => st.at(1e6), /^at\(\) takes a row index/);
+  // Heapy's stat files can repeat a kind (classes of one name); the difference counts them together.
+  const a = new Stat([{ kind: "X", count: 2, size: 20 }, { kind: "X", count: 1, size: 10 }, { kind: "Y", count: 1, size: 5 }], "Kind (class / dict of class)", "Clodo", 0);
+  const b = new Stat([{ kind: "X", count: 1, size: 10 }, { kind: "Z", count: 1, size: 1 }, { kind: "Z", count: 1, size: 1 }], "Kind (class / dict of class)", "Clodo", 0);
+  assert.deepEqual(a.diff(b).rows, [{ kind: "X", count: 2, size: 20 }, { kind: "Y", count: 1, size: 5 }, { kind: "Z", count: -2, size: -2 }]);
 });

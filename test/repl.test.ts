@@ -113,7 +113,7 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
     assert.equal(doc.topic, topic);
     assert.equal(String(doc).split("\n")[0], `${entry.title} Available attributes:`);
   }
-  assert.equal(docOf("Stat", "s").diff!.text, "s.diff(other: Stat) -> Stat: The difference this - other, by kind, largest absolute size first.");
+  assert.equal(docOf("Stat", "s").diff!.text, "s.diff(other: Stat) -> Stat: The difference this - other, by kind (rows of one kind name summed on each side, as Heapy does), largest absolute size first.");
   // The docs the references point to exist and have those anchors.
   const page = readFileSync(join(projectRoot(), "docs", "guppy.html"), "utf8");
   for (const topic of Object.keys(objects)) for (const anchor of Object.values(texts[topic]!.anchors)) assert.ok(page.includes(`id="${anchor.split("#")[1]}"`), anchor);

@@ -317,15 +317,21 @@ export function storesBy(base: Classifier): Classifier {
     kindHeader: `Store of ${base.kindHeader}`,
     classify(g, nodes) {
       const owners = ownersOf(g);
-      const stores = new Set([...g.strings.indicesOf("(object properties)"), ...g.strings.indicesOf("(object elements)")]);
-      const isStore = (n: number): boolean => g.nodeType[n] === g.nodeTypes.array && stores.has(g.nodeName[n]!);
-      const owned = Uint32Array.from([...nodes].filter((n) => isStore(n) && owners[n] !== NO_OWNER && owners[n] !== n).map((n) => owners[n]!));
+      const store = (n: number): boolean => isStore(g, n);
+      const owned = Uint32Array.from([...nodes].filter((n) => store(n) && owners[n] !== NO_OWNER && owners[n] !== n).map((n) => owners[n]!));
       const ownerKinds = base.classify(g, owned);
       const labelOfOwner = new Map<number, string>();
       owned.forEach((o, i) => labelOfOwner.set(o, ownerKinds.labels[ownerKinds.kinds[i]!]!));
-      return byLabel(nodes, (n) => (!isStore(n) ? "(not a store)" : owners[n] === NO_OWNER || owners[n] === n ? "(no owner)" : labelOfOwner.get(owners[n]!)!));
+      return byLabel(nodes, (n) => (!store(n) ? "(not a store)" : owners[n] === NO_OWNER || owners[n] === n ? "(no owner)" : labelOfOwner.get(owners[n]!)!));
     },
   };
+}
+
+/** Whether a node is one of V8's property or element stores ("(object properties)", "(object elements)"). */
+export function isStore(g: HeapGraph, n: number): boolean {
+  if (g.nodeType[n] !== g.nodeTypes.array) return false;
+  const name = g.name(n);
+  return name === "(object properties)" || name === "(object elements)";
 }
 
 /** A classifier's header without `Kind (...)`: "class / dict of class". */

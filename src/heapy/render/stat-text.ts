@@ -1,4 +1,5 @@
 import { inspect } from "node:util";
+import { GuppyError } from "../../errors.js";
 import { Stat } from "../stat/stat.js";
 import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
 
@@ -85,6 +86,24 @@ export class StatView extends Stat {
 
   override diff(other: Stat): StatView {
     return new StatView(super.diff(other));
+  }
+
+  /** The number of rows (Heapy's `len(stat)`). */
+  get length(): number {
+    return this.rows.length;
+  }
+
+  /** The stat of row i alone (Heapy's `stat[i]`); -1 is the last row. */
+  at(i: number): StatView {
+    const n = this.rows.length;
+    if (!Number.isInteger(i) || i >= n || i < -n) throw new GuppyError("USAGE", `at() takes a row index from 0 to ${n - 1} (or -1 for the last); got ${typeof i === "number" ? i : typeof i}.`);
+    return this.slice(i < 0 ? n + i : i, (i < 0 ? n + i : i) + 1);
+  }
+
+  /** The stat of rows i to j-1 (Heapy's `stat[i:j]`), as Array.prototype.slice counts them. */
+  slice(i = 0, j?: number): StatView {
+    if (!Number.isInteger(i) || (j !== undefined && !Number.isInteger(j))) throw new GuppyError("USAGE", "slice() takes whole row indices (slice(0, 3)).");
+    return new StatView(new Stat(this.rows.slice(i, j), this.kindHeader, this.kindName, this.timemade, this.b));
   }
 
   override toString(): string {

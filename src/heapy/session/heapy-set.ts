@@ -13,6 +13,8 @@ import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import { knownWaste, type WasteView } from "../waste/known-waste.js";
 import { NAMED_CLASSIFIERS } from "./classifier-names.js";
+import { NO_OWNER, ownersOf } from "../graph/shallow-sizes.js";
+import { isStore } from "../classify/classifiers.js";
 
 /** A classifier by the name users type ('Type', 'clodo', 'Dupstr'): Heapy's and the known-waste ones. */
 function named(name: string): CallableClassifier | undefined {
@@ -236,6 +238,27 @@ export class HeapySet extends IdentitySet {
   getRp(depth = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
     if (!Number.isInteger(depth) || depth < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(depth)}.`);
     return new ReferencePattern(this as HeapySet, resolveClassifier(classifier, named, "getRp()"), depth);
+  }
+
+  /** The objects that own the members that are V8 property or element stores (Heapy's `owners` of dicts). */
+  get owners(): HeapySet {
+    const owners = ownersOf(this.graph);
+    const out: number[] = [];
+    for (const n of this.ordinals()) if (owners[n] !== NO_OWNER && owners[n] !== n && isStore(this.graph, n)) out.push(owners[n]!);
+    return this.sibling(out);
+  }
+
+  /** The property and element stores the members own (Heapy's `x.dictof`, the dicts of x). */
+  get dictof(): HeapySet {
+    const owners = ownersOf(this.graph);
+    const g = this.graph;
+    return HeapySet.from(IdentitySet.where(g, (n) => owners[n] !== NO_OWNER && owners[n] !== n && this.has(owners[n]!) && isStore(g, n)));
+  }
+
+  /** Where the only member was allocated (Heapy's `prod`), for snapshots with allocation traces. */
+  get prod(): string {
+    if (this.count !== 1) throw new GuppyError("USAGE", `prod needs a set of exactly one object; this one has ${this.count}.`);
+    return this.byprod.partition.rows[0]!.kind;
   }
 
   /** Sum of the members' shallow sizes (Heapy's `indisize`, the same as `size`). */

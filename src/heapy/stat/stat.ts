@@ -62,25 +62,24 @@ export class Stat {
     if (other.kindHeader !== this.kindHeader) {
       throw new GuppyError("USAGE", `Stats of different classifiers cannot be compared ('${this.kindHeader}' and '${other.kindHeader}').`);
     }
-    const theirs = new Map<string, PartitionRow>();
-    for (const r of other.rows) {
-      const o = theirs.get(r.kind);
-      theirs.set(r.kind, o ? { kind: r.kind, count: o.count + r.count, size: o.size + r.size } : r);
-    }
+    // Rows of one kind name (Heapy's stats can repeat one) count together, on both sides, as Heapy sums them.
+    const byKind = (rows: readonly PartitionRow[]): Map<string, PartitionRow> => {
+      const out = new Map<string, PartitionRow>();
+      for (const r of rows) {
+        const o = out.get(r.kind);
+        out.set(r.kind, o ? { kind: r.kind, count: o.count + r.count, size: o.size + r.size } : r);
+      }
+      return out;
+    };
+    const mine = byKind(this.rows);
+    const theirs = byKind(other.rows);
     const rows: PartitionRow[] = [];
-    const seen = new Set<string>();
-    for (const r of this.rows) {
-      if (seen.has(r.kind)) continue;
-      seen.add(r.kind);
+    for (const r of mine.values()) {
       const o = theirs.get(r.kind);
       const row = { kind: r.kind, count: r.count - (o?.count ?? 0), size: r.size - (o?.size ?? 0) };
       if (row.count !== 0 || row.size !== 0) rows.push(row);
     }
-    for (const r of other.rows) if (!seen.has(r.kind)) {
-      seen.add(r.kind);
-      const o = theirs.get(r.kind)!;
-      rows.push({ kind: r.kind, count: -o.count, size: -o.size });
-    }
+    for (const o of theirs.values()) if (!mine.has(o.kind)) rows.push({ kind: o.kind, count: -o.count, size: -o.size });
     // Stable sort keeps the order above for equal magnitudes, as Heapy's does.
     rows.sort((x, y) => Math.abs(y.size) - Math.abs(x.size));
     return new Stat(rows, this.kindHeader, this.kindName, Date.now() / 1000, { count: other.count, size: other.size });
