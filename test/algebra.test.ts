@@ -238,6 +238,8 @@ test("the REPL: a Heapy user's session works as typed, promises awaited, _ pages
   assert.equal(kind, 'h.Clodo("Foo")');
   assert.equal(er, "h.Clodo");
   assert.equal(nothing, "<Nothing>");
+  const [wrong] = await session(["s0.by(42)"]);
+  assert.equal(wrong, "Uncaught:\nGuppyError USAGE: by() takes a classifier (h.Type, h.Clodo, h.Type.and(h.Size), ...) or its name ('Type', 'Type&Size'); got a number.");
   const [table, next, prev] = await session(["s0", "_.more", "_.prev"]);
   assert.equal(table, String(s));
   assert.equal(next, String(s.more));

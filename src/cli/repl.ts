@@ -6,6 +6,7 @@ import { inspect } from "node:util";
 import type { HeapySet } from "../heapy/session/heapy-set.js";
 import { hpy, type Session } from "../heapy/session/session.js";
 import { loadHeap } from "./load.js";
+import { isGuppyError } from "../errors.js";
 
 /** Where the REPL keeps its history: GUPPY_REPL_HISTORY, or the user's config folder. */
 function historyFile(): string {
@@ -24,6 +25,8 @@ function colours(): boolean {
  * prints as its partition table and `_.more` pages on), anything else as Node does.
  */
 export function guppyWriter(value: unknown): string {
+  // Guppy's errors are one line, as on the command line, never a stack (Node shows other errors as it does).
+  if (isGuppyError(value)) return `${value.name} ${value.code}: ${value.message}`;
   if ((typeof value === "object" || typeof value === "function") && value !== null && typeof (value as Record<symbol, unknown>)[inspect.custom] === "function") {
     return String((value as Record<symbol, () => unknown>)[inspect.custom]!.call(value));
   }
