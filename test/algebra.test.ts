@@ -90,7 +90,7 @@ test("kinds: Heapy's algebra, simplified, with Anything, Nothing, attribute kind
   assert.equal(s.and(h.Nothing).count, 0);
   // Size ranges: alt, and ranges meeting in a range.
   assert.equal(String(h.Size(1000).alt(">=")), "h.Size(1000).alt('>=')");
-  assert.equal(String(h.Size(10).alt(">=").and(h.Size(20).alt("<"))), "(h.Size(10).alt('>=') & h.Size(20).alt('<'))");
+  assert.equal(String(h.Size(10).alt(">=").and(h.Size(20).alt("<"))), "(h.Size(20).alt('<') & h.Size(10).alt('>='))", "Heapy's order: upper bound first");
   assert.equal(String(h.Size(10).alt(">=").and(h.Size(10).alt("<="))), "h.Size(10)");
   assert.equal(String(h.Size(10).alt(">").and(h.Size(10).alt("<"))), "<Nothing>");
   const sizes = shallowSizes(s.graph);
@@ -133,10 +133,12 @@ test("classifiers as values: printing, refinement, absorption, dictof, refdby, s
   assert.ok(s.and(h.Clodo.dictof("Object")).count > 0);
   assert.equal(String(foo.by(h.Type.refdby)), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Referrers by Type\n     0     99  99     3960  99      3960  99 array\n     1      1   1       40   1      4000 100 array, synthetic");
   assert.equal(String(h.Clodo.sokind("Map", "Foo")), 'h.Clodo.sokind("Foo", "Map")');
-  assert.equal(String(h.Rcs(h.Clodo.sokind("Foo"))), 'h.Rcs(h.Clodo.sokind("Foo"))');
+  assert.equal(String(h.Rcs(h.Clodo.sokind("Foo"))), 'h.Clodo.sokind("Foo").refdby', "as Heapy writes it");
   assert.equal(s.and(h.Rcs(h.Clodo.sokind("Foo"))).count, 200);
+  assert.ok(s.and(h.Clodo.sokind("Foo").refdby).equals(s.and(h.Rcs(h.Clodo.sokind("Foo")))));
+  assert.equal(s.and(h.Type.sokind("object").refdby).count, s.and(h.Type.refdby(h.Type.sokind("object"))).count);
   const f = s.by(h.findex(h.Type.string, h.Clodo("Foo")));
-  assert.deepEqual(f.partition.rows.map((r) => [r.kind, r.count]), [["<None>", s.count - s.and(h.Type.string).count - 100], ["h.Type.string / 0", s.and(h.Type.string).count], ['h.Clodo("Foo") / 1', 100]]);
+  assert.deepEqual(f.partition.rows.map((r) => [r.kind, r.count]), [["<None>", s.count - s.and(h.Type.string).count - 100], ["string / 0", s.and(h.Type.string).count], ["Foo / 1", 100]]);
   assert.equal(f.partition.classifier.kindHeader, "First Matching Kind / Index");
 });
 
@@ -176,10 +178,13 @@ test("Heapy's table texts: Individual Size right-aligned, combined rows 'a & b',
   assert.equal(String(foo.bytype).split("\n")[1], " Index  Count   %     Size   % Cumulative  % Type");
   const ids = String(foo.byid).split("\n");
   assert.equal(ids[0], "Set of 100 <Foo> objects. Total size = 4000 bytes.");
-  assert.equal(ids[1], " Index     Size   %   Cumulative  %   Brief");
-  assert.match(ids[2]!, /^     0       40   1\.0         40   1\.0 Foo @\d+$/);
+  assert.equal(ids[1], " Index     Size   %   Cumulative  %   Address");
+  assert.match(ids[2]!, /^     0       40   1\.0         40   1\.0 @\d+$/);
   assert.match(ids[12]!, /^<90 more rows\. Type e\.g\. '_\.more' to view\.>$/);
-  assert.equal(String(foo.referents.byid).split("\n")[0], "Set of 202 <mixed> objects. Total size = 14520 bytes.");
+  const mixed = String(foo.referents.byid).split("\n");
+  assert.equal(mixed[0], "Set of 202 <mixed> objects. Total size = 14520 bytes.");
+  assert.equal(mixed[1], " Index     Size   %   Cumulative  %   Brief");
+  assert.match(mixed[2]!, /^     0      112   0\.8        112   0\.8 Array: @\d+$/);
   // A kind name longer than the table's 100 columns goes on, indented to the Kind column.
   const long = Array.from({ length: 12 }, (_, i) => `.property${i}`).join(", ");
   const text = renderPartition([{ kind: long, count: 1, size: 8 }], "Referred Via:");
@@ -237,7 +242,7 @@ test("the REPL: a Heapy user's session works as typed, promises awaited, _ pages
   assert.equal(alt, "h.Size(1000).alt('>=')");
   assert.equal(kind, 'h.Clodo("Foo")');
   assert.equal(er, "h.Clodo");
-  assert.equal(nothing, "<Nothing>");
+  assert.equal(nothing, "h.Nothing", "the REPL shows Heapy's repr; String(h.Nothing) is its str, <Nothing>");
   const [wrong] = await session(["s0.by(42)"]);
   assert.equal(wrong, "Uncaught:\nGuppyError USAGE: by() takes a classifier (h.Type, h.Clodo, h.Type.and(h.Size), ...) or its name ('Type', 'Type&Size'); got a number.");
   const [table, next, prev] = await session(["s0", "_.more", "_.prev"]);

@@ -54,8 +54,8 @@ test("reachable and unreachable: objects held only weakly are in heapu, syntheti
   const both = h.nodes(heap.graph, 1, 2);
   assert.deepEqual(both.by(h.Type.and(h.Size)).partition.rows.map((r) => r.kind), ["object & 40", "object & 16"]);
   assert.equal(both.by(h.Type.and(h.Size)).partition.classifier.kindHeader, "Type & Individual Size");
-  assert.deepEqual(both.by(h.IdSet).partition.rows.map((r) => r.kind), ["{Window @3}", "{Weakling @5}"]);
-  assert.equal(both.and(h.IdSet("{Weakling @5}")).theone, 2);
+  assert.deepEqual(both.by(h.IdSet).partition.rows.map((r) => r.kind), ["<1 Window: @3>", "<1 Weakling: @5>"]);
+  assert.equal(both.and(h.IdSet("<1 Weakling: @5>")).theone, 2);
   assert.equal(String(both.kind), '(h.Clodo("Window") | h.Clodo("Weakling"))');
   assert.ok(both.and(both.kind).equals(both));
 });

@@ -172,7 +172,7 @@ export function findex(...kinds: Kind[]): CallableClassifier {
     kindHeader: "First Matching Kind / Index",
     classify(g, nodes) {
       const index = new Int32Array(g.nodeCount).fill(-1);
-      const labels = [...kinds.map((k, i) => `${k} / ${i}`), "<None>"];
+      const labels = [...kinds.map((k, i) => `${k.brief} / ${i}`), "<None>"];
       const out = new Uint32Array(nodes.length).fill(kinds.length);
       const members = IdentitySet.of(g, nodes);
       // Last kind first, so each node ends with the index of the first kind it is of.

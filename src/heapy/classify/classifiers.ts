@@ -185,7 +185,7 @@ export const Unity: Classifier = {
 
 /** For Id and IdSet: a label is named by itself, by `@id` or by the id alone (`h.Id(70853)`). */
 function byObjectId(label: string, wanted: readonly string[]): boolean {
-  const id = /@(\d+)\}?$/.exec(label)?.[1];
+  const id = /@(\d+)>?$/.exec(label)?.[1];
   return wanted.some((w) => w === label || (id !== undefined && (w === id || w === `@${id}`)));
 }
 
@@ -205,15 +205,15 @@ export function member(name: string): string {
 }
 
 /**
- * Heapy's Idset: each object its own kind, labelled as the one-object set `{Foo @id}`
- * (where Id labels it `Foo @id`); kinds of it select objects by identity.
+ * Heapy's Idset: each object its own kind, labelled as the one-object set's brief
+ * `<1 Foo: @id>` (where Id labels it `Foo @id`); kinds of it select objects by identity.
  */
 export const IdSet: Classifier = {
   name: "IdSet",
   kindHeader: "by identity set",
   selects: byObjectId,
   classify(g, nodes) {
-    return byLabel(nodes, (n) => `{${className(g, n)} @${g.nodeId[n]}}`);
+    return byLabel(nodes, (n) => `<1 ${className(g, n)}: @${g.nodeId[n]}>`);
   },
 };
 

@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { GuppyError } from "../../errors.js";
 import { shallowSizes } from "../graph/shallow-sizes.js";
 import type { IdentitySet } from "../sets/identity-set.js";
-import type { Classifier } from "./classifiers.js";
+import { Rcs, referrersBy, type Classifier } from "./classifiers.js";
 
 /** The comparisons `kind.alt(op)` takes, as Heapy's. */
 export type AltOp = "<" | "<=" | ">" | ">=" | "!=" | "==";
@@ -138,8 +138,12 @@ class NothingKind extends Kind {
   override complement(): Kind {
     return ANYTHING;
   }
+  /** Python's str and repr, as Heapy's: `<Nothing>` as text, `h.Nothing` where the REPL shows a value. */
   toString(): string {
     return "<Nothing>";
+  }
+  override [inspect.custom](): string {
+    return "h.Nothing";
   }
 }
 
@@ -230,10 +234,15 @@ export class LabelKind extends Kind {
     return super.alt(o);
   }
 
+  /** The labels, as Heapy's brief of a kind (`string`, `(Foo | Bar)`). */
+  override get brief(): string {
+    return this.labels.length === 1 ? this.labels[0]! : `(${this.labels.join(" | ")})`;
+  }
+
   toString(): string {
     const c = this.classifier;
     const l = this.labels;
-    if (this.sokind) return `${classifierText(c)}(${this.sokind})`;
+    if (this.sokind) return `${this.sokind}.refdby`;
     // Several labels are a union, written as Heapy writes one: `(h.Type.string | h.Type.array)`.
     const one = (x: string): string => {
       if (c.name === "Type" && /^[a-z]+$/.test(x)) return `h.Type.${x}`;
@@ -284,7 +293,7 @@ export class RangeKind extends Kind {
   toString(): string {
     const lower = this.lo > 0 || !this.loIncluded ? `h.Size(${this.lo}).alt('${this.loIncluded ? ">=" : ">"}')` : "";
     const upper = Number.isFinite(this.hi) ? `h.Size(${this.hi}).alt('${this.hiIncluded ? "<=" : "<"}')` : "";
-    if (lower && upper) return `(${lower} & ${upper})`;
+    if (lower && upper) return `(${upper} & ${lower})`;
     return lower || upper || "h.Anything";
   }
 }
@@ -415,6 +424,11 @@ export class SoKind {
   /** The label of the set as Rcs and refdby write it: the kinds sorted, joined by ", ". */
   get label(): string {
     return this.labels.length === 0 ? "<none>" : this.labels.join(", ");
+  }
+
+  /** The objects whose referrers are of exactly these kinds (Heapy's `sokind(...).refdby`). */
+  get refdby(): Kind {
+    return new LabelKind(this.classifier.name === "Clodo" ? Rcs : referrersBy(this.classifier), [this.label], this);
   }
 
   toString(): string {

@@ -70,7 +70,8 @@ function percent1(part: number, whole: number): string {
 /**
  * Heapy's table of a set by identity (IdFormat): `Set of N <Foo> objects` (`<mixed>`
  * when of several classes), then one row per object with its size, its share and the
- * cumulative share with one decimal, and its brief. `classes[i]` is row i's class.
+ * cumulative share with one decimal, and its address (`@id`), with its class when the
+ * set has several (`Foo: @id`). Row labels are Id's, `Foo @id`; `classes[i]` is row i's class.
  */
 export function renderIdTable(rows: readonly PartitionRow[], classes: readonly string[], options: { start?: number; limit?: number } = {}): string {
   const size = rows.reduce((s, r) => s + r.size, 0);
@@ -80,8 +81,11 @@ export function renderIdTable(rows: readonly PartitionRow[], classes: readonly s
   const kinds = new Set(classes);
   if (start === 0) lines.push(`Set of ${rows.length} ${kinds.size === 1 ? `<${classes[0]}>` : "<mixed>"} object${rows.length === 1 ? "" : "s"}. Total size = ${size} bytes.`);
   if (rows.length === 0) return lines.join("\n");
-  lines.push(" Index     Size   %   Cumulative  %   Brief");
-  pageRows(lines, rows, start, limit, (i, r, cumulative) => `${pad(i, 6)} ${pad(r.size, 8)} ${pad(percent1(r.size, size), 5)} ${pad(cumulative, 10)} ${pad(percent1(cumulative, size), 5)} `, (k) => k);
+  // As Heapy: objects of one class by address alone, of several with their class.
+  const mixed = kinds.size > 1;
+  lines.push(` Index     Size   %   Cumulative  %   ${mixed ? "Brief" : "Address"}`);
+  const brief = (label: string): string => (mixed ? label.replace(/ (@\d+)$/, ": $1") : label.replace(/^.* (@\d+)$/, "$1"));
+  pageRows(lines, rows, start, limit, (i, r, cumulative) => `${pad(i, 6)} ${pad(r.size, 8)} ${pad(percent1(r.size, size), 5)} ${pad(cumulative, 10)} ${pad(percent1(cumulative, size), 5)} `, brief);
   return lines.join("\n");
 }
 
