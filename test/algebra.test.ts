@@ -32,6 +32,9 @@ test("every set is a HeapySet with the whole API: rows, parts, referrers, patter
   // Rows are sets of the session's type, with the row's members.
   const row = s.byclodo.partition.rows.findIndex((r) => r.kind === "Foo");
   assert.ok(s.byclodo.at(row).equals(foo) && s.byclodo.at(row).er === h.Clodo);
+  assert.equal(s.bytype.at(0).er, h.Type, "rows keep the partition's er, as Heapy's x.bytype[0].er is h.Type");
+  assert.equal(String(s.and(h.Nothing)), "<Nothing>");
+  assert.equal(inspect(s.and(h.Nothing)), "h.Nothing");
   assert.ok(foo.referrers instanceof HeapySet && foo.parts.every((p) => p instanceof HeapySet));
   assert.ok(foo.rp.row(1) instanceof HeapySet && foo.rp.row("a").brief.startsWith("<1 (array): @"));
   assert.ok(s.byclodo.more.row(10) instanceof HeapySet);

@@ -158,7 +158,12 @@ export class HeapySet extends IdentitySet {
   at(i: number): HeapySet {
     const n = this.length;
     if (!Number.isInteger(i) || i >= n || i < -n) throw new GuppyError("USAGE", `at() takes a row index from 0 to ${n - 1} (or -1 for the last); got ${typeof i === "number" ? i : describe(i)}.`);
-    return this.partition.rowSet(i < 0 ? n + i : i);
+    return this.rowAt(i < 0 ? n + i : i);
+  }
+
+  /** Row r of the partition, with this set's er, as Heapy's rows keep it (`x.bytype[0].er` is Type). */
+  private rowAt(r: number): HeapySet {
+    return HeapySet.from(this.partition.rowSet(r), this.er);
   }
 
   /** The same as at(i) (earlier name). */
@@ -174,14 +179,14 @@ export class HeapySet extends IdentitySet {
     }
     const clamp = (v: number): number => Math.max(0, Math.min(n, v < 0 ? n + v : v));
     const [from, to] = [clamp(i), clamp(j ?? n)];
-    let out = this.sibling([]);
+    let out: IdentitySet = this.sibling([]);
     for (let r = from; r < to; r++) out = out.or(this.partition.rowSet(r));
-    return out;
+    return HeapySet.from(out, this.er);
   }
 
   /** The rows of the partition by `er`, each a set (`for (const row of s.bytype)`). */
   *[Symbol.iterator](): IterableIterator<HeapySet> {
-    for (let r = 0; r < this.length; r++) yield this.partition.rowSet(r);
+    for (let r = 0; r < this.length; r++) yield this.rowAt(r);
   }
 
   /** The sets of the partition by `er`, largest first (Heapy's `x.parts`). */
@@ -283,13 +288,14 @@ export class HeapySet extends IdentitySet {
     return docOf("HeapySet", "x");
   }
 
-  /** Heapy prints a set as its partition by `er`. */
+  /** Heapy prints a set as its partition by `er`, and the empty set as `<Nothing>`. */
   override toString(): string {
-    return String(this.view);
+    return this.count === 0 ? "<Nothing>" : String(this.view);
   }
 
+  /** As Heapy's repr: the table, and `h.Nothing` for the empty set. */
   [inspect.custom](): string {
-    return String(this);
+    return this.count === 0 ? "h.Nothing" : String(this);
   }
 
   /** Count, size, the snapshot file, the classifier and the partition's rows by it (kinds, counts, sizes). */
