@@ -248,6 +248,9 @@ test("the REPL: a Heapy user's session works as typed, promises awaited, _ pages
   assert.equal(nothing, "h.Nothing", "the REPL shows Heapy's repr; String(h.Nothing) is its str, <Nothing>");
   const [wrong] = await session(["s0.by(42)"]);
   assert.equal(wrong, "Uncaught:\nGuppyError USAGE: by() takes a classifier (h.Type, h.Clodo, h.Type.and(h.Size), ...) or its name ('Type', 'Type&Size'); got a number.");
+  const [promised, after] = await session(["Promise.resolve(s0.bytype)", "_.er"]);
+  assert.equal(promised, String(s.bytype));
+  assert.equal(after, "h.Type");
   const [table, next, prev] = await session(["s0", "_.more", "_.prev"]);
   assert.equal(table, String(s));
   assert.equal(next, String(s.more));

@@ -39,6 +39,10 @@ export function guppyWriter(value: unknown): string {
   return inspect(value, { colors: colours(), depth: 2 });
 }
 
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (typeof x === "object" || typeof x === "function") && x !== null && typeof (x as PromiseLike<unknown>).then === "function";
+}
+
 /** The session's methods that return promises. */
 const ASYNC_CALL = /\bh\s*\.\s*(heap|load|iso|graph|setref|setrelheap|track|untrack|saveCaches)\s*\(/g;
 
@@ -84,7 +88,12 @@ export function guppyRepl(opts: { h: Session; sets: HeapySet[]; input?: NodeJS.R
   });
   // The session's promises are awaited where they are typed, so `h.heap()` works as Heapy's does and `_` is the set itself.
   const evaluate = server.eval;
-  (server as { eval: repl.REPLEval }).eval = (code, context, file, done) => evaluate.call(server, awaited(code), context, file, done);
+  // Any other promise a line gives is awaited before it prints (so `_` is its value too).
+  (server as { eval: repl.REPLEval }).eval = (code, context, file, done) =>
+    evaluate.call(server, awaited(code), context, file, (err: Error | null, result: unknown) => {
+      if (err === null && isThenable(result)) result.then((v) => done(null, v), (e: Error) => done(e, undefined));
+      else done(err, result);
+    });
   server.context.h = opts.h;
   opts.sets.forEach((s, i) => (server.context[`s${i}`] = s));
   return server;
