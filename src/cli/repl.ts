@@ -86,9 +86,9 @@ export function guppyRepl(opts: { h: Session; sets: HeapySet[]; input?: NodeJS.R
     ...(opts.output ? { output: opts.output } : {}),
     ...(opts.terminal !== undefined ? { terminal: opts.terminal } : {}),
   });
-  // The session's promises are awaited where they are typed, so `h.heap()` works as Heapy's does and `_` is the set itself.
+  // The session's promises are awaited where they are typed, so `h.heap().bytype` works as Heapy's does and `_`
+  // is the set itself; any other promise a line gives is awaited before it prints.
   const evaluate = server.eval;
-  // Any other promise a line gives is awaited before it prints (so `_` is its value too).
   (server as { eval: repl.REPLEval }).eval = (code, context, file, done) =>
     evaluate.call(server, awaited(code), context, file, (err: Error | null, result: unknown) => {
       if (err === null && isThenable(result)) result.then((v) => done(null, v), (e: Error) => done(e, undefined));

@@ -5,6 +5,7 @@ import type { IdentitySet } from "../sets/identity-set.js";
 import { Stat } from "../stat/stat.js";
 import { PagedView } from "./paged-view.js";
 import { DEFAULT_ROWS, renderIdTable, renderPartition } from "./partition-table.js";
+import { StatView } from "./stat-text.js";
 
 /**
  * A partition as Heapy shows it: ten rows at a time, `more` for the next page and
@@ -29,8 +30,8 @@ export class PartitionView<S extends IdentitySet = IdentitySet> extends PagedVie
   }
 
   /** The partition as a Stat, to dump, load and diff (for any classifier, where `x.stat` is by class). */
-  get stat(): Stat {
-    return Stat.fromPartition(this.partition);
+  get stat(): StatView {
+    return new StatView(Stat.fromPartition(this.partition));
   }
 
   /** The objects of row i (Heapy's `x[i]`). */
