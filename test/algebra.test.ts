@@ -143,6 +143,12 @@ test("classifiers as values: printing, refinement, absorption, dictof, refdby, s
   const f = s.by(h.findex(h.Type.string, h.Clodo("Foo")));
   assert.deepEqual(f.partition.rows.map((r) => [r.kind, r.count]), [["<None>", s.count - s.and(h.Type.string).count - 100], ["string / 0", s.and(h.Type.string).count], ["Foo / 1", 100]]);
   assert.equal(f.partition.classifier.kindHeader, "First Matching Kind / Index");
+  assert.equal(s.and(h.findex(h.Type.string, h.Clodo("Foo"))(1)).count, 100, "findex's kinds go by index");
+  // biper: the set and the rest, as Heapy's x.biper(0) == x and x.biper(1) == ~x.
+  assert.ok(s.and(foo.biper(0)).equals(foo));
+  assert.ok(s.and(foo.biper(1)).equals(s.minus(foo)));
+  assert.deepEqual(s.by(foo.biper).partition.rows.map((r) => r.count), [s.count - 100, 100]);
+  assert.equal(h.Idset, h.IdSet);
 });
 
 test("a wrong argument is a USAGE error saying what the call takes", async () => {

@@ -162,6 +162,7 @@ export function resolveClassifier(x: unknown, lookup: (name: string) => Callable
 /**
  * Heapy's findex: each object classified by the index of the first of the kinds it is
  * of (`h.findex(h.Type.string, h.Clodo("Session"))`); objects of none are "<None>".
+ * Its kinds go by index: `h.findex(a, b)(1)` is the objects of b and not of a.
  */
 export function findex(...kinds: Kind[]): CallableClassifier {
   kinds.forEach((k, i) => {
@@ -170,6 +171,8 @@ export function findex(...kinds: Kind[]): CallableClassifier {
   const c: Classifier = {
     name: "findex",
     kindHeader: "First Matching Kind / Index",
+    // A kind names a row by its index too: findex(a, b)(0) is a's row, (2) the rest (<None>).
+    selects: (label, wanted) => wanted.some((w) => w === label || label.endsWith(` / ${w}`) || (label === "<None>" && w === String(kinds.length))),
     classify(g, nodes) {
       const index = new Int32Array(g.nodeCount).fill(-1);
       const labels = [...kinds.map((k, i) => `${k.brief} / ${i}`), "<None>"];

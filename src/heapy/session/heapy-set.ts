@@ -1,7 +1,7 @@
 import { inspect } from "node:util";
 import { docOf, type Doc } from "../../doc.js";
 import { GuppyError } from "../../errors.js";
-import { ERS, callable, resolveClassifier, type CallableClassifier } from "../classify/classifier-value.js";
+import { ERS, callable, findex, resolveClassifier, type CallableClassifier } from "../classify/classifier-value.js";
 import type { Classifier } from "../classify/classifiers.js";
 import { Kind, LabelKind, NOTHING, SetKind, describe } from "../classify/kind.js";
 import { partition, type Partition } from "../classify/partition.js";
@@ -243,6 +243,14 @@ export class HeapySet extends IdentitySet {
   getRp(depth = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
     if (!Number.isInteger(depth) || depth < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(depth)}.`);
     return new ReferencePattern(this as HeapySet, resolveClassifier(classifier, named, "getRp()"), depth);
+  }
+
+  /**
+   * The classifier that splits objects into this set and the rest (Heapy's `x.biper`):
+   * `x.biper(0)` is the kind of x, `x.biper(1)` of everything else.
+   */
+  get biper(): CallableClassifier {
+    return findex(new SetKind(this));
   }
 
   /** The objects that own the members that are V8 property or element stores (Heapy's `owners` of dicts). */

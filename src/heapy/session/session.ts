@@ -56,6 +56,8 @@ export class Session {
   readonly Module = this.registry.get("Module")!;
   readonly Prod = this.registry.get("Prod")!;
   readonly IdSet = this.registry.get("IdSet")!;
+  /** The same as IdSet (Heapy's spelling). */
+  readonly Idset = this.IdSet;
   /** Strings by content (known waste: duplicated strings). */
   readonly Dupstr = this.registry.get("Dupstr")!;
   /** DOM nodes by whether they are detached. */
