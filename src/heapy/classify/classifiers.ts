@@ -254,6 +254,8 @@ export const Via: Classifier = {
   name: "Via",
   kindHeader: "Referred Via:",
   selects: anyMember,
+  // Heapy quotes each relation in the table: '.history', '<Map entry>'.
+  formatKind: (label) => (label === "<none>" ? label : label.split(", ").map((r) => `'${r}'`).join(", ")),
   classify(g, nodes) {
     const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
     const { isEphemeron } = ephemeronsOf(g);
@@ -393,7 +395,7 @@ export function constructorOf(g: HeapGraph, n: number): number {
  */
 export const Module: Classifier = {
   name: "Module",
-  kindHeader: "Kind (script)",
+  kindHeader: "Module",
   classify(g, nodes) {
     const T = g.nodeTypes;
     return byLabel(nodes, (n) => {
@@ -415,7 +417,7 @@ export const Module: Classifier = {
  */
 export const Prod: Classifier = {
   name: "Prod",
-  kindHeader: "Kind (allocation site)",
+  kindHeader: "Producer (line of allocation)",
   classify(g, nodes) {
     const traces = g.traces;
     const traceIds = g.nodeTraceId;
