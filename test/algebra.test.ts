@@ -130,6 +130,9 @@ test("classifiers as values: printing, refinement, absorption, dictof, refdby, s
   assert.ok(h.Clodo.lt(h.Type) && !h.Type.lt(h.Clodo) && h.Clodo.le(h.Clodo) && !h.Clodo.lt(h.Clodo) && h.Type.gt(h.Clodo));
   assert.ok(h.Id.lt(h.Size) && h.Size.lt(h.Unity) && h.Type.and(h.Size).lt(h.Type));
   assert.equal(h.Clodo.and(h.Type), h.Clodo, "Clodo & Type is Clodo, as in Heapy");
+  const [f1, f2] = [h.findex(h.Type.string), h.findex(h.Clodo.Foo)];
+  assert.ok(f1.le(f1) && !f1.le(f2), "classifiers that are not built in are one relation only when they are one classifier");
+  assert.equal(String(f1.and(f2)), "(h.findex & h.findex)");
   assert.equal(String(h.Clodo.dictof), "h.Clodo.dictof");
   const stores = s.by(h.Clodo.dictof);
   assert.equal(stores.partition.rows[0]!.kind, "(not a store)");

@@ -58,8 +58,25 @@ export function classifierArg(x: unknown, where: string): Classifier {
 /** Classifiers some relation is known to refine: Clodo's classes each have one V8 type. */
 const REFINES: Readonly<Record<string, readonly string[]>> = Object.freeze({ Clodo: ["Type"] });
 
+/** The classifier a value wraps (callable() keeps it here), or the classifier itself. */
+const WRAPPED = Symbol("classifier");
+
+function unwrapped(c: Classifier): Classifier {
+  return (c as { [WRAPPED]?: Classifier })[WRAPPED] ?? c;
+}
+
+/**
+ * Relations known to be one by name: the built-in ones and what they derive. Others
+ * (findex, growth, your own) are one only when they are the same classifier.
+ */
+function sameRelation(a: Classifier, b: Classifier): boolean {
+  if (unwrapped(a) === unwrapped(b)) return true;
+  const base = (name: string): string => name.replace(/\.(dictof|refdby)$/, "");
+  return a.name === b.name && base(a.name) in CLASSIFIERS;
+}
+
 function refinesOne(a: Classifier, b: Classifier): boolean {
-  return a.name === b.name || b.name === "Unity" || a.name === "Id" || a.name === "IdSet" || (REFINES[a.name]?.includes(b.name) ?? false);
+  return sameRelation(a, b) || b.name === "Unity" || a.name === "Id" || a.name === "IdSet" || (REFINES[a.name]?.includes(b.name) ?? false);
 }
 
 /** Whether `a` refines `b`: every part of `b` is refined by some part of `a`. */
@@ -98,7 +115,7 @@ function typeAttributes(c: Classifier, fn: object): void {
 
 /** Wraps a classifier as a value (see CallableClassifier). */
 export function callable(c: Classifier): CallableClassifier {
-  if (typeof c === "function" && "dictof" in c) return c as CallableClassifier;
+  if (typeof c === "function" && WRAPPED in c) return c as CallableClassifier;
   const fn = (...labels: KindArg[]): Kind => kindOf(c, labels);
   // Function objects own a read-only `name`; define the classifier's fields explicitly.
   Object.defineProperty(fn, "name", { value: c.name });
@@ -128,7 +145,7 @@ export function callable(c: Classifier): CallableClassifier {
     toJSON: (): { classifier: string } => ({ classifier: c.name }),
     [inspect.custom]: (): string => text,
   };
-  Object.assign(fn, fields);
+  Object.assign(fn, fields, { [WRAPPED]: c });
   Object.defineProperty(fn, "dictof", { get: () => callable(storesBy(c)), enumerable: false });
   Object.defineProperty(fn, "refdby", { get: () => callable(referrersBy(c)), enumerable: false });
   if (c.name === "Type") typeAttributes(c, fn);
