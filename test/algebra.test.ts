@@ -116,6 +116,11 @@ test("kinds: Heapy's algebra, simplified, with Anything, Nothing, attribute kind
   assert.equal(foo.referents.minus(h.Type.string).count, 102);
   assert.ok(String(foo.or(h.Type.string)).endsWith(" | h.Type.string)"));
   assert.equal(foo.or(h.Type.string).and(foo.referents).count, 100);
+  // Two sets whose briefs read alike are still two kinds.
+  const o = foo.ordinals();
+  const [one, other] = [h.nodes(s.graph, o[0]!, o[1]!, o[2]!, o[3]!), h.nodes(s.graph, o[0]!, o[1]!, o[2]!, o[4]!)];
+  assert.equal(one.brief, other.brief);
+  assert.equal(one.or(h.Nothing).or(other.or(h.Nothing)).and(s).count, 5);
   assert.equal(String(h.Type.string.and(foo.referents).count), "100");
   const mixed = s.and(h.Type.string.or(h.Type.Array));
   assert.equal(mixed.count, s.and(h.Type.string).count + s.and(h.Type.array).count);

@@ -51,15 +51,26 @@ export abstract class Kind {
     return new NotKind(this);
   }
 
-  /** Whether every member of the set is of this kind (Heapy's `x in kind` for a set; any set of Nothing's is empty). */
+  /** Whether every member of the set is of this kind (Heapy's `x in kind`). */
   has(set: IdentitySet): boolean {
     if (!isSet(set)) throw new GuppyError("USAGE", "has() takes a set of objects (s0, s0.at(0), ...).");
     return this.select(set).count === set.count;
   }
 
-  /** Whether the two are the same kind, as written after simplification. */
+  /**
+   * Whether the two are the same kind, as written after simplification; kinds made
+   * of concrete sets (whose text names only a few members) are the same only when
+   * they are one value, or two sets of the same objects.
+   */
   equals(other: Kind): boolean {
-    return other instanceof Kind && String(other) === String(this);
+    if (!(other instanceof Kind)) return false;
+    if (this.concrete || other.concrete) return this === other || (this instanceof SetKind && other instanceof SetKind && this.set.equals(other.set));
+    return String(other) === String(this);
+  }
+
+  /** Whether a concrete set is part of the kind (`set.or(kind)`). */
+  get concrete(): boolean {
+    return false;
   }
 
   /** Another kind of the same classifier by comparison (Heapy's `alt`): for Size, Type and Rcs. */
@@ -336,6 +347,9 @@ class AndKind extends Kind {
   constructor(readonly parts: readonly Kind[]) {
     super();
   }
+  override get concrete(): boolean {
+    return this.parts.some((k) => k.concrete);
+  }
   select<S extends IdentitySet>(set: S): S {
     return this.parts.reduce((s, k) => k.select(s), set);
   }
@@ -349,6 +363,9 @@ class OrKind extends Kind {
   constructor(readonly parts: readonly Kind[]) {
     super();
   }
+  override get concrete(): boolean {
+    return this.parts.some((k) => k.concrete);
+  }
   select<S extends IdentitySet>(set: S): S {
     return this.parts.map((k) => k.select(set)).reduce((a, b) => a.or(b));
   }
@@ -361,6 +378,9 @@ class OrKind extends Kind {
 class NotKind extends Kind {
   constructor(readonly kind: Kind) {
     super();
+  }
+  override get concrete(): boolean {
+    return this.kind.concrete;
   }
   select<S extends IdentitySet>(set: S): S {
     return set.minus(this.kind.select(set));
@@ -377,6 +397,9 @@ class NotKind extends Kind {
 export class SetKind extends Kind {
   constructor(readonly set: IdentitySet) {
     super();
+  }
+  override get concrete(): boolean {
+    return true;
   }
   select<S extends IdentitySet>(set: S): S {
     return set.and(this.set);
