@@ -173,6 +173,7 @@ test("a wrong argument is a USAGE error saying what the call takes", async () =>
   usage(() => h.Type.string.and(3 as never), /^kind\.and\(\) takes a kind/);
   usage(() => h.Type.and("Size" as never), /^h\.Type\.and\(\) takes a classifier/);
   usage(() => h.findex("x" as never), /^h\.findex\(\) takes kinds/);
+  usage(() => h.Type.string.select(3 as never), /^select\(\) takes a set of objects/);
   usage(() => s.has("x" as never), /^has\(\) takes a node ordinal or a set/);
   usage(() => s.byclodo.more.row(1e6), /^row\(\) takes a row index from 0 to \d+/);
   usage(() => h.heapu(undefined as never), /^h\.heapu\(\) takes a snapshot's graph/);

@@ -17,7 +17,13 @@ const ALT_OPS: readonly string[] = ["<", "<=", ">", ">=", "!=", "=="];
  */
 export abstract class Kind {
   /** The members of `set` that are of this kind. */
-  abstract select<S extends IdentitySet>(set: S): S;
+  select<S extends IdentitySet>(set: S): S {
+    if (!isSet(set)) throw new GuppyError("USAGE", `select() takes a set of objects (s0, s0.at(0), ...); got ${describe(set)}.`);
+    return this.pick(set);
+  }
+
+  /** The members of a set (checked) that are of this kind. */
+  protected abstract pick<S extends IdentitySet>(set: S): S;
 
   /** Heapy's text of the kind: `h.Type.string`, `(h.Clodo("A") | h.Clodo("B"))`, `<Nothing>`. */
   abstract toString(): string;
@@ -130,7 +136,7 @@ function altOp(op: unknown): AltOp {
 
 /** Every object (Heapy's `h.Anything`). */
 class AnythingKind extends Kind {
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     return set;
   }
   override complement(): Kind {
@@ -143,7 +149,7 @@ class AnythingKind extends Kind {
 
 /** No object (Heapy's `h.Nothing`). */
 class NothingKind extends Kind {
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     return set.sibling([]);
   }
   override complement(): Kind {
@@ -158,8 +164,11 @@ class NothingKind extends Kind {
   }
 }
 
-export const ANYTHING: Kind = Object.freeze(new AnythingKind());
-export const NOTHING: Kind = Object.freeze(new NothingKind());
+export const ANYTHING: Kind = new AnythingKind();
+export const NOTHING: Kind = new NothingKind();
+// Shared by every session, so never to be changed.
+Object.freeze(ANYTHING);
+Object.freeze(NOTHING);
 
 /** The members of `set` whose label by `classifier` passes `test`. */
 function selectByLabel<S extends IdentitySet>(set: S, classifier: Classifier, test: (label: string) => boolean): S {
@@ -191,7 +200,7 @@ export class LabelKind extends Kind {
     return this.sokind !== undefined;
   }
 
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     const selects = this.exact ? undefined : this.classifier.selects?.bind(this.classifier);
     const wanted = this.labels;
     return selectByLabel(set, this.classifier, selects ? (l) => selects(l, wanted) : (l) => wanted.includes(l));
@@ -284,7 +293,7 @@ export class RangeKind extends Kind {
     return (n > this.lo || (this.loIncluded && n === this.lo)) && (n < this.hi || (this.hiIncluded && n === this.hi));
   }
 
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     const sizes = shallowSizes(set.graph);
     const out: number[] = [];
     for (const n of set.ordinals()) if (this.contains(sizes[n]!)) out.push(n);
@@ -318,7 +327,7 @@ class ReferrerSetKind extends Kind {
     super();
   }
 
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     const wanted = new Set(this.base.labels.flatMap((l) => l.split(", ")));
     return selectByLabel(set, this.base.classifier, (label) => {
       const mine = label === "<none>" ? [] : label.split(", ");
@@ -350,7 +359,7 @@ class AndKind extends Kind {
   override get concrete(): boolean {
     return this.parts.some((k) => k.concrete);
   }
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     return this.parts.reduce((s, k) => k.select(s), set);
   }
   toString(): string {
@@ -366,7 +375,7 @@ class OrKind extends Kind {
   override get concrete(): boolean {
     return this.parts.some((k) => k.concrete);
   }
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     return this.parts.map((k) => k.select(set)).reduce((a, b) => a.or(b));
   }
   toString(): string {
@@ -382,7 +391,7 @@ class NotKind extends Kind {
   override get concrete(): boolean {
     return this.kind.concrete;
   }
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     return set.minus(this.kind.select(set));
   }
   override complement(): Kind {
@@ -401,7 +410,7 @@ export class SetKind extends Kind {
   override get concrete(): boolean {
     return true;
   }
-  select<S extends IdentitySet>(set: S): S {
+  protected pick<S extends IdentitySet>(set: S): S {
     return set.and(this.set);
   }
   toString(): string {
