@@ -63,12 +63,12 @@ test("guppy dom: largest retained sizes with their paths", async () => {
     r.stdout,
     [
       " Index  Retained   %     Self          Id Object",
-      "     0       312 100       40          @3 Window",
-      "        h.Root.Window",
-      "     1       176  56       96          @5 Array",
+      "     0       176  56       96          @5 Array",
       "        h.Root.Window.foos",
-      "     2        80  26        0         @17 (array) (object elements)",
+      "     1        80  26        0         @17 (array) (object elements)",
       "        h.Root.Window.foos<elements>",
+      "     2        56  18       56         @13 Bar",
+      "        h.Root.Window.bar",
       "",
     ].join("\n"),
   );

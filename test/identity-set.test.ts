@@ -5,6 +5,7 @@ import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { ordinalOfId } from "../src/heapy/graph/id-index.js";
 import { orderByKey } from "../src/heapy/graph/radix-sort.js";
 import { shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
+import { globalWith } from "./support/known-graphs.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
@@ -110,7 +111,7 @@ test("dominos of one object is its dominator subtree, so domisize is its retaine
 
 test("a set dominates what no member dominates alone; referrers, referents and imdom", async () => {
   const g = await readHeapSnapshot(await fixtureSnapshot("cycles-and-chains"));
-  const global = g.edgeTarget[[...Array(g.firstEdge[g.root + 1]! - g.firstEdge[g.root]!).keys()].map((i) => g.firstEdge[g.root]! + i).find((e) => g.edgeTypeName(e) === "shortcut")!]!;
+  const global = globalWith(g, "holderA");
   const prop = (n: number, name: string): number => {
     for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) if (g.edgeTypeName(e) === "property" && g.edgeNameText(e) === name) return g.edgeTarget[e]!;
     throw new Error(`no property ${name}`);

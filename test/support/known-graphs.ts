@@ -1,3 +1,5 @@
+import { globalObjectsOf } from "../../src/heapy/graph/globals.js";
+import type { HeapGraph } from "../../src/heapy/snapshot/heap-graph.js";
 import type { Classifier } from "../../src/heapy/classify/classifiers.js";
 import type { SynthNode } from "./synthetic.js";
 
@@ -31,3 +33,13 @@ export const BIG_OR_SMALL: Classifier = {
     return { kinds, labels: ["big", "small"] };
   },
 };
+
+/** The program's global object that has a property `name` (V8 reaches it by a root shortcut or through a native context). */
+export function globalWith(g: HeapGraph, name: string): number {
+  const globals = globalObjectsOf(g);
+  for (let n = 0; n < g.nodeCount; n++) {
+    if (!globals[n]) continue;
+    for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) if (g.edgeTypeName(e) === "property" && g.edgeNameText(e) === name) return n;
+  }
+  throw new Error(`no global object has a property ${name}`);
+}

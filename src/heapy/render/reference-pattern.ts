@@ -2,6 +2,7 @@ import { docOf, type Doc } from "../../doc.js";
 import { GuppyError } from "../../errors.js";
 import type { Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
+import { globalObjectsOf, isNativeContext } from "../graph/globals.js";
 import { retainersOf } from "../graph/retainers.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
@@ -72,11 +73,9 @@ function edgesInto(g: HeapGraph, from: number, targets: IdentitySet | null): num
  * and compiled code.
  */
 function isStop(g: HeapGraph, set: IdentitySet): boolean {
-  const globals = new Set<number>();
-  for (let e = g.firstEdge[g.root]!; e < g.firstEdge[g.root + 1]!; e++) if (g.edgeType[e] === g.edgeTypes.shortcut) globals.add(g.edgeTarget[e]!);
+  const globals = globalObjectsOf(g);
   for (const n of set.ordinals()) {
-    const name = g.name(n);
-    const stop = globals.has(n) || g.nodeType[n] === g.nodeTypes.code || name === "system / NativeContext";
+    const stop = globals[n] === 1 || g.nodeType[n] === g.nodeTypes.code || isNativeContext(g, n);
     if (!stop) return false;
   }
   return true;

@@ -1,5 +1,5 @@
 import { docOf, type Doc } from "../../doc.js";
-import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
+import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { callable, type CallableClassifier } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
@@ -10,6 +10,7 @@ import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/grap
 import { LiveHeap } from "../capture/live-heap.js";
 import { loadStats, type Stat } from "../stat/stat.js";
 import { HeapySet } from "./heapy-set.js";
+import { guppyInstances, ownObjectsToHide } from "./own-objects.js";
 import { WASTE_CLASSIFIERS } from "../waste/known-waste.js";
 import { growth, growthClassifier, GrowingView } from "../waste/growth.js";
 
@@ -207,7 +208,7 @@ export class Session {
       else if (o !== g) own.push(o);
     }
     const ownSet = IdentitySet.ofIds(g, await this.liveHeapTool().idsOf(own)).or(guppyInstances(g));
-    let heap = this.reachable(g).minus(ownSet.dominos);
+    let heap = this.reachable(g).minus(ownObjectsToHide(g, ownSet));
     if (this.refMaxId > 0) {
       const ref = this.refMaxId;
       heap = heap.and(IdentitySet.where(g, (n) => (g.nodeId[n]! & 1) === 1 && g.nodeId[n]! > ref));
@@ -278,27 +279,6 @@ export class Session {
   toString(): string {
     return "Top level interface to Heapy.\nUse eg: h.doc for more info on h.";
   }
-}
-
-/** Where Guppy's own compiled modules are: every class defined under here is Guppy's. */
-const GUPPY_SCRIPTS = new URL("../../", import.meta.url).href;
-
-/**
- * Instances of Guppy's own classes in a snapshot of this process, of any session:
- * objects whose constructor's script is one of Guppy's modules. Found from the
- * snapshot alone, so no process-wide registry of sessions is needed.
- */
-function guppyInstances(g: HeapGraph): IdentitySet {
-  const ofMap = new Map<number, boolean>();
-  const object = g.nodeTypes.object;
-  return IdentitySet.where(g, (n) => {
-    if (g.nodeType[n] !== object) return false;
-    const c = constructorOf(g, n);
-    if (c < 0) return false;
-    let own = ofMap.get(c);
-    if (own === undefined) ofMap.set(c, (own = (scriptOf(g, c) ?? "").startsWith(GUPPY_SCRIPTS)));
-    return own;
-  });
 }
 
 /** A new Heapy session: `const h = hpy();` (in a worker, `hpy({ target: "main-thread" })` watches the main thread). */
