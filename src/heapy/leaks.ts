@@ -3,6 +3,7 @@ import { programHolds, programObject } from "./classify/program-held.js";
 import { partition, type PartitionRow } from "./classify/partition.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
+import { globalObjectsOf } from "./graph/globals.js";
 import { retainersOf } from "./graph/retainers.js";
 import { pathText } from "./render/paths.js";
 import { HeapySet } from "./session/heapy-set.js";
@@ -67,9 +68,11 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
     }
     return false;
   };
+  // A global object is the runtime's, whichever way it is reached (on Node 26 a native context holds it).
+  const globals = globalObjectsOf(g);
   const leaked = IdentitySet.where(
     g,
-    (n) => grown.has(n) && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && heldByProgram(n) && !interned(n),
+    (n) => grown.has(n) && !globals[n] && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && heldByProgram(n) && !interned(n),
   );
   const { idom } = dominatorsOf(g);
   const groups = new Map<string, { path: string; nodes: number[] }>();
