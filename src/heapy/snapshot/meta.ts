@@ -45,6 +45,29 @@ export interface SnapshotLayout {
   locationFields: string[];
 }
 
+/** The node and edge types and node fields V8 has written, up to V8 15 (Node 26, Deno 2.9, Chromium 156). */
+const KNOWN_NODE_TYPES = ["hidden", "array", "string", "object", "code", "closure", "regexp", "number", "native", "synthetic", "concatenated string", "sliced string", "symbol", "bigint", "object shape", "wasm object"];
+const KNOWN_EDGE_TYPES = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"];
+const KNOWN_NODE_FIELDS = ["type", "name", "id", "self_size", "edge_count", "trace_node_id", "detachedness"];
+
+/**
+ * What a newer writer put in the layout that Guppy does not know, each as a warning:
+ * such nodes and edges are read, counted and classified by their type's name, but no
+ * analysis gives them a meaning of their own (as DevTools, which treats an unknown edge
+ * type as retaining and an unknown node type as an ordinary one).
+ */
+export function unknownLayoutWarnings(L: SnapshotLayout, fields: readonly string[]): string[] {
+  const out: string[] = [];
+  const list = (names: string[]): string => names.map((n) => `'${n}'`).join(", ");
+  const nodeTypes = L.nodeTypes.filter((t) => !KNOWN_NODE_TYPES.includes(t));
+  const edgeTypes = L.edgeTypes.filter((t) => !KNOWN_EDGE_TYPES.includes(t));
+  const nodeFields = fields.filter((f) => !KNOWN_NODE_FIELDS.includes(f));
+  if (nodeTypes.length > 0) out.push(`The snapshot has node types Guppy does not know (${list(nodeTypes)}): their nodes are read and classified by type, but no analysis treats them specially.`);
+  if (edgeTypes.length > 0) out.push(`The snapshot has edge types Guppy does not know (${list(edgeTypes)}): they count as strong references, as in DevTools.`);
+  if (nodeFields.length > 0) out.push(`The snapshot has node fields Guppy does not know (${list(nodeFields)}): they are skipped.`);
+  return out;
+}
+
 function bad(where: { file: string; offset: number }, what: string): GuppyError {
   return new GuppyError("BAD_META", `The snapshot header is malformed: ${what}.`, where);
 }

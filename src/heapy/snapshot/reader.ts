@@ -5,7 +5,7 @@ import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
 import { EdgeJob } from "./parallel-edges.js";
 import { JsonCursor } from "./json-cursor.js";
-import { layoutOf, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
+import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
 
 /** Options of readHeapSnapshot. */
@@ -238,6 +238,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           header = parsed as SnapshotHeader;
           L = layoutOf(parsed, { file, offset: headerAt });
           checkCounts(header, L, source, cursor);
+          for (const w of unknownLayoutWarnings(L, header.meta.node_fields)) warn(w);
           break;
         }
         case "nodes": {
