@@ -77,12 +77,21 @@ export function page<T>(listing: Listing<T>, req: PageRequest, summary: Record<s
   };
 }
 
-/** A whole rendered report paged by its lines after the first `headLines`. */
-export function linesListing(text: string, headLines: number, offset: number): Listing<string> {
+/**
+ * A whole rendered report paged by its entries: after the first `headLines` lines, a
+ * row starts at each numbered line (`  3. ...`) or unindented line, and takes the
+ * indented and blank lines after it, so an entry is never split across pages.
+ */
+export function entriesListing<T = string>(text: string, headLines: number, offset: number, items?: (start: number, count: number) => T[]): Listing<T | string> {
   const all = text.split("\n");
+  const body: string[] = [];
+  for (const line of all.slice(headLines)) {
+    if (body.length === 0 && line === "") continue;
+    if (body.length === 0 || /^\s*\d+\. /.test(line) || /^\S/.test(line)) body.push(line);
+    else body[body.length - 1] += `\n${line}`;
+  }
   const head = offset === 0 ? all.slice(0, headLines) : [];
-  const body = all.slice(headLines);
-  return { head, rows: body.slice(offset), items: (start, count) => body.slice(start, start + count), total: body.length, offset };
+  return { head, rows: body.slice(offset), items: items ?? ((start, count) => body.slice(start, start + count)), total: body.length, offset };
 }
 
 /**

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { GuppyError } from "../errors.js";
 import { renderOverview } from "../cli/analyse.js";
 import { listAnnexes } from "../cli/annex-client.js";
-import { className, edgeAccessor } from "../heapy/classify/classifiers.js";
+import { className, edgeAccessor, edgeNamed } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
 import { distancesOf, NO_DISTANCE, pathTreeOf } from "../heapy/graph/distances.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
@@ -20,8 +20,8 @@ import { IdentitySet } from "../heapy/sets/identity-set.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
 import { isDetached } from "../heapy/waste/detached-dom.js";
 import { growth, renderGrowth } from "../heapy/waste/growth.js";
-import { knownWaste, WASTE_ANALYSES } from "../heapy/waste/known-waste.js";
-import { cursorOffset, linesListing, page, pageRows, renderedRows, type Answer, type PageRequest } from "./pages.js";
+import { knownWaste, WASTE_ANALYSES, type WasteView } from "../heapy/waste/known-waste.js";
+import { cursorOffset, entriesListing, page, pageRows, renderedRows, type Answer, type PageRequest } from "./pages.js";
 import type { OpenSnapshot, Workspace } from "./workspace.js";
 
 /** What a tool may use while it works: the server's snapshots, and MCP progress (a no-op unless the client asked). */
@@ -68,13 +68,33 @@ function nodeOf(snap: OpenSnapshot, id: number): number {
   return n;
 }
 
-/** The text of a string or heap-number node (the agent asked for it: values are shown here), else null. */
+/**
+ * The text of a string or heap-number node, else null: MCP answers go to the agent
+ * that asked about the object, so values are shown here (and only here, never in
+ * logs). A concatenated string is its parts joined, up to VALUE_CHARS characters.
+ */
 function valueOf(g: HeapGraph, n: number): string | null {
   const T = g.nodeTypes;
   const t = g.nodeType[n]!;
   if (t !== T.string && t !== T.number && t !== T.consString && t !== T.slicedString) return null;
-  const v = g.name(n);
-  return v.length > VALUE_CHARS ? `${v.slice(0, VALUE_CHARS)}…` : v;
+  let text = "";
+  // Depth-first over the cons tree's "first" and "second" parts, left to right.
+  const stack = [n];
+  while (stack.length > 0 && text.length <= VALUE_CHARS) {
+    const x = stack.pop()!;
+    if (g.nodeType[x] !== T.consString) {
+      text += g.name(x);
+      continue;
+    }
+    const first = edgeNamed(g, x, g.edgeTypes.internal, ["first"]);
+    const second = edgeNamed(g, x, g.edgeTypes.internal, ["second"]);
+    if (first < 0 || second < 0) {
+      text += g.name(x);
+      continue;
+    }
+    stack.push(second, first);
+  }
+  return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS)}…` : text;
 }
 
 function describeNode(g: HeapGraph, n: number): { id: number; label: string; type: string; selfSize: number; value?: string } {
@@ -170,6 +190,13 @@ function dominatorsWithProgress(g: HeapGraph, ctx: ToolContext): ReturnType<type
 
 const s = (v: unknown): string => v as string;
 
+/** A waste view's totals per report (the entries are the answer's rows). */
+function wasteSummary(view: WasteView): Record<string, unknown> {
+  return { bytes: view.bytes, reports: view.reports.map((r) => ({ title: r.title, count: r.count, bytes: r.bytes, kinds: r.entries.length, note: r.note })) };
+}
+
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+
 /** The tools, in the order an agent usually needs them. */
 export const TOOLS: Tool[] = [
   {
@@ -228,7 +255,9 @@ export const TOOLS: Tool[] = [
       distancesOf(g);
       const o = overview(g, a.top as number);
       const { largest, ...rest } = o;
-      return page(linesListing(renderOverview(o), Number.POSITIVE_INFINITY, 0), { max_chars: a.max_chars as number | undefined }, { ...rest, largest: largest.map(({ node: _node, ...r }) => r) });
+      // Every type is in the structured copy; the text's table is the overview's first rows.
+      const text = renderOverview(o).replace("Type e.g. '_.more' to view.", "All are in structuredContent.byType.");
+      return page(entriesListing(text, Number.POSITIVE_INFINITY, 0), { max_chars: a.max_chars as number | undefined }, { ...rest, largest: largest.map(({ node: _node, ...r }) => r) });
     },
   },
   {
@@ -251,7 +280,7 @@ export const TOOLS: Tool[] = [
       const offset = cursorOffset(a.cursor as string | undefined);
       const text = renderPaths(set, { start: offset, limit: pageRows(a as Paged) });
       const rows = total === 0 ? [] : renderedRows(text, () => false).rows;
-      const head = offset === 0 ? [`${set.count} object${set.count === 1 ? "" : "s"}, ${total} reached by a path from the root.`] : [];
+      const head = offset === 0 ? [`${plural(set.count, "object")}, ${total} reached by a path from the root.`] : [];
       const items = (_s: number, c: number) => rows.slice(0, c).map((r) => ({ index: Number(r.slice(0, r.indexOf(":"))), path: r.slice(r.indexOf(":") + 2) }));
       return page({ head, rows, total, offset, items }, a as Paged, { count: set.count, reached: total });
     },
@@ -276,7 +305,7 @@ export const TOOLS: Tool[] = [
       const set = ctx.ws.set(s(a.set));
       dominatorsWithProgress(set.graph, ctx);
       const dominos = set.dominos;
-      const title = `The set of ${set.count} objects (${set.size} bytes) keeps alive ${dominos.count} objects; retained size (domisize) ${dominos.size} bytes.`;
+      const title = `The set of ${plural(set.count, "object")} (${set.size} bytes) keeps alive ${plural(dominos.count, "object")}; retained size (domisize) ${dominos.size} bytes.`;
       return partitionPage(dominos, s(a.by), a as Paged, { setCount: set.count, setSize: set.size, retainedSize: dominos.size }, [title]);
     },
   },
@@ -300,7 +329,7 @@ export const TOOLS: Tool[] = [
         ? [
             `${nodeText(self)}, class ${className(g, n)}, retained ${retained} bytes, distance ${distance === NO_DISTANCE ? "(unreachable)" : distance}`,
             `path: ${path ?? "(no path from the root)"}`,
-            `${total} edge${total === 1 ? "" : "s"}:`,
+            `${plural(total, "edge")}:`,
           ]
         : [];
       const rows = Array.from({ length: Math.max(0, Math.min(total - offset, pageRows(a as Paged))) }, (_, i) => {
@@ -326,7 +355,7 @@ export const TOOLS: Tool[] = [
       slots.sort((x, y) => far(retainerNode[x]!) - far(retainerNode[y]!) || x - y);
       const item = (slot: number) => ({ edge: edgeAccessor(g, retainerEdge[slot]!), edgeType: g.edgeTypeName(retainerEdge[slot]!), from: describeNode(g, retainerNode[slot]!), distance: distance[retainerNode[slot]!]! });
       const offset = cursorOffset(a.cursor as string | undefined);
-      const head = offset === 0 ? [`${nodeText(describeNode(g, n))} has ${slots.length} referrer${slots.length === 1 ? "" : "s"}:`] : [];
+      const head = offset === 0 ? [`${nodeText(describeNode(g, n))} has ${plural(slots.length, "referrer")}:`] : [];
       const rows = slots.slice(offset, offset + pageRows(a as Paged)).map((slot) => {
         const d = item(slot);
         return `  ${nodeText(d.from)} ${d.edge} (${d.edgeType}), distance ${d.distance === NO_DISTANCE ? "(unreachable)" : d.distance}`;
@@ -354,7 +383,7 @@ export const TOOLS: Tool[] = [
       const nodes = found.ordinals();
       const offset = cursorOffset(a.cursor as string | undefined);
       const item = (n: number) => ({ ...describeNode(g, n), className: className(g, n), retainedSize: retainedSize[n]!, path: pathText(g, n) });
-      const head = offset === 0 ? [`${found.count} object${found.count === 1 ? "" : "s"}, ${found.size} bytes.`] : [];
+      const head = offset === 0 ? [`${plural(found.count, "object")}, ${found.size} bytes.`] : [];
       const rows = [...nodes.subarray(offset, offset + pageRows(a as Paged))].map((n) => {
         const d = item(n);
         return `  ${nodeText(d)} retained ${d.retainedSize} at ${d.path ?? "(no path from the root)"}`;
@@ -389,9 +418,9 @@ export const TOOLS: Tool[] = [
       const [b, t, f] = [a.base, a.target, a.final].map((h) => ctx.ws.get(s(h)).heap);
       dominatorsWithProgress(f!.graph, ctx);
       const report = findLeaks(b!, t!, f!);
-      const listing = linesListing(renderLeaks(report, Number.POSITIVE_INFINITY), 1, cursorOffset(a.cursor as string | undefined));
-      const entries = report.entries.map(({ set, ...e }) => ({ ...e, ids: [...set.ids()].slice(0, 20) }));
-      return page(listing, a as Paged, { count: report.count, retainedSize: report.retainedSize, entries });
+      const entries = (st: number, c: number) => report.entries.slice(st, st + c).map(({ set, ...e }) => ({ ...e, ids: [...set.ids()].slice(0, 20) }));
+      const listing = entriesListing(renderLeaks(report, Number.POSITIVE_INFINITY), 1, cursorOffset(a.cursor as string | undefined), entries);
+      return page(listing, a as Paged, { count: report.count, retainedSize: report.retainedSize, groups: report.entries.length });
     },
   },
   {
@@ -401,8 +430,8 @@ export const TOOLS: Tool[] = [
     async run(a, ctx) {
       const sets = (a.snapshots as string[]).map((h) => ctx.ws.get(h).heap);
       const report = growth(sets, a.min as number);
-      const listing = linesListing(renderGrowth(report, Number.POSITIVE_INFINITY), 1, cursorOffset(a.cursor as string | undefined));
-      return page(listing, a as Paged, { snapshots: report.snapshots, entries: report.entries });
+      const listing = entriesListing(renderGrowth(report, Number.POSITIVE_INFINITY), 1, cursorOffset(a.cursor as string | undefined), (st, c) => report.entries.slice(st, st + c));
+      return page(listing, a as Paged, { snapshots: report.snapshots, collections: report.entries.length });
     },
   },
   {
@@ -411,7 +440,7 @@ export const TOOLS: Tool[] = [
     input: { set: setArg, only: z.array(z.enum(Object.keys(WASTE_ANALYSES) as [string, ...string[]])).optional().describe("some of the reports (default all)"), ...paging },
     async run(a, ctx) {
       const view = knownWaste(ctx.ws.set(s(a.set)), (a.only as string[] | undefined) ?? Object.keys(WASTE_ANALYSES), Number.POSITIVE_INFINITY);
-      return page(linesListing(String(view), 0, cursorOffset(a.cursor as string | undefined)), a as Paged, { bytes: view.bytes, reports: view.toJSON() as unknown[] });
+      return page(entriesListing(String(view), 0, cursorOffset(a.cursor as string | undefined)), a as Paged, wasteSummary(view));
     },
   },
   {
@@ -420,7 +449,7 @@ export const TOOLS: Tool[] = [
     input: { set: setArg, ...paging },
     async run(a, ctx) {
       const view = knownWaste(ctx.ws.set(s(a.set)), ["strings"], Number.POSITIVE_INFINITY);
-      return page(linesListing(String(view), 1, cursorOffset(a.cursor as string | undefined)), a as Paged, { bytes: view.bytes, reports: view.toJSON() as unknown[] });
+      return page(entriesListing(String(view), 1, cursorOffset(a.cursor as string | undefined)), a as Paged, wasteSummary(view));
     },
   },
 ];
