@@ -1,50 +1,22 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { execFile, spawn, type ChildProcess } from "node:child_process";
+import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { promisify } from "node:util";
-import { Client } from "@modelcontextprotocol/sdk/client/index.js";
-import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 import { WINDOW_FOOS } from "./support/known-graphs.js";
-import { cacheDir, projectRoot } from "./support/paths.js";
+import { demoSnapshots, guppyMcp } from "./support/mcp.js";
+import { projectRoot } from "./support/paths.js";
 import { synthSnapshot } from "./support/synthetic.js";
 
-const run = promisify(execFile);
 const root = projectRoot();
 const dir = mkdtempSync(join(tmpdir(), "guppy-mcp-test-"));
 const classes = join(dir, "classes.heapsnapshot");
 writeFileSync(classes, synthSnapshot(WINDOW_FOOS));
 
-interface Result {
-  text: string;
-  structured: Record<string, unknown>;
-  isError: boolean;
-}
-
-/** A guppy mcp server in a child process, driven by the SDK's own client over stdio. */
-async function connect(env: Record<string, string> = {}): Promise<{ call: (name: string, args?: Record<string, unknown>, onprogress?: (p: { progress: number }) => void) => Promise<Result>; client: Client; stderr: () => string; close: () => Promise<void> }> {
-  const transport = new StdioClientTransport({
-    command: process.execPath,
-    args: [join(root, "bin", "guppy.js"), "mcp"],
-    env: { ...(process.env as Record<string, string>), GUPPY_CACHE: process.env.GUPPY_CACHE ?? cacheDir("snapshot-caches"), ...env },
-    stderr: "pipe",
-  });
-  let err = "";
-  transport.stderr?.on("data", (d: Buffer) => (err += String(d)));
-  const client = new Client({ name: "guppy-test", version: "1.0.0" });
-  await client.connect(transport);
-  const call = async (name: string, args: Record<string, unknown> = {}, onprogress?: (p: { progress: number }) => void): Promise<Result> => {
-    const r = (await client.callTool({ name, arguments: args }, undefined, onprogress ? { onprogress } : {})) as { content: { type: string; text: string }[]; structuredContent?: Record<string, unknown>; isError?: boolean };
-    return { text: r.content[0]!.text, structured: r.structuredContent ?? {}, isError: r.isError === true };
-  };
-  return { call, client, stderr: () => err, close: () => client.close() };
-}
-
 test("guppy mcp lists its tools, each with a description and an input schema", async () => {
-  const s = await connect();
+  const s = await guppyMcp();
   try {
     const { tools } = await s.client.listTools();
     const names = tools.map((t) => t.name).sort();
@@ -61,7 +33,7 @@ test("guppy mcp lists its tools, each with a description and an input schema", a
 });
 
 test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the size cap", async () => {
-  const s = await connect();
+  const s = await guppyMcp();
   try {
     const opened = await s.call("open_snapshot", { path: classes });
     assert.equal(opened.isError, false, opened.text);
@@ -186,7 +158,7 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
 });
 
 test("guppy mcp: bad input is a tool error with Guppy's one-line message, and the server keeps serving", async () => {
-  const s = await connect();
+  const s = await guppyMcp();
   const corrupt = join(dir, "corrupt.heapsnapshot");
   writeFileSync(corrupt, '{"snapshot": {"meta": ');
   try {
@@ -226,10 +198,8 @@ test("guppy mcp: bad input is a tool error with Guppy's one-line message, and th
 });
 
 test("guppy mcp finds the demo's leak in three tool calls", async () => {
-  const before = join(dir, "demo-before.heapsnapshot");
-  const after = join(dir, "demo-after.heapsnapshot");
-  await run(process.execPath, [join(root, "dist", "src", "cli", "demo", "leaky-app.js"), before, after], { timeout: 120_000 });
-  const s = await connect();
+  const [before, after] = await demoSnapshots();
+  const s = await guppyMcp();
   try {
     const progress: number[] = [];
     const opened = await s.call("open_snapshot", { path: [before, after] }, (p) => progress.push(p.progress));
@@ -259,7 +229,7 @@ test("guppy mcp finds the demo's leak in three tool calls", async () => {
 test("guppy mcp: leaks of three snapshots, growth of several, waste and duplicate strings, compare", async () => {
   const base = await fixtureSnapshot("three-snapshots");
   const waste = await fixtureSnapshot("known-waste");
-  const s = await connect();
+  const s = await guppyMcp();
   try {
     await s.call("open_snapshot", { path: [base, `${base}.target`, `${base}.final`, waste, `${waste}.2`, `${waste}.3`] });
     const leaks = await s.call("leaks", { base: "s0", target: "s1", final: "s2" });
@@ -318,7 +288,7 @@ test("guppy mcp take_snapshot: a process by its inspector port, and a guppy/rm a
   const monitorDir = mkdtempSync(join(tmpdir(), "guppy-mcp-monitor-"));
   const inspected = await startTarget(["--inspect=127.0.0.1:0"]);
   const annexed = await startTarget(["--import", join(root, "dist", "src", "heapy", "monitor", "rm.js")], { GUPPY_MONITOR_DIR: monitorDir });
-  const s = await connect({ GUPPY_MONITOR_DIR: monitorDir });
+  const s = await guppyMcp({ GUPPY_MONITOR_DIR: monitorDir });
   try {
     const live = await s.call("take_snapshot", { target: `127.0.0.1:${inspected.port}` });
     assert.equal(live.isError, false, live.text);
