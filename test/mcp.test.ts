@@ -1,7 +1,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixtureSnapshot } from "./support/fixtures.js";
@@ -38,9 +39,12 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
     const opened = await s.call("open_snapshot", { path: classes });
     assert.equal(opened.isError, false, opened.text);
     assert.equal(opened.text, ["Handle     Nodes   Objects        Size Source", `s0            12        10         312 ${classes}`].join("\n"));
-    assert.deepEqual(opened.structured.snapshots, [{ handle: "s0", source: classes, nodes: 12, objects: 10, size: 312 }]);
+    assert.deepEqual(opened.structured.snapshots, [{ handle: "s0", source: classes, nodes: 12, objects: 10, size: 312, warnings: [] }]);
     assert.equal((await s.call("open_snapshot", { path: classes })).text.split("\n")[1]!.slice(0, 2), "s0", "a file opened again keeps its handle");
-    assert.match((await s.call("list_snapshots")).text, /^Handle .*\ns0 /);
+    const gz = `${classes}.gz`;
+    writeFileSync(gz, gzipSync(readFileSync(classes)));
+    assert.equal((await s.call("open_snapshot", { path: gz })).text.split("\n")[1], `s1            12        10         312 ${gz}`, "gzip too");
+    assert.match((await s.call("list_snapshots")).text, /^Handle .*\ns0 .*\ns1 /);
 
     const table = await s.call("partition", { set: "s0" });
     assert.equal(
@@ -190,6 +194,18 @@ test("guppy mcp: bad input is a tool error with Guppy's one-line message, and th
       assert.match(r.text, expected);
       assert.ok(!r.text.includes("\n") && !r.text.includes("    at "), "one line, no stack");
     }
+    // Arguments the schema refuses are tool errors too.
+    for (const args of [{}, { set: "s0", limit: 0 }]) {
+      const r = await s.call("partition", args);
+      assert.equal(r.isError, true, JSON.stringify(args));
+      assert.match(r.text, /validation/i);
+    }
+    const cut = join(dir, "cut.heapsnapshot");
+    const whole = readFileSync(await fixtureSnapshot("cycles-and-chains"));
+    const stringsAt = whole.indexOf('"strings"');
+    writeFileSync(cut, whole.subarray(0, stringsAt + Math.floor((whole.length - stringsAt) / 2)));
+    const warned = await s.call("open_snapshot", { path: cut });
+    assert.match(warned.text, /\n {7}warning: .*cut off inside its string table/, "the reader's warnings are in the answer");
     assert.equal((await s.call("partition", { set: "s0" })).structured.count, 10, "still serving after the errors");
     assert.equal(s.stderr(), "", "nothing on stderr");
   } finally {

@@ -120,12 +120,14 @@ function partitionPage(set: HeapySet, by: string, req: PageRequest, summary: Rec
   );
 }
 
-function snapshotRow(s: OpenSnapshot): { handle: string; source: string; nodes: number; objects: number; size: number } {
-  return { handle: s.handle, source: s.source, nodes: s.heap.graph.nodeCount, objects: s.heap.count, size: s.heap.size };
+function snapshotRow(s: OpenSnapshot): { handle: string; source: string; nodes: number; objects: number; size: number; warnings: string[] } {
+  return { handle: s.handle, source: s.source, nodes: s.heap.graph.nodeCount, objects: s.heap.count, size: s.heap.size, warnings: [...s.heap.graph.warnings] };
 }
 
+/** A snapshot's line of the handles table, then what the reader worked around in it. */
 function snapshotLine(r: ReturnType<typeof snapshotRow>): string {
-  return `${r.handle.padEnd(6)} ${String(r.nodes).padStart(9)} ${String(r.objects).padStart(9)} ${String(r.size).padStart(11)} ${r.source}`;
+  const line = `${r.handle.padEnd(6)} ${String(r.nodes).padStart(9)} ${String(r.objects).padStart(9)} ${String(r.size).padStart(11)} ${r.source}`;
+  return [line, ...r.warnings.map((w) => `       warning: ${w}`)].join("\n");
 }
 
 const SNAPSHOT_HEADER = "Handle     Nodes   Objects        Size Source";
