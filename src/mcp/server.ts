@@ -65,7 +65,9 @@ export function createMcpServer(ws: Workspace): McpServer {
     },
   );
   for (const tool of TOOLS) {
-    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input }, (async (args: Record<string, unknown>, extra: CallExtra) =>
+    // Only take_snapshot reaches outside the server (a live process); nothing changes any file.
+    const annotations = { readOnlyHint: true, openWorldHint: tool.name === "take_snapshot" };
+    server.registerTool(tool.name, { description: tool.description, inputSchema: tool.input, annotations }, (async (args: Record<string, unknown>, extra: CallExtra) =>
       call(tool, args, { ws, progress: progressOf(extra) })) as never);
   }
   return server;

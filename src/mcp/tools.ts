@@ -2,109 +2,26 @@ import { z } from "zod";
 import { GuppyError } from "../errors.js";
 import { renderOverview } from "../cli/analyse.js";
 import { listAnnexes } from "../cli/annex-client.js";
-import { className, edgeAccessor, edgeNamed } from "../heapy/classify/classifiers.js";
+import { className, edgeAccessor } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
 import { distancesOf, NO_DISTANCE, pathTreeOf } from "../heapy/graph/distances.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
-import { ordinalOfId } from "../heapy/graph/id-index.js";
 import { retainersOf } from "../heapy/graph/retainers.js";
-import { shallowSizes } from "../heapy/graph/shallow-sizes.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
 import { overview } from "../heapy/overview.js";
-import { nodeLabel } from "../heapy/render/node-label.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
 import { pathText, renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed } from "../heapy/session/classifier-names.js";
-import { HeapySet } from "../heapy/session/heapy-set.js";
-import { IdentitySet } from "../heapy/sets/identity-set.js";
+import type { HeapySet } from "../heapy/session/heapy-set.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
-import { isDetached } from "../heapy/waste/detached-dom.js";
 import { growth, renderGrowth } from "../heapy/waste/growth.js";
 import { knownWaste, WASTE_ANALYSES, type WasteView } from "../heapy/waste/known-waste.js";
+import { comparison, describeNode, nodeOf, nodeText, objectId, query } from "./objects.js";
 import { cursorOffset, entriesListing, page, pageRows, renderedRows, type Answer, type PageRequest } from "./pages.js";
-import type { OpenSnapshot, Workspace } from "./workspace.js";
+import { byArg, idArg, paging, setArg, snapshotArg, type Paged, type Tool, type ToolContext } from "./tool-args.js";
+import type { OpenSnapshot } from "./workspace.js";
 
-/** What a tool may use while it works: the server's snapshots, and MCP progress (a no-op unless the client asked). */
-export interface ToolContext {
-  ws: Workspace;
-  progress: (done: number, total: number | undefined, message: string) => void;
-}
-
-/** One MCP tool: a name, a one-line description, its arguments and what answers them. */
-export interface Tool {
-  name: string;
-  description: string;
-  input: z.ZodRawShape;
-  run(args: Record<string, unknown>, ctx: ToolContext): Promise<Answer>;
-}
-
-/** Longest string or number value shown in object details. */
-const VALUE_CHARS = 1000;
-
-const paging = {
-  cursor: z.string().optional().describe("nextCursor from the previous answer, to get the next page (same other arguments)"),
-  limit: z.number().int().min(1).optional().describe("rows per page (default 20)"),
-  max_chars: z.number().int().min(200).optional().describe("cut the answer's text to this many characters (default 8000)"),
-};
-const setArg = z
-  .string()
-  .describe('a Heapy set expression: s0 (a snapshot\'s reachable objects), s1 - s0 (objects of s1 that s0 had not, by V8 id), s1 & Clodo("Session"), s0 & Type("string"), s0[0] (row 0 of the partition by class), s0.bytype[2], x.dominos; operators | & - ^ and parentheses');
-const snapshotArg = z.string().describe("a snapshot handle from open_snapshot (s0, s1, ...)");
-const byArg = z.string().default("clodo").describe("classifier: clodo (class), type, size, id, via, rcs, module, prod, unity, dupstr, dom, fill, capture, or several joined by commas (type,size)");
-const idArg = z.union([z.number().int(), z.string()]).describe("a V8 object id, as DevTools shows it (@1234 or 1234)");
-
-type Paged = PageRequest & Record<string, unknown>;
-
-function objectId(v: unknown): number {
-  const n = typeof v === "number" ? v : Number(String(v).replace(/^@/, ""));
-  if (!Number.isInteger(n) || n < 0) throw new GuppyError("USAGE", `'${String(v).slice(0, 40)}' is not an object id; give one such as @1234.`);
-  return n;
-}
-
-/** The node of an object id in a snapshot, or a USAGE error. */
-function nodeOf(snap: OpenSnapshot, id: number): number {
-  const n = ordinalOfId(snap.heap.graph, id);
-  if (n < 0) throw new GuppyError("USAGE", `No object has id @${id} in ${snap.handle}.`);
-  return n;
-}
-
-/**
- * The text of a string or heap-number node, else null: MCP answers go to the agent
- * that asked about the object, so values are shown here (and only here, never in
- * logs). A concatenated string is its parts joined, up to VALUE_CHARS characters.
- */
-function valueOf(g: HeapGraph, n: number): string | null {
-  const T = g.nodeTypes;
-  const t = g.nodeType[n]!;
-  if (t !== T.string && t !== T.number && t !== T.consString && t !== T.slicedString) return null;
-  let text = "";
-  // Depth-first over the cons tree's "first" and "second" parts, left to right.
-  const stack = [n];
-  while (stack.length > 0 && text.length <= VALUE_CHARS) {
-    const x = stack.pop()!;
-    if (g.nodeType[x] !== T.consString) {
-      text += g.name(x);
-      continue;
-    }
-    const first = edgeNamed(g, x, g.edgeTypes.internal, ["first"]);
-    const second = edgeNamed(g, x, g.edgeTypes.internal, ["second"]);
-    if (first < 0 || second < 0) {
-      text += g.name(x);
-      continue;
-    }
-    stack.push(second, first);
-  }
-  return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS)}…` : text;
-}
-
-function describeNode(g: HeapGraph, n: number): { id: number; label: string; type: string; selfSize: number; value?: string } {
-  const value = valueOf(g, n);
-  return { id: g.nodeId[n]!, label: nodeLabel(g, n), type: g.typeName(n), selfSize: shallowSizes(g)[n]!, ...(value !== null ? { value } : {}) };
-}
-
-function nodeText(d: ReturnType<typeof describeNode>): string {
-  return `@${d.id} ${d.label}${d.value !== undefined ? ` = ${JSON.stringify(d.value)}` : ""} (${d.type}, ${d.selfSize} bytes)`;
-}
+export type { Tool, ToolContext } from "./tool-args.js";
 
 /** A partition of a set as one page of Heapy's table. */
 function partitionPage(set: HeapySet, by: string, req: PageRequest, summary: Record<string, unknown> = {}, title: string[] = []): Answer {
@@ -131,60 +48,6 @@ function snapshotLine(r: ReturnType<typeof snapshotRow>): string {
 }
 
 const SNAPSHOT_HEADER = "Handle     Nodes   Objects        Size Source";
-
-/** The per-class comparison of two snapshots: what was allocated and what was freed between them. */
-function comparison(base: HeapySet, target: HeapySet, by: string): { kind: string; newCount: number; newSize: number; deletedCount: number; deletedSize: number; countDelta: number; sizeDelta: number }[] {
-  const classifier = classifierNamed(by);
-  const born = partition(target.minus(base), classifier).rows;
-  const dead = partition(base.minus(target), classifier).rows;
-  const rows = new Map<string, { kind: string; newCount: number; newSize: number; deletedCount: number; deletedSize: number; countDelta: number; sizeDelta: number }>();
-  const row = (kind: string) => rows.get(kind) ?? rows.set(kind, { kind, newCount: 0, newSize: 0, deletedCount: 0, deletedSize: 0, countDelta: 0, sizeDelta: 0 }).get(kind)!;
-  for (const r of born) Object.assign(row(r.kind), { newCount: r.count, newSize: r.size });
-  for (const r of dead) Object.assign(row(r.kind), { deletedCount: r.count, deletedSize: r.size });
-  const out = [...rows.values()];
-  for (const r of out) {
-    r.countDelta = r.newCount - r.deletedCount;
-    r.sizeDelta = r.newSize - r.deletedSize;
-  }
-  return out.sort((a, b) => Math.abs(b.sizeDelta) - Math.abs(a.sizeDelta) || Math.abs(b.countDelta) - Math.abs(a.countDelta) || (a.kind < b.kind ? -1 : 1));
-}
-
-/** Objects of a set that match every given condition, in node order. */
-function query(set: HeapySet, ctx: ToolContext, a: { class?: string; type?: string; property?: string; min_size?: number; max_size?: number; detached?: boolean }): HeapySet {
-  let out = set;
-  if (a.class !== undefined) out = out.and(ctx.ws.session.Clodo(a.class));
-  if (a.type !== undefined) out = out.and(ctx.ws.session.Type(a.type));
-  const g = set.graph;
-  const sizes = shallowSizes(g);
-  const property = a.property;
-  const nameIndex = property === undefined ? -1 : stringIndex(g, property);
-  const keep = (n: number): boolean => {
-    if (a.min_size !== undefined && sizes[n]! < a.min_size) return false;
-    if (a.max_size !== undefined && sizes[n]! > a.max_size) return false;
-    if (a.detached !== undefined && isDetached(g, n) !== a.detached) return false;
-    if (property !== undefined) {
-      let found = false;
-      for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]! && !found; e++) {
-        const t = g.edgeType[e]!;
-        found = (t === g.edgeTypes.property || t === g.edgeTypes.internal || t === g.edgeTypes.context) && g.edgeName[e] === nameIndex;
-      }
-      if (!found) return false;
-    }
-    return true;
-  };
-  if (a.min_size === undefined && a.max_size === undefined && a.detached === undefined && property === undefined) return out;
-  if (nameIndex < 0 && property !== undefined) return HeapySet.from(IdentitySet.empty(g));
-  return out.and(IdentitySet.where(g, (n) => out.has(n) && keep(n)));
-}
-
-/** The string-table index of a name, or -1 when no edge can have it. */
-function stringIndex(g: HeapGraph, name: string): number {
-  for (let e = 0; e < g.edgeCount; e++) {
-    const t = g.edgeType[e]!;
-    if ((t === g.edgeTypes.property || t === g.edgeTypes.internal || t === g.edgeTypes.context) && g.edgeNameText(e) === name) return g.edgeName[e]!;
-  }
-  return -1;
-}
 
 function dominatorsWithProgress(g: HeapGraph, ctx: ToolContext): ReturnType<typeof dominatorsOf> {
   return dominatorsOf(g, (done) => ctx.progress(done, g.nodeCount, "Computing dominators"));
@@ -379,7 +242,7 @@ export const TOOLS: Tool[] = [
       ...paging,
     },
     async run(a, ctx) {
-      const found = query(ctx.ws.set(s(a.set)), ctx, a as Parameters<typeof query>[2]);
+      const found = query(ctx.ws.set(s(a.set)), ctx.ws.session, a as Parameters<typeof query>[2]);
       const g = found.graph;
       const { retainedSize } = dominatorsWithProgress(g, ctx);
       const nodes = found.ordinals();
