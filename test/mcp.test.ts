@@ -1,12 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fixtureSnapshot } from "./support/fixtures.js";
-import { WINDOW_FOOS } from "./support/known-graphs.js";
+import { WINDOW_FOOS, WINDOW_FOOS_BY_CLODO } from "./support/known-graphs.js";
+import { startInspectTarget } from "./support/inspect-target.js";
 import { demoSnapshots, guppyMcp } from "./support/mcp.js";
 import { projectRoot } from "./support/paths.js";
 import { synthSnapshot } from "./support/synthetic.js";
@@ -49,16 +49,7 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
     const table = await s.call("partition", { set: "s0" });
     assert.equal(
       table.text,
-      [
-        "Partition of a set of 10 objects. Total size = 312 bytes.",
-        " Index  Count   %     Size   % Cumulative  % Kind (class / dict of class)",
-        "     0      3  30      120  38       120  38 Foo",
-        "     1      1  10       96  31       216  69 Array",
-        "     2      1  10       56  18       272  87 Bar",
-        "     3      1  10       40  13       312 100 Window",
-        "     4      3  30        0   0       312 100 (object properties) of Foo",
-        "     5      1  10        0   0       312 100 (object elements) of Array",
-      ].join("\n"),
+      WINDOW_FOOS_BY_CLODO.join("\n"),
     );
     assert.equal(table.structured.nextCursor, undefined);
     assert.deepEqual((table.structured.rows as unknown[])[0], { index: 0, kind: "Foo", count: 3, size: 120 });
@@ -278,32 +269,10 @@ test("guppy mcp: leaks of three snapshots, growth of several, waste and duplicat
   }
 });
 
-/** Starts the inspector fixture; resolves with the child and its inspector port. */
-async function startTarget(args: string[], env: Record<string, string> = {}): Promise<{ child: ChildProcess; port: number | null }> {
-  const child = spawn(process.execPath, [...args, join(root, "test", "fixtures", "programs", "inspect-target.mjs")], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, ...env } });
-  let err = "";
-  let port: number | null = null;
-  child.stderr!.on("data", (d: Buffer) => {
-    err += String(d);
-    const m = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-    if (m) port = Number(m[1]);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`target did not start: ${err}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (String(d).includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, port };
-}
-
 test("guppy mcp take_snapshot: a process by its inspector port, and a guppy/rm annex with its token", async () => {
   const monitorDir = mkdtempSync(join(tmpdir(), "guppy-mcp-monitor-"));
-  const inspected = await startTarget(["--inspect=127.0.0.1:0"]);
-  const annexed = await startTarget(["--import", join(root, "dist", "src", "heapy", "monitor", "rm.js")], { GUPPY_MONITOR_DIR: monitorDir });
+  const inspected = await startInspectTarget(["--inspect=127.0.0.1:0"]);
+  const annexed = await startInspectTarget(["--import", join(root, "dist", "src", "heapy", "monitor", "rm.js")], { GUPPY_MONITOR_DIR: monitorDir });
   const s = await guppyMcp({ GUPPY_MONITOR_DIR: monitorDir });
   try {
     const live = await s.call("take_snapshot", { target: `127.0.0.1:${inspected.port}` });

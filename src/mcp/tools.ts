@@ -55,6 +55,14 @@ function dominatorsWithProgress(g: HeapGraph, ctx: ToolContext): ReturnType<type
 
 const s = (v: unknown): string => v as string;
 
+/** The object the `snapshot` and `id` arguments name. */
+function objectArg(ctx: ToolContext, a: Record<string, unknown>): { g: HeapGraph; n: number } {
+  const snap = ctx.ws.get(s(a.snapshot));
+  return { g: snap.heap.graph, n: nodeOf(snap, objectId(a.id)) };
+}
+
+const distanceText = (d: number): string => (d === NO_DISTANCE ? "(unreachable)" : String(d));
+
 /** A waste view's totals per report (the entries are the answer's rows). */
 function wasteSummary(view: WasteView): Record<string, unknown> {
   return { bytes: view.bytes, reports: view.reports.map((r) => ({ title: r.title, count: r.count, bytes: r.bytes, kinds: r.entries.length, note: r.note })) };
@@ -179,9 +187,7 @@ export const TOOLS: Tool[] = [
     description: "One object by V8 id: its class, sizes, distance, shortest path, and its outgoing edges with names and targets (strings and numbers with their values).",
     input: { snapshot: snapshotArg, id: idArg, ...paging },
     async run(a, ctx) {
-      const snap = ctx.ws.get(s(a.snapshot));
-      const g = snap.heap.graph;
-      const n = nodeOf(snap, objectId(a.id));
+      const { g, n } = objectArg(ctx, a);
       const self = describeNode(g, n);
       const retained = dominatorsWithProgress(g, ctx).retainedSize[n]!;
       const distance = distancesOf(g)[n]!;
@@ -192,7 +198,7 @@ export const TOOLS: Tool[] = [
       const edge = (e: number) => ({ edge: edgeAccessor(g, e), edgeType: g.edgeTypeName(e), to: describeNode(g, g.edgeTarget[e]!) });
       const head = offset === 0
         ? [
-            `${nodeText(self)}, class ${className(g, n)}, retained ${retained} bytes, distance ${distance === NO_DISTANCE ? "(unreachable)" : distance}`,
+            `${nodeText(self)}, class ${className(g, n)}, retained ${retained} bytes, distance ${distanceText(distance)}`,
             `path: ${path ?? "(no path from the root)"}`,
             `${plural(total, "edge")}:`,
           ]
@@ -210,9 +216,7 @@ export const TOOLS: Tool[] = [
     description: "The objects that refer to one object (by V8 id), each with the edge's name, nearest the root first.",
     input: { snapshot: snapshotArg, id: idArg, ...paging },
     async run(a, ctx) {
-      const snap = ctx.ws.get(s(a.snapshot));
-      const g = snap.heap.graph;
-      const n = nodeOf(snap, objectId(a.id));
+      const { g, n } = objectArg(ctx, a);
       const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
       const distance = distancesOf(g);
       const slots = Array.from({ length: firstRetainer[n + 1]! - firstRetainer[n]! }, (_, i) => firstRetainer[n]! + i);
@@ -223,7 +227,7 @@ export const TOOLS: Tool[] = [
       const head = offset === 0 ? [`${nodeText(describeNode(g, n))} has ${plural(slots.length, "referrer")}:`] : [];
       const rows = slots.slice(offset, offset + pageRows(a as Paged)).map((slot) => {
         const d = item(slot);
-        return `  ${nodeText(d.from)} ${d.edge} (${d.edgeType}), distance ${d.distance === NO_DISTANCE ? "(unreachable)" : d.distance}`;
+        return `  ${nodeText(d.from)} ${d.edge} (${d.edgeType}), distance ${distanceText(d.distance)}`;
       });
       return page({ head, rows, total: slots.length, offset, items: (st, c) => slots.slice(st, st + c).map(item) }, a as Paged, { id: g.nodeId[n] });
     },
