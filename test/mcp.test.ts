@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
@@ -31,6 +32,17 @@ test("guppy mcp lists its tools, each with a description and an input schema", a
   } finally {
     await s.close();
   }
+});
+
+test("guppy mcp ends with exit code 0 when the client closes its stdin, having written nothing", async () => {
+  const child = spawn(process.execPath, [join(root, "bin", "guppy.js"), "mcp"], { stdio: ["pipe", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d: Buffer) => (out += String(d)));
+  child.stderr.on("data", (d: Buffer) => (out += String(d)));
+  child.stdin.end();
+  const code = await new Promise<number | null>((resolve) => child.on("exit", resolve));
+  assert.equal(code, 0);
+  assert.equal(out, "");
 });
 
 test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the size cap", async () => {
