@@ -235,6 +235,11 @@ test("guppy mcp finds the demo's leak in three tool calls", async () => {
     assert.equal(why.text.split("\n")[1], " 0: h.Root.global.app.cache.sessions<Map entry>");
     assert.equal(why.structured.reached, 2900);
 
+    // At most 1000 rows a page, whatever the limit asks.
+    const ids = await s.call("partition", { set: "s1 - s0", by: "id", limit: 1_000_000, max_chars: 10_000_000 });
+    assert.equal((ids.structured.rows as unknown[]).length, 1000);
+    assert.equal(ids.structured.nextCursor, "rows:1000");
+
     // Details show the values of strings (the agent asked about this object).
     const request = (await s.call("query_objects", { set: 's1 - s0 & Clodo("Request")', limit: 1 })).structured.rows as { id: number }[];
     const details = await s.call("object_details", { snapshot: "s1", id: request[0]!.id });

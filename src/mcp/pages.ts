@@ -2,6 +2,8 @@ import { GuppyError } from "../errors.js";
 
 /** Rows per page unless the agent says otherwise. */
 export const DEFAULT_PAGE_ROWS = 20;
+/** Rows per page at most, whatever the agent asks: the size cap would cut more anyway, and rendering them costs. */
+export const MAX_PAGE_ROWS = 1000;
 /** The answer's text is cut to this many characters unless the agent says otherwise. */
 export const DEFAULT_MAX_CHARS = 8000;
 
@@ -41,9 +43,9 @@ export function cursorOffset(cursor: string | undefined): number {
   return Number(m[1]);
 }
 
-/** The rows a request asks for: its limit, at least 1. */
+/** The rows a request asks for: its limit, at least 1 and at most MAX_PAGE_ROWS. */
 export function pageRows(req: PageRequest): number {
-  return Math.max(1, Math.floor(req.limit ?? DEFAULT_PAGE_ROWS));
+  return Math.min(MAX_PAGE_ROWS, Math.max(1, Math.floor(req.limit ?? DEFAULT_PAGE_ROWS)));
 }
 
 /**

@@ -18,7 +18,7 @@ export interface Tool {
 
 export const paging = {
   cursor: z.string().optional().describe("nextCursor from the previous answer, to get the next page (same other arguments)"),
-  limit: z.number().int().min(1).optional().describe("rows per page (default 20)"),
+  limit: z.number().int().min(1).optional().describe("rows per page (default 20, at most 1000)"),
   max_chars: z.number().int().min(200).optional().describe("cut the answer's text to this many characters (default 8000)"),
 };
 export const setArg = z
