@@ -218,7 +218,7 @@ test("guppy mcp: bad input is a tool error with Guppy's one-line message, and th
 
 test("guppy mcp finds the demo's leak in three tool calls", async () => {
   const [before, after] = await demoSnapshots();
-  const s = await guppyMcp();
+  const s = await guppyMcp({ GUPPY_CACHE: mkdtempSync(join(tmpdir(), "guppy-mcp-cache-")) });
   try {
     const progress: number[] = [];
     const opened = await s.call("open_snapshot", { path: [before, after] }, (p) => progress.push(p.progress));
@@ -234,6 +234,12 @@ test("guppy mcp finds the demo's leak in three tool calls", async () => {
     const why = await s.call("shortest_paths", { set: 's1 - s0 & Clodo("Session")', limit: 1 });
     assert.equal(why.text.split("\n")[1], " 0: h.Root.global.app.cache.sessions<Map entry>");
     assert.equal(why.structured.reached, 2900);
+
+    // Dominators, computed on first use (this server's cache folder is new), report their progress too.
+    const stages: { progress: number; total?: number; message?: string }[] = [];
+    const freed = await s.call("dominated", { set: 's1 & Clodo("SessionCache")', limit: 1 }, (p) => stages.push(p));
+    assert.ok((freed.structured.retainedSize as number) > 2900 * 48, "the cache keeps every Session alive");
+    assert.ok(stages.length > 0 && stages.every((p) => p.message === "Computing dominators" && p.total === 1 && p.progress > 0 && p.progress <= 1), JSON.stringify(stages));
 
     // At most 1000 rows a page, whatever the limit asks.
     const ids = await s.call("partition", { set: "s1 - s0", by: "id", limit: 1_000_000, max_chars: 10_000_000 });

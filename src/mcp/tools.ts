@@ -50,7 +50,7 @@ function snapshotLine(r: ReturnType<typeof snapshotRow>): string {
 const SNAPSHOT_HEADER = "Handle     Nodes   Objects        Size Source";
 
 function dominatorsWithProgress(g: HeapGraph, ctx: ToolContext): ReturnType<typeof dominatorsOf> {
-  return dominatorsOf(g, (done) => ctx.progress(done, g.nodeCount, "Computing dominators"));
+  return dominatorsOf(g, (done) => ctx.progress(done, 1, "Computing dominators"));
 }
 
 const s = (v: unknown): string => v as string;

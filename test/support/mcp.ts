@@ -16,7 +16,7 @@ export interface McpResult {
 
 /** An MCP server in a child process, driven by the SDK's own client over stdio. */
 export interface McpSession {
-  call(name: string, args?: Record<string, unknown>, onprogress?: (p: { progress: number }) => void): Promise<McpResult>;
+  call(name: string, args?: Record<string, unknown>, onprogress?: (p: { progress: number; total?: number; message?: string }) => void): Promise<McpResult>;
   client: Client;
   /** What the server wrote to stderr so far. */
   stderr(): string;
