@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { GuppyError } from "../errors.js";
 import { attachSnapshot } from "../heapy/capture/attach.js";
+import { readHeapSnapshot } from "../heapy/snapshot/reader.js";
 import type { HeapySet } from "../heapy/session/heapy-set.js";
 import { hpy, type Session, type SessionOptions } from "../heapy/session/session.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
@@ -31,30 +32,30 @@ export class Workspace {
   readonly session: Session;
   private readonly open = new Map<string, OpenSnapshot>();
   private readonly byPath = new Map<string, string>();
-  private readonly tempDirs: string[] = [];
 
   constructor(options: SessionOptions = {}) {
     this.session = hpy(options);
   }
 
   /** Opens a .heapsnapshot or .heapsnapshot.gz file (read once; later opens of the same path reuse it). */
-  async openFile(path: string, onProgress?: ReadProgress, onWarning?: (w: string) => void): Promise<OpenSnapshot> {
+  async openFile(path: string, onProgress?: ReadProgress): Promise<OpenSnapshot> {
     const full = resolve(path);
     const known = this.byPath.get(full);
     if (known !== undefined) return this.open.get(known)!;
-    const graph = await this.session.graph(full, { ...(onProgress ? { onProgress } : {}), ...(onWarning ? { onWarning } : {}) });
+    // The reader's warnings stay on the graph (open_snapshot shows them), never on stderr.
+    const graph = await this.session.graph(full, onProgress ? { onProgress } : {});
     const snap = this.add(full, graph);
     this.byPath.set(full, snap.handle);
     return snap;
   }
 
   /** A snapshot of a live process by inspector HOST:PORT on this machine, or by Node PID. */
-  async attach(target: string, onWarning?: (w: string) => void): Promise<OpenSnapshot> {
+  async attach(target: string): Promise<OpenSnapshot> {
     if (!/^\d+$/.test(target)) {
       const m = /^(.*):(\d+)$/.exec(target);
       if (m === null || !LOOPBACK.test(m[1]!)) throw new GuppyError("USAGE", `Only an inspector on this machine can be attached: give 127.0.0.1:PORT or a PID, not '${target.slice(0, 80)}'.`);
     }
-    const graph = await attachSnapshot(target, onWarning ? { onWarning } : {});
+    const graph = await attachSnapshot(target);
     return this.add(`live process ${target}`, graph);
   }
 
@@ -65,24 +66,25 @@ export class Workspace {
    */
   async annex(pid: number, token: string | undefined, onProgress?: ReadProgress): Promise<OpenSnapshot> {
     const info = listAnnexes().find((a) => a.pid === pid);
-    if (info === undefined) throw new GuppyError("USAGE", `No program with pid ${pid} runs with guppy/rm (see list_annexes for those that do).`);
-    const dir = mkdtempSync(join(tmpdir(), "guppy-mcp-"));
-    this.tempDirs.push(dir);
-    const file = join(dir, `annex-${pid}-${Date.now()}.heapsnapshot`);
+    if (info === undefined) throw new GuppyError("USAGE", `No program with pid ${pid} runs with guppy/rm (list_snapshots lists those that do).`);
     let client: AnnexClient;
     try {
       client = await AnnexClient.open({ ...info, token: token ?? info.token });
     } catch (e) {
       throw new GuppyError("SNAPSHOT_FAILED", `The annex of program ${pid} cannot be reached (${(e as Error).message}).`);
     }
+    const dir = mkdtempSync(join(tmpdir(), "guppy-mcp-"));
     try {
+      const file = join(dir, `annex-${pid}.heapsnapshot`);
       const reply = await client.ask({ code: annexSnapshotCode(file) });
       if (reply.error !== undefined) throw new GuppyError("SNAPSHOT_FAILED", `The annex of program ${pid} did not take a snapshot (${reply.error.slice(0, 200)}).`);
+      // Read outside the session's file cache: the file is ours and goes at once, so no cache is kept for it.
+      const graph = await readHeapSnapshot(file, { cacheDir: null, ...(onProgress ? { onProgress } : {}) });
+      return this.add(`annex of program ${pid} (${info.program})`, graph);
     } finally {
       client.close();
+      rmSync(dir, { recursive: true, force: true });
     }
-    const graph = await this.session.graph(file, onProgress ? { onProgress } : {});
-    return this.add(`annex of program ${pid} (${info.program})`, graph);
   }
 
   private add(source: string, graph: HeapGraph): OpenSnapshot {
@@ -111,13 +113,12 @@ export class Workspace {
     return setOf(expression, (h) => this.get(h).heap, this.session);
   }
 
-  /** Writes the snapshot caches for next time and removes the annex snapshots' folders. */
+  /** Writes the snapshot files' caches for next time. */
   async close(): Promise<void> {
     try {
       await this.session.saveCaches();
     } finally {
       this.session.close();
-      for (const d of this.tempDirs) rmSync(d, { recursive: true, force: true });
     }
   }
 }
