@@ -98,6 +98,7 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
     assert.equal((await s.call("partition", { set: "s0.bytype[0]" })).structured.count, 6, "row 0 of the partition by type: the objects");
     assert.equal((await s.call("partition", { set: '(s0 & Clodo("Bar")).referents' })).text.split("\n")[2], "     0      1 100       40 100        40 100 Foo");
     assert.equal((await s.call("partition", { set: 's0 & Type("array") | s0 & Clodo("Bar")' })).structured.count, 5);
+    assert.equal((await s.call("partition", { set: "s0 & Clodo('Bar', \"Window\")" })).structured.count, 2, "a kind of several labels, either quote");
 
     assert.equal((await s.call("shortest_paths", { set: 's0 & Clodo("Foo")' })).text, ["3 objects, 3 reached by a path from the root.", " 0: h.Root.Window.bar.foo", " 1: h.Root.Window.foos[1]", " 2: h.Root.Window.foos[2]"].join("\n"));
     const paged = await s.call("shortest_paths", { set: 's0 & Clodo("Foo")', limit: 1, cursor: "rows:1" });
