@@ -1,9 +1,10 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { gzipSync } from "node:zlib";
 import { tmpdir } from "node:os";
+import { promisify } from "node:util";
 import { join } from "node:path";
 import { fixtureSnapshot } from "./support/fixtures.js";
 import { WINDOW_FOOS, WINDOW_FOOS_BY_CLODO } from "./support/known-graphs.js";
@@ -251,7 +252,27 @@ test("guppy mcp finds the demo's leak in three tool calls", async () => {
     const request = (await s.call("query_objects", { set: 's1 - s0 & Clodo("Request")', limit: 1 })).structured.rows as { id: number }[];
     const details = await s.call("object_details", { snapshot: "s1", id: request[0]!.id });
     assert.match(details.text, /\n {2}\.url \(property\) → @\d+ \(string\) = "\/api\/items\/\d+" \(/);
+    const numbers = (await s.call("query_objects", { set: 's1 & Type("number")', limit: 3 })).structured.rows as { value?: string }[];
+    assert.ok(numbers.length > 0 && numbers.every((n) => n.value === undefined), "no value where the snapshot has none");
     assert.equal(s.stderr(), "", "no heap strings (nothing at all) on stderr");
+  } finally {
+    await s.close();
+  }
+});
+
+test("guppy mcp object_details: numbers' values when the snapshot exposes them, and none when it does not", async () => {
+  const file = join(dir, "numbers.heapsnapshot");
+  const program = `globalThis.holder = { pi: 3.25, count: 7 }; require("v8").writeHeapSnapshot(${JSON.stringify(file)}, { exposeNumericValues: true });`;
+  await promisify(execFile)(process.execPath, ["-e", program], { timeout: 60_000 });
+  const s = await guppyMcp();
+  try {
+    await s.call("open_snapshot", { path: file });
+    const holder = (await s.call("query_objects", { set: "s0", property: "pi" })).structured.rows as { id: number }[];
+    assert.equal(holder.length, 1);
+    const details = await s.call("object_details", { snapshot: "s0", id: holder[0]!.id });
+    assert.match(details.text, /\n {2}\.pi \(property\) → @\d+ \(number\) = "3\.25" \(number, 16 bytes\)\n {2}\.count \(property\) → @\d+ \(number\) = "7" \(number, 0 bytes\)\n/);
+    const edges = details.structured.rows as { edge: string; to: { value?: string } }[];
+    assert.deepEqual(edges.slice(0, 2).map((e) => [e.edge, e.to.value]), [[".pi", "3.25"], [".count", "7"]]);
   } finally {
     await s.close();
   }

@@ -30,14 +30,20 @@ export function nodeOf(snap: OpenSnapshot, id: number): number {
 }
 
 /**
- * The text of a string or heap-number node, else null: MCP answers go to the agent
- * that asked about the object, so values are shown here (and only here, never in
- * logs). A concatenated string is its parts joined, up to VALUE_CHARS characters.
+ * The text of a string or number node, else null: MCP answers go to the agent that
+ * asked about the object, so values are shown here (and only here, never in logs).
+ * A concatenated string is its parts joined, up to VALUE_CHARS characters; a number
+ * has a value only in snapshots taken with numeric values exposed.
  */
 export function valueOf(g: HeapGraph, n: number): string | null {
   const T = g.nodeTypes;
   const t = g.nodeType[n]!;
-  if (t !== T.string && t !== T.number && t !== T.consString && t !== T.slicedString) return null;
+  if (t === T.number) {
+    // With numeric values exposed, V8 writes a number's text as a string behind its "value" edge; else it is not known.
+    const text = edgeNamed(g, n, g.edgeTypes.internal, ["value"]);
+    return text >= 0 ? g.name(text) : null;
+  }
+  if (t !== T.string && t !== T.consString && t !== T.slicedString) return null;
   let text = "";
   // Depth-first over the cons tree's "first" and "second" parts, left to right.
   const stack = [n];
