@@ -43,32 +43,33 @@ export function valueOf(g: HeapGraph, n: number): string | null {
     const text = edgeNamed(g, n, g.edgeTypes.internal, ["value"]);
     return text >= 0 ? g.name(text) : null;
   }
-  if (t !== T.string && t !== T.consString && t !== T.slicedString) return null;
+  if (t !== T.string && t !== T.consString) return null;
   let text = "";
-  // Depth-first over the cons tree's "first" and "second" parts, left to right.
+  // Depth-first over the cons tree's "first" and "second" parts, left to right. A sliced
+  // string's text is not in the snapshot (only its parent), so a value holding one is unknown.
   const stack = [n];
   while (stack.length > 0 && text.length <= VALUE_CHARS) {
     const x = stack.pop()!;
-    if (g.nodeType[x] !== T.consString) {
+    const tx = g.nodeType[x]!;
+    if (tx === T.string) {
       text += g.name(x);
       continue;
     }
-    const first = edgeNamed(g, x, g.edgeTypes.internal, ["first"]);
-    const second = edgeNamed(g, x, g.edgeTypes.internal, ["second"]);
-    if (first < 0 || second < 0) {
-      text += g.name(x);
-      continue;
-    }
+    const first = tx === T.consString ? edgeNamed(g, x, g.edgeTypes.internal, ["first"]) : -1;
+    const second = tx === T.consString ? edgeNamed(g, x, g.edgeTypes.internal, ["second"]) : -1;
+    if (first < 0 || second < 0) return null;
     stack.push(second, first);
   }
   return text.length > VALUE_CHARS ? `${text.slice(0, VALUE_CHARS)}…` : text;
 }
 
+/** What object_details and the listings say about one node: id, label, type, DevTools' shallow size, and its value if it has one. */
 export function describeNode(g: HeapGraph, n: number): { id: number; label: string; type: string; selfSize: number; value?: string } {
   const value = valueOf(g, n);
   return { id: g.nodeId[n]!, label: nodeLabel(g, n), type: g.typeName(n), selfSize: shallowSizes(g)[n]!, ...(value !== null ? { value } : {}) };
 }
 
+/** A node as one line: `@12 Foo (object, 24 bytes)`, with ` = "text"` for a value. */
 export function nodeText(d: ReturnType<typeof describeNode>): string {
   return `@${d.id} ${d.label}${d.value !== undefined ? ` = ${JSON.stringify(d.value)}` : ""} (${d.type}, ${d.selfSize} bytes)`;
 }
