@@ -1,40 +1,14 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
 import { chromiumMissing, launchChromium, PAGE_SCRIPT, runInPage } from "./support/chromium.js";
 import { guppy } from "./support/cli.js";
-import { projectRoot } from "./support/paths.js";
-
-const program = join(projectRoot(), "test", "fixtures", "programs", "inspect-target.mjs");
-
-/** Starts the target; resolves with the child and its inspector port (when --inspect was given). */
-async function start(args: string[]): Promise<{ child: ChildProcess; port: number | null }> {
-  const child = spawn(process.execPath, [...args, program], { stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  let port: number | null = null;
-  child.stderr!.on("data", (d: Buffer) => {
-    err += String(d);
-    const m = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-    if (m) port = Number(m[1]);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`target did not start: ${err}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (String(d).includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, port };
-}
+import { startInspectTarget } from "./support/inspect-target.js";
 
 const leakyCount = (stdout: string): number | undefined =>
   (JSON.parse(stdout) as { rows: { kind: string; count: number }[] }).rows.find((r) => r.kind === "Leaky")?.count;
 
 test("guppy heap --attach HOST:PORT snapshots a process started with --inspect", async () => {
-  const { child, port } = await start(["--inspect=127.0.0.1:0"]);
+  const { child, port } = await startInspectTarget(["--inspect=127.0.0.1:0"]);
   try {
     assert.ok(port !== null);
     const r = await guppy("heap", "--attach", `127.0.0.1:${port}`, "--json", "--all");
@@ -46,7 +20,7 @@ test("guppy heap --attach HOST:PORT snapshots a process started with --inspect",
 });
 
 test("guppy heap --attach PID wakes the inspector of a process started without it", async () => {
-  const { child } = await start([]);
+  const { child } = await startInspectTarget([]);
   try {
     const r = await guppy("heap", "--attach", String(child.pid), "--json", "--all");
     assert.equal(r.code, 0, r.stderr);

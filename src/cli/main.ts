@@ -116,6 +116,16 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .action(async (files: string[]) => startRepl(files));
 
   program
+    .command("mcp")
+    .description("a Model Context Protocol server on stdio for coding agents: Heapy's tools (open, partition, paths, leaks, ...) as MCP tools")
+    .addHelpText("after", "\nExamples:\n  claude mcp add guppy -- npx guppy mcp\n  guppy mcp   # speaks MCP on stdin/stdout; binds nothing on the network")
+    .action(async () => {
+      // Loaded on use: the MCP SDK is not needed by the other commands.
+      const { serveMcp } = await import("../mcp/server.js");
+      await serveMcp();
+    });
+
+  program
     .command("monitor")
     .description("console for programs started with `node --import guppy/rm app.js`: list (lc), select (sc N), run Heapy commands, interrupt (int)")
     .addHelpText("after", "\nExample:\n  node --import guppy/rm app.js &\n  guppy monitor\n  <Monitor> lc\n  <Monitor> sc 0\n  <1234> (await h.heap()).byclodo")
