@@ -152,8 +152,8 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
         "",
         "Largest retainers (retained size: the bytes freed if the object went away).",
         " Index  Retained   %     Self          Id Object",
-        "     0       312 100       40          @3 Window",
-        "     1       176  56       96          @5 Array",
+        "     0       176  56       96          @5 Array",
+        "     1        80  26        0         @17 (array) (object elements)",
       ].join("\n"),
     );
     assert.equal(summary.structured.totalSize, 312);
