@@ -10,7 +10,10 @@ import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { fixtureSnapshot, snapshotPair } from "./support/fixtures.js";
-import { prng } from "./support/synthetic.js";
+import { prng, randomHeap, synthSnapshot } from "./support/synthetic.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function objectsNamed(g: HeapGraph, name: string): IdentitySet {
   return IdentitySet.where(g, (n) => g.typeName(n) === "object" && g.name(n) === name);
@@ -133,4 +136,16 @@ test("a set dominates what no member dominates alone; referrers, referents and i
   const entry = prop(global, "ringEntry");
   const ring = IdentitySet.of(g, [entry]).dominos;
   assert.equal([...ring.ordinals()].filter((n) => g.name(n) === "RingNode" && g.typeName(n) === "object").length, 50);
+});
+
+test("the root's dominos are the whole heap, what no retaining path reaches included (DevTools hangs it under the root)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "guppy-rootdom-"));
+  for (let seed = 1; seed <= 20; seed++) {
+    const file = join(dir, `random-${seed}.heapsnapshot`);
+    writeFileSync(file, synthSnapshot(randomHeap(seed, 30 + seed * 5)));
+    const g = await readHeapSnapshot(file);
+    const root = IdentitySet.of(g, [g.root]);
+    assert.equal(root.dominos.count, g.nodeCount, `seed ${seed}`);
+    assert.equal(root.domisize, dominatorsOf(g).retainedSize[g.root], `seed ${seed}`);
+  }
 });
