@@ -22,6 +22,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function port(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return n;
+}
+
 /** Builds the `guppy` command line for one run (which collects the exit code and the sessions opened). */
 export function buildProgram(run: CommandRun = new CommandRun()): Command {
   const program = new Command("guppy")
@@ -178,7 +184,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .command("pb")
     .argument("<files...>", "stat files (from guppy record or --dump) and/or .heapsnapshot files")
     .description("the profile browser: stat files as charts over time with a table at A, B or between them; snapshots to explore (partition, drill down, paths, reference patterns, retained sets, differences)")
-    .option("--port <n>", "port on 127.0.0.1 (default: a free one)", (v) => Number(v), 0)
+    .option("--port <n>", "port on 127.0.0.1 (default: a free one)", port, 0)
     .option("--open", "open the page in the default browser", false)
     .addHelpText("after", "\nExamples:\n  guppy pb run.hpy\n  guppy pb before.heapsnapshot after.heapsnapshot --open")
     .action(async (files: string[], o: { port: number; open: boolean }) => pbCommand(files, o));

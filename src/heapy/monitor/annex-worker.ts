@@ -4,17 +4,17 @@
  * Heapy commands about the main thread's heap. One JSON object per line each way:
  * in { token, code }, { token, interrupt: true } or { token, resume: true }; out { text } or { error }.
  */
-import { createHash, randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
+import { newToken, tokenChecker } from "../../token.js";
 import { hpy } from "../session/session.js";
 import { annexDir, type AnnexInfo } from "./annex-files.js";
 import { boundedLines } from "./bounded-lines.js";
 import { CommandRunner } from "./command-runner.js";
 
-const token = randomBytes(24).toString("hex");
+const token = newToken();
 const runner = new CommandRunner(hpy({ target: "main-thread" }));
 const { pid, script } = workerData as { pid: number; script: string };
 
@@ -23,12 +23,7 @@ const maxRequestBytes = 1024 * 1024;
 /** Requests one connection may have waiting behind the one that runs. */
 const maxQueued = 16;
 
-// Digests have one length whatever the client sent, so timingSafeEqual cannot throw
-// (a same-length token with a non-ASCII character has more bytes than characters).
-const tokenDigest = createHash("sha256").update(token).digest();
-function tokenOk(given: unknown): boolean {
-  return typeof given === "string" && timingSafeEqual(createHash("sha256").update(given).digest(), tokenDigest);
-}
+const tokenOk = tokenChecker(token);
 
 type Request = { token?: unknown; code?: unknown; interrupt?: unknown; resume?: unknown };
 
