@@ -58,10 +58,10 @@ test("guppy heap --attach PID wakes the inspector of a process started without i
 
 test("attaching to nothing, or to no process, is a one-line error", async () => {
   const none = await guppy("heap", "--attach", "127.0.0.1:1");
-  assert.equal(none.code, 1);
+  assert.equal(none.code, 2);
   assert.match(none.stderr, /^guppy: SNAPSHOT_FAILED Nothing answers at 127\.0\.0\.1:1: is the program running with --inspect/);
   const noPid = await guppy("heap", "--attach", "999999");
-  assert.equal(noPid.code, 1);
+  assert.equal(noPid.code, 2);
   assert.equal(noPid.stderr, "guppy: SNAPSHOT_FAILED There is no process 999999.\n");
   assert.equal((await guppy("heap")).code, 2);
 });
