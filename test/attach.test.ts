@@ -1,6 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:http";
 import { join } from "node:path";
 import { chromiumMissing, launchChromium, PAGE_SCRIPT, runInPage } from "./support/chromium.js";
 import { guppy } from "./support/cli.js";
@@ -80,5 +81,41 @@ test("guppy heap --attach a headless Chromium page: its detached DOM nodes are c
     assert.equal(rows.find((x) => x.kind === "Widget")?.count, 80);
   } finally {
     await browser.close();
+  }
+});
+
+test("--attach PID refuses a process that is not Node, and does not signal it", async () => {
+  const sleeper = spawn("sleep", ["300"], { stdio: "ignore" });
+  try {
+    await new Promise((r) => sleeper.once("spawn", r));
+    const r = await guppy("heap", "--attach", String(sleeper.pid), "--json");
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `guppy: SNAPSHOT_FAILED Process ${sleeper.pid} is not a Node process; Guppy wakes the inspector only of Node (start others with --inspect and give HOST:PORT).\n`);
+    assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, "SNAPSHOT_FAILED");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sleeper.exitCode, null, "sleep is still running");
+    assert.equal(sleeper.signalCode, null);
+    assert.equal((await guppy("heap", "--attach", "0")).code, 2, "pid 0 (the process group) is a usage error");
+  } finally {
+    sleeper.kill("SIGKILL");
+  }
+});
+
+test("--attach PID refuses an inspector port held by another process", async () => {
+  const { child } = await start([]);
+  // Someone else's listener on the port a woken Node inspector would take.
+  const squatter = createServer((_req, res) => res.end("[]"));
+  const listening = await new Promise<boolean>((resolve) => {
+    squatter.once("error", () => resolve(false));
+    squatter.listen(9229, "127.0.0.1", () => resolve(true));
+  });
+  try {
+    const r = await guppy("heap", "--attach", String(child.pid));
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `guppy: SNAPSHOT_FAILED 127.0.0.1:9229 is held by another process, not ${child.pid}: Guppy attaches only to the inspector of the process it was given.\n`, `port 9229 was ${listening ? "ours" : "already taken"}`);
+    assert.equal(child.exitCode, null);
+  } finally {
+    child.kill("SIGKILL");
+    squatter.close();
   }
 });
