@@ -3,7 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -132,4 +132,21 @@ hostile("a request that is JSON but not an object (null, a number)", async (targ
 hostile("more than 16 requests pipelined on one connection", async (target) => {
   const reply = await exchange(target.port, (s) => s.write(`${JSON.stringify({ token: target.token, code: "await new Promise((r) => setTimeout(r, 500))" })}\n`.repeat(40)));
   assert.ok(reply.endsWith(JSON.stringify({ error: "refused: more than 16 requests waiting" }) + "\n"), reply);
+});
+
+test("an annex that cannot announce itself stops, and the program goes on", async () => {
+  const notADir = join(mkdtempSync(join(tmpdir(), "guppy-annex-")), "file");
+  writeFileSync(notADir, "");
+  const child = spawn(process.execPath, ["--import", rm, "-e", "setTimeout(() => console.log('still here'), 1500)"], {
+    env: { ...process.env, GUPPY_MONITOR_DIR: join(notADir, "monitor") },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  let err = "";
+  child.stdout!.on("data", (d: Buffer) => (out += String(d)));
+  child.stderr!.on("data", (d: Buffer) => (err += String(d)));
+  const code = await new Promise((r) => child.once("exit", r));
+  assert.equal(code, 0, err);
+  assert.equal(out, "still here\n");
+  assert.equal(err, `guppy annex (pid ${child.pid}): cannot announce itself in ${join(notADir, "monitor")} (ENOTDIR); monitoring is off\n`);
 });

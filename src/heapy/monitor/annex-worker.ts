@@ -94,9 +94,16 @@ server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
   const dir = annexDir();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${pid}.json`);
   const info: AnnexInfo = { pid, port, token, program: basename(script) };
-  writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  } catch (e) {
+    // Without its file nobody can find the annex: it stops, the program goes on.
+    process.stderr.write(`guppy annex (pid ${pid}): cannot announce itself in ${dir} (${(e as NodeJS.ErrnoException).code ?? "error"}); monitoring is off\n`);
+    server.close();
+    return;
+  }
   parentPort?.postMessage({ file });
 });
