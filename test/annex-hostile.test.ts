@@ -2,37 +2,23 @@
 // without the token sends, the monitored program keeps running and the annex keeps answering.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { projectRoot } from "./support/paths.js";
+import { RM as rm, startMonitored, type Monitored } from "./support/monitored.js";
 
-const root = projectRoot();
-const rm = join(root, "dist", "src", "heapy", "monitor", "rm.js");
-
-interface Target {
-  child: ChildProcess;
+interface Target extends Monitored {
   port: number;
   token: string;
-  stderr: () => string;
 }
 
-async function startMonitored(): Promise<Target> {
+async function startTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "guppy-annex-"));
-  const child = spawn(process.execPath, ["--import", rm, join(root, "test", "fixtures", "programs", "inspect-target.mjs")], {
-    env: { ...process.env, GUPPY_MONITOR_DIR: dir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d: Buffer) => (out += String(d)));
-  child.stderr!.on("data", (d: Buffer) => (err += String(d)));
-  const file = join(dir, `${child.pid}.json`);
-  for (let i = 0; i < 150 && !(out.includes("ready") && readdirSync(dir).includes(`${child.pid}.json`)); i++) await new Promise((r) => setTimeout(r, 100));
-  const { port, token } = JSON.parse(readFileSync(file, "utf8")) as { port: number; token: string };
-  return { child, port, token, stderr: () => err };
+  const t = await startMonitored(dir, "inspect-target.mjs");
+  const { port, token } = JSON.parse(readFileSync(join(dir, `${t.child.pid}.json`), "utf8")) as { port: number; token: string };
+  return { ...t, port, token };
 }
 
 /** Sends raw bytes on one connection; resolves with everything the annex sent back before it closed. */
@@ -68,7 +54,7 @@ async function assertStillServing(t: Target): Promise<void> {
 /** Each bad client gets a fresh target, so one failure cannot hide another. */
 function hostile(name: string, body: (target: Target) => Promise<void>): void {
   test(`annex, bad client: ${name}; the monitored program keeps running`, async () => {
-    const target = await startMonitored();
+    const target = await startTarget();
     try {
       await body(target);
       await assertStillServing(target);
