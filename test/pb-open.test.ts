@@ -2,7 +2,7 @@
 // yet the browser it starts reaches the page, and the page still needs the token.
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { chmodSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { chmodSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -14,7 +14,7 @@ import { CHROMIUM, chromiumMissing } from "./support/chromium.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 import { projectRoot } from "./support/paths.js";
 
-const bin = join(projectRoot(), "bin", "guppy.js");
+const guppyBin = join(projectRoot(), "bin", "guppy.js");
 
 /** Every command line this user can see in /proc that contains `secret`. */
 function commandLinesWith(secret: string): string[] {
@@ -39,8 +39,13 @@ test("guppy pb --open gives xdg-open and the browser a private file, never the t
   const browser = join(dir, "browser");
   writeFileSync(browser, `#!/bin/sh\n{ printf '%s\\n' "$1"; tr '\\0' ' ' < /proc/$PPID/cmdline; echo; echo $$; } > "${log}.tmp"\nmv "${log}.tmp" "${log}"\nexec sleep 30\n`);
   chmodSync(browser, 0o755);
-  const env: Record<string, string> = { PATH: process.env.PATH ?? "/usr/bin:/bin", HOME: dir, BROWSER: browser, GUPPY_CACHE: join(dir, "cache") };
-  const child = spawn(process.execPath, [bin, "pb", snapshot, "--open"], { env, stdio: ["ignore", "pipe", "pipe"] });
+  // xdg-open, with no desktop, tries mailcap before $BROWSER for a file: where it is installed, it declines here.
+  const bin = join(dir, "bin");
+  mkdirSync(bin);
+  writeFileSync(join(bin, "run-mailcap"), "#!/bin/sh\nexit 1\n");
+  chmodSync(join(bin, "run-mailcap"), 0o755);
+  const env: Record<string, string> = { PATH: `${bin}:${process.env.PATH ?? "/usr/bin:/bin"}`, HOME: dir, BROWSER: browser, GUPPY_CACHE: join(dir, "cache") };
+  const child = spawn(process.execPath, [guppyBin, "pb", snapshot, "--open"], { env, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
   let err = "";
   child.stdout.on("data", (d: Buffer) => (out += String(d)));
