@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocketServer, type WebSocket } from "ws";
+import { CdpConnection, snapshotSource } from "../src/heapy/capture/cdp.js";
 import { guppy } from "./support/cli.js";
 
 interface Fake {
@@ -103,4 +104,37 @@ test("WebSocket frames that are not protocol objects, error replies, and silence
     await refused.close();
   }
   await attachFails("silence", {}, /did not answer HeapProfiler\.enable within 10 s\.$/m, 25_000);
+});
+
+test("a target that writes its snapshot faster than it is read is paused: what waits stays bounded", async () => {
+  const chunks = 100;
+  const chunk = "x".repeat(1024 * 1024);
+  let written = 0;
+  const endpoint = await fakeEndpoint({
+    message: (ws, m) => {
+      if (m.method !== "HeapProfiler.takeHeapSnapshot") return void ws.send(JSON.stringify({ id: m.id, result: {} }));
+      // Each chunk as soon as the last one left (the kernel took it), then the reply.
+      const next = (): void => {
+        if (written === chunks) return void ws.send(JSON.stringify({ id: m.id, result: {} }));
+        ws.send(JSON.stringify({ method: "HeapProfiler.addHeapSnapshotChunk", params: { chunk } }), () => {
+          written++;
+          next();
+        });
+      };
+      next();
+    },
+  });
+  const conn = await CdpConnection.open(`ws://127.0.0.1:${endpoint.port}/fake`);
+  try {
+    const source = snapshotSource(conn, "fake");
+    await new Promise((r) => setTimeout(r, 3000));
+    // 32 MiB waiting in the reader, plus what the sockets' buffers hold.
+    assert.ok(written < 64, `${written} MiB were taken while nothing was read`);
+    let got = 0;
+    for (let c = await source.next(); c !== null; c = await source.next()) got += c.length;
+    assert.equal(got, chunks * chunk.length, "everything arrives once it is read");
+  } finally {
+    conn.close();
+    await endpoint.close();
+  }
 });

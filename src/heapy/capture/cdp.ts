@@ -18,6 +18,8 @@ const SILENCE_MS = 60_000;
 const METADATA_MS = 10_000;
 /** The most a target list may hold; a real one is a few kilobytes. */
 const MAX_LIST_BYTES = 1024 * 1024;
+/** Snapshot chunks received and not yet read, beyond which the connection is paused. */
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
 /** The largest WebSocket message accepted; V8 writes snapshots in chunks of about 100 kB. */
 const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
@@ -162,6 +164,15 @@ export class CdpConnection {
     });
   }
 
+  /** Stops reading from the target (TCP pushes back on it) until resume(). */
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
+  }
+
   on(method: string, listener: ((params: Record<string, unknown>) => void) | null): void {
     if (listener === null) this.listeners.delete(method);
     else this.listeners.set(method, listener);
@@ -179,6 +190,8 @@ export class CdpConnection {
  */
 export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
   const queue: Uint8Array[] = [];
+  let queued = 0;
+  let paused = false;
   let done = false;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -188,7 +201,14 @@ export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
     wake = null;
   };
   conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => {
-    queue.push(latin1Bytes(String(p.chunk)));
+    const chunk = latin1Bytes(String(p.chunk));
+    queue.push(chunk);
+    queued += chunk.length;
+    // A target may write faster than the reader parses: what waits is bounded.
+    if (queued > MAX_QUEUED_BYTES && !paused) {
+      paused = true;
+      conn.pause();
+    }
     notify();
   });
   conn
@@ -214,6 +234,11 @@ export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
         const chunk = queue.shift();
         if (chunk !== undefined) {
           read += chunk.length;
+          queued -= chunk.length;
+          if (paused && queued < MAX_QUEUED_BYTES / 2) {
+            paused = false;
+            conn.resume();
+          }
           return chunk;
         }
         if (failure !== null) throw failure;
