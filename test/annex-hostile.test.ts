@@ -136,3 +136,21 @@ test("an annex that cannot announce itself stops, and the program goes on", asyn
   assert.equal(out, "still here\n");
   assert.equal(err, `guppy annex (pid ${child.pid}): cannot announce itself in ${join(notADir, "monitor")} (ENOTDIR); monitoring is off\n`);
 });
+
+hostile("200 connections at once: at most 32 are kept, the rest closed", async (target) => {
+  const sockets = await Promise.all(
+    Array.from(
+      { length: 200 },
+      () =>
+        new Promise<ReturnType<typeof connect>>((resolve) => {
+          const s = connect(target.port, "127.0.0.1", () => resolve(s));
+          s.on("error", () => undefined);
+        }),
+    ),
+  );
+  await new Promise((r) => setTimeout(r, 500));
+  const open = sockets.filter((s) => !s.destroyed && s.readyState === "open").length;
+  for (const s of sockets) s.destroy();
+  assert.ok(open <= 32, `${open} connections kept`);
+  await new Promise((r) => setTimeout(r, 300));
+});

@@ -22,6 +22,8 @@ const { pid, script } = workerData as { pid: number; script: string };
 const maxRequestBytes = 1024 * 1024;
 /** Requests one connection may have waiting behind the one that runs. */
 const maxQueued = 16;
+/** Connections open at once; more are closed as they come. */
+const maxConnections = 32;
 
 const tokenOk = tokenChecker(token);
 
@@ -88,6 +90,8 @@ const server = createServer({ allowHalfOpen: true }, (socket) => {
     stop();
   });
 });
+// Connections share the program's file descriptors: a flood of them must not exhaust those.
+server.maxConnections = maxConnections;
 server.on("error", (e: NodeJS.ErrnoException) => process.stderr.write(`guppy annex (pid ${pid}): stopped listening (${e.code ?? e.name})\n`));
 
 server.listen(0, "127.0.0.1", () => {
