@@ -56,7 +56,7 @@ async function attachFails(name: string, fake: Fake, expected: RegExp, withinMs:
   }
 }
 
-const listOf = (body: string) => (res: ServerResponse) => {
+const listOf = (body: string) => (res: ServerResponse): void => {
   res.writeHead(200, { "Content-Type": "application/json" });
   res.end(body);
 };
@@ -66,6 +66,7 @@ test("a target list that is not JSON, not a list, or points elsewhere", async ()
   await attachFails("not a list", { list: listOf('{"targets":[]}') }, /is not one \(not a JSON array\)\.$/m, 20_000);
   await attachFails("entries without addresses", { list: listOf('[1, {"type": "node"}]') }, /is not one \(an entry is not an object\)\.$/m, 20_000);
   await attachFails("an address on another server", { list: listOf('[{"type": "node", "webSocketDebuggerUrl": "ws://192.0.2.1:9229/x"}]') }, /points to another server\)\.$/m, 20_000);
+  await attachFails("an address on another port", { list: (res, port) => listOf(`[{"type": "node", "webSocketDebuggerUrl": "ws://127.0.0.1:${port + 1}/x"}]`)(res) }, /points to another server\)\.$/m, 20_000);
   await attachFails("an error status", { list: (res) => res.writeHead(500).end("oops") }, /answered 500 instead of a target list\.$/m, 20_000);
 });
 
@@ -100,6 +101,9 @@ test("WebSocket frames that are not protocol objects, error replies, and silence
     const r = await guppy("heap", "--attach", `127.0.0.1:${refused.port}`);
     assert.equal(r.code, 2);
     assert.equal(r.stderr, "guppy: SNAPSHOT_FAILED The target refused HeapProfiler.enable.\n");
+    // Asked as localhost, answered with 127.0.0.1: the same loopback, accepted.
+    const alias = await guppy("heap", "--attach", `localhost:${refused.port}`);
+    assert.equal(alias.stderr, "guppy: SNAPSHOT_FAILED The target refused HeapProfiler.enable.\n");
   } finally {
     await refused.close();
   }

@@ -50,7 +50,7 @@ async function boundedText(res: Response, limit: number, what: string): Promise<
 function checkedTargets(list: unknown, endpoint: string): CdpTarget[] {
   const bad = (why: string): GuppyError => attachError(`${endpoint} sent a target list that is not one (${why}).`);
   if (!Array.isArray(list)) throw bad("not a JSON array");
-  const port = new URL(`http://${endpoint}`).port;
+  const asked = new URL(`http://${endpoint}`);
   return list.map((t: unknown) => {
     if (typeof t !== "object" || t === null) throw bad("an entry is not an object");
     const { type, title, url, webSocketDebuggerUrl: ws } = t as Record<string, unknown>;
@@ -62,7 +62,8 @@ function checkedTargets(list: unknown, endpoint: string): CdpTarget[] {
       throw bad("a webSocketDebuggerUrl is not an address");
     }
     // The connection must go to the inspector that was asked, never to where a list points.
-    if (address.protocol !== "ws:" || !LOOPBACK.has(address.hostname) || address.port !== port) throw bad("a webSocketDebuggerUrl points to another server");
+    const sameHost = address.hostname === asked.hostname || (LOOPBACK.has(address.hostname) && LOOPBACK.has(asked.hostname));
+    if (address.protocol !== "ws:" || !sameHost || address.port !== asked.port) throw bad("a webSocketDebuggerUrl points to another server");
     return { type, title: typeof title === "string" ? title : "", url: typeof url === "string" ? url : "", webSocketDebuggerUrl: ws };
   });
 }
