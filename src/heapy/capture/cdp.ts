@@ -39,6 +39,7 @@ async function boundedText(res: Response, limit: number, what: string): Promise<
     size += value.length;
     if (size > limit) {
       void reader.cancel().catch(() => undefined);
+      // (The caller's abort closes the connection.)
       throw attachError(`${what} is larger than ${limit} bytes; it is not a target list.`);
     }
     parts.push(value);
@@ -72,18 +73,31 @@ const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
 
 /** The debuggable targets of an inspector endpoint (`host:port`), Node processes and browser pages alike. */
 export async function listTargets(endpoint: string): Promise<CdpTarget[]> {
+  // One abort for every way out: the deadline, a body too large, a bad status. Aborting
+  // tears the connection down, so an endpoint that keeps sending cannot keep Guppy running.
+  const abort = new AbortController();
+  const deadline = setTimeout(() => abort.abort(), METADATA_MS);
+  try {
+    return checkedTargets(await fetchList(endpoint, abort.signal), endpoint);
+  } finally {
+    clearTimeout(deadline);
+    abort.abort();
+  }
+}
+
+async function fetchList(endpoint: string, signal: AbortSignal): Promise<unknown> {
   const what = `The target list of ${endpoint}`;
-  const signal = AbortSignal.timeout(METADATA_MS);
   let res: Response;
   try {
     res = await fetch(`http://${endpoint}/json/list`, { signal, redirect: "error" });
   } catch {
-    throw attachError(`Nothing answers at ${endpoint}: is the program running with --inspect (or Chromium with --remote-debugging-port)?`);
+    throw attachError(
+      signal.aborted
+        ? `${what} did not arrive within ${METADATA_MS / 1000} s.`
+        : `Nothing answers at ${endpoint}: is the program running with --inspect (or Chromium with --remote-debugging-port)?`,
+    );
   }
-  if (!res.ok) {
-    void res.body?.cancel().catch(() => undefined);
-    throw attachError(`${endpoint} answered ${res.status} instead of a target list.`);
-  }
+  if (!res.ok) throw attachError(`${endpoint} answered ${res.status} instead of a target list.`);
   let text: string;
   try {
     text = await boundedText(res, MAX_LIST_BYTES, what);
@@ -91,13 +105,11 @@ export async function listTargets(endpoint: string): Promise<CdpTarget[]> {
     if (e instanceof GuppyError) throw e;
     throw attachError(`${what} did not arrive within ${METADATA_MS / 1000} s.`);
   }
-  let list: unknown;
   try {
-    list = JSON.parse(text);
+    return JSON.parse(text);
   } catch {
     throw attachError(`${endpoint} sent a target list that is not JSON.`);
   }
-  return checkedTargets(list, endpoint);
 }
 
 /** An error reply, named with its request's method by send(). */
