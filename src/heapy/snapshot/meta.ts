@@ -45,6 +45,10 @@ export interface SnapshotLayout {
   locationFields: string[];
 }
 
+/** Types every V8 since Node 12 writes (symbol, bigint and object shape came later, so are optional). */
+const CORE_NODE_TYPES = ["hidden", "array", "string", "object", "code", "closure", "regexp", "number", "native", "synthetic", "concatenated string", "sliced string"];
+const CORE_EDGE_TYPES = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"];
+
 function bad(where: { file: string; offset: number }, what: string): GuppyError {
   return new GuppyError("BAD_META", `The snapshot header is malformed: ${what}.`, where);
 }
@@ -81,6 +85,11 @@ export function layoutOf(header: unknown, at: { file: string; offset: number }):
   const edgeTypes = Array.isArray(meta.edge_types) ? meta.edge_types[edgeType] : undefined;
   if (!stringList(nodeTypes) || nodeTypes.length === 0) throw bad(at, "'node_types' does not list the node types");
   if (!stringList(edgeTypes) || edgeTypes.length === 0) throw bad(at, "'edge_types' does not list the edge types");
+  // Classification and dominators decide by these names: a renamed one (say 'string') would
+  // turn strings' contents into class names, so every V8 version's core set must be there.
+  for (const t of CORE_NODE_TYPES) if (!nodeTypes.includes(t)) throw bad(at, `'node_types' lacks the '${t}' type`);
+  for (const t of CORE_EDGE_TYPES) if (!edgeTypes.includes(t)) throw bad(at, `'edge_types' lacks the '${t}' type`);
+  if (new Set(nodeTypes).size !== nodeTypes.length || new Set(edgeTypes).size !== edgeTypes.length) throw bad(at, "a node or edge type is listed twice");
   const optionalList = (v: unknown): string[] => (stringList(v) ? v : []);
   return {
     nodeFieldCount: nf.length,
