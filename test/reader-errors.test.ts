@@ -261,6 +261,9 @@ test("a duplicated section is refused by both readers alike", async () => {
   const twice = good.replace(nodes, `${nodes},\n${nodes}`);
   const e = await rejects(write(twice), "INVALID_JSON");
   assert.match(e.message, /'nodes' section twice/);
+  // The edges twice: the parallel reader jumps over the first one's key, and must still count it.
+  const edges = good.slice(good.indexOf('"edges":['), good.indexOf("]", good.indexOf('"edges":[')) + 1);
+  await rejects(write(good.replace(edges, `${edges},\n${edges}`)), "INVALID_JSON");
   const strings = good.slice(good.indexOf('"strings":['), -1);
   await rejects(write(good.replace(strings, `${strings},\n${strings}`)), "INVALID_JSON");
 });

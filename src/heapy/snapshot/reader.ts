@@ -266,6 +266,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
               edgesEnd = end;
               skipped = end - cursor.offset;
               await cursor.jump(end);
+              // Its key was jumped over too: a second 'edges' must still be seen as one.
+              seenKeys.add("edges");
             }
           }
           break;
