@@ -4,7 +4,7 @@ import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, r
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { readHeapSnapshot } from "../src/index.js";
+import { dominatorsOf, readHeapSnapshot } from "../src/index.js";
 import { cachePathOf, readGraphCache, writeGraphCache } from "../src/heapy/snapshot/graph-cache.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 
@@ -22,6 +22,7 @@ async function copyOf(name: "classes-in-map" | "known-waste"): Promise<{ file: s
 
 async function cached(file: string, dir: string): Promise<{ file: string; dir: string; path: string }> {
   const g = await readHeapSnapshot(file, { cacheDir: dir });
+  dominatorsOf(g);
   const path = await writeGraphCache(g, dir);
   assert.equal(path, cachePathOf(file, dir));
   assert.notEqual(await readGraphCache(file, dir), null, "a good cache is used");
@@ -142,4 +143,13 @@ test("a cache edited in its body is caught by its section hashes", async () => {
   bytes[bytes.length - 200] ^= 0x01;
   writeFileSync(path, bytes, { mode: 0o600 });
   assert.equal(await readGraphCache(file, dir), null);
+});
+
+test("a cache written before anything was derived reads back (its empty last sections lie past the end)", async () => {
+  const { file, dir } = await copyOf("known-waste");
+  const g = await readHeapSnapshot(file, { cacheDir: dir });
+  assert.deepEqual(g.uncachedKeys(), []);
+  assert.notEqual(await writeGraphCache(g, dir), null);
+  const back = await readGraphCache(file, dir);
+  assert.ok(back !== null && back.nodeCount === g.nodeCount);
 });

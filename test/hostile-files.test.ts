@@ -45,6 +45,10 @@ test("a FIFO input is refused at once, not waited on, and not called empty", { s
   assert.notEqual(r.code, 70);
   assert.match(r.stderr, /^guppy: FILE_UNREADABLE .*pipe\.heapsnapshot: This is a pipe \(FIFO\)/);
   assert.doesNotMatch(r.stderr, /empty/);
+  // `guppy summary /dev/stdin` with a socket on stdin (as Node hands it to a child): refused as what it is, not read.
+  const stdin = await guppy("summary", "/dev/stdin");
+  assert.ok(stdin.code !== 0 && stdin.code !== 70, String(stdin.code));
+  assert.match(stdin.stderr, /^guppy: FILE_UNREADABLE \/dev\/stdin: This is a (socket|pipe \(FIFO\)), not a heap snapshot file/);
 });
 
 test("devices are refused as devices, not as empty files", { skip: process.platform !== "linux" }, async () => {

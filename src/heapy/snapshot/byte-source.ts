@@ -1,4 +1,4 @@
-import { open, type FileHandle } from "node:fs/promises";
+import { open, stat, type FileHandle } from "node:fs/promises";
 import { constants, createReadStream, type Stats } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { GuppyError } from "../../errors.js";
@@ -162,6 +162,11 @@ export async function openByteSource(name: string, start = 0): Promise<ByteSourc
     // Non-blocking, so that opening a FIFO returns at once (a blocking open waits for a writer forever).
     fh = await open(name, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
+    // A socket (how a parent often hands over stdin) cannot be opened by path at all: say what it is.
+    if ((e as NodeJS.ErrnoException)?.code === "ENXIO") {
+      const st = await stat(name).catch(() => null);
+      if (st !== null && !st.isFile()) throw notAFile(name, st);
+    }
     throw openError(name, e);
   }
   try {
