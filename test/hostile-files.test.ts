@@ -114,4 +114,10 @@ test("guppy demo --dir creates a folder that does not exist yet", { timeout: 180
   assert.equal(r.code, 0, r.stderr);
   const o = JSON.parse(r.stdout) as { before: string; after: string };
   assert.ok(o.before.startsWith(fresh) && existsSync(o.before) && existsSync(o.after));
+  if (process.platform === "linux") {
+    // Where no folder can be made (a recursive mkdir spins there): an error at once.
+    const proc = await guppy("demo", "--json", "--dir", "/proc/x/demo");
+    assert.ok(proc.code !== 0 && proc.code !== 70, String(proc.code));
+    assert.match(proc.stderr, /^guppy: FILE_UNREADABLE \/proc\/x\/demo: The demo's folder cannot be created\./);
+  }
 });

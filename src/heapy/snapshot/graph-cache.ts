@@ -1,8 +1,9 @@
 import { createHash, randomBytes } from "node:crypto";
 import { constants, type Stats } from "node:fs";
-import { mkdir, open, rename, rm, stat } from "node:fs/promises";
+import { open, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
-import { basename, dirname, join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { ensureFolder } from "../../folders.js";
 import { HeapGraph, type AllocationTraces, type HeapGraphParts, type SourceStamp } from "./heap-graph.js";
 import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
 import { StringTable } from "./string-table.js";
@@ -29,8 +30,6 @@ const FIXED = 20; // magic 8, version 4, meta length 4, meta hash 4
 const META_LIMIT = 64 << 20;
 /** Bytes hashed at each of three places of the source for its stamp. */
 const SAMPLE_BYTES = 64 << 10;
-/** A cache path never needs more levels of folders created than this. */
-const MAX_NEW_LEVELS = 64;
 /** Derived arrays worth keeping: costly to compute, plain typed arrays or records of them. */
 const CACHED_DERIVED = ["retainers", "dominators", "distances", "pathTree", "shallowSizes", "owners", "idIndex", "pageOwned", "ephemerons", "ephemeronPairs", "dominationRoots"];
 
@@ -167,31 +166,6 @@ export async function unsafeCacheDir(dir: string): Promise<string | null> {
   return null;
 }
 
-/**
- * Creates the folder and missing parents owner-only, one level at a time (a
- * recursive mkdir spins on some paths, such as under /proc). False when it cannot.
- */
-async function ensureDir(dir: string): Promise<boolean> {
-  const missing: string[] = [];
-  for (let d = dir; ; d = dirname(d)) {
-    try {
-      if (!(await stat(d)).isDirectory()) return false;
-      break;
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "ENOENT" || dirname(d) === d || missing.length >= MAX_NEW_LEVELS) return false;
-      missing.push(d);
-    }
-  }
-  for (const d of missing.reverse()) {
-    try {
-      await mkdir(d, { mode: 0o700 });
-    } catch (e) {
-      if ((e as NodeJS.ErrnoException).code !== "EEXIST") return false;
-    }
-  }
-  return true;
-}
-
 /** The graph's arrays to write, by section name, and the scalars of its derived records. */
 function collect(g: HeapGraph): { arrays: [string, Typed][]; scalars: Record<string, number | null>; bare: string[] } {
   const { bytes, starts } = g.strings.rawView();
@@ -280,7 +254,7 @@ export async function writeGraphCache(g: HeapGraph, dir: string | null = default
   head.set(metaBytes, FIXED);
   const path = cachePathOf(g.file, dir);
   const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
-  if (!(await ensureDir(dir)) || (await unsafeCacheDir(dir)) !== null) return null;
+  if (!(await ensureFolder(dir, 0o700)) || (await unsafeCacheDir(dir)) !== null) return null;
   try {
     // 0600: the cache holds the snapshot's strings, which can be secrets. Exclusive and
     // no-follow: a file or link planted at the temporary name is never written through.
