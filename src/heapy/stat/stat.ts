@@ -120,7 +120,7 @@ export function parseStats(text: string, onWarning: (w: string) => void = () => 
   const skip = (at: number, why: string): void => onWarning(`Stat file line ${at}: a record ${why}; it was skipped.`);
   const take = (raw: string): void => {
     if (raw === "") return;
-    if (raw === LOADER || raw.startsWith(".loader:")) {
+    if (raw.startsWith(".loader:")) {
       if (open !== null) skip(open.line, "was cut off (the next record starts before its .end)");
       open = { line, fields: new Map(), rows: [], bad: null };
       records++;
