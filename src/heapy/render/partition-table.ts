@@ -1,4 +1,5 @@
 import type { PartitionRow } from "../classify/partition.js";
+import { terminalText } from "./terminal-text.js";
 
 export type { PartitionRow };
 
@@ -35,7 +36,7 @@ export function renderPartition(rows: readonly PartitionRow[], kindHeader: strin
   const lines: string[] = [];
   if (start === 0) lines.push(`Partition of a set of ${count} object${count === 1 ? "" : "s"}. Total size = ${size} bytes.`);
   if (count === 0 && size === 0) return lines.join("\n");
-  lines.push(` Index  Count   %     Size   % Cumulative  % ${kindHeader}`);
+  lines.push(` Index  Count   %     Size   % Cumulative  % ${terminalText(kindHeader)}`);
   let cumulative = 0;
   for (let i = 0; i < start && i < rows.length; i++) cumulative += rows[i]!.size;
   let shown = 0;
@@ -43,7 +44,7 @@ export function renderPartition(rows: readonly PartitionRow[], kindHeader: strin
     const r = rows[i]!;
     cumulative += r.size;
     lines.push(
-      `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} ${r.kind}`,
+      `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} ${terminalText(r.kind)}`,
     );
     shown++;
     const more = rows.length - 1 - i;

@@ -6,6 +6,7 @@ import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { PagedView } from "./paged-view.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
+import { terminalText } from "./terminal-text.js";
 
 
 /** The node that owns edge e (binary search over the CSR offsets). */
@@ -72,7 +73,7 @@ export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | 
     if (edges.length > g.nodeCount) return null;
   }
   edges.reverse();
-  return start + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join("");
+  return terminalText(start + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join(""));
 }
 
 /** Compares text with runs of digits as numbers, so `[2]` sorts before `[10]`. */

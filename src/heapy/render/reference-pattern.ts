@@ -7,6 +7,7 @@ import { retainersOf } from "../graph/retainers.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
+import { terminalText } from "./terminal-text.js";
 
 const LINE_LENGTH = 80;
 /** A pattern stops growing here, so a huge heap cannot make it unbounded. */
@@ -148,7 +149,7 @@ export class ReferencePattern {
     const mark = row.mark === "^" ? `[^ ${row.seen}]` : `[${row.mark}]`;
     const prefix = `${pre}${fill} ${mark} `;
     const budget = LINE_LENGTH - prefix.length;
-    const head = `${row.set.count} ${row.kind}: `;
+    const head = `${row.set.count} ${terminalText(row.kind)}: `;
     const items: string[] = [];
     let used = 0;
     for (const n of row.set.ordinals()) {

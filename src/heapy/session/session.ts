@@ -105,7 +105,7 @@ export class Session {
     return this.reachable(await this.graph(file, options));
   }
 
-  /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a cut-off last dump is skipped with a warning. */
+  /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a torn or damaged record is skipped with a warning, the rest kept. */
   loadStats(file: string, onWarning?: (w: string) => void): Stat[] {
     return loadStats(file, onWarning);
   }
