@@ -1,40 +1,16 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { join } from "node:path";
+import { spawn } from "node:child_process";
+import { createServer } from "node:http";
 import { chromiumMissing, launchChromium, PAGE_SCRIPT, runInPage } from "./support/chromium.js";
 import { guppy } from "./support/cli.js";
-import { projectRoot } from "./support/paths.js";
-
-const program = join(projectRoot(), "test", "fixtures", "programs", "inspect-target.mjs");
-
-/** Starts the target; resolves with the child and its inspector port (when --inspect was given). */
-async function start(args: string[]): Promise<{ child: ChildProcess; port: number | null }> {
-  const child = spawn(process.execPath, [...args, program], { stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  let port: number | null = null;
-  child.stderr!.on("data", (d: Buffer) => {
-    err += String(d);
-    const m = /Debugger listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-    if (m) port = Number(m[1]);
-  });
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`target did not start: ${err}`)), 30_000);
-    child.stdout!.on("data", (d: Buffer) => {
-      if (String(d).includes("ready")) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, port };
-}
+import { startInspectTarget } from "./support/inspect-target.js";
 
 const leakyCount = (stdout: string): number | undefined =>
   (JSON.parse(stdout) as { rows: { kind: string; count: number }[] }).rows.find((r) => r.kind === "Leaky")?.count;
 
 test("guppy heap --attach HOST:PORT snapshots a process started with --inspect", async () => {
-  const { child, port } = await start(["--inspect=127.0.0.1:0"]);
+  const { child, port } = await startInspectTarget(["--inspect=127.0.0.1:0"]);
   try {
     assert.ok(port !== null);
     const r = await guppy("heap", "--attach", `127.0.0.1:${port}`, "--json", "--all");
@@ -46,7 +22,7 @@ test("guppy heap --attach HOST:PORT snapshots a process started with --inspect",
 });
 
 test("guppy heap --attach PID wakes the inspector of a process started without it", async () => {
-  const { child } = await start([]);
+  const { child } = await startInspectTarget([]);
   try {
     const r = await guppy("heap", "--attach", String(child.pid), "--json", "--all");
     assert.equal(r.code, 0, r.stderr);
@@ -58,10 +34,10 @@ test("guppy heap --attach PID wakes the inspector of a process started without i
 
 test("attaching to nothing, or to no process, is a one-line error", async () => {
   const none = await guppy("heap", "--attach", "127.0.0.1:1");
-  assert.equal(none.code, 1);
+  assert.equal(none.code, 2);
   assert.match(none.stderr, /^guppy: SNAPSHOT_FAILED Nothing answers at 127\.0\.0\.1:1: is the program running with --inspect/);
   const noPid = await guppy("heap", "--attach", "999999");
-  assert.equal(noPid.code, 1);
+  assert.equal(noPid.code, 2);
   assert.equal(noPid.stderr, "guppy: SNAPSHOT_FAILED There is no process 999999.\n");
   assert.equal((await guppy("heap")).code, 2);
 });
@@ -80,5 +56,41 @@ test("guppy heap --attach a headless Chromium page: its detached DOM nodes are c
     assert.equal(rows.find((x) => x.kind === "Widget")?.count, 80);
   } finally {
     await browser.close();
+  }
+});
+
+test("--attach PID refuses a process that is not Node, and does not signal it", async () => {
+  const sleeper = spawn("sleep", ["300"], { stdio: "ignore" });
+  try {
+    await new Promise((r) => sleeper.once("spawn", r));
+    const r = await guppy("heap", "--attach", String(sleeper.pid), "--json");
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `guppy: SNAPSHOT_FAILED Process ${sleeper.pid} is not a Node process; Guppy wakes the inspector only of Node (start others with --inspect and give HOST:PORT).\n`);
+    assert.equal((JSON.parse(r.stdout) as { error: { code: string } }).error.code, "SNAPSHOT_FAILED");
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(sleeper.exitCode, null, "sleep is still running");
+    assert.equal(sleeper.signalCode, null);
+    assert.equal((await guppy("heap", "--attach", "0")).code, 2, "pid 0 (the process group) is a usage error");
+  } finally {
+    sleeper.kill("SIGKILL");
+  }
+});
+
+test("--attach PID refuses an inspector port held by another process", async () => {
+  const { child } = await startInspectTarget([]);
+  // Someone else's listener on the port a woken Node inspector would take.
+  const squatter = createServer((_req, res) => res.end("[]"));
+  const listening = await new Promise<boolean>((resolve) => {
+    squatter.once("error", () => resolve(false));
+    squatter.listen(9229, "127.0.0.1", () => resolve(true));
+  });
+  try {
+    const r = await guppy("heap", "--attach", String(child.pid));
+    assert.equal(r.code, 2);
+    assert.equal(r.stderr, `guppy: SNAPSHOT_FAILED 127.0.0.1:9229 is held by another process, not ${child.pid}: Guppy attaches only to the inspector of the process it was given.\n`, `port 9229 was ${listening ? "ours" : "already taken"}`);
+    assert.equal(child.exitCode, null);
+  } finally {
+    child.kill("SIGKILL");
+    squatter.close();
   }
 });

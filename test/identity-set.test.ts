@@ -5,11 +5,15 @@ import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { ordinalOfId } from "../src/heapy/graph/id-index.js";
 import { orderByKey } from "../src/heapy/graph/radix-sort.js";
 import { shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
+import { globalWith } from "./support/known-graphs.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { fixtureSnapshot, snapshotPair } from "./support/fixtures.js";
-import { prng } from "./support/synthetic.js";
+import { prng, randomHeap, synthSnapshot } from "./support/synthetic.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 
 function objectsNamed(g: HeapGraph, name: string): IdentitySet {
   return IdentitySet.where(g, (n) => g.typeName(n) === "object" && g.name(n) === name);
@@ -110,7 +114,7 @@ test("dominos of one object is its dominator subtree, so domisize is its retaine
 
 test("a set dominates what no member dominates alone; referrers, referents and imdom", async () => {
   const g = await readHeapSnapshot(await fixtureSnapshot("cycles-and-chains"));
-  const global = g.edgeTarget[[...Array(g.firstEdge[g.root + 1]! - g.firstEdge[g.root]!).keys()].map((i) => g.firstEdge[g.root]! + i).find((e) => g.edgeTypeName(e) === "shortcut")!]!;
+  const global = globalWith(g, "holderA");
   const prop = (n: number, name: string): number => {
     for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) if (g.edgeTypeName(e) === "property" && g.edgeNameText(e) === name) return g.edgeTarget[e]!;
     throw new Error(`no property ${name}`);
@@ -132,4 +136,16 @@ test("a set dominates what no member dominates alone; referrers, referents and i
   const entry = prop(global, "ringEntry");
   const ring = IdentitySet.of(g, [entry]).dominos;
   assert.equal([...ring.ordinals()].filter((n) => g.name(n) === "RingNode" && g.typeName(n) === "object").length, 50);
+});
+
+test("the root's dominos are the whole heap, what no retaining path reaches included (DevTools hangs it under the root)", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "guppy-rootdom-"));
+  for (let seed = 1; seed <= 20; seed++) {
+    const file = join(dir, `random-${seed}.heapsnapshot`);
+    writeFileSync(file, synthSnapshot(randomHeap(seed, 30 + seed * 5)));
+    const g = await readHeapSnapshot(file);
+    const root = IdentitySet.of(g, [g.root]);
+    assert.equal(root.dominos.count, g.nodeCount, `seed ${seed}`);
+    assert.equal(root.domisize, dominatorsOf(g).retainedSize[g.root], `seed ${seed}`);
+  }
 });

@@ -92,5 +92,6 @@ test("with allocation traces, each leak group says where its objects were made",
   assert.ok(tracked, report.entries.map((e) => e.pattern).join("\n"));
   const here = tracked.sites.filter((s) => /^(allocateTracked|Tracked|\(anonymous\) in allocateTracked) .*allocation-traces\.mjs:\d+:\d+$/.test(s.kind));
   assert.ok(here.reduce((sum, s) => sum + s.count, 0) >= 500, tracked.sites.map((s) => `${s.kind} ${s.count}`).join("; "));
-  assert.match(renderLeaks(report), /\n    allocated at: (allocateTracked|Tracked|\(anonymous\) in allocateTracked) .*allocation-traces\.mjs:\d+:\d+ \(\d+\)\n/);
+  // Everything being new, Node's own modules outrank it on newer Node versions: render this entry alone.
+  assert.match(renderLeaks({ ...report, entries: [tracked] }), /\n    allocated at: (allocateTracked|Tracked|\(anonymous\) in allocateTracked) .*allocation-traces\.mjs:\d+:\d+ \(\d+\)\n/);
 });

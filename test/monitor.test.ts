@@ -1,36 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
+import { spawn } from "node:child_process";
+import { mkdtempSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { startMonitored } from "./support/monitored.js";
 import { projectRoot } from "./support/paths.js";
 
 const root = projectRoot();
-const rm = join(root, "dist", "src", "heapy", "monitor", "rm.js");
 const bin = join(root, "bin", "guppy.js");
-
-interface Target {
-  child: ChildProcess;
-  stdout: () => string;
-  stderr: () => string;
-}
-
-/** Starts a fixture program with the annex, announcing itself in `dir`. */
-async function startMonitored(dir: string, program: string): Promise<Target> {
-  const child = spawn(process.execPath, ["--import", rm, join(root, "test", "fixtures", "programs", program)], {
-    env: { ...process.env, GUPPY_MONITOR_DIR: dir },
-    stdio: ["ignore", "pipe", "pipe"],
-  });
-  let out = "";
-  let err = "";
-  child.stdout!.on("data", (d: Buffer) => (out += String(d)));
-  child.stderr!.on("data", (d: Buffer) => (err += String(d)));
-  // Ready when the program says so and its annex has announced itself.
-  for (let i = 0; i < 150 && !(out.includes("ready") && readdirSync(dir).includes(`${child.pid}.json`)); i++) await new Promise((r) => setTimeout(r, 100));
-  return { child, stdout: () => out, stderr: () => err };
-}
 
 /** Runs the monitor console with the given input lines; returns what it printed. */
 async function monitor(dir: string, lines: string[]): Promise<string> {

@@ -46,12 +46,36 @@ before(async () => {
 });
 after(async () => pb?.close());
 
-test("the server listens on 127.0.0.1 only and its address carries the token", () => {
-  assert.match(pb.url, /^http:\/\/127\.0\.0\.1:\d+\/\?token=[A-Za-z0-9_-]{32}$/);
+test("the server listens on 127.0.0.1 only and its address carries the token in its fragment, which is never sent", () => {
+  assert.match(pb.url, /^http:\/\/127\.0\.0\.1:\d+\/#token=[A-Za-z0-9_-]{32}$/);
+});
+
+test("the page's shell and assets hold neither data nor the token; every API request needs the token", async () => {
+  const shell = await get(pb, "/");
+  assert.equal(shell.status, 200);
+  assert.ok(!shell.body.includes(pb.token));
+  assert.ok(!shell.body.includes("run.hpy"), "no file names in the shell");
+  assert.equal((await get(pb, "/assets/app.js")).status, 200);
+  for (const path of ["/api/files", "/api/stat/series?file=0", "/api/snap/partition?file=1", "/api/nothing", "/other"]) {
+    assert.equal((await get(pb, path)).status, 401, path);
+  }
+});
+
+test("a token of the right length with a non-ASCII character is refused (401, not 500)", async () => {
+  const forged = "é" + pb.token.slice(1);
+  assert.equal(forged.length, pb.token.length);
+  assert.equal((await get(pb, `/api/files?token=${encodeURIComponent(forged)}`)).status, 401);
+  assert.equal((await get(pb, "/api/files", { "X-Guppy-Token": encodeURIComponent(forged) })).status, 401);
+  assert.equal((await get(pb, `/api/files?token=${encodeURIComponent("\u{1F600}".repeat(pb.token.length / 2))}`)).status, 401);
+});
+
+test("a port outside 0..65535 is a usage error", async () => {
+  for (const port of [-1, 65536, 1.5]) {
+    await assert.rejects(startProfileBrowser([statFile], { port, cacheDir: null }), (e: unknown) => e instanceof GuppyError && e.code === "USAGE" && e.message === "The port must be a whole number from 0 to 65535.");
+  }
 });
 
 test("requests without the token, with a wrong one, or from a foreign Host are refused", async () => {
-  assert.equal((await get(pb, "/")).status, 401);
   assert.equal((await get(pb, "/api/files")).status, 401);
   assert.equal((await get(pb, `/api/files?token=${"x".repeat(pb.token.length)}`)).status, 401);
   assert.equal((await get(pb, "/api/files", { "X-Guppy-Token": pb.token.slice(1) })).status, 401);

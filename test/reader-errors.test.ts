@@ -213,3 +213,66 @@ test("a deeply nested unknown section neither overflows the stack nor hangs", as
   const cut = await readHeapSnapshot(write(good.replace('"strings"', `"deep":${"[".repeat(depth)}`).slice(0, -200)));
   assert.match(cut.warnings[0]!, /before its string table/);
 });
+
+// Issue 15, finding 4: values validated where they are read.
+
+test("a file without its strings section, or with that key damaged, is refused", async () => {
+  const at = good.indexOf(',\n"strings"');
+  await rejects(write(good.slice(0, at) + "}"), "WRONG_FORMAT");
+  await rejects(write(good.replace('"strings"', '"strinqs"')), "WRONG_FORMAT");
+});
+
+test("names with bad escapes are refused at read time, at the backslash", async () => {
+  for (const bad of ["\\q", "\\x41", "\\u12", "\\u12G4", "\\u12xy"]) {
+    const text = good.replace(`"${SECRET}"`, `"ab${bad}"`);
+    await rejects(write(text), "INVALID_JSON", text.indexOf(bad));
+  }
+  // Escapes a chunk boundary does not matter to, and every valid kind, still read.
+  const valid = good.replace(`"${SECRET}"`, '"a\\"b\\\\c\\/d\\b\\f\\n\\r\\t\\u00e9\\uD83D\\uDE00"');
+  const g = await readHeapSnapshot(write(valid), { cacheDir: null });
+  assert.equal(g.strings.get(g.nodeName[2]!), 'a"b\\c/d\b\f\n\r\té😀');
+});
+
+test("a header nested 50,000 deep is refused while reading, not when the cache is written", async () => {
+  const deep = "[".repeat(50_000) + "]".repeat(50_000);
+  const text = good.replace('"trace_function_count":0', `"trace_function_count":0,"extra":${deep}`);
+  const e = await rejects(write(text), "INVALID_JSON");
+  assert.match(e.message, /nested more than \d+ deep/);
+  // V8's own depth (meta.node_types[0]) and a little more still read.
+  const ok = good.replace('"trace_function_count":0', '"trace_function_count":0,"extra":[[[[[1]]]]]');
+  assert.equal((await readHeapSnapshot(write(ok), { cacheDir: null })).nodeCount, 3);
+});
+
+test("a number above 2^32-1 followed by whitespace is refused, never wrapped", async () => {
+  // V8 ends every record with a newline: the last field of a node and of an edge.
+  // 4294967303 wraps to 7, which as to_node is node 1 — valid, and silently wrong.
+  const nodes = good.replace('"nodes":[9,0,1,0,1,0,0\n', '"nodes":[9,0,1,0,1,0,4294967303\n');
+  assert.notEqual(nodes, good);
+  await rejects(write(nodes), "TOO_LARGE");
+  const edgesAt = good.indexOf('"edges":[');
+  const edges = good.slice(0, edgesAt) + good.slice(edgesAt).replace(",7\n", ",4294967303\n");
+  assert.notEqual(edges, good);
+  await rejects(write(edges), "TOO_LARGE");
+  await rejects(write(good.slice(0, edgesAt) + good.slice(edgesAt).replace(",7\n", ",4294967303 \n")), "TOO_LARGE");
+});
+
+test("a duplicated section is refused by both readers alike", async () => {
+  const nodes = good.slice(good.indexOf('"nodes":['), good.indexOf("]", good.indexOf('"nodes":[')) + 1);
+  const twice = good.replace(nodes, `${nodes},\n${nodes}`);
+  const e = await rejects(write(twice), "INVALID_JSON");
+  assert.match(e.message, /'nodes' section twice/);
+  // The edges twice: the parallel reader jumps over the first one's key, and must still count it.
+  const edges = good.slice(good.indexOf('"edges":['), good.indexOf("]", good.indexOf('"edges":[')) + 1);
+  await rejects(write(good.replace(edges, `${edges},\n${edges}`)), "INVALID_JSON");
+  const strings = good.slice(good.indexOf('"strings":['), -1);
+  await rejects(write(good.replace(strings, `${strings},\n${strings}`)), "INVALID_JSON");
+});
+
+test("a renamed node or edge type is a malformed header, so string contents never become class names", async () => {
+  const renamed = good.replace('"hidden","array","string"', '"hidden","array","strinG"');
+  assert.notEqual(renamed, good);
+  const e = await rejects(write(renamed), "BAD_META");
+  assert.match(e.message, /'node_types' lacks the 'string' type/);
+  await rejects(write(good.replace('"internal","hidden","shortcut"', '"internal","hidden","shortcuts"')), "BAD_META");
+  await rejects(write(good.replace('"hidden","array","string"', '"hidden","array","string","string"')), "BAD_META");
+});

@@ -8,6 +8,7 @@ import { hpy } from "../src/index.js";
 import { renderStat } from "../src/heapy/render/stat-text.js";
 import { parseStats, Stat } from "../src/heapy/stat/stat.js";
 import { snapshotPair } from "./support/fixtures.js";
+import { guppy } from "./support/cli.js";
 
 const A = new Stat([{ kind: "Foo", count: 10, size: 400 }, { kind: "Bar", count: 2, size: 100 }, { kind: "Baz", count: 1, size: 8 }], "Kind (class / dict of class)", "Clodo", 1231517359.474866);
 const B = new Stat([{ kind: "Foo", count: 4, size: 160 }, { kind: "Bar", count: 2, size: 100 }, { kind: "Old", count: 3, size: 300 }], "Kind (class / dict of class)", "Clodo", 1231517300);
@@ -77,4 +78,61 @@ test("dumps append; loading skips a cut-off last dump with a warning and keeps t
   assert.equal(grown.rows.find((r) => r.kind === "Fresh")?.count, 30);
   assert.equal(grown.rows.find((r) => r.kind === "Dropped")?.count, -50);
   assert.throws(() => parseStats(".r: 1 2 x\n.end: .loader: _load_stat\n"), (e: unknown) => e instanceof GuppyError && e.code === "BAD_STAT_FILE");
+});
+
+// Issue 15, finding 5: torn records in the middle, garbage fields, empty class names.
+
+test("a torn record followed by more records is skipped with a warning at every cut point; the rest are kept", () => {
+  const torn = A.toText();
+  const after = [B.toText(), A.diff(B).toText()];
+  for (let cut = 1; cut < torn.length - 1; cut++) {
+    // Raw concatenation, as an older writer appends after a crash (often mid-line).
+    const text = A.toText() + torn.slice(0, cut) + after.join("");
+    const warnings: string[] = [];
+    const stats = parseStats(text, (w) => warnings.push(w));
+    const at = `cut at ${cut}: ${JSON.stringify(torn.slice(0, cut))}`;
+    const endCut = torn.slice(0, cut).includes(".end:");
+    // Cut inside the '.end' line itself: every row is there, so the record is whole.
+    assert.equal(stats.length, endCut ? 4 : 3, at);
+    assert.deepEqual(stats[0]!.toJSON(), A.toJSON(), at);
+    assert.deepEqual(stats.at(-2)!.toJSON(), B.toJSON(), at);
+    assert.deepEqual(stats.at(-1)!.toJSON().rows, A.diff(B).toJSON().rows, at);
+    if (!endCut) assert.ok(warnings.length >= 1 && warnings.some((w) => /line 9[0-9]*: a record (was cut off|has a|announces)/.test(w) || /skipped/.test(w)), `${at}: ${warnings.join(" | ")}`);
+  }
+});
+
+test("Guppy's own dump after a torn one starts on a new line, so the torn record never swallows it", async () => {
+  const file = join(mkdtempSync(join(tmpdir(), "guppy-stat-")), "torn.stat");
+  A.dump(file);
+  appendFileSync(file, A.toText().slice(0, 40)); // a crash mid-line
+  B.dump(file);
+  const warnings: string[] = [];
+  const stats = parseStats(readFileSync(file, "utf8"), (w) => warnings.push(w));
+  assert.deepEqual(stats.map((s) => s.toJSON()), [A.toJSON(), B.toJSON()]);
+  assert.deepEqual(warnings, ["Stat file line 13: a record was cut off (the next record starts before its .end); it was skipped."]);
+});
+
+test("a garbage .timemade skips that record with a warning (never a crash); an empty class name reads back", async () => {
+  const bad = A.toText().replace(".timemade: 1231517359.474866", ".timemade: yesterday");
+  const huge = A.toText().replace(".timemade: 1231517359.474866", ".timemade: 1e300");
+  const warnings: string[] = [];
+  const stats = parseStats(bad + huge + B.toText(), (w) => warnings.push(w));
+  assert.deepEqual(stats.map((s) => s.toJSON()), [B.toJSON()]);
+  assert.equal(warnings.length, 2);
+  assert.match(warnings[0]!, /line 1: a record has a '\.timemade' that is not a time; it was skipped/);
+  const empty = new Stat([{ kind: "", count: 3, size: 30 }, { kind: "Foo  ", count: 1, size: 8 }], "Kind (class / dict of class)", "Clodo", 5);
+  assert.deepEqual(parseStats(empty.toText())[0]!.toJSON(), empty.toJSON());
+  // Through the CLI: the damaged record is reported, the rest printed, and no exit 70.
+  const file = join(mkdtempSync(join(tmpdir(), "guppy-stat-")), "bad.stat");
+  appendFileSync(file, bad + empty.toText());
+  const r = await guppy("stat", "--show", file);
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /guppy: warning: Stat file line 1: a record has a '\.timemade'/);
+  assert.match(r.stdout, /^Record 0, made 1970-01-01T00:00:05\.000Z:/);
+  assert.match(r.stdout, / 1 +1 +25 +8 +21 +38 +100 Foo  $/m);
+  // Not a stat file at all: an error naming it.
+  appendFileSync(join(file, "..", "junk.stat"), "hello\n");
+  const junk = await guppy("stat", "--show", join(file, "..", "junk.stat"));
+  assert.ok(junk.code !== 0 && junk.code !== 70, String(junk.code));
+  assert.match(junk.stderr, /BAD_STAT_FILE/);
 });

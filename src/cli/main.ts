@@ -22,6 +22,12 @@ function positiveInt(v: string): number {
   return n;
 }
 
+function port(v: string): number {
+  const n = Number(v);
+  if (!/^\d+$/.test(v) || n > 65535) throw new InvalidArgumentError("expected a port number from 0 to 65535");
+  return n;
+}
+
 /** Builds the `guppy` command line for one run (which collects the exit code and the sessions opened). */
 export function buildProgram(run: CommandRun = new CommandRun()): Command {
   const program = new Command("guppy")
@@ -116,6 +122,16 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .action(async (files: string[]) => startRepl(files));
 
   program
+    .command("mcp")
+    .description("a Model Context Protocol server on stdio for coding agents: Heapy's tools (open, partition, paths, leaks, ...) as MCP tools")
+    .addHelpText("after", "\nExamples:\n  claude mcp add guppy -- npx guppy mcp\n  guppy mcp   # speaks MCP on stdin/stdout; binds nothing on the network")
+    .action(async () => {
+      // Loaded on use: the MCP SDK is not needed by the other commands.
+      const { serveMcp } = await import("../mcp/server.js");
+      await serveMcp();
+    });
+
+  program
     .command("monitor")
     .description("console for programs started with `node --import guppy/rm app.js`: list (lc), select (sc N), run Heapy commands, interrupt (int)")
     .addHelpText("after", "\nExample:\n  node --import guppy/rm app.js &\n  guppy monitor\n  <Monitor> lc\n  <Monitor> sc 0\n  <1234> (await h.heap()).byclodo")
@@ -178,7 +194,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .command("pb")
     .argument("<files...>", "stat files (from guppy record or --dump) and/or .heapsnapshot files")
     .description("the profile browser: stat files as charts over time with a table at A, B or between them; snapshots to explore (partition, drill down, paths, reference patterns, retained sets, differences)")
-    .option("--port <n>", "port on 127.0.0.1 (default: a free one)", (v) => Number(v), 0)
+    .option("--port <n>", "port on 127.0.0.1 (default: a free one)", port, 0)
     .option("--open", "open the page in the default browser", false)
     .addHelpText("after", "\nExamples:\n  guppy pb run.hpy\n  guppy pb before.heapsnapshot after.heapsnapshot --open")
     .action(async (files: string[], o: { port: number; open: boolean }) => pbCommand(files, o));
@@ -212,21 +228,49 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
   return program;
 }
 
-/** Runs the CLI; returns the exit code. Bad input prints one line; nothing prints a stack unless GUPPY_DEBUG is set. */
+/**
+ * Exit codes, the same for every command: 0 clean; 1 findings (leaks, waste over the
+ * threshold, growth); 2 errors (bad input, usage, an unreachable target); 70 only for a
+ * bug in Guppy itself.
+ */
+export const EXIT = { clean: 0, findings: 1, error: 2, internal: 70 } as const;
+
+/**
+ * Reports an error the way every command does: one line on stderr, and with --json also
+ * a JSON object `{ "error": { code, message, file?, offset? } }` on stdout, so a script
+ * reading stdout sees the failure. Returns the exit code.
+ */
+function reportError(e: unknown, json: boolean): number {
+  let error: { code: string; message: string; file?: string; offset?: number };
+  let code: number;
+  if (e instanceof CommanderError) {
+    // Commander has printed its own line already (help and --version exit 0).
+    if (e.exitCode === 0) return EXIT.clean;
+    error = { code: "USAGE", message: e.message.replace(/^error: /, "") };
+    code = EXIT.error;
+  } else if (e instanceof GuppyError) {
+    process.stderr.write(e.describe() + "\n");
+    error = { code: e.code, message: e.message, ...(e.file === undefined ? {} : { file: e.file }), ...(e.offset === undefined ? {} : { offset: e.offset }) };
+    code = EXIT.error;
+  } else {
+    process.stderr.write(`guppy: internal error: ${(e as Error)?.message ?? String(e)}\n`);
+    if (process.env.GUPPY_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
+    error = { code: "INTERNAL", message: "internal error" };
+    code = EXIT.internal;
+  }
+  if (json) process.stdout.write(JSON.stringify({ error }, null, 2) + "\n");
+  return code;
+}
+
+/** Runs the CLI; returns the exit code (see {@link EXIT}). Bad input prints one line; nothing prints a stack unless GUPPY_DEBUG is set. */
 export async function main(argv: string[]): Promise<number> {
+  const json = argv.includes("--json");
   try {
     const run = new CommandRun();
     await buildProgram(run).parseAsync(argv, { from: "user" });
-    await run.finish(argv.includes("--json"));
+    await run.finish(json);
     return run.code;
   } catch (e) {
-    if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
-    if (e instanceof GuppyError) {
-      process.stderr.write(e.describe() + "\n");
-      return e.code === "USAGE" ? 2 : 1;
-    }
-    process.stderr.write(`guppy: internal error: ${(e as Error)?.message ?? String(e)}\n`);
-    if (process.env.GUPPY_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);
-    return 70;
+    return reportError(e, json);
   }
 }

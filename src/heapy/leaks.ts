@@ -3,10 +3,12 @@ import { programHolds, programObject } from "./classify/program-held.js";
 import { partition, type PartitionRow } from "./classify/partition.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
+import { globalObjectsOf } from "./graph/globals.js";
 import { retainersOf } from "./graph/retainers.js";
 import { pathText } from "./render/paths.js";
 import { HeapySet } from "./session/heapy-set.js";
 import { IdentitySet } from "./sets/identity-set.js";
+import { terminalText } from "./render/terminal-text.js";
 
 /** One cause of a leak: leaked objects reached by the same shape of path. */
 export interface LeakEntry {
@@ -67,9 +69,11 @@ export function findLeaks(base: IdentitySet, target: IdentitySet, final: HeapySe
     }
     return false;
   };
+  // A global object is the runtime's, whichever way it is reached (on Node 26 a native context holds it).
+  const globals = globalObjectsOf(g);
   const leaked = IdentitySet.where(
     g,
-    (n) => grown.has(n) && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && heldByProgram(n) && !interned(n),
+    (n) => grown.has(n) && !globals[n] && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && heldByProgram(n) && !interned(n),
   );
   const { idom } = dominatorsOf(g);
   const groups = new Map<string, { path: string; nodes: number[] }>();
@@ -109,9 +113,9 @@ export function renderLeaks(report: LeakReport, limit = 10): string {
     `Leaks: ${report.count} objects allocated between the first two snapshots are still alive in the last, in ${report.entries.length} group${report.entries.length === 1 ? "" : "s"}; ${report.retainedSize} bytes retained.`,
   ];
   report.entries.slice(0, limit).forEach((e, i) => {
-    const kinds = e.kinds.map((k) => `${k.count} ${k.kind}`).join(", ");
-    lines.push("", `${String(i + 1).padStart(2)}. ${e.count} object${e.count === 1 ? "" : "s"} (${kinds}), retaining ${e.retainedSize} bytes`, `    held by: ${e.pattern}`);
-    for (const site of e.sites) lines.push(`    allocated at: ${site.kind} (${site.count})`);
+    const kinds = e.kinds.map((k) => `${k.count} ${terminalText(k.kind)}`).join(", ");
+    lines.push("", `${String(i + 1).padStart(2)}. ${e.count} object${e.count === 1 ? "" : "s"} (${kinds}), retaining ${e.retainedSize} bytes`, `    held by: ${terminalText(e.pattern)}`);
+    for (const site of e.sites) lines.push(`    allocated at: ${terminalText(site.kind)} (${site.count})`);
     for (const l of e.referencePattern.split("\n")) lines.push(`    ${l}`);
   });
   if (report.entries.length > limit) lines.push("", `<${report.entries.length - limit} more groups; use --all or --json.>`);

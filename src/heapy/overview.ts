@@ -1,3 +1,4 @@
+import { globalObjectsOf, isNativeContext } from "./graph/globals.js";
 import { Type } from "./classify/classifiers.js";
 import { partition } from "./classify/partition.js";
 import { distancesOf } from "./graph/distances.js";
@@ -37,14 +38,18 @@ export interface Overview {
 
 /**
  * The `top` objects with the largest retained sizes, largest first. Synthetic nodes
- * (the root and the GC root groups) are left out: they retain everything and say nothing.
+ * (the root and the GC root groups), native contexts and global objects are left out:
+ * they retain everything and say nothing (which of them dominates the program's
+ * objects changes with the runtime: Node 26's root leads to the native context).
  */
 export function largestRetainers(g: HeapGraph, top: number): Retainer[] {
   const shallow = shallowSizes(g);
   const { retainedSize } = dominatorsOf(g);
   const distance = distancesOf(g);
+  const globals = globalObjectsOf(g);
   const synthetic = g.nodeTypes.synthetic;
-  return largest(retainedSize, top, (n) => g.nodeType[n] !== synthetic && n !== g.root).map((n) => ({
+  const keep = (n: number): boolean => g.nodeType[n] !== synthetic && n !== g.root && !globals[n] && !isNativeContext(g, n);
+  return largest(retainedSize, top, keep).map((n) => ({
     id: g.nodeId[n]!,
     node: n,
     label: nodeLabel(g, n),

@@ -1,14 +1,14 @@
-import { randomBytes, timingSafeEqual } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { fileURLToPath } from "node:url";
 import { GuppyError } from "../errors.js";
+import { newToken, tokenChecker } from "../token.js";
 import { hpy } from "../heapy/session/session.js";
 import { Explorer, type Step } from "./explorer.js";
 
 /** The running profile browser. */
 export interface ProfileBrowser {
-  /** The page's address, token included: the only way in. */
+  /** The page's address, the token in its fragment (which browsers never send to a server): the only way in. */
   url: string;
   port: number;
   token: string;
@@ -32,14 +32,17 @@ const ASSETS: Record<string, { file: string; type: string }> = {
 const SECURITY_HEADERS = {
   "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'",
   "X-Content-Type-Options": "nosniff",
-  // The token is in the URL: never send it on as a referrer.
+  // A token may be in the URL (?token=): never send it on as a referrer.
   "Referrer-Policy": "no-referrer",
   "Cache-Control": "no-store",
   "X-Frame-Options": "DENY",
 };
 
-function page(token: string): string {
-  const t = encodeURIComponent(token);
+/**
+ * The page's shell holds no data and no token: the script takes the token from the
+ * address's fragment, so it can be served to anyone who reaches the port.
+ */
+function page(): string {
   return `<!doctype html>
 <html lang="en">
 <head>
@@ -47,12 +50,12 @@ function page(token: string): string {
 <title>Guppy profile browser</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <link rel="icon" href="data:,">
-<link rel="stylesheet" href="/assets/app.css?token=${t}">
+<link rel="stylesheet" href="/assets/app.css">
 </head>
 <body>
 <header><h1>Guppy</h1><nav id="files" aria-label="Files"></nav></header>
 <main id="view"><p class="note">Loading…</p></main>
-<script src="/assets/app.js?token=${t}"></script>
+<script src="/assets/app.js"></script>
 </body>
 </html>
 `;
@@ -105,18 +108,20 @@ function optionalInt(q: URLSearchParams, name: string): number | undefined {
 
 /**
  * `guppy pb`: the profile browser and snapshot explorer, served on 127.0.0.1 only.
- * Every request must carry the random token (in the query or the X-Guppy-Token
- * header) and a Host header naming this server; the page can reach only the files
- * given here, by number.
+ * Every request must carry a Host header naming this server; every API request must
+ * also carry the random token (the X-Guppy-Token header, or ?token=). Only the page's
+ * shell and its static assets, which hold no data, are served without it. The page can
+ * reach only the files given here, by number.
  */
 export async function startProfileBrowser(files: readonly string[], options: ProfileBrowserOptions = {}): Promise<ProfileBrowser> {
   if (files.length === 0) throw new GuppyError("USAGE", "Give the profile browser at least one stat file or snapshot.");
+  const wanted = options.port ?? 0;
+  if (!Number.isInteger(wanted) || wanted < 0 || wanted > 65535) throw new GuppyError("USAGE", "The port must be a whole number from 0 to 65535.");
   const session = hpy(options.cacheDir === undefined ? {} : { cacheDir: options.cacheDir });
   const explorer = new Explorer(files, session);
-  const token = randomBytes(24).toString("base64url");
-  const expected = Buffer.from(token);
+  const token = newToken();
   const here = fileURLToPath(new URL(".", import.meta.url));
-  const tokenOk = (given: string | null | undefined): boolean => typeof given === "string" && given.length === token.length && timingSafeEqual(Buffer.from(given), expected);
+  const tokenOk = tokenChecker(token);
   let port = 0;
 
   const api = async (path: string, q: URLSearchParams): Promise<unknown> => {
@@ -143,13 +148,13 @@ export async function startProfileBrowser(files: readonly string[], options: Pro
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     if (!hostAllowed(req.headers.host, port)) return send(res, 403, "text/plain; charset=utf-8", "Forbidden: this server answers only to 127.0.0.1 and localhost.\n");
     const url = new URL(req.url ?? "/", `http://127.0.0.1:${port}`);
-    if (!tokenOk(url.searchParams.get("token") ?? (req.headers["x-guppy-token"] as string | undefined))) {
-      return send(res, 401, "text/plain; charset=utf-8", "Unauthorized: open the address guppy pb printed (it carries the token).\n");
-    }
     if (req.method !== "GET") return send(res, 405, "text/plain; charset=utf-8", "Only GET.\n");
-    if (url.pathname === "/") return send(res, 200, "text/html; charset=utf-8", page(token));
+    if (url.pathname === "/") return send(res, 200, "text/html; charset=utf-8", page());
     const asset = ASSETS[url.pathname];
     if (asset !== undefined) return send(res, 200, asset.type, readFileSync(here + asset.file));
+    if (!tokenOk(url.searchParams.get("token") ?? req.headers["x-guppy-token"])) {
+      return send(res, 401, "text/plain; charset=utf-8", "Unauthorized: open the address guppy pb printed (it carries the token).\n");
+    }
     if (!url.pathname.startsWith("/api/")) return send(res, 404, "text/plain; charset=utf-8", "Not found.\n");
     try {
       const answer = await api(url.pathname, url.searchParams);
@@ -167,13 +172,13 @@ export async function startProfileBrowser(files: readonly string[], options: Pro
     });
   });
   await new Promise<void>((resolve, reject) => {
-    server.once("error", (e) => reject(new GuppyError("USAGE", `The profile browser cannot listen on port ${options.port ?? 0} (${(e as NodeJS.ErrnoException).code}).`)));
-    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
+    server.once("error", (e) => reject(new GuppyError("USAGE", `The profile browser cannot listen on port ${wanted} (${(e as NodeJS.ErrnoException).code}).`)));
+    server.listen(wanted, "127.0.0.1", () => resolve());
   });
   const address = server.address();
   port = typeof address === "object" && address !== null ? address.port : 0;
   return {
-    url: `http://127.0.0.1:${port}/?token=${token}`,
+    url: `http://127.0.0.1:${port}/#token=${token}`,
     port,
     token,
     explorer,

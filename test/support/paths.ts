@@ -17,6 +17,7 @@ export function projectRoot(): string {
 /** A cache folder outside the repository, shared by test processes of this Node version. */
 export function cacheDir(name: string): string {
   const dir = join(process.env.GUPPY_CACHE_DIR ?? join(tmpdir(), "guppy-cache"), `${name}-node${process.versions.node}`);
-  mkdirSync(dir, { recursive: true });
+  // Owner-only: Guppy refuses a snapshot cache folder that others can write (a umask of 002 would make it so).
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }

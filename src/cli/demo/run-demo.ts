@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 import { GuppyError } from "../../errors.js";
+import { ensureFolder } from "../../folders.js";
 import { dominatorsOf } from "../../heapy/graph/dominators.js";
 import { largestRetainers } from "../../heapy/overview.js";
 import { pathText } from "../../heapy/render/paths.js";
@@ -25,6 +26,7 @@ export interface DemoOptions {
  */
 export async function runDemo(opts: DemoOptions): Promise<void> {
   const dir = opts.dir ?? tmpdir();
+  if (!(await ensureFolder(dir))) throw new GuppyError("FILE_UNREADABLE", "The demo's folder cannot be created.", { file: dir });
   const before = join(dir, `guppy-demo-${process.pid}-before.heapsnapshot`);
   const after = join(dir, `guppy-demo-${process.pid}-after.heapsnapshot`);
   const app = fileURLToPath(new URL("./leaky-app.js", import.meta.url));

@@ -12,23 +12,116 @@ export interface CdpTarget {
   webSocketDebuggerUrl: string;
 }
 
-/** No answer and no chunk for this long means the target is gone or stuck. */
+/** No chunk for this long while a snapshot is written means the target is gone or stuck. */
 const SILENCE_MS = 60_000;
+/** The whole of a metadata exchange (the target list, the handshake, enabling the profiler). */
+const METADATA_MS = 10_000;
+/** The most a target list may hold; a real one is a few kilobytes. */
+const MAX_LIST_BYTES = 1024 * 1024;
+/** Snapshot chunks received and not yet read, beyond which the connection is paused. */
+const MAX_QUEUED_BYTES = 32 * 1024 * 1024;
+/** The largest WebSocket message accepted; V8 writes snapshots in chunks of about 100 kB. */
+const MAX_MESSAGE_BYTES = 64 * 1024 * 1024;
 
 function attachError(what: string): GuppyError {
   return new GuppyError("SNAPSHOT_FAILED", what);
 }
 
+/** The body of `res`, refused beyond `limit` bytes (an endpoint may send without end). */
+async function boundedText(res: Response, limit: number, what: string): Promise<string> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  const reader = res.body?.getReader();
+  if (reader === undefined) return "";
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.length;
+    if (size > limit) {
+      void reader.cancel().catch(() => undefined);
+      // (The caller's abort closes the connection.)
+      throw attachError(`${what} is larger than ${limit} bytes; it is not a target list.`);
+    }
+    parts.push(value);
+  }
+  return Buffer.concat(parts).toString("utf8");
+}
+
+/** `list` as targets, each with a WebSocket address on the endpoint itself; anything else is refused. */
+function checkedTargets(list: unknown, endpoint: string): CdpTarget[] {
+  const bad = (why: string): GuppyError => attachError(`${endpoint} sent a target list that is not one (${why}).`);
+  if (!Array.isArray(list)) throw bad("not a JSON array");
+  const asked = new URL(`http://${endpoint}`);
+  return list.map((t: unknown) => {
+    if (typeof t !== "object" || t === null) throw bad("an entry is not an object");
+    const { type, title, url, webSocketDebuggerUrl: ws } = t as Record<string, unknown>;
+    if (typeof type !== "string" || typeof ws !== "string") throw bad("an entry has no type or webSocketDebuggerUrl");
+    let address: URL;
+    try {
+      address = new URL(ws);
+    } catch {
+      throw bad("a webSocketDebuggerUrl is not an address");
+    }
+    // The connection must go to the inspector that was asked, never to where a list points.
+    const sameHost = address.hostname === asked.hostname || (LOOPBACK.has(address.hostname) && LOOPBACK.has(asked.hostname));
+    if (address.protocol !== "ws:" || !sameHost || address.port !== asked.port) throw bad("a webSocketDebuggerUrl points to another server");
+    return { type, title: typeof title === "string" ? title : "", url: typeof url === "string" ? url : "", webSocketDebuggerUrl: ws };
+  });
+}
+
+const LOOPBACK = new Set(["127.0.0.1", "localhost", "[::1]"]);
+
 /** The debuggable targets of an inspector endpoint (`host:port`), Node processes and browser pages alike. */
 export async function listTargets(endpoint: string): Promise<CdpTarget[]> {
+  // One abort for every way out: the deadline, a body too large, a bad status. Aborting
+  // tears the connection down, so an endpoint that keeps sending cannot keep Guppy running.
+  const abort = new AbortController();
+  const deadline = setTimeout(() => abort.abort(), METADATA_MS);
+  try {
+    return checkedTargets(await fetchList(endpoint, abort.signal), endpoint);
+  } finally {
+    clearTimeout(deadline);
+    abort.abort();
+  }
+}
+
+async function fetchList(endpoint: string, signal: AbortSignal): Promise<unknown> {
+  const what = `The target list of ${endpoint}`;
   let res: Response;
   try {
-    res = await fetch(`http://${endpoint}/json/list`, { signal: AbortSignal.timeout(10_000) });
+    res = await fetch(`http://${endpoint}/json/list`, { signal, redirect: "error" });
   } catch {
-    throw attachError(`Nothing answers at ${endpoint}: is the program running with --inspect (or Chromium with --remote-debugging-port)?`);
+    throw attachError(
+      signal.aborted
+        ? `${what} did not arrive within ${METADATA_MS / 1000} s.`
+        : `Nothing answers at ${endpoint}: is the program running with --inspect (or Chromium with --remote-debugging-port)?`,
+    );
   }
   if (!res.ok) throw attachError(`${endpoint} answered ${res.status} instead of a target list.`);
-  return (await res.json()) as CdpTarget[];
+  let text: string;
+  try {
+    text = await boundedText(res, MAX_LIST_BYTES, what);
+  } catch (e) {
+    if (e instanceof GuppyError) throw e;
+    throw attachError(`${what} did not arrive within ${METADATA_MS / 1000} s.`);
+  }
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw attachError(`${endpoint} sent a target list that is not JSON.`);
+  }
+}
+
+/** An error reply, named with its request's method by send(). */
+class Refused extends Error {}
+
+/** A DevTools-protocol message as far as this client reads it. */
+interface CdpMessage {
+  id?: unknown;
+  result?: unknown;
+  error?: { message?: unknown };
+  method?: unknown;
+  params?: Record<string, unknown>;
 }
 
 /**
@@ -41,17 +134,33 @@ export class CdpConnection {
 
   private constructor(private readonly ws: WebSocket) {
     ws.on("message", (data) => {
-      const msg = JSON.parse(String(data)) as { id?: number; result?: unknown; error?: { message: string }; method?: string; params?: Record<string, unknown> };
-      if (msg.id !== undefined) {
-        this.pending.settle(msg.id, msg.error ? { error: attachError(`The target refused ${msg.error.message}.`) } : { value: msg.result });
-      } else if (msg.method) this.listeners.get(msg.method)?.(msg.params ?? {});
+      let msg: CdpMessage | null;
+      try {
+        msg = JSON.parse(String(data)) as CdpMessage | null;
+      } catch {
+        msg = null;
+      }
+      // The protocol is JSON objects; anything else means this is not a DevTools target.
+      if (typeof msg !== "object" || msg === null || Array.isArray(msg)) return this.fail(attachError("The target sent a message that is not a DevTools-protocol object."));
+      if (typeof msg.id === "number") {
+        // The target's own words are not quoted: they may come from anything that listens on the port.
+        this.pending.settle(msg.id, msg.error ? { error: new Refused() } : { value: msg.result });
+      } else if (typeof msg.method === "string") {
+        const params = typeof msg.params === "object" && msg.params !== null ? msg.params : {};
+        this.listeners.get(msg.method)?.(params);
+      }
     });
     ws.on("close", () => this.pending.failAll(attachError("The target closed the connection.")));
     ws.on("error", () => this.pending.failAll(attachError("The connection to the target failed.")));
   }
 
+  private fail(error: GuppyError): void {
+    this.pending.failAll(error);
+    this.ws.terminate();
+  }
+
   static async open(url: string): Promise<CdpConnection> {
-    const ws = new WebSocket(url, { handshakeTimeout: 10_000, maxPayload: 256 << 20 });
+    const ws = new WebSocket(url, { handshakeTimeout: METADATA_MS, maxPayload: MAX_MESSAGE_BYTES, followRedirects: false });
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", () => reject(attachError(`Cannot connect to ${url}.`)));
@@ -59,11 +168,22 @@ export class CdpConnection {
     return new CdpConnection(ws);
   }
 
-  /** Sends a command; rejects when no answer comes within `timeoutMs`. */
-  send(method: string, params: Record<string, unknown> = {}, timeoutMs = SILENCE_MS): Promise<unknown> {
+  /** Sends a command; rejects when no answer comes within `timeoutMs` (by default a metadata request's). */
+  send(method: string, params: Record<string, unknown> = {}, timeoutMs = METADATA_MS): Promise<unknown> {
     const { id, reply } = this.pending.open(timeoutMs, () => attachError(`The target did not answer ${method} within ${Math.round(timeoutMs / 1000)} s.`));
     this.ws.send(JSON.stringify({ id, method, params }));
-    return reply;
+    return reply.catch((e: unknown) => {
+      throw e instanceof Refused ? attachError(`The target refused ${method}.`) : e;
+    });
+  }
+
+  /** Stops reading from the target (TCP pushes back on it) until resume(). */
+  pause(): void {
+    this.ws.pause();
+  }
+
+  resume(): void {
+    this.ws.resume();
   }
 
   on(method: string, listener: ((params: Record<string, unknown>) => void) | null): void {
@@ -83,6 +203,8 @@ export class CdpConnection {
  */
 export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
   const queue: Uint8Array[] = [];
+  let queued = 0;
+  let paused = false;
   let done = false;
   let failure: Error | null = null;
   let wake: (() => void) | null = null;
@@ -92,7 +214,14 @@ export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
     wake = null;
   };
   conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => {
-    queue.push(latin1Bytes(String(p.chunk)));
+    const chunk = latin1Bytes(String(p.chunk));
+    queue.push(chunk);
+    queued += chunk.length;
+    // A target may write faster than the reader parses: what waits is bounded.
+    if (queued > MAX_QUEUED_BYTES && !paused) {
+      paused = true;
+      conn.pause();
+    }
     notify();
   });
   conn
@@ -118,6 +247,11 @@ export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
         const chunk = queue.shift();
         if (chunk !== undefined) {
           read += chunk.length;
+          queued -= chunk.length;
+          if (paused && queued < MAX_QUEUED_BYTES / 2) {
+            paused = false;
+            conn.resume();
+          }
           return chunk;
         }
         if (failure !== null) throw failure;

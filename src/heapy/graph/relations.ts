@@ -102,7 +102,8 @@ export function dominated(g: HeapGraph, members: Uint32Array): Uint32Array {
   const bits = essentialEdges(g).words;
   const removed = newBits(g);
   for (const n of members) add(removed, n);
-  const seen = reach(g, bits, searchRoots(g), removed);
+  // Without the root nothing is held: the other search roots hang under it too.
+  const seen = has(removed, g.root) ? newBits(g) : reach(g, bits, searchRoots(g), removed);
   // Unreached = dominated; words past the last node stay clear.
   const out = newBits(g);
   for (let w = 0; w < out.length; w++) out[w] = ~seen[w]!;

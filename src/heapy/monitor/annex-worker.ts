@@ -4,61 +4,110 @@
  * Heapy commands about the main thread's heap. One JSON object per line each way:
  * in { token, code }, { token, interrupt: true } or { token, resume: true }; out { text } or { error }.
  */
-import { randomBytes, timingSafeEqual } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, join } from "node:path";
-import { createInterface } from "node:readline";
 import { parentPort, workerData } from "node:worker_threads";
+import { newToken, tokenChecker } from "../../token.js";
 import { hpy } from "../session/session.js";
 import { annexDir, type AnnexInfo } from "./annex-files.js";
+import { boundedLines } from "./bounded-lines.js";
 import { CommandRunner } from "./command-runner.js";
 
-const token = randomBytes(24).toString("hex");
+const token = newToken();
 const runner = new CommandRunner(hpy({ target: "main-thread" }));
 const { pid, script } = workerData as { pid: number; script: string };
 
-function tokenOk(given: unknown): boolean {
-  if (typeof given !== "string" || given.length !== token.length) return false;
-  return timingSafeEqual(Buffer.from(given), Buffer.from(token));
-}
+/** Longest request line accepted; a client sending more is answered once and dropped. */
+const maxRequestBytes = 1024 * 1024;
+/** Requests one connection may have waiting behind the one that runs. */
+const maxQueued = 16;
+/** Connections open at once; more are closed as they come. */
+const maxConnections = 32;
 
-const server = createServer((socket) => {
-  const lines = createInterface({ input: socket });
-  // One command at a time per connection, in order.
+const tokenOk = tokenChecker(token);
+
+type Request = { token?: unknown; code?: unknown; interrupt?: unknown; resume?: unknown };
+
+// Every client is hostile until it shows the token: nothing it sends or does may throw
+// out of here, because an uncaught error in this worker would end the monitored program.
+const server = createServer({ allowHalfOpen: true }, (socket) => {
+  let closed = false;
+  let queued = 0;
   let queue = Promise.resolve();
-  lines.on("line", (line) => {
-    queue = queue.then(async () => {
-      let msg: { token?: unknown; code?: unknown; interrupt?: unknown; resume?: unknown };
-      try {
-        msg = JSON.parse(line) as typeof msg;
-      } catch {
-        socket.end(JSON.stringify({ error: "not a JSON request" }) + "\n");
-        return;
-      }
-      if (!tokenOk(msg.token)) {
-        process.stderr.write(`guppy annex (pid ${pid}): refused a connection without the right token\n`);
-        socket.end(JSON.stringify({ error: "refused: wrong or missing token" }) + "\n");
-        return;
-      }
-      try {
-        const text = msg.interrupt === true ? await runner.interrupt() : msg.resume === true ? await runner.resume() : await runner.run(String(msg.code ?? ""));
-        socket.write(JSON.stringify({ text }) + "\n");
-      } catch (e) {
-        socket.write(JSON.stringify({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) }) + "\n");
-      }
+  const send = (reply: object): void => {
+    if (!closed && socket.writable) socket.write(JSON.stringify(reply) + "\n");
+  };
+  /** Answers once more (when given a reply), then reads nothing and writes nothing on this connection. */
+  const refuse = (reply?: object): void => {
+    if (closed) return;
+    if (socket.writable) socket.end(reply === undefined ? "" : JSON.stringify(reply) + "\n");
+    closed = true;
+    stop();
+    // Whatever the client still sends is drained and dropped until it hangs up, or 5 s.
+    socket.resume();
+    setTimeout(() => socket.destroy(), 5000).unref();
+  };
+  const handle = async (line: string): Promise<void> => {
+    if (closed) return;
+    let msg: Request;
+    try {
+      msg = JSON.parse(line) as Request;
+    } catch {
+      return refuse({ error: "not a JSON request" });
+    }
+    if (typeof msg !== "object" || msg === null) return refuse({ error: "not a JSON request" });
+    if (!tokenOk(msg.token)) {
+      process.stderr.write(`guppy annex (pid ${pid}): refused a connection without the right token\n`);
+      return refuse({ error: "refused: wrong or missing token" });
+    }
+    try {
+      const text = msg.interrupt === true ? await runner.interrupt() : msg.resume === true ? await runner.resume() : await runner.run(String(msg.code ?? ""));
+      send({ text });
+    } catch (e) {
+      send({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+    }
+  };
+  const stop = boundedLines(socket, maxRequestBytes, {
+    line: (line) => {
+      if (++queued > maxQueued) return refuse({ error: `refused: more than ${maxQueued} requests waiting` });
+      // One command at a time per connection, in order.
+      queue = queue
+        .then(() => handle(line))
+        .catch(() => undefined)
+        .finally(() => queued--);
+    },
+    overflow: () => refuse({ error: `refused: a request longer than ${maxRequestBytes} bytes` }),
+  });
+  // A client that half-closes after its requests still gets the answers, then the end.
+  socket.on("end", () => {
+    void queue.then(() => {
+      refuse();
     });
   });
-  socket.on("error", () => undefined);
+  socket.on("error", () => {
+    closed = true;
+    stop();
+  });
 });
+// Connections share the program's file descriptors: a flood of them must not exhaust those.
+server.maxConnections = maxConnections;
+server.on("error", (e: NodeJS.ErrnoException) => process.stderr.write(`guppy annex (pid ${pid}): stopped listening (${e.code ?? e.name})\n`));
 
 server.listen(0, "127.0.0.1", () => {
   const address = server.address();
   const port = typeof address === "object" && address !== null ? address.port : 0;
   const dir = annexDir();
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `${pid}.json`);
   const info: AnnexInfo = { pid, port, token, program: basename(script) };
-  writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+  } catch (e) {
+    // Without its file nobody can find the annex: it stops, the program goes on.
+    process.stderr.write(`guppy annex (pid ${pid}): cannot announce itself in ${dir} (${(e as NodeJS.ErrnoException).code ?? "error"}); monitoring is off\n`);
+    server.close();
+    return;
+  }
   parentPort?.postMessage({ file });
 });

@@ -14,6 +14,8 @@ if (isMainThread) {
     execArgv: [],
   });
   worker.unref();
+  // The annex must never take the program down with it: if it fails, monitoring stops.
+  worker.on("error", (e) => process.stderr.write(`guppy annex (pid ${process.pid}): stopped (${e.name})\n`));
   worker.on("message", (m: { file?: string }) => {
     if (m.file !== undefined) {
       const file = m.file;

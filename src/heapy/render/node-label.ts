@@ -1,10 +1,15 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { terminalText } from "./terminal-text.js";
 
 /**
  * A short label for a node that never reveals heap contents: strings, numbers,
  * regexps and bigints are named by type only, because snapshots hold secrets.
  */
 export function nodeLabel(g: HeapGraph, n: number): string {
+  return terminalText(rawLabel(g, n));
+}
+
+function rawLabel(g: HeapGraph, n: number): string {
   const t = g.nodeType[n]!;
   const T = g.nodeTypes;
   if (t === T.string || t === T.consString || t === T.slicedString) return "(string)";

@@ -1,4 +1,5 @@
 import type { PartitionRow } from "../classify/partition.js";
+import { terminalText } from "./terminal-text.js";
 
 export type { PartitionRow };
 
@@ -52,7 +53,7 @@ function pageRows(lines: string[], rows: readonly PartitionRow[], start: number,
     const r = rows[i]!;
     cumulative += r.size;
     const columns = prefix(i, r, cumulative);
-    lines.push(columns + wrapKind(formatKind(r.kind), columns.length));
+    lines.push(columns + wrapKind(terminalText(formatKind(r.kind)), columns.length));
     shown++;
     const more = rows.length - 1 - i;
     if (shown >= limit && more > 1) {
@@ -105,7 +106,7 @@ export function renderPartition(rows: readonly PartitionRow[], kindHeader: strin
   const lines: string[] = [];
   if (start === 0) lines.push(`Partition of a set of ${count} object${count === 1 ? "" : "s"}. Total size = ${size} bytes.`);
   if (count === 0 && size === 0) return lines.join("\n");
-  lines.push(` Index  Count   %     Size   % Cumulative  % ${kindHeader}`);
+  lines.push(` Index  Count   %     Size   % Cumulative  % ${terminalText(kindHeader)}`);
   pageRows(lines, rows, start, limit, (i, r, cumulative) => `${pad(i, 6)} ${pad(r.count, 6)} ${pad(percent(r.count, count), 3)} ${pad(r.size, 8)} ${pad(percent(r.size, size), 3)} ${pad(cumulative, 9)} ${pad(percent(cumulative, size), 3)} `, formatKind);
   return lines.join("\n");
 }

@@ -1,10 +1,12 @@
 import { COLLECTIONS, edgeAccessor, member } from "../classify/classifiers.js";
 import { BASE_SYSTEM_DISTANCE, distancesOf, pathTreeOf } from "../graph/distances.js";
+import { globalName, globalObjectsOf } from "../graph/globals.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { PagedView } from "./paged-view.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
+import { terminalText } from "./terminal-text.js";
 
 
 /** The node that owns edge e (binary search over the CSR offsets). */
@@ -31,7 +33,7 @@ function stepText(g: HeapGraph, from: number, e: number, previous: number, last:
   const T = g.edgeTypes;
   const t = g.edgeType[e]!;
   const name = g.edgeNameText(e);
-  // From the root: the global object by its name ("global", "Window"), without V8's " / url" suffix.
+  // From the root to what is not a global object (those start the path): the node by its name.
   if (from === g.root) return member(g.name(g.edgeTarget[e]!).replace(/ \/ .*$/, "") || name);
   // Inside a closure's context, variables read as members: `<closure context>.x`.
   if (t === T.context) return member(name);
@@ -54,8 +56,16 @@ function stepText(g: HeapGraph, from: number, e: number, previous: number, last:
 /** The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`, or null if none. */
 export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | null {
   const parent = pathTreeOf(g);
+  const globals = globalObjectsOf(g);
   const edges: number[] = [];
+  let start = root;
   for (let x = node; x !== g.root; ) {
+    // A path through a global object reads from it, however the runtime reaches it
+    // (a root shortcut, a native context, the GC roots' global handles).
+    if (globals[x]) {
+      start = root + member(globalName(g, x));
+      break;
+    }
     const e = parent[x]!;
     if (e < 0) return null;
     edges.push(e);
@@ -63,7 +73,7 @@ export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | 
     if (edges.length > g.nodeCount) return null;
   }
   edges.reverse();
-  return root + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join("");
+  return terminalText(start + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join(""));
 }
 
 /** Compares text with runs of digits as numbers, so `[2]` sorts before `[10]`. */

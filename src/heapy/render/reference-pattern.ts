@@ -2,11 +2,13 @@ import { docOf, type Doc } from "../../doc.js";
 import { GuppyError } from "../../errors.js";
 import type { Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
+import { globalObjectsOf, isNativeContext } from "../graph/globals.js";
 import { retainersOf } from "../graph/retainers.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { PagedView } from "./paged-view.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
+import { terminalText } from "./terminal-text.js";
 
 const LINE_LENGTH = 80;
 /** A pattern stops growing here, so a huge heap cannot make it unbounded. */
@@ -73,11 +75,9 @@ function edgesInto(g: HeapGraph, from: number, targets: IdentitySet | null): num
  * and compiled code.
  */
 function isStop(g: HeapGraph, set: IdentitySet): boolean {
-  const globals = new Set<number>();
-  for (let e = g.firstEdge[g.root]!; e < g.firstEdge[g.root + 1]!; e++) if (g.edgeType[e] === g.edgeTypes.shortcut) globals.add(g.edgeTarget[e]!);
+  const globals = globalObjectsOf(g);
   for (const n of set.ordinals()) {
-    const name = g.name(n);
-    const stop = globals.has(n) || g.nodeType[n] === g.nodeTypes.code || name === "system / NativeContext";
+    const stop = globals[n] === 1 || g.nodeType[n] === g.nodeTypes.code || isNativeContext(g, n);
     if (!stop) return false;
   }
   return true;
@@ -177,7 +177,7 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
     const mark = row.mark === "^" ? `[^ ${row.seen}]` : `[${row.mark}]`;
     const prefix = `${pre}${fill} ${mark} `;
     const budget = LINE_LENGTH - prefix.length;
-    const head = `${row.set.count} ${row.kind}: `;
+    const head = `${row.set.count} ${terminalText(row.kind)}: `;
     const items: string[] = [];
     let used = 0;
     for (const n of row.set.ordinals()) {

@@ -2,6 +2,7 @@ import { inspect } from "node:util";
 import { GuppyError } from "../../errors.js";
 import { Stat } from "../stat/stat.js";
 import { DEFAULT_ROWS, renderPartition } from "./partition-table.js";
+import { terminalText } from "./terminal-text.js";
 
 /** Python's '%9.3g': three significant digits, trailing zeros dropped, exponent form for very large or small. */
 export function g3(x: number): string {
@@ -38,7 +39,7 @@ export function renderStat(stat: Stat, options: { start?: number; limit?: number
     `  A-B  ${pad(stat.count, 6)} ${pad(stat.size, 8)}  = ${ofB(stat.size)} % of B`,
   ];
   if (stat.count === 0 && stat.size === 0) return lines.join("\n");
-  lines.push("", "Differences by kind, largest absolute size diffs first.", ` Index  Count     Size  Cumulative  % of B ${stat.kindHeader}`);
+  lines.push("", "Differences by kind, largest absolute size diffs first.", ` Index  Count     Size  Cumulative  % of B ${terminalText(stat.kindHeader)}`);
   const start = options.start ?? 0;
   const limit = options.limit ?? DEFAULT_ROWS;
   let cumulative = 0;
@@ -47,7 +48,7 @@ export function renderStat(stat: Stat, options: { start?: number; limit?: number
   for (let i = start; i < stat.rows.length; i++) {
     const r = stat.rows[i]!;
     cumulative += r.size;
-    lines.push(`${pad(i, 6)} ${pad(r.count, 6)} ${pad(r.size, 8)} ${pad(cumulative, 9)} ${ofB(cumulative)} ${r.kind}`);
+    lines.push(`${pad(i, 6)} ${pad(r.count, 6)} ${pad(r.size, 8)} ${pad(cumulative, 9)} ${ofB(cumulative)} ${terminalText(r.kind)}`);
     shown++;
     const more = stat.rows.length - 1 - i;
     if (shown >= limit && more > 1) {

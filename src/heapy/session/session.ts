@@ -1,5 +1,5 @@
 import { docOf, type Doc } from "../../doc.js";
-import { CLASSIFIERS, constructorOf, scriptOf, type Classifier } from "../classify/classifiers.js";
+import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { ERS, callable, findex, resolveClassifier, type CallableClassifier, type ClodoClassifier, type TypeClassifier } from "../classify/classifier-value.js";
 import { ANYTHING, NOTHING, describe, type Kind } from "../classify/kind.js";
 import { GuppyError } from "../../errors.js";
@@ -12,6 +12,7 @@ import { LiveHeap } from "../capture/live-heap.js";
 import { loadStats } from "../stat/stat.js";
 import { StatView } from "../render/stat-text.js";
 import { HeapySet } from "./heapy-set.js";
+import { guppyInstances, ownObjectsToHide } from "./own-objects.js";
 import { WASTE_CLASSIFIERS } from "../waste/known-waste.js";
 import { growth, growthClassifier, GrowingView } from "../waste/growth.js";
 
@@ -132,7 +133,7 @@ export class Session {
     return this.reachable(await this.graph(file, options));
   }
 
-  /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a cut-off last dump is skipped with a warning. */
+  /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a torn or damaged record is skipped with a warning, the rest kept. */
   loadStats(file: string, onWarning?: (w: string) => void): StatView[] {
     return loadStats(file, onWarning).map((s) => new StatView(s));
   }
@@ -235,7 +236,7 @@ export class Session {
       else if (o !== g) own.push(o);
     }
     const ownSet = IdentitySet.ofIds(g, await this.liveHeapTool().idsOf(own)).or(guppyInstances(g));
-    let heap = this.reachable(g).minus(ownSet.dominos);
+    let heap = this.reachable(g).minus(ownObjectsToHide(g, ownSet));
     if (this.refMaxId > 0) {
       const ref = this.refMaxId;
       heap = heap.and(IdentitySet.where(g, (n) => (g.nodeId[n]! & 1) === 1 && g.nodeId[n]! > ref));
@@ -318,27 +319,6 @@ export class Session {
 function graphArg(g: unknown, where: string): HeapGraph {
   if (g instanceof HeapGraph) return g;
   throw new GuppyError("USAGE", `${where} takes a snapshot's graph (await h.graph(file), or s0.graph); got ${describe(g)}.`);
-}
-
-/** Where Guppy's own compiled modules are: every class defined under here is Guppy's. */
-const GUPPY_SCRIPTS = new URL("../../", import.meta.url).href;
-
-/**
- * Instances of Guppy's own classes in a snapshot of this process, of any session:
- * objects whose constructor's script is one of Guppy's modules. Found from the
- * snapshot alone, so no process-wide registry of sessions is needed.
- */
-function guppyInstances(g: HeapGraph): IdentitySet {
-  const ofMap = new Map<number, boolean>();
-  const object = g.nodeTypes.object;
-  return IdentitySet.where(g, (n) => {
-    if (g.nodeType[n] !== object) return false;
-    const c = constructorOf(g, n);
-    if (c < 0) return false;
-    let own = ofMap.get(c);
-    if (own === undefined) ofMap.set(c, (own = (scriptOf(g, c) ?? "").startsWith(GUPPY_SCRIPTS)));
-    return own;
-  });
 }
 
 /** A new Heapy session: `const h = hpy();` (in a worker, `hpy({ target: "main-thread" })` watches the main thread). */

@@ -1,5 +1,5 @@
-import { open, type FileHandle } from "node:fs/promises";
-import { createReadStream } from "node:fs";
+import { open, stat, type FileHandle } from "node:fs/promises";
+import { constants, createReadStream, type Stats } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { GuppyError } from "../../errors.js";
 
@@ -31,6 +31,15 @@ function openError(name: string, err: unknown): GuppyError {
   if (code === "EISDIR") return new GuppyError("FILE_UNREADABLE", "This is a directory, not a heap snapshot file.", { file: name });
   if (code === "EACCES" || code === "EPERM") return new GuppyError("FILE_UNREADABLE", "Permission denied.", { file: name });
   return new GuppyError("FILE_UNREADABLE", `The file cannot be read (${code ?? "unknown error"}).`, { file: name });
+}
+
+/**
+ * Pipes, sockets and devices are refused rather than read: the reader seeks, a
+ * parallel reader opens the file a second time, and a cache needs stable content.
+ */
+function notAFile(name: string, st: Stats): GuppyError {
+  const what = st.isFIFO() ? "a pipe (FIFO)" : st.isSocket() ? "a socket" : st.isCharacterDevice() || st.isBlockDevice() ? "a device" : "not a regular file";
+  return new GuppyError("FILE_UNREADABLE", `This is ${what}, not a heap snapshot file: save the snapshot to a file and read that.`, { file: name });
 }
 
 /** Reads a plain file with one read always in flight, so disk and parsing overlap. */
@@ -86,11 +95,20 @@ class FileSource implements ByteSource {
   }
 }
 
-/** Streams a gzip file through zlib; corrupt or cut-off streams become GuppyErrors. */
+/**
+ * Heap snapshots gzip about 5:1 (their ids and offsets vary); deflate can reach 1032:1.
+ * Past this ratio (plus a small allowance) the stream is a decompression bomb, refused
+ * before it inflates into gigabytes of memory.
+ */
+export const GZIP_INFLATE_RATIO = 64;
+const GZIP_INFLATE_ALLOWANCE = 64 << 20;
+
+/** Streams a gzip file through zlib; corrupt, cut-off or bomb-like streams become GuppyErrors. */
 class GzipSource implements ByteSource {
   readonly compressed = true;
   private readonly file;
   private readonly iterator: AsyncIterator<Buffer>;
+  private inflated = 0;
 
   constructor(readonly name: string, readonly totalBytes: number) {
     this.file = createReadStream(name, { highWaterMark: 1 << 20 });
@@ -106,8 +124,17 @@ class GzipSource implements ByteSource {
   async next(): Promise<Uint8Array | null> {
     try {
       const r = await this.iterator.next();
-      return r.done ? null : r.value;
+      if (r.done) return null;
+      this.inflated += r.value.length;
+      if (this.inflated > this.totalBytes * GZIP_INFLATE_RATIO + GZIP_INFLATE_ALLOWANCE) {
+        throw new GuppyError("TOO_LARGE", `The gzip stream inflates more than ${GZIP_INFLATE_RATIO}:1, which no heap snapshot does: refused as a decompression bomb (gunzip it yourself to read it anyway).`, {
+          file: this.name,
+          offset: this.inflated - r.value.length,
+        });
+      }
+      return r.value;
     } catch (e) {
+      if (e instanceof GuppyError) throw e;
       const code = (e as NodeJS.ErrnoException)?.code;
       if (code === "Z_BUF_ERROR") {
         throw new GuppyError("TRUNCATED", "The gzip stream ends early: the file was cut off while it was being written.", { file: this.name });
@@ -132,13 +159,20 @@ class GzipSource implements ByteSource {
 export async function openByteSource(name: string, start = 0): Promise<ByteSource> {
   let fh: FileHandle;
   try {
-    fh = await open(name, "r");
+    // Non-blocking, so that opening a FIFO returns at once (a blocking open waits for a writer forever).
+    fh = await open(name, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (e) {
+    // A socket (how a parent often hands over stdin) cannot be opened by path at all: say what it is.
+    if ((e as NodeJS.ErrnoException)?.code === "ENXIO") {
+      const st = await stat(name).catch(() => null);
+      if (st !== null && !st.isFile()) throw notAFile(name, st);
+    }
     throw openError(name, e);
   }
   try {
     const st = await fh.stat();
     if (st.isDirectory()) throw openError(name, Object.assign(new Error(), { code: "EISDIR" }));
+    if (!st.isFile()) throw notAFile(name, st);
     if (st.size === 0) throw new GuppyError("EMPTY_FILE", "The file is empty.", { file: name });
     const magic = new Uint8Array(2);
     await fh.read(magic, 0, 2, 0);

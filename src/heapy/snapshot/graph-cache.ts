@@ -1,8 +1,9 @@
-import { createHash } from "node:crypto";
-import { mkdirSync } from "node:fs";
+import { createHash, randomBytes } from "node:crypto";
+import { constants, type Stats } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
+import { ensureFolder } from "../../folders.js";
 import { HeapGraph, type AllocationTraces, type HeapGraphParts, type SourceStamp } from "./heap-graph.js";
 import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
 import { StringTable } from "./string-table.js";
@@ -11,16 +12,24 @@ import { StringTable } from "./string-table.js";
  * A binary cache of a loaded snapshot: its columns, strings and whichever derived
  * arrays (retainers, dominators, distances, ...) were computed, so the next open
  * reads arrays straight into memory instead of parsing JSON. It is tied to the
- * source's path, size, mtime and inode, versioned, and each section is hashed: a
- * cache that does not match in every respect is ignored (and rewritten), never
- * trusted.
+ * source's path, size, mtime, ctime, inode and a hash of sampled content, versioned,
+ * and each section is hashed: a cache that does not match in every respect is
+ * ignored (and rewritten), never trusted.
+ *
+ * Trust model: the hashes catch damage and a cache left from another file, not an
+ * attacker — whoever can write the cache file can recompute them. What keeps others
+ * out is the folder: a folder that is not ours or that others can write is not used
+ * at all, cache files that are not ours alone are ignored, and files are created
+ * exclusively (O_EXCL | O_NOFOLLOW) so a planted link is never written through.
  */
 
 const MAGIC = "GUPPYGC\0";
 /** Bumped whenever the layout of the file or of any cached array changes. */
-const VERSION = 2;
+const VERSION = 3;
 const FIXED = 20; // magic 8, version 4, meta length 4, meta hash 4
 const META_LIMIT = 64 << 20;
+/** Bytes hashed at each of three places of the source for its stamp. */
+const SAMPLE_BYTES = 64 << 10;
 /** Derived arrays worth keeping: costly to compute, plain typed arrays or records of them. */
 const CACHED_DERIVED = ["retainers", "dominators", "distances", "pathTree", "shallowSizes", "owners", "idIndex", "pageOwned", "ephemerons", "ephemeronPairs", "dominationRoots"];
 
@@ -100,14 +109,61 @@ export function cachePathOf(file: string, dir: string): string {
   return join(dir, `${basename(abs).slice(0, 80)}-${createHash("sha256").update(abs).digest("hex").slice(0, 24)}.gcache`);
 }
 
-/** The file's stamp now, or null when it cannot be seen. */
+/**
+ * The file's stamp now, or null when it cannot be seen or is not a regular file (a
+ * pipe has no stable content to tie a cache to; opening it non-blocking never waits).
+ */
 export async function stampOf(file: string): Promise<Stamp | null> {
+  let fh;
   try {
-    const st = await stat(file);
-    return { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs, ino: st.ino };
+    fh = await open(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch {
     return null;
   }
+  try {
+    const st = await fh.stat();
+    if (!st.isFile()) return null;
+    const h = createHash("sha256");
+    // Not Node's pooled Buffer: Guppy's reads must never show as the analysed program's allocations.
+    const buf = Buffer.allocUnsafeSlow(SAMPLE_BYTES);
+    for (const at of [0, Math.max(0, Math.floor((st.size - SAMPLE_BYTES) / 2)), Math.max(0, st.size - SAMPLE_BYTES)]) {
+      const { bytesRead } = await fh.read(buf, 0, SAMPLE_BYTES, at);
+      h.update(buf.subarray(0, bytesRead));
+    }
+    return { path: resolve(file), size: st.size, mtimeMs: st.mtimeMs, ino: st.ino, ctimeMs: st.ctimeMs, sample: h.digest("hex") };
+  } catch {
+    return null;
+  } finally {
+    await fh.close().catch(() => undefined);
+  }
+}
+
+function sameStamp(a: Stamp, b: Stamp): boolean {
+  return a.path === b.path && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino && a.ctimeMs === b.ctimeMs && a.sample === b.sample;
+}
+
+/** Whether a file or folder is ours and no one else can write it (POSIX; Windows has other ACLs). */
+function oursAlone(st: Stats): boolean {
+  if (process.platform === "win32") return true;
+  const uid = process.getuid?.();
+  return (uid === undefined || st.uid === uid) && (st.mode & 0o022) === 0;
+}
+
+/**
+ * Why the cache folder must not be used, or null when it is ours alone (or does not
+ * exist yet: it is then created owner-only). Others who can write the folder could
+ * plant links, forge caches or replace ours.
+ */
+export async function unsafeCacheDir(dir: string): Promise<string | null> {
+  let st: Stats;
+  try {
+    st = await stat(dir);
+  } catch {
+    return null;
+  }
+  if (!st.isDirectory()) return "is not a folder";
+  if (!oursAlone(st)) return "is not owner-only (another user owns it or can write it)";
+  return null;
 }
 
 /** The graph's arrays to write, by section name, and the scalars of its derived records. */
@@ -165,7 +221,7 @@ function collect(g: HeapGraph): { arrays: [string, Typed][]; scalars: Record<str
 export async function writeGraphCache(g: HeapGraph, dir: string | null = defaultCacheDir()): Promise<string | null> {
   if (dir === null || g.source === null) return null;
   const now = await stampOf(g.file);
-  if (now === null || now.size !== g.source.size || now.mtimeMs !== g.source.mtimeMs || now.ino !== g.source.ino) return null;
+  if (now === null || !sameStamp(now, g.source)) return null;
   const { arrays, scalars, bare } = collect(g);
   const sections: Section[] = [];
   let offset = 0;
@@ -197,11 +253,12 @@ export async function writeGraphCache(g: HeapGraph, dir: string | null = default
   view.setUint32(16, hashBytes(metaBytes), true);
   head.set(metaBytes, FIXED);
   const path = cachePathOf(g.file, dir);
-  const tmp = `${path}.${process.pid}.tmp`;
+  const tmp = `${path}.${process.pid}.${randomBytes(6).toString("hex")}.tmp`;
+  if (!(await ensureFolder(dir, 0o700)) || (await unsafeCacheDir(dir)) !== null) return null;
   try {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    // 0600: the cache holds the snapshot's strings, which can be secrets.
-    const fh = await open(tmp, "w", 0o600);
+    // 0600: the cache holds the snapshot's strings, which can be secrets. Exclusive and
+    // no-follow: a file or link planted at the temporary name is never written through.
+    const fh = await open(tmp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW, 0o600);
     try {
       await fh.write(head, 0, head.length, 0);
       for (let i = 0; i < arrays.length; i++) {
@@ -223,20 +280,29 @@ export async function writeGraphCache(g: HeapGraph, dir: string | null = default
 /**
  * The graph from a snapshot's cache, or null when there is no cache, or it was
  * made from another version of the file or by another version of Guppy, or any
- * part of it fails its check.
+ * part of it fails its check. A folder others could write is not used (`onWarning`
+ * hears why); a cache file that is not a regular file of ours alone is ignored.
  */
-export async function readGraphCache(file: string, dir: string | null = defaultCacheDir()): Promise<HeapGraph | null> {
+export async function readGraphCache(file: string, dir: string | null = defaultCacheDir(), onWarning?: (message: string) => void): Promise<HeapGraph | null> {
   if (dir === null) return null;
+  const unsafe = await unsafeCacheDir(dir);
+  if (unsafe !== null) {
+    onWarning?.(`The cache folder ${dir} ${unsafe}: reading without the cache and writing none.`);
+    return null;
+  }
   const stamp = await stampOf(file);
   if (stamp === null) return null;
   let fh;
   try {
-    fh = await open(cachePathOf(file, dir), "r");
+    // Non-blocking: a FIFO planted at the cache path must not stall the run.
+    fh = await open(cachePathOf(file, dir), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return null;
   }
   try {
-    const size = (await fh.stat()).size;
+    const st = await fh.stat();
+    if (!st.isFile() || !oursAlone(st)) return null;
+    const size = st.size;
     const fixed = new Uint8Array(FIXED);
     if ((await fh.read(fixed, 0, FIXED, 0)).bytesRead !== FIXED) return null;
     if (new TextDecoder().decode(fixed.subarray(0, 8)) !== MAGIC) return null;
@@ -247,15 +313,15 @@ export async function readGraphCache(file: string, dir: string | null = defaultC
     await fh.read(metaBytes, 0, metaLength, FIXED);
     if (hashBytes(metaBytes) !== view.getUint32(16, true)) return null;
     const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as Meta;
-    const s = meta.source;
-    if (meta.version !== VERSION || s.path !== stamp.path || s.size !== stamp.size || s.mtimeMs !== stamp.mtimeMs || s.ino !== stamp.ino) return null;
+    if (meta.version !== VERSION || typeof meta.source !== "object" || meta.source === null || !sameStamp(meta.source, stamp)) return null;
     const dataStart = Math.ceil((FIXED + metaLength) / 8) * 8;
     const arrays = new Map<string, Typed>();
     // Reads run on libuv's threads: hash each section while the next one is read.
     let hashing: Promise<boolean> = Promise.resolve(true);
     for (const sec of meta.sections) {
       const Kind = KINDS[sec.kind];
-      if (Kind === undefined || !(sec.length >= 0) || dataStart + sec.offset + sec.length * Kind.BYTES_PER_ELEMENT > size) return null;
+      // (An empty section may sit at the padded end, past the last byte written.)
+      if (Kind === undefined || !(sec.length >= 0) || (sec.length > 0 && dataStart + sec.offset + sec.length * Kind.BYTES_PER_ELEMENT > size)) return null;
       const a = new Kind(sec.length);
       const b = bytesOf(a);
       const reading = b.length === 0 ? Promise.resolve({ bytesRead: 0 }) : fh.read(b, 0, b.length, dataStart + sec.offset);

@@ -47,6 +47,10 @@ export interface SourceStamp {
   size: number;
   mtimeMs: number;
   ino: number;
+  /** Moves on every write, even one that restores size and mtime. */
+  ctimeMs: number;
+  /** A hash of the file's first, middle and last bytes: content, whatever the timestamps say. */
+  sample: string;
 }
 
 /** Node type numbers, looked up once from the snapshot's own enum (-1 when absent). */

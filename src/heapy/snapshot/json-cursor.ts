@@ -35,6 +35,15 @@ export class JsonCursor {
   private eof = false;
   /** Which part of the file is being read, for truncation messages. */
   section = "the start of the file";
+  /**
+   * Escape checking inside a string that may span chunks: 0 outside an escape, 1 just
+   * after a backslash, 2 in the hex digits of \u (hexLeft to go); escAt is where it began.
+   */
+  private esc = 0;
+  private hexLeft = 0;
+  private escAt = 0;
+  /** The next backslash in the chunk at or after the last position asked about (end: none). */
+  private nextBackslash = -1;
 
   /** `start`: the absolute offset of the source's first byte (a source opened mid-file). */
   constructor(private readonly source: ByteSource, private readonly onChunk: () => void, start = 0) {
@@ -49,6 +58,7 @@ export class JsonCursor {
     this.pos = this.end = 0;
     this.base = offset;
     this.eof = false;
+    this.nextBackslash = -1;
   }
 
   /**
@@ -103,6 +113,7 @@ export class JsonCursor {
     this.buf = chunk;
     this.pos = 0;
     this.end = chunk.length;
+    this.nextBackslash = -1;
     this.onChunk();
     return true;
   }
@@ -158,11 +169,11 @@ export class JsonCursor {
    * `limit` bytes; used for the small header and for sections we parse with JSON.parse.
    * Returns null (having skipped the value) when it is larger than the limit.
    */
-  async captureValue(limit: number): Promise<string | null> {
+  async captureValue(limit: number, maxDepth = Infinity): Promise<string | null> {
     const parts: Uint8Array[] = [];
     let size = 0;
     let over = false;
-    await this.walkValue((from, to) => {
+    await this.walkValue(maxDepth, (from, to) => {
       if (over) return;
       size += to - from;
       if (size > limit) {
@@ -177,11 +188,11 @@ export class JsonCursor {
 
   /** Skips the next value, whatever it is. */
   async skipValue(): Promise<void> {
-    await this.walkValue(() => undefined);
+    await this.walkValue(Infinity, () => undefined);
   }
 
   /** Walks one balanced JSON value, reporting the byte ranges it covers chunk by chunk. */
-  private async walkValue(take: (from: number, to: number) => void): Promise<void> {
+  private async walkValue(maxDepth: number, take: (from: number, to: number) => void): Promise<void> {
     const first = await this.peek();
     if (first < 0) throw this.truncated();
     let depth = 0;
@@ -206,7 +217,10 @@ export class JsonCursor {
             }
           }
         } else if (c === QUOTE) inString = true;
-        else if (c === OPEN_BRACE || c === OPEN_BRACKET) depth++;
+        else if (c === OPEN_BRACE || c === OPEN_BRACKET) {
+          // Bounded, because whoever reads the value later (JSON.stringify of the cache) recurses.
+          if (++depth > maxDepth) throw this.fail("INVALID_JSON", `A value in ${this.section} is nested more than ${maxDepth} deep.`, this.base + i - 1);
+        }
         else if (c === CLOSE_BRACE || c === CLOSE_BRACKET) {
           if (--depth <= 0) {
             if (depth < 0) throw this.unexpected(c, "a value", this.base + i - 1);
@@ -290,6 +304,8 @@ export class JsonCursor {
           return;
         } else if (isSpace(c)) {
           if (st === 1) {
+            // V8 writes a newline after each record's last number: the limit holds here too.
+            if (v > limit) throw this.tooLarge(v, i);
             batch[n++] = neg ? -v : v;
             v = 0;
             neg = false;
@@ -331,6 +347,42 @@ export class JsonCursor {
     }
   }
 
+  private badEscape(): GuppyError {
+    return this.fail("INVALID_JSON", `A string in ${this.section} has an invalid escape sequence.`, this.escAt);
+  }
+
+  /**
+   * Checks the escapes in buf[from..to) of the string being read, carrying state over
+   * chunk ends, so that a name that cannot be decoded is refused here rather than
+   * failing wherever it is first printed. Jumps between backslashes natively.
+   */
+  private checkEscapes(buf: Uint8Array, from: number, to: number): void {
+    let i = from;
+    while (i < to) {
+      if (this.esc === 0) {
+        if (this.nextBackslash < i) {
+          const k = buf.indexOf(BACKSLASH, i);
+          this.nextBackslash = k < 0 ? this.end : k;
+        }
+        if (this.nextBackslash >= to) return;
+        this.escAt = this.base + this.nextBackslash;
+        i = this.nextBackslash + 1;
+        this.esc = 1;
+      } else if (this.esc === 1) {
+        const c = buf[i++]!;
+        if (c === 0x75) {
+          this.esc = 2;
+          this.hexLeft = 4;
+        } else if (c === QUOTE || c === BACKSLASH || c === 0x2f || c === 0x62 || c === 0x66 || c === 0x6e || c === 0x72 || c === 0x74) this.esc = 0;
+        else throw this.badEscape();
+      } else {
+        const c = buf[i++]!;
+        if (!((c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x46) || (c >= 0x61 && c <= 0x66))) throw this.badEscape();
+        if (--this.hexLeft === 0) this.esc = 0;
+      }
+    }
+  }
+
   /**
    * Streams a JSON array of strings into `out`, keeping each string's raw bytes.
    * On truncation it throws TRUNCATED after `out` holds every complete string.
@@ -364,10 +416,13 @@ export class JsonCursor {
           q = buf.indexOf(QUOTE, q + 1);
         }
         if (q >= 0 && q < this.end) {
+          this.checkEscapes(buf, segStart, q);
+          if (this.esc !== 0) throw this.badEscape();
           out.append(buf, segStart, q);
           this.pos = q + 1;
           break;
         }
+        this.checkEscapes(buf, segStart, this.end);
         out.append(buf, segStart, this.end);
         let k = this.end - 1;
         while (k >= segStart && buf[k] === BACKSLASH) k--;

@@ -45,6 +45,32 @@ export interface SnapshotLayout {
   locationFields: string[];
 }
 
+/** Types every V8 since Node 12 writes (symbol, bigint and object shape came later, so are optional). */
+const CORE_NODE_TYPES = ["hidden", "array", "string", "object", "code", "closure", "regexp", "number", "native", "synthetic", "concatenated string", "sliced string"];
+const CORE_EDGE_TYPES = ["context", "element", "property", "internal", "hidden", "shortcut", "weak"];
+
+/** The node types and node fields V8 has written, up to V8 15 (Node 26, Deno 2.9, Chromium 156); its edge types are the core ones. */
+const KNOWN_NODE_TYPES = [...CORE_NODE_TYPES, "symbol", "bigint", "object shape", "wasm object"];
+const KNOWN_NODE_FIELDS = ["type", "name", "id", "self_size", "edge_count", "trace_node_id", "detachedness"];
+
+/**
+ * What a newer writer put in the layout that Guppy does not know, each as a warning:
+ * such nodes and edges are read, counted and classified by their type's name, but no
+ * analysis gives them a meaning of their own (as DevTools, which treats an unknown edge
+ * type as retaining and an unknown node type as an ordinary one).
+ */
+export function unknownLayoutWarnings(L: SnapshotLayout, fields: readonly string[]): string[] {
+  const out: string[] = [];
+  const list = (names: string[]): string => names.map((n) => `'${n}'`).join(", ");
+  const nodeTypes = L.nodeTypes.filter((t) => !KNOWN_NODE_TYPES.includes(t));
+  const edgeTypes = L.edgeTypes.filter((t) => !CORE_EDGE_TYPES.includes(t));
+  const nodeFields = fields.filter((f) => !KNOWN_NODE_FIELDS.includes(f));
+  if (nodeTypes.length > 0) out.push(`The snapshot has node types Guppy does not know (${list(nodeTypes)}): their nodes are read and classified by type, but no analysis treats them specially.`);
+  if (edgeTypes.length > 0) out.push(`The snapshot has edge types Guppy does not know (${list(edgeTypes)}): they count as strong references, as in DevTools.`);
+  if (nodeFields.length > 0) out.push(`The snapshot has node fields Guppy does not know (${list(nodeFields)}): they are skipped.`);
+  return out;
+}
+
 function bad(where: { file: string; offset: number }, what: string): GuppyError {
   return new GuppyError("BAD_META", `The snapshot header is malformed: ${what}.`, where);
 }
@@ -81,6 +107,11 @@ export function layoutOf(header: unknown, at: { file: string; offset: number }):
   const edgeTypes = Array.isArray(meta.edge_types) ? meta.edge_types[edgeType] : undefined;
   if (!stringList(nodeTypes) || nodeTypes.length === 0) throw bad(at, "'node_types' does not list the node types");
   if (!stringList(edgeTypes) || edgeTypes.length === 0) throw bad(at, "'edge_types' does not list the edge types");
+  // Classification and dominators decide by these names: a renamed one (say 'string') would
+  // turn strings' contents into class names, so every V8 version's core set must be there.
+  for (const t of CORE_NODE_TYPES) if (!nodeTypes.includes(t)) throw bad(at, `'node_types' lacks the '${t}' type`);
+  for (const t of CORE_EDGE_TYPES) if (!edgeTypes.includes(t)) throw bad(at, `'edge_types' lacks the '${t}' type`);
+  if (new Set(nodeTypes).size !== nodeTypes.length || new Set(edgeTypes).size !== edgeTypes.length) throw bad(at, "a node or edge type is listed twice");
   const optionalList = (v: unknown): string[] => (stringList(v) ? v : []);
   return {
     nodeFieldCount: nf.length,

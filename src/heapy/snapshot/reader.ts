@@ -1,11 +1,11 @@
 import { GuppyError } from "../../errors.js";
-import { openByteSource, type ByteSource } from "./byte-source.js";
+import { GZIP_INFLATE_RATIO, openByteSource, type ByteSource } from "./byte-source.js";
 import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
 import { EdgeJob } from "./parallel-edges.js";
 import { JsonCursor } from "./json-cursor.js";
-import { layoutOf, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
+import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
 
 /** Options of readHeapSnapshot. */
@@ -35,9 +35,10 @@ const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** The largest typed array this Node allocates, and the ordinal range we index with u32. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
-/** A gzip stream never expands more than about 1032:1. */
-const GZIP_MAX_RATIO = 1100;
+
 const HEADER_LIMIT = 16 << 20;
+/** V8's header nests three deep (meta.node_types[0]); far deeper is hostile and would overflow the stack later. */
+const HEADER_DEPTH = 32;
 const TRACE_TREE_LIMIT = 256 << 20;
 const BATCH_RECORDS = 1024;
 
@@ -201,6 +202,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
   cursor.skipByte();
   let firstKey = true;
   let complete = false;
+  const seenKeys = new Set<string>();
   try {
     for (;;) {
       cursor.section = "the top-level object";
@@ -224,10 +226,13 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
       }
       firstKey = false;
       cursor.section = `the '${key}' section`;
+      // A second copy would silently replace the first (or, read in parallel, disagree with it).
+      if (seenKeys.has(key)) throw cursor.fail("INVALID_JSON", `The snapshot has the '${key.slice(0, 40)}' section twice.`);
+      seenKeys.add(key);
       switch (key) {
         case "snapshot": {
           const headerAt = cursor.offset;
-          const text = await cursor.captureValue(HEADER_LIMIT);
+          const text = await cursor.captureValue(HEADER_LIMIT, HEADER_DEPTH);
           if (text === null) throw cursor.fail("BAD_META", "The snapshot header is implausibly large.");
           let parsed: unknown;
           try {
@@ -238,6 +243,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           header = parsed as SnapshotHeader;
           L = layoutOf(parsed, { file, offset: headerAt });
           checkCounts(header, L, source, cursor);
+          for (const w of unknownLayoutWarnings(L, header.meta.node_fields)) warn(w);
           break;
         }
         case "nodes": {
@@ -261,6 +267,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
               edgesEnd = end;
               skipped = end - cursor.offset;
               await cursor.jump(end);
+              // Its key was jumped over too: a second 'edges' must still be seen as one.
+              seenKeys.add("edges");
             }
           }
           break;
@@ -304,7 +312,12 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         case "locations": {
           const list = key === "samples" ? samples : key === "locations" ? locations : functionInfos;
           const batch = new Float64Array(1 << 14);
-          await cursor.readNumberArray(batch, (n) => list.push(batch, n));
+          // Bounded by the header's counts, so a section of endless numbers cannot take the memory.
+          const limit = listLimit(key, header, L);
+          await cursor.readNumberArray(batch, (n) => {
+            if (list.length + n > limit) throw cursor.fail("COUNT_MISMATCH", `The ${key} section holds more numbers than the header's counts allow.`);
+            list.push(batch, n);
+          });
           break;
         }
         case "trace_tree": {
@@ -353,6 +366,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
   if (header === null || L === null) throw cursor.fail("WRONG_FORMAT", "This is not a V8 heap snapshot: it has no 'snapshot' header.");
   if (nodes === null) throw cursor.fail("TRUNCATED", "The snapshot has no nodes section.");
   if (edges === null) throw cursor.fail("TRUNCATED", "The snapshot has no edges section.");
+  // A complete file without strings (or with that key damaged) would classify every object by placeholder names.
+  if (complete && strings === null) throw new GuppyError("WRONG_FORMAT", "The snapshot has no 'strings' section (or its key is damaged).", { file });
   const table = (strings ?? new StringTableBuilder(0)).finish();
   if (stringsComplete) {
     if (nodes.maxName >= table.count || edges.maxStringName >= table.count) {
@@ -416,6 +431,16 @@ async function finishEdges(job: EdgeJob, cursor: JsonCursor, L: SnapshotLayout, 
   }
 }
 
+/** The most numbers a small section can hold for the header's counts (generous: only a hostile file comes near). */
+function listLimit(key: string, header: SnapshotHeader | null, L: SnapshotLayout | null): number {
+  const n = header?.node_count ?? 0;
+  const slack = 1 << 20;
+  if (key === "locations") return (n + slack) * Math.max(4, L?.locationFields.length ?? 0);
+  if (key === "samples") return (n + slack) * Math.max(2, L?.sampleFields.length ?? 0);
+  const functions = typeof header?.trace_function_count === "number" ? header.trace_function_count : 0;
+  return (functions + n + slack) * Math.max(6, L?.traceFunctionInfoFields.length ?? 0);
+}
+
 /** Runs an allocation of columns; running out of memory becomes a GuppyError, not a crash. */
 function allocating<T>(cursor: JsonCursor, make: () => T): T {
   try {
@@ -436,7 +461,7 @@ function checkCounts(header: SnapshotHeader, L: SnapshotLayout, source: ByteSour
   }
   // Every number takes at least two bytes ("0,"), so the file bounds the counts
   // (a live stream has no size to check against; allocation failure catches it there).
-  const capacity = source.compressed ? source.totalBytes * GZIP_MAX_RATIO : source.totalBytes;
+  const capacity = source.compressed ? source.totalBytes * GZIP_INFLATE_RATIO : source.totalBytes;
   if (source.totalBytes > 0 && (n * L.nodeFieldCount + e * L.edgeFieldCount) * 2 > capacity + 16) {
     throw cursor.fail("COUNT_MISMATCH", `The header announces ${n} nodes and ${e} edges, more than a file of ${source.totalBytes} bytes can hold.`);
   }
@@ -465,7 +490,7 @@ function finishNodes(cols: NodeColumns, header: SnapshotHeader, cursor: JsonCurs
  */
 export async function readHeapSnapshot(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
   const dir = options.cacheDir === undefined ? defaultCacheDir() : options.cacheDir;
-  const cached = await readGraphCache(file, dir);
+  const cached = await readGraphCache(file, dir, options.onWarning);
   if (cached !== null) {
     for (const w of cached.warnings) options.onWarning?.(w);
     return cached;

@@ -3,6 +3,23 @@ import { latin1Bytes, utf8Text } from "../../bytes.js";
 const BACKSLASH = 0x5c;
 
 /**
+ * The text of a JSON string's content. The reader refuses bad escapes, but a raw
+ * control character (which JSON.parse refuses) is shown as its escape, and a table
+ * from elsewhere that still fails gives its raw text: printing a name never throws.
+ */
+function decodeEscaped(text: string): string {
+  try {
+    return JSON.parse(`"${text}"`) as string;
+  } catch {
+    try {
+      return JSON.parse(`"${text.replace(/[\x00-\x1f]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)}"`) as string;
+    } catch {
+      return text;
+    }
+  }
+}
+
+/**
  * The snapshot's string table, kept as the raw JSON bytes of each string (without
  * quotes) plus offsets, and decoded on demand. Millions of names cost their bytes
  * plus four bytes each, not a JS string apiece.
@@ -19,7 +36,7 @@ export class StringTable {
     if (!(i >= 0 && i < this.count)) return `<missing string ${i}>`;
     const raw = this.bytes.subarray(this.starts[i]!, this.starts[i + 1]!);
     const text = utf8Text(raw);
-    return raw.indexOf(BACKSLASH) < 0 ? text : (JSON.parse(`"${text}"`) as string);
+    return raw.indexOf(BACKSLASH) < 0 ? text : decodeEscaped(text);
   }
 
   /** Raw byte length of string i (an upper bound of its decoded length). */

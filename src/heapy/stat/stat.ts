@@ -1,5 +1,5 @@
 import { docOf, type Doc } from "../../doc.js";
-import { appendFileSync, readFileSync } from "node:fs";
+import { appendFileSync, closeSync, fstatSync, openSync, readFileSync, readSync } from "node:fs";
 import { GuppyError } from "../../errors.js";
 import type { Partition, PartitionRow } from "../classify/partition.js";
 
@@ -49,9 +49,13 @@ export class Stat {
     return lines.join("\n") + "\n";
   }
 
-  /** Appends this record to a stat file (never rewrites what is there). */
+  /**
+   * Appends this record to a stat file (never rewrites what is there). After a dump
+   * that a crash cut off mid-line, it starts on a line of its own, so the torn record
+   * stays separate and is skipped on load.
+   */
   dump(file: string): void {
-    appendFileSync(file, this.toText());
+    appendFileSync(file, endsMidLine(file) ? "\n" + this.toText() : this.toText());
   }
 
   /**
@@ -95,55 +99,117 @@ export class Stat {
   }
 }
 
+/** The first line of every record, Heapy's and Guppy's alike. */
+const LOADER = ".loader: _load_stat";
+const END = `.end: ${LOADER}`;
+
 /**
- * Parses the records of a stat file's text. Records are appended whole, so anything
- * after the last `.end:` line is a dump that was cut off: it is skipped with a warning.
+ * Parses the records of a stat file's text. A record is valid only from its `.loader`
+ * line to its `.end` line, with every field well-formed: one cut off by a crash (the
+ * file ends, or the next run's `.loader` comes before its `.end`, even in the middle of
+ * a line) or damaged is skipped with a warning, and every other record is kept. Text
+ * with no record at all is not a stat file (BAD_STAT_FILE).
  */
 export function parseStats(text: string, onWarning: (w: string) => void = () => undefined): Stat[] {
-  const lastEnd = text.lastIndexOf("\n.end:");
-  const cut = lastEnd < 0 ? (text.startsWith(".end:") ? text.indexOf("\n") + 1 : 0) : text.indexOf("\n", lastEnd + 1) + 1 || text.length;
-  if (text.slice(cut).trim() !== "") onWarning("The last record of the stat file is incomplete (a dump was cut off) and was skipped.");
-  return parseWhole(text.slice(0, cut));
+  const stats: Stat[] = [];
+  let open: { line: number; fields: Map<string, string>; rows: PartitionRow[]; bad: string | null } | null = null;
+  let records = 0;
+  let stray = 0;
+  let line = 0;
+  const skip = (at: number, why: string): void => onWarning(`Stat file line ${at}: a record ${why}; it was skipped.`);
+  const take = (raw: string): void => {
+    if (raw === "") return;
+    if (raw.startsWith(".loader:")) {
+      if (open !== null) skip(open.line, "was cut off (the next record starts before its .end)");
+      open = { line, fields: new Map(), rows: [], bad: null };
+      records++;
+      return;
+    }
+    const colon = raw.indexOf(":");
+    if (open === null && raw.startsWith(".format:")) {
+      // A record whose .loader line a torn '.end: ' just before it took for the rest of its own.
+      open = { line, fields: new Map(), rows: [], bad: null };
+      records++;
+    }
+    if (open === null) {
+      stray++;
+      return;
+    }
+    if (!raw.startsWith(".") || colon < 0) {
+      open.bad ??= "has a line not of the form '.key: value'";
+      return;
+    }
+    const key = raw.slice(1, colon);
+    if (key === "r") {
+      // Untrimmed: a kind may be empty or end in spaces, as written.
+      const m = /^ ?(-?\d{1,16}) (-?\d{1,16})(?: (.*))?$/.exec(raw.slice(colon + 1));
+      if (m) open.rows.push({ count: Number(m[1]), size: Number(m[2]), kind: m[3] ?? "" });
+      else open.bad ??= "has a row that is not 'count size kind'";
+    } else if (key === "end") {
+      const r = open;
+      open = null;
+      const stat = r.bad === null ? statOf(r.fields, r.rows) : r.bad;
+      if (typeof stat === "string") skip(r.line, stat);
+      else stats.push(stat);
+    } else open.fields.set(key, raw.slice(colon + 1).trim());
+  };
+  for (const full of text.split("\n")) {
+    line++;
+    const raw = full.endsWith("\r") ? full.slice(0, -1) : full;
+    // A line torn mid-way runs into the next run's first line: split it there
+    // (every record's .end line ends in the same text, so that one alone is whole).
+    const merged = raw.length > LOADER.length && raw.endsWith(LOADER) && raw !== END ? raw.length - LOADER.length : -1;
+    if (merged >= 0) {
+      take(raw.slice(0, merged));
+      take(LOADER);
+    } else take(raw);
+  }
+  if (open !== null) onWarning("The last record of the stat file is incomplete (a dump was cut off) and was skipped.");
+  if (records === 0 && text.trim() !== "") throw new GuppyError("BAD_STAT_FILE", "This is not a stat file: it has no '.loader:' record.");
+  if (stray > 0) onWarning(`The stat file has ${stray} line${stray === 1 ? "" : "s"} outside any record; ${stray === 1 ? "it was" : "they were"} skipped.`);
+  return stats;
 }
 
-function parseWhole(text: string): Stat[] {
-  const stats: Stat[] = [];
-  let fields = new Map<string, string>();
-  let rows: PartitionRow[] = [];
-  let open = false;
-  let line = 0;
-  const fail = (what: string): GuppyError => new GuppyError("BAD_STAT_FILE", `Stat file line ${line}: ${what}.`);
-  for (const raw of text.split("\n")) {
-    line++;
-    if (raw === "") continue;
-    const colon = raw.indexOf(":");
-    if (!raw.startsWith(".") || colon < 0) throw fail("not a stat record line");
-    const key = raw.slice(1, colon);
-    const value = raw.slice(colon + 1).trim();
-    if (key === "loader") {
-      if (open) throw fail("a record starts before the previous one ended");
-      open = true;
-      fields = new Map();
-      rows = [];
-    } else if (!open) {
-      throw fail("a line outside any record");
-    } else if (key === "r") {
-      const m = /^(-?\d+) (-?\d+) (.*)$/.exec(value);
-      if (!m) throw fail("a row is not 'count size kind'");
-      rows.push({ count: Number(m[1]), size: Number(m[2]), kind: m[3]! });
-    } else if (key === "end") {
-      const n = Number(fields.get("numrows") ?? rows.length);
-      if (n !== rows.length) throw fail(`the record announces ${n} rows but has ${rows.length}`);
-      const hasB = fields.has("b_count");
-      stats.push(
-        new Stat(rows, fields.get("kindheader") ?? "Kind", fields.get("kindname") ?? "", Number(fields.get("timemade") ?? 0), hasB ? { count: Number(fields.get("b_count")), size: Number(fields.get("b_size")) } : undefined),
-      );
-      open = false;
-    } else {
-      fields.set(key, value);
-    }
+/** A record's Stat, or why it is damaged. */
+function statOf(fields: Map<string, string>, rows: PartitionRow[]): Stat | string {
+  const num = (key: string, fallback: number | null): number | null => {
+    const v = fields.get(key);
+    if (v === undefined) return fallback;
+    const n = v === "" ? NaN : Number(v);
+    return Number.isFinite(n) ? n : null;
+  };
+  const timemade = num("timemade", 0);
+  // Beyond ±8.64e12 s a JavaScript Date is invalid, and printing the record would throw.
+  if (timemade === null || Math.abs(timemade) > 8.64e12) return "has a '.timemade' that is not a time";
+  const n = num("numrows", rows.length);
+  if (n !== rows.length) return `announces ${fields.get("numrows")} rows but has ${rows.length}`;
+  let b: { count: number; size: number } | undefined;
+  if (fields.has("b_count")) {
+    const count = num("b_count", null);
+    const size = num("b_size", null);
+    if (count === null || size === null) return "has a '.b_count' or '.b_size' that is not a number";
+    b = { count, size };
   }
-  return stats;
+  return new Stat(rows, fields.get("kindheader") ?? "Kind", fields.get("kindname") ?? "", timemade, b);
+}
+
+/** Whether the file exists, is not empty, and its last byte is not a newline. */
+function endsMidLine(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const size = fstatSync(fd).size;
+    if (size === 0) return false;
+    const last = Buffer.alloc(1);
+    readSync(fd, last, 0, 1, size - 1);
+    return last[0] !== 0x0a;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** Loads every record of a stat file (Heapy's `h.load(file)` of stats). */

@@ -6,6 +6,7 @@ import { ordinalOfId } from "../graph/id-index.js";
 import { pathText } from "../render/paths.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { terminalText } from "../render/terminal-text.js";
 
 /**
  * How many entries a collection holds, as far as a snapshot shows: a Map's or
@@ -85,7 +86,7 @@ export function renderGrowth(report: GrowthReport, limit = 10): string {
   if (report.entries.length === 0) return `Growing collections: none grew at every step of the ${report.snapshots} snapshots.`;
   const lines = [`Growing collections: ${report.entries.length} grew at every step of the ${report.snapshots} snapshots.`];
   report.entries.slice(0, limit).forEach((e, i) => {
-    lines.push(`${String(i + 1).padStart(4)}. ${e.className} @${e.id}: ${e.entries.join(" → ")} entries, retaining ${e.retained.join(" → ")} bytes`);
+    lines.push(`${String(i + 1).padStart(4)}. ${terminalText(e.className)} @${e.id}: ${e.entries.join(" → ")} entries, retaining ${e.retained.join(" → ")} bytes`);
     if (e.path !== null) lines.push(`      at ${e.path}`);
   });
   if (report.entries.length > limit) lines.push(`      <${report.entries.length - limit} more; use --all or --json.>`);

@@ -2,6 +2,7 @@ import type { Classifier } from "../classify/classifiers.js";
 import { pathText } from "../render/paths.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { terminalText } from "../render/terminal-text.js";
 
 /** One kind of waste found: the objects of one kind and the bytes they waste. */
 export interface WasteEntry {
@@ -69,7 +70,7 @@ export function renderWaste(report: WasteReport, limit = 10): string {
   const lines = [`${report.title}: ${report.entries.length === 0 ? "none found." : `${report.count} object${report.count === 1 ? "" : "s"} in ${report.entries.length} kind${report.entries.length === 1 ? "" : "s"}, ${report.bytes} bytes.`}`];
   if (report.note !== null) lines.push(`  (${report.note})`);
   report.entries.slice(0, limit).forEach((e, i) => {
-    lines.push(`${String(i + 1).padStart(4)}. ${e.kind}: ${e.count} object${e.count === 1 ? "" : "s"}, ${e.bytes} bytes`);
+    lines.push(`${String(i + 1).padStart(4)}. ${terminalText(e.kind)}: ${e.count} object${e.count === 1 ? "" : "s"}, ${e.bytes} bytes`);
     if (e.path !== null) lines.push(`      e.g. ${e.path}`);
   });
   if (report.entries.length > limit) lines.push(`      <${report.entries.length - limit} more kinds; use --all or --json.>`);

@@ -11,7 +11,21 @@ import type { OpenFile, PartitionPage, StatRecord, StatRow, StatSeries, Step } f
 
 type Row = StatRow;
 
-const token = new URLSearchParams(location.search).get("token") ?? "";
+/**
+ * The token comes in the address's fragment (#token=, never sent to a server) or, from
+ * older addresses, its query; it is kept for this tab only and taken out of the address
+ * bar, so it is not in the history or on the screen.
+ */
+function takeToken(): string {
+  const given = new URLSearchParams(location.hash.slice(1)).get("token") ?? new URLSearchParams(location.search).get("token");
+  if (given !== null) {
+    sessionStorage.setItem("guppy-token", given);
+    history.replaceState(null, "", location.pathname);
+    return given;
+  }
+  return sessionStorage.getItem("guppy-token") ?? "";
+}
+const token = takeToken();
 
 async function api<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
   const q = new URLSearchParams();
