@@ -28,6 +28,9 @@ export const CHROMIUM_FLAGS = [
   "--remote-debugging-port=0",
 ];
 
+/** The start of the name of each launched browser's profile folder (in the temp folder). */
+export const PROFILE_PREFIX = "guppy-run-chromium-";
+
 /** A page to drive, and how to let go of everything opened for it. */
 export interface DrivenPage {
   page: Page;
@@ -53,7 +56,7 @@ export interface ChromiumProcess {
  * it reaches the renderer and utility processes too.
  */
 export async function launchChromium(path: string, timeoutMs = 30_000): Promise<ChromiumProcess> {
-  const profile = mkdtempSync(join(tmpdir(), "guppy-chromium-"));
+  const profile = mkdtempSync(join(tmpdir(), PROFILE_PREFIX));
   const child = spawn(path, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, "about:blank"], { stdio: ["ignore", "ignore", "pipe"], detached: true });
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => resolve());
