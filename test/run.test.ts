@@ -31,7 +31,7 @@ async function memlab(scenario: string, page: string): Promise<string> {
   const dir = join(work, "memlab");
   const bin = join(projectRoot(), "node_modules", ".bin", "memlab");
   const env = { ...process.env, SCENARIO_URL: `${pages.origin}/${page}` };
-  const { stdout, stderr } = await exec(bin, ["run", "--scenario", scenario, "--chromium-binary", CHROMIUM, "--work-dir", dir, "--skip-screenshot"], { env, timeout: 240_000, maxBuffer: 64 << 20 });
+  const { stdout, stderr } = await exec(bin, ["run", "--scenario", scenario, "--chromium-binary", CHROMIUM, "--work-dir", dir, "--skip-screenshot", "--skip-warmup", "--skip-scroll"], { env, timeout: 240_000, maxBuffer: 64 << 20 });
   return stdout + stderr;
 }
 

@@ -52,11 +52,13 @@ export interface ChromiumProcess {
 }
 
 /**
- * Starts Chromium at `path` headless, in a process group of its own so that killing
- * it reaches the renderer and utility processes too.
+ * Starts Chromium at `path` headless with a fresh profile (a temp folder named from
+ * `profilePrefix`), in a process group of its own so that killing it reaches the
+ * renderer and utility processes too.
  */
-export async function launchChromium(path: string, timeoutMs = 30_000): Promise<ChromiumProcess> {
-  const profile = mkdtempSync(join(tmpdir(), PROFILE_PREFIX));
+export async function launchChromium(path: string, options: { timeoutMs?: number; profilePrefix?: string } = {}): Promise<ChromiumProcess> {
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  const profile = mkdtempSync(join(tmpdir(), options.profilePrefix ?? PROFILE_PREFIX));
   const child = spawn(path, [...CHROMIUM_FLAGS, `--user-data-dir=${profile}`, "about:blank"], { stdio: ["ignore", "ignore", "pipe"], detached: true });
   const exited = new Promise<void>((resolve) => {
     child.once("exit", () => resolve());

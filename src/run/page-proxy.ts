@@ -14,6 +14,14 @@ function isHandle(v: unknown): v is JSHandle {
   return typeof v === "object" && v !== null && typeof (v as JSHandle).dispose === "function" && typeof (v as JSHandle).evaluate === "function";
 }
 
+/** puppeteer's `{ hidden }` and `{ visible }` of waitForSelector as Playwright's `state`. */
+function puppeteerWaitOptions(options: unknown): unknown {
+  if (typeof options !== "object" || options === null) return options;
+  const { hidden, visible, ...rest } = options as { hidden?: boolean; visible?: boolean; state?: string };
+  if (rest.state !== undefined || (hidden === undefined && visible === undefined)) return options;
+  return { ...rest, state: hidden ? "hidden" : "visible" };
+}
+
 /**
  * Wraps a Playwright page for scenario steps. Handles the steps take (`page.$`,
  * `waitForSelector`, ...) are disposed after each step: Playwright keeps their
@@ -21,7 +29,8 @@ function isHandle(v: unknown): v is JSHandle {
  * closed as held by the automation instead of by the page. memlab's scenarios are
  * written for puppeteer's page; the few methods Playwright lacks are added:
  * `$x(xpath)` and `waitForXPath(xpath)` (as `xpath=` selectors) and
- * `waitForNetworkIdle()`.
+ * `waitForNetworkIdle()`; `waitForSelector`'s `{ hidden: true }` and
+ * `{ visible: true }` become Playwright's states.
  */
 export function scenarioPage(page: Page): ScenarioPage {
   const taken: JSHandle[] = [];
@@ -42,6 +51,7 @@ export function scenarioPage(page: Page): ScenarioPage {
       const method = value as (...args: unknown[]) => unknown;
       if (typeof prop === "string" && GIVE_HANDLES.has(prop)) {
         return async (...args: unknown[]) => {
+          if (prop === "waitForSelector") args[1] = puppeteerWaitOptions(args[1]);
           const result = await method.apply(target, args);
           keep(result);
           return result;
