@@ -218,6 +218,8 @@ async function errorCases(): Promise<{ runs: Record<string, Run>; port: number; 
   await at("notFound", `${pages.origin}/missing.html`, ok, "--browser", CHROMIUM);
   const throws = scenario("action: async (page) => { await page.click('#open'); }, back: async () => { throw new Error('the close button moved'); }");
   await at("stepFails", `${pages.origin}/plain.html`, throws, "--browser", CHROMIUM);
+  const crashes = scenario("action: async (page) => { await page.goto('chrome://crash').catch(() => {}); await page.waitForTimeout(30000); }");
+  await at("crash", `${pages.origin}/plain.html`, crashes, "--browser", CHROMIUM);
   const noAction = scenario("");
   await at("bad", `${pages.origin}/plain.html`, noAction);
   await at("remote", `${pages.origin}/plain.html`, ok, "--cdp", "http://192.0.2.1:9222");
@@ -231,7 +233,7 @@ async function errorCases(): Promise<{ runs: Record<string, Run>; port: number; 
   return { runs, port, noAction, running, profiles: readdirSync(tmpdir()).filter((f) => f.startsWith(PROFILE_PREFIX)) };
 }
 
-test("guppy run errors: one line and exit 2 for a missing browser, a page that does not load, a step that throws; no browser left running", async (t) => {
+test("guppy run errors: one line and exit 2 for a missing browser, a page that does not load, a step that throws, a crash; no browser left running", async (t) => {
   if (missing !== null) return t.skip(missing);
   const { runs, port, noAction, running, profiles } = await errors;
   const line = (r: Run): [number, string] => [r.code, r.stderr];
@@ -240,6 +242,7 @@ test("guppy run errors: one line and exit 2 for a missing browser, a page that d
   assert.match(runs.noPage!.stderr, new RegExp(`^guppy: PAGE_FAILED http://127\\.0\\.0\\.1:${port}/ did not load: net::ERR_CONNECTION_REFUSED[^\\n]*\\n$`));
   assert.deepEqual(line(runs.notFound!), [2, `guppy: PAGE_FAILED ${pages.origin}/missing.html answered HTTP 404.\n`]);
   assert.deepEqual(line(runs.stepFails!), [2, "guppy: STEP_FAILED The scenario's back (warm-up) step failed: the close button moved\n"]);
+  assert.deepEqual(line(runs.crash!), [2, "guppy: PAGE_FAILED The page crashed (its renderer process died).\n"]);
   assert.deepEqual(line(runs.bad!), [2, `guppy: BAD_SPEC ${noAction}: The scenario has no action: export an action(page) function.\n`]);
   assert.deepEqual(line(runs.remote!), [2, "guppy: USAGE --cdp drives only browsers on this machine (127.0.0.1, localhost, [::1]), not 192.0.2.1.\n"]);
   // Every browser guppy run started is gone, and so is its profile.
