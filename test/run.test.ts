@@ -8,8 +8,9 @@ import { after, before, test } from "node:test";
 import { promisify } from "node:util";
 import { hpy } from "../src/heapy/session/session.js";
 import { PROFILE_PREFIX } from "../src/run/browser.js";
-import { analyseRun, renderRun } from "../src/run/report.js";
-import type { LeakNode } from "../src/run/scenario.js";
+import { GuppyError } from "../src/errors.js";
+import { analyseRun, countersGrowth, renderRun } from "../src/run/report.js";
+import { loadScenario, type LeakNode } from "../src/run/scenario.js";
 import { chromiumMissing, CHROMIUM, launchChromium } from "./support/chromium.js";
 import { guppy, type Run } from "./support/cli.js";
 import { projectRoot } from "./support/paths.js";
@@ -248,4 +249,43 @@ test("guppy run errors: one line and exit 2 for a missing browser, a page that d
   // Every browser guppy run started is gone, and so is its profile.
   assert.deepEqual(running, []);
   assert.deepEqual(profiles, []);
+});
+
+test("scenario files: memlab's CommonJS and ESM forms and defineScenario load alike; memlab's repeat() counts the rounds after the first", async () => {
+  // Inside the package, so that `import "guppy"` resolves to it.
+  const dir = mkdtempSync(join(projectRoot(), "dist", "guppy-scenarios-"));
+  try {
+    const file = (name: string, text: string): string => {
+      writeFileSync(join(dir, name), text);
+      return join(dir, name);
+    };
+    const cjs = await loadScenario(file("a.cjs", "module.exports = { url: () => 'http://127.0.0.1:1/a', action: async () => {}, repeat: () => 4, leakFilter: () => true };\n"));
+    assert.deepEqual([cjs.url, cjs.rounds, cjs.back, typeof cjs.leakFilter], ["http://127.0.0.1:1/a", 5, null, "function"]);
+    const esm = await loadScenario(file("b.mjs", "export function url() { return 'http://127.0.0.1:1/b'; }\nexport async function action() {}\nexport async function back() {}\nexport async function setup() {}\n"));
+    assert.deepEqual([esm.url, esm.rounds, typeof esm.back, typeof esm.setup, esm.isPageLoaded], ["http://127.0.0.1:1/b", null, "function", "function", null]);
+    const typed = await loadScenario(file("c.mjs", "import { defineScenario } from 'guppy';\nexport default defineScenario({ url: 'http://127.0.0.1:1/c', action: async () => {}, repeat: 2 });\n"));
+    assert.deepEqual([typed.url, typed.rounds], ["http://127.0.0.1:1/c", 2]);
+    const bad = async (name: string, text: string, message: string): Promise<void> => {
+      await assert.rejects(loadScenario(file(name, text)), (e: GuppyError) => e.code === "BAD_SPEC" && e.message.startsWith(message));
+    };
+    await bad("d.cjs", "module.exports = { action: async () => {} };\n", "The scenario's url is not a string (export url() returning the page's address).");
+    await bad("e.cjs", "module.exports = { url: () => 'x', action: async () => {}, repeat: () => -1 };\n", "The scenario's repeat is not a whole number of rounds.");
+    await bad("f.cjs", "module.exports = { url: () => 'x', action: 3 };\n", "The scenario's action is not a function.");
+    await bad("g.mjs", "export const url = (;\n", "The scenario file does not load: ");
+    await assert.rejects(loadScenario(join(dir, "none.js")), (e: GuppyError) => e.code === "FILE_NOT_FOUND");
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("counters that grew after every round, and only those", () => {
+  const sample = (nodes: number, listeners: number, byType: Record<string, number>) => ({ counters: { documents: 1, nodes, jsEventListeners: listeners }, listeners: byType });
+  assert.deepEqual(
+    countersGrowth([sample(10, 2, {}), sample(20, 3, { "window resize": 1, "document click": 1 }), sample(30, 3, { "window resize": 2, "document click": 1 })]),
+    [
+      { counter: "DOM nodes", values: [10, 20, 30] },
+      { counter: "window resize listeners", values: [0, 1, 2] },
+    ],
+  );
+  assert.deepEqual(countersGrowth([sample(10, 2, {})]), []);
 });
