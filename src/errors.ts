@@ -20,6 +20,9 @@ export type GuppyErrorCode =
   | "TOO_LARGE"
   | "SNAPSHOT_FAILED"
   | "BAD_STAT_FILE"
+  | "BROWSER_FAILED"
+  | "PAGE_FAILED"
+  | "STEP_FAILED"
   | "USAGE";
 
 export interface GuppyErrorDetails {

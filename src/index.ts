@@ -31,3 +31,4 @@ export { idIndexOf, ordinalOfId } from "./heapy/graph/id-index.js";
 export { findLeaks, renderLeaks, pathPattern, type LeakEntry, type LeakReport } from "./heapy/leaks.js";
 export { assertNoLeak, type NoLeakOptions } from "./heapy/leak-assert.js";
 export { Analyst } from "./heapy/monitor/analyst.js";
+export { defineScenario, type GuppyScenario, type LeakNode, type LeakSnapshot, type Step } from "./run/scenario.js";

@@ -8,6 +8,7 @@ import { compileSpecs } from "../gsl/gsl.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
+import { runCommand, type RunOptions } from "./run.js";
 import { diffCommand, domCommand, growthCommand, heapCommand, leaksCommand, wasteCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
@@ -149,6 +150,22 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks b.heapsnapshot t.heapsnapshot f.heapsnapshot --threshold 100000 --json")
     .action(async (base: string, target: string, final: string, o: { threshold: number; all: boolean; json: boolean }) => {
       run.code = await leaksCommand(base, target, final, o, run);
+    });
+
+  program
+    .command("run")
+    .argument("<scenario>", "a scenario file: memlab's format (url, action, back, setup, repeat, leakFilter, ...) or Guppy's defineScenario")
+    .description("drive a web page in Chromium through a scenario (action, back, repeated), keep three snapshots, and report what the action left behind; exit 1 above --threshold, 2 on errors")
+    .option("--browser <path>", "the Chromium or Chrome to start (default: /usr/bin/chromium)")
+    .option("--cdp <url>", "drive a browser or Electron app already listening for DevTools on this machine (http://127.0.0.1:9222)")
+    .option("--repeat <n>", "rounds of action and back (default: the scenario's, else 3)", positiveInt)
+    .option("--threshold <bytes>", "retained bytes of leaks tolerated before exiting 1", (v) => Number(v), 0)
+    .option("--out <dir>", "where to keep the snapshots (default: a new guppy-run-… folder here)")
+    .option("--all", "show every group", false)
+    .option("--json", "print JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy run scenario.js\n  guppy run scenario.mjs --repeat 5 --out snapshots --json\n  guppy run scenario.js --cdp http://127.0.0.1:9222")
+    .action(async (file: string, o: RunOptions) => {
+      run.code = await runCommand(file, o, run);
     });
 
   program

@@ -1,9 +1,8 @@
-import { spawn, type ChildProcess } from "node:child_process";
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, mkdtempSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { closeSync, existsSync, openSync, renameSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CdpConnection, listTargets } from "../../src/heapy/capture/cdp.js";
+import { launchChromium as launch } from "../../src/run/browser.js";
 import { cacheDir } from "./paths.js";
 
 /** Debian's Chromium, which .ci/run installs. */
@@ -23,49 +22,10 @@ export interface Browser {
   close(): Promise<void>;
 }
 
-/** Starts headless Chromium with the flags this machine needs (no network, fresh profile). */
+/** Starts headless Chromium with the flags this machine needs (no network, fresh profile), as guppy run does. */
 export async function launchChromium(): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), "guppy-chromium-"));
-  const child: ChildProcess = spawn(
-    CHROMIUM,
-    [
-      "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-      "--disable-component-update", "--disable-sync", "--disable-breakpad", "--disable-crash-reporter", "--remote-debugging-address=127.0.0.1", "--remote-debugging-port=0",
-      `--user-data-dir=${profile}`, "about:blank",
-    ],
-    // Its own process group, so closing reaches the renderer and utility processes too.
-    { stdio: ["ignore", "ignore", "pipe"], detached: true },
-  );
-  const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-  const close = async (): Promise<void> => {
-    try {
-      process.kill(-child.pid!, "SIGKILL");
-    } catch {
-      // already gone
-    }
-    await exited;
-    // Helpers that outlived the group kill may still be flushing into the profile for a moment.
-    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 100 });
-  };
-  try {
-    const port = await new Promise<number>((resolve, reject) => {
-      let err = "";
-      const timer = setTimeout(() => reject(new Error(`Chromium did not start: ${err.slice(-500)}`)), 30_000);
-      child.stderr!.on("data", (d: Buffer) => {
-        err += String(d);
-        const m = /DevTools listening on ws:\/\/127\.0\.0\.1:(\d+)\//.exec(err);
-        if (m) {
-          clearTimeout(timer);
-          resolve(Number(m[1]));
-        }
-      });
-      child.on("exit", (code) => reject(new Error(`Chromium exited with ${code}: ${err.slice(-500)}`)));
-    });
-    return { port, close };
-  } catch (e) {
-    await close();
-    throw e;
-  }
+  const chromium = await launch(CHROMIUM, { profilePrefix: "guppy-chromium-" });
+  return { port: chromium.port, close: () => chromium.kill() };
 }
 
 /** Runs a script in the browser's page, over Guppy's own DevTools-protocol client. */
