@@ -73,6 +73,7 @@ test("assertNoLeak fails on a scenario that keeps what it makes, and passes one 
     return local.length;
   });
   assert.equal(report.count, 0);
+  await assert.rejects(assertNoLeak(() => 0, { intervals: 1 }), /intervals must be a whole number, 2 or more; got 1/);
 });
 
 test("planted leaks of four kinds: each holder is named with its path", async () => {

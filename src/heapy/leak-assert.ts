@@ -19,7 +19,8 @@ export interface NoLeakOptions {
  * Fails when a scenario leaks: runs it once to warm up, takes a baseline snapshot of
  * this process, then `intervals` more with `iterations` runs before each, and reports
  * the objects allocated after the baseline that are still alive at the end, in groups
- * that grew in every interval — what keeps growing with the iterations (see findLeaks). The error message is the leak report (counts, sizes, paths).
+ * that grew in every interval — what keeps growing with the iterations (see
+ * findLeaks). The error message is the leak report (counts, sizes, paths).
  * Works in any test runner (node:test, Vitest, Jest): it throws an AssertionError.
  */
 export async function assertNoLeak(scenario: () => unknown, options: NoLeakOptions = {}): Promise<LeakReport> {

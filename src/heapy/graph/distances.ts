@@ -36,6 +36,7 @@ export function computeDistances(g: HeapGraph, parentEdge?: Int32Array, readable
   // For readable paths: handles the DevTools console holds are taken only when nothing else reaches.
   const consoleHandle = readable ? suffixFlags(g, " / DevTools console") : null;
   const deferred: number[] = [];
+  let taken = 0;
 
   const bfs = (length: number): void => {
     let head = 0;
@@ -71,9 +72,9 @@ export function computeDistances(g: HeapGraph, parentEdge?: Int32Array, readable
         queue[length++] = to;
       }
       // The queue ran dry: what only the console's handles reach comes last.
-      while (head === length && deferred.length > 0) {
-        const e = deferred.shift()!;
-        const at = deferred.shift()!;
+      while (head === length && taken < deferred.length) {
+        const e = deferred[taken++]!;
+        const at = deferred[taken++]!;
         const to = edgeTarget[e]!;
         if (distances[to] !== NO_DISTANCE) continue;
         distances[to] = at;
