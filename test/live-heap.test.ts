@@ -104,7 +104,7 @@ test("h.heap() in a process that has loaded and run the TypeScript compiler comp
   const program = join(projectRoot(), "test", "fixtures", "programs", "typescript-live.mjs");
   const index = pathToFileURL(join(projectRoot(), "dist", "src", "index.js")).href;
   const { stdout } = await promisify(execFile)(process.execPath, [program, index], { timeout: 120_000, killSignal: "SIGKILL" });
-  const result = JSON.parse(stdout) as { diagnostics: number; objects: number; program: number };
-  assert.equal(result.diagnostics, 1, "the file was type-checked: one error");
+  const result = JSON.parse(stdout) as { diagnostics: number[]; objects: number; program: number };
+  assert.ok(result.diagnostics.includes(2322), `the file was type-checked: TS2322 among ${result.diagnostics.join(", ")}`);
   assert.ok(result.objects > 100_000, String(result.objects));
 });
