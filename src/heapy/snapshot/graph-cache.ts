@@ -17,8 +17,8 @@ import { StringTable } from "./string-table.js";
  */
 
 const MAGIC = "GUPPYGC\0";
-/** Bumped whenever the layout of the file or of any cached array changes. */
-const VERSION = 2;
+/** Bumped whenever the layout of the file or of any cached array changes (3: path trees start at a page's Window). */
+const VERSION = 3;
 const FIXED = 20; // magic 8, version 4, meta length 4, meta hash 4
 const META_LIMIT = 64 << 20;
 /** Derived arrays worth keeping: costly to compute, plain typed arrays or records of them. */
