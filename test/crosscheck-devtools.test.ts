@@ -6,8 +6,10 @@ import { join } from "node:path";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { assertAgreesWithDevTools } from "./support/compare.js";
-import { chromiumMissing, chromiumSnapshot, PAGE_SCRIPT } from "./support/chromium.js";
-import { devtoolsReference, fixTraceFunctionCount } from "./support/devtools.js";
+import { className } from "../src/heapy/classify/classifiers.js";
+import { domStatesOf } from "../src/heapy/graph/dom-state.js";
+import { chromiumMissing, chromiumSnapshot, PAGE_SCRIPT, PATHS_PAGE_SCRIPT } from "./support/chromium.js";
+import { devtoolsClasses, devtoolsReference, fixTraceFunctionCount } from "./support/devtools.js";
 import { FIXTURES, fixtureSnapshot } from "./support/fixtures.js";
 import { randomHeap, synthSnapshot } from "./support/synthetic.js";
 
@@ -47,4 +49,29 @@ test("a Chromium page heap (DOM, a detached tree, Blink's native objects) agrees
   for (let n = 0; n < g.nodeCount; n++) if (g.typeName(n) === "object" && g.name(n) === "Widget") widgets++;
   assert.equal(widgets, 80);
   assertAgreesWithDevTools(g, await devtoolsReference(file));
+});
+
+test("class names and detachedness agree with DevTools on every node of Chromium pages (Detached spreads along native edges)", async (t) => {
+  const missing = chromiumMissing();
+  if (missing !== null) return t.skip(missing);
+  for (const [name, script] of [["page", PAGE_SCRIPT], ["paths", PATHS_PAGE_SCRIPT]] as const) {
+    const file = await chromiumSnapshot(name, script);
+    const g = await readHeapSnapshot(file);
+    const dt = await devtoolsClasses(file);
+    const states = domStatesOf(g);
+    const differ: string[] = [];
+    // Every native (embedder, DOM) node's class; plain objects DevTools may name by their
+    // properties ("{a, b}"), which Guppy does not (it says "Object").
+    for (let n = 0; n < g.nodeCount; n++) {
+      const compared = g.nodeType[n] === g.nodeTypes.native || dt.className[n]!.startsWith("Detached ");
+      if ((compared && className(g, n) !== dt.className[n]) || states[n] !== dt.detachedness[n]) differ.push(`${n}: ${className(g, n)}/${states[n]} vs ${dt.className[n]}/${dt.detachedness[n]}`);
+    }
+    assert.deepEqual(differ.slice(0, 10), [], `${name}: ${differ.length} nodes differ`);
+    const detached = (k: string): number => dt.className.filter((c) => c === k).length;
+    if (name === "paths") {
+      // The snapshot marks the section and its paragraphs; DevTools spreads the state to their Text.
+      assert.equal(detached("Detached Text"), 10);
+      assert.equal(detached("Detached <p>"), 10);
+    }
+  }
 });

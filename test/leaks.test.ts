@@ -22,13 +22,14 @@ test("guppy leaks names the holder of what keeps growing, and exits 1", async ()
   const r = await guppy("leaks", base, `${base}.target`, `${base}.final`);
   assert.equal(r.code, 1, r.stderr);
   const lines = r.stdout.split("\n");
-  assert.equal(lines[0], "Leaks: 200 objects allocated between the first two snapshots are still alive in the last, in 1 group; 34400 bytes retained.");
-  assert.equal(lines[2], " 1. 100 objects (100 Leaked), retaining 34400 bytes");
+  // 100 Leaked after the first run, 50 more after the second, each with its array.
+  assert.equal(lines[0], "Leaks: 300 objects allocated after the first snapshot are still alive in the last, in 1 group that grew in each of the 2 intervals; 52408 bytes retained.");
+  assert.equal(lines[2], " 1. 150 objects (150 Leaked), retaining 52408 bytes");
   assert.equal(lines[3], "    held by: h.Root.global.cache.items[*]");
   assert.equal(lines[4], "    Reference Pattern by <class / dict of class>.");
   const json = JSON.parse((await guppy("leaks", base, `${base}.target`, `${base}.final`, "--json")).stdout) as { count: number; entries: { pattern: string; count: number; ids: number[] }[] };
-  assert.equal(json.entries[0]!.count, 100);
-  assert.equal(json.entries[0]!.ids.length, 100);
+  assert.equal(json.entries[0]!.count, 150);
+  assert.equal(json.entries[0]!.ids.length, 100, "ids are capped at 100");
   assert.equal((await guppy("leaks", base, `${base}.target`, `${base}.final`, "--threshold", "100000")).code, 0, "under the threshold");
 });
 
@@ -38,7 +39,22 @@ test("a program that cleans up has no leaks", async () => {
   await run(process.execPath, [join(projectRoot(), "test", "fixtures", "programs", "three-snapshots.mjs"), out, "clean"]);
   const r = await guppy("leaks", out, `${out}.target`, `${out}.final`);
   assert.equal(r.code, 0, r.stdout);
-  assert.equal(r.stdout, "No leaks found: nothing allocated between the first two snapshots is still held in the last.\n");
+  assert.equal(r.stdout, "No leaks found: nothing allocated after the first snapshot is still held in the last in a group that grew in each of the 2 intervals.\n");
+  const two = await guppy("leaks", out, `${out}.final`);
+  assert.equal(two.code, 2, "two snapshots cannot show growth");
+  assert.equal(two.stderr, "guppy: USAGE guppy leaks needs a baseline and at least two later snapshots (what grows with the runs); got 2 files.\n");
+});
+
+test("what only one interval left is not a leak: a group must grow in every interval", async () => {
+  const h = hpy();
+  const base = await fixtureSnapshot("three-snapshots");
+  const [b, t, f] = [await h.load(base), await h.load(`${base}.target`), await h.load(`${base}.final`)];
+  // The Leaked objects of the first run alone, as if the second had added none: base, target, target.
+  assert.equal(findLeaks(b, t, t).entries.length, 0);
+  // Over one interval everything still held counts.
+  assert.equal(findLeaks(b, t).entries[0]?.count, 100);
+  assert.equal(findLeaks(b, t, f).entries[0]?.count, 150);
+  assert.throws(() => findLeaks(b), /needs a baseline and at least one later snapshot/);
 });
 
 class Listener {
@@ -57,6 +73,7 @@ test("assertNoLeak fails on a scenario that keeps what it makes, and passes one 
     return local.length;
   });
   assert.equal(report.count, 0);
+  await assert.rejects(assertNoLeak(() => 0, { intervals: 1 }), /intervals must be a whole number, 2 or more; got 1/);
 });
 
 test("planted leaks of four kinds: each holder is named with its path", async () => {
@@ -67,7 +84,7 @@ test("planted leaks of four kinds: each holder is named with its path", async ()
   const held = (pattern: string): { count: number; kinds: { kind: string }[] } | undefined => entries.find((e) => e.pattern === pattern);
   // A closure capturing a big buffer: the largest, first.
   assert.equal(entries[0]!.pattern, "h.Root.global.handlers[*]<closure context>.buffer");
-  assert.equal(entries[0]!.count, 20);
+  assert.equal(entries[0]!.count, 40, "20 handlers from each interval");
   // A cache that only grows.
   assert.equal(held("h.Root.global.cache<Map entry>")?.kinds[0]?.kind, "CacheEntry");
   // Listeners never removed: the event's listener array.
@@ -87,7 +104,7 @@ test("with allocation traces, each leak group says where its objects were made",
   const heap = await h.load(await fixtureSnapshot("allocation-traces"));
   // Everything in the snapshot counts as new: the array under globalThis.tracked is a group,
   // and the sites cover the 500 Tracked objects it keeps.
-  const report = findLeaks(h.nothing(heap.graph), heap, heap);
+  const report = findLeaks(h.nothing(heap.graph), heap);
   const tracked = report.entries.find((e) => e.pattern === "h.Root.global.tracked");
   assert.ok(tracked, report.entries.map((e) => e.pattern).join("\n"));
   const here = tracked.sites.filter((s) => /^(allocateTracked|Tracked|\(anonymous\) in allocateTracked) .*allocation-traces\.mjs:\d+:\d+$/.test(s.kind));

@@ -1,6 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { promisify } from "node:util";
 import { hpy, type HeapySet } from "../src/index.js";
+import { projectRoot } from "./support/paths.js";
 
 class Allocated {
   constructor(readonly i: number) {}
@@ -91,4 +96,15 @@ test("track: objects allocated while tracking carry their allocation site", asyn
   } finally {
     h.close();
   }
+});
+
+test("h.heap() in a process that has loaded and run the TypeScript compiler completes", async () => {
+  // Without the Debugger toggle before the snapshot this ran for minutes in V8's
+  // Script::GetPositionInfo; the kill bound is generous, not a speed test.
+  const program = join(projectRoot(), "test", "fixtures", "programs", "typescript-live.mjs");
+  const index = pathToFileURL(join(projectRoot(), "dist", "src", "index.js")).href;
+  const { stdout } = await promisify(execFile)(process.execPath, [program, index], { timeout: 120_000, killSignal: "SIGKILL" });
+  const result = JSON.parse(stdout) as { diagnostics: number[]; objects: number; program: number };
+  assert.ok(result.diagnostics.includes(2322), `the file was type-checked: TS2322 among ${result.diagnostics.join(", ")}`);
+  assert.ok(result.objects > 100_000, String(result.objects));
 });

@@ -128,16 +128,17 @@ export async function statCommand(file: string | undefined, opts: { by: string; 
   process.stdout.write(parts.join("\n\n") + "\n");
 }
 
-/** `guppy leaks BASE TARGET FINAL`: the three-snapshot leak report; returns 1 when leaks exceed the threshold. */
-export async function leaksCommand(base: string, target: string, final: string, opts: { threshold: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
+/** `guppy leaks BASE TARGET FINAL [MORE…]`: the leak report over a series; returns 1 when leaks exceed the threshold. */
+export async function leaksCommand(files: string[], opts: { threshold: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
   if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
+  if (files.length < 3) throw new GuppyError("USAGE", `guppy leaks needs a baseline and at least two later snapshots (what grows with the runs); got ${files.length} file${files.length === 1 ? "" : "s"}.`);
   const h = run.session();
   const sets = [];
-  for (const f of [base, target, final]) sets.push(await loadHeap(h, f, opts.json));
-  const report = findLeaks(sets[0]!, sets[1]!, sets[2]!);
+  for (const f of files) sets.push(await loadHeap(h, f, opts.json));
+  const report = findLeaks(...sets);
   if (opts.json) {
     const entries = report.entries.map(({ set, ...e }) => ({ ...e, ids: [...set.ids()].slice(0, 100) }));
-    process.stdout.write(JSON.stringify({ count: report.count, retainedSize: report.retainedSize, threshold: opts.threshold, entries }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ count: report.count, intervals: report.intervals, retainedSize: report.retainedSize, threshold: opts.threshold, entries }, null, 2) + "\n");
   } else {
     process.stdout.write(renderLeaks(report, opts.all ? Number.POSITIVE_INFINITY : 10) + "\n");
   }

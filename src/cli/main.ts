@@ -140,16 +140,15 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
 
   program
     .command("leaks")
-    .argument("<base>", "a snapshot before the scenario")
-    .argument("<target>", "a snapshot after running the scenario")
-    .argument("<final>", "a snapshot after running it again (or after cleanup)")
-    .description("objects allocated between BASE and TARGET that FINAL still holds, grouped by how they are held; exit 1 when leaks exceed --threshold")
+    .argument("<base>", "a snapshot before the scenario (after a warm-up)")
+    .argument("<later...>", "two or more snapshots, each after another run (or batch of runs) of the scenario")
+    .description("objects allocated after BASE that the last snapshot still holds, in groups that grew in every interval, grouped by how they are held; exit 1 when leaks exceed --threshold")
     .option("--threshold <bytes>", "retained bytes of leaks tolerated before exiting 1", (v) => Number(v), 0)
     .option("--all", "show every group", false)
     .option("--json", "print JSON (no progress output)", false)
-    .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks b.heapsnapshot t.heapsnapshot f.heapsnapshot --threshold 100000 --json")
-    .action(async (base: string, target: string, final: string, o: { threshold: number; all: boolean; json: boolean }) => {
-      run.code = await leaksCommand(base, target, final, o, run);
+    .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot --threshold 100000 --json")
+    .action(async (base: string, later: string[], o: { threshold: number; all: boolean; json: boolean }) => {
+      run.code = await leaksCommand([base, ...later], o, run);
     });
 
   program

@@ -78,3 +78,21 @@ export const PAGE_SCRIPT = `
   window.onresize = () => list.childElementCount;
   'ok'
 `;
+
+/**
+ * A page as memlab's traces show one: a global array holding a detached `<section>`
+ * of ten `<p>` with text, a list in the document whose items carry JS objects, and a
+ * global object. Its paths read `Window…`; DevTools counts 10 Detached Text.
+ */
+export const PATHS_PAGE_SCRIPT = `
+  class Widget { constructor(i) { this.i = i; } }
+  window.someGlobal = [];
+  const section = document.createElement('section');
+  for (let i = 0; i < 10; i++) { const p = document.createElement('p'); p.textContent = 'para ' + i; section.appendChild(p); }
+  window.someGlobal.push(section);
+  const list = document.createElement('ul');
+  for (let i = 0; i < 5; i++) { const li = document.createElement('li'); li.textContent = 'item ' + i; li.widget = new Widget(i); list.appendChild(li); }
+  document.body.appendChild(list);
+  window.keptWidget = new Widget(99);
+  'ok'
+`;

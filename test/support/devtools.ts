@@ -34,6 +34,7 @@ interface DevToolsSnapshot {
   retainedSizes: Float64Array;
   nodeDistances: Int32Array;
   totalSize: number;
+  createNode(nodeIndex: number): { className(): string; detachedness(): number };
 }
 
 const WORKER = "front_end/entrypoints/heap_snapshot_worker";
@@ -149,6 +150,19 @@ export async function devtoolsReference(file: string, patchText?: (text: string)
     shallowSize,
     totalSize: s.totalSize,
   };
+}
+
+/** The class name (the Memory panel's Constructor column) and DOM state DevTools gives each node, by ordinal. */
+export async function devtoolsClasses(file: string): Promise<{ className: string[]; detachedness: Uint8Array }> {
+  const s = await devtoolsSnapshot(file);
+  const className: string[] = new Array(s.nodeCount);
+  const detachedness = new Uint8Array(s.nodeCount);
+  for (let i = 0; i < s.nodeCount; i++) {
+    const node = s.createNode(i * s.nodeFieldCount);
+    className[i] = node.className();
+    detachedness[i] = node.detachedness();
+  }
+  return { className, detachedness };
 }
 
 /**

@@ -3,6 +3,7 @@ import { GuppyError } from "../../errors.js";
 import { latin1Bytes } from "../../bytes.js";
 import { Pending } from "../../pending.js";
 import type { ByteSource } from "../snapshot/byte-source.js";
+import { cacheScriptPositions } from "./script-positions.js";
 
 /** A DevTools-protocol target as /json/list describes it. */
 export interface CdpTarget {
@@ -226,6 +227,7 @@ export function snapshotSource(conn: CdpConnection, name: string): ByteSource {
   });
   conn
     .send("HeapProfiler.enable")
+    .then(() => cacheScriptPositions((method) => conn.send(method)))
     .then(() => conn.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false, captureNumericValue: false }, 30 * 60_000))
     .then(
       () => (done = true),

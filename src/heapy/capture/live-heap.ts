@@ -4,6 +4,7 @@ import { GuppyError } from "../../errors.js";
 import { bufferSource } from "../snapshot/byte-source.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { readFromSource, type ReadOptions } from "../snapshot/reader.js";
+import { cacheScriptPositions } from "./script-positions.js";
 
 /** The name under which values are briefly exposed to the inspector to learn their heap ids. */
 const EXPOSE = "__guppy_expose__";
@@ -42,6 +43,7 @@ export class LiveHeap {
     const onChunk = (m: { params: { chunk: string } }): void => void chunks.push(latin1Bytes(m.params.chunk));
     s.on("HeapProfiler.addHeapSnapshotChunk", onChunk);
     try {
+      await cacheScriptPositions((method) => s.post(method));
       await s.post("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
     } catch (e) {
       throw new GuppyError("SNAPSHOT_FAILED", `The inspector could not take a heap snapshot (${(e as Error).message}).`);

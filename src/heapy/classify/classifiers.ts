@@ -1,3 +1,4 @@
+import { DOM_DETACHED, domStatesOf } from "../graph/dom-state.js";
 import { retainersOf } from "../graph/retainers.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import { NO_OWNER, ownersOf, shallowSizes } from "../graph/shallow-sizes.js";
@@ -75,15 +76,13 @@ export const Type: Classifier = {
   },
 };
 
-/** V8's detachedness value for a DOM node that is no longer in a document. */
-const DETACHED = 2;
-
 /**
  * DevTools' class name of a node (the Memory panel's Constructor column): the
  * constructor for objects and native objects (`<div>` for `<div id=...>`),
  * "Function" for closures, "(system)" for hidden objects, "(compiled code)" for
- * code, "RegExp", and "(type)" for the rest. DOM nodes the snapshot marks detached
- * read "Detached <div>".
+ * code, "RegExp", and "(type)" for the rest. Native nodes DevTools finds detached
+ * (see domStatesOf: the state spreads from a detached `<div>` to its Text and internal
+ * nodes) read "Detached <div>", "Detached Text".
  */
 export function className(g: HeapGraph, n: number): string {
   const t = g.nodeType[n]!;
@@ -93,13 +92,13 @@ export function className(g: HeapGraph, n: number): string {
   if (t === T.closure) return "Function";
   if (t === T.regexp) return "RegExp";
   if (t === T.object || t === T.native) {
-    const name = g.name(n);
+    // DevTools renames detached native nodes before it derives their class from the name.
+    const raw = g.name(n);
+    const name = t === T.native && domStatesOf(g)[n] === DOM_DETACHED && !raw.startsWith("Detached ") ? `Detached ${raw}` : raw;
     const tag = name.startsWith("<") ? 0 : name.startsWith("Detached <") ? 9 : -1;
     if (tag >= 0) {
       const space = name.indexOf(" ", tag + 1);
-      const short = space < 0 ? name : `${name.slice(0, space)}>`;
-      // Browsers now mark detached DOM nodes in a field instead of the name; say it in the class.
-      return tag === 0 && g.nodeDetachedness?.[n] === DETACHED ? `Detached ${short}` : short;
+      return space < 0 ? name : `${name.slice(0, space)}>`;
     }
     return name;
   }
@@ -117,6 +116,7 @@ export const Clodo: Classifier = {
   kindHeader: "Kind (class / dict of class)",
   classify(g, nodes) {
     const owners = ownersOf(g);
+    const states = domStatesOf(g);
     const T = g.nodeTypes;
     const stores = new Set([...g.strings.indicesOf("(object properties)"), ...g.strings.indicesOf("(object elements)")]);
     const table = new LabelTable();
@@ -132,7 +132,7 @@ export const Clodo: Classifier = {
         return k;
       }
       // Detached DOM nodes get their own table: "Detached <div>" is another class than "<div>".
-      const slot = t * 2 + (g.nodeDetachedness?.[n] === DETACHED ? 1 : 0);
+      const slot = t * 2 + (t === T.native && states[n] === DOM_DETACHED ? 1 : 0);
       let names = byName.get(slot);
       if (names === undefined) byName.set(slot, (names = new Int32Array(g.strings.count).fill(-1)));
       const name = g.nodeName[n]!;

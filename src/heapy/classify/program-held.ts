@@ -1,3 +1,4 @@
+import { dominatorsOf } from "../graph/dominators.js";
 import { prefixFlags } from "../graph/name-flags.js";
 import { retainersOf } from "../graph/retainers.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
@@ -44,5 +45,36 @@ export function programHolds(g: HeapGraph): (n: number) => boolean {
       if (t === E.internal && (isEphemeron[g.edgeName[e]!] || isTable(from))) return true;
     }
     return false;
+  };
+}
+
+/**
+ * A test of whether V8's own structures are the only way to a node: its dominator
+ * chain passes through a node of type code. Feedback cells and vectors, allocation
+ * sites (whose `transition_info` holds an object literal's boilerplate), bytecode's
+ * constant pools and code caches are all of that type, so what they alone keep (a
+ * literal's boilerplate and its arrays, cached compiled data) is the runtime's, while
+ * an object the program also holds is not dominated by them.
+ */
+export function runtimeDominated(g: HeapGraph): (n: number) => boolean {
+  const { idom } = dominatorsOf(g);
+  const code = g.nodeTypes.code;
+  // 0 not yet known, 1 dominated by code, 2 not.
+  const state = new Uint8Array(g.nodeCount);
+  const chain: number[] = [];
+  return (n) => {
+    let x = n;
+    while (state[x] === 0) {
+      const up = idom[x]!;
+      if (x === g.root || up === x) state[x] = 2;
+      else if (g.nodeType[up] === code) state[x] = 1;
+      else {
+        chain.push(x);
+        x = up;
+      }
+    }
+    for (const c of chain) state[c] = state[x]!;
+    chain.length = 0;
+    return state[n] === 1;
   };
 }

@@ -1,6 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { documentDomTreesNames, isUserRoot } from "./roots.js";
-import { nameFlags } from "./name-flags.js";
+import { globalObjectList } from "./globals.js";
+import { nameFlags, suffixFlags } from "./name-flags.js";
 import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
 /** Distance of nodes nothing reaches (DevTools' "no distance"). */
@@ -16,7 +17,7 @@ export const BASE_SYSTEM_DISTANCE = 100000000;
  * the shared slots of map descriptor arrays, and the first of the two edges V8
  * writes to each WeakMap value (so a value is as far as the farther of key and map).
  */
-export function computeDistances(g: HeapGraph, parentEdge?: Int32Array): Int32Array {
+export function computeDistances(g: HeapGraph, parentEdge?: Int32Array, readable = false): Int32Array {
   const { nodeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeType, nodeName, strings } = g;
   const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
   const queue = new Uint32Array(nodeCount);
@@ -33,6 +34,10 @@ export function computeDistances(g: HeapGraph, parentEdge?: Int32Array): Int32Ar
   const pending = new Uint8Array(pairCount);
   const SLOPPY_CONTEXT = 1;
   const DESCRIPTORS = 2;
+  // For readable paths: handles the DevTools console holds are taken only when nothing else reaches.
+  const consoleHandle = readable ? suffixFlags(g, " / DevTools console") : null;
+  const deferred: number[] = [];
+  let taken = 0;
 
   const bfs = (length: number): void => {
     let head = 0;
@@ -59,7 +64,21 @@ export function computeDistances(g: HeapGraph, parentEdge?: Int32Array): Int32Ar
           pending[p] ^= 1;
           if (pending[p]) continue;
         }
+        if (consoleHandle !== null && !g.edgeNameIsIndex(e) && consoleHandle[edgeName[e]!]) {
+          deferred.push(e, d);
+          continue;
+        }
         distances[to] = d;
+        if (parentEdge) parentEdge[to] = e;
+        queue[length++] = to;
+      }
+      // The queue ran dry: what only the console's handles reach comes last.
+      while (head === length && taken < deferred.length) {
+        const e = deferred[taken++]!;
+        const at = deferred[taken++]!;
+        const to = edgeTarget[e]!;
+        if (distances[to] !== NO_DISTANCE) continue;
+        distances[to] = at;
         if (parentEdge) parentEdge[to] = e;
         queue[length++] = to;
       }
@@ -77,6 +96,14 @@ export function computeDistances(g: HeapGraph, parentEdge?: Int32Array): Int32Ar
       queue[length++] = t;
     }
   }
+  // A page snapshot whose root has no user roots: its paths start at its global objects.
+  if (readable && length === 0) {
+    for (const t of globalObjectList(g)) {
+      distances[t] = 1;
+      if (parentEdge) parentEdge[t] = PATH_ORIGIN;
+      queue[length++] = t;
+    }
+  }
   bfs(length);
   distances[root] = length > 0 ? BASE_SYSTEM_DISTANCE : 0;
   queue[0] = root;
@@ -89,15 +116,21 @@ export function distancesOf(g: HeapGraph): Int32Array {
   return g.derived("distances", () => computeDistances(g));
 }
 
+/** In a path tree: the node is where paths start (a page's global object), not reached by an edge. */
+export const PATH_ORIGIN = -2;
+
 /**
- * For each node, the edge by which the distance search first reached it (-1 for the
- * root and for nodes it never reaches): following these back gives a shortest path
- * from the root whose length is the node's DevTools distance (within its phase).
+ * For each node, the edge by which the path search first reached it (-1 for the
+ * root and for nodes it never reaches, PATH_ORIGIN for a global object paths start
+ * at): following these back gives a shortest path as a program reads it. It is the
+ * distance search, DevTools' order (user roots first), with two differences: a page
+ * snapshot without user roots starts at its global objects (`Window`), and the
+ * DevTools console's handles are followed only for what nothing else reaches.
  */
 export function pathTreeOf(g: HeapGraph): Int32Array {
   return g.derived("pathTree", () => {
     const parentEdge = new Int32Array(g.nodeCount).fill(-1);
-    computeDistances(g, parentEdge);
+    computeDistances(g, parentEdge, true);
     return parentEdge;
   });
 }

@@ -34,7 +34,15 @@ export function globalObjectsOf(g: HeapGraph): Uint8Array {
   });
 }
 
-/** A global object's name as a program says it: `global`, `Window` (without V8's ` (global*)`, ` [JSGlobalObject]` or ` / url`). */
+/** A global object's name as a program says it: `global`, `Window` (without V8's ` (global*)`, ` [JSGlobalObject]`, ` [JSGlobalProxy]` or ` / url`). */
 export function globalName(g: HeapGraph, n: number): string {
-  return g.name(n).replace(/ \/ .*$/, "").replace(/ (\(global\*?\)|\[JSGlobalObject\])$/, "");
+  return g.name(n).replace(/ \/ .*$/, "").replace(/ (\(global\*?\)|\[JSGlobal(Object|Proxy)\])$/, "");
+}
+
+/** The global objects as a list, those of contexts named by a URL (a page's own) first. */
+export function globalObjectList(g: HeapGraph): number[] {
+  const flags = globalObjectsOf(g);
+  const out: number[] = [];
+  for (let n = 0; n < g.nodeCount; n++) if (flags[n]) out.push(n);
+  return out.sort((a, b) => Number(!g.name(a).includes(" / ")) - Number(!g.name(b).includes(" / ")) || a - b);
 }

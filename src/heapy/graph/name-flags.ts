@@ -19,17 +19,24 @@ export function nameFlags(g: HeapGraph, name: string): Uint8Array {
  * when the decoded string does.
  */
 export function prefixFlags(g: HeapGraph, prefix: string): Uint8Array {
-  return g.derived(`prefixFlags:${prefix}`, () => {
-    const { bytes, starts } = g.strings.rawView();
-    const want = Array.from(prefix, (c) => c.charCodeAt(0));
-    const flags = new Uint8Array(g.strings.count);
-    for (let i = 0; i < g.strings.count; i++) {
-      const from = starts[i]!;
-      if (starts[i + 1]! - from < want.length) continue;
-      let k = 0;
-      while (k < want.length && bytes[from + k] === want[k]) k++;
-      if (k === want.length) flags[i] = 1;
-    }
-    return flags;
-  });
+  return g.derived(`prefixFlags:${prefix}`, () => affixFlags(g, prefix, false));
+}
+
+/** As prefixFlags, for strings that end with `suffix` (printable ASCII). */
+export function suffixFlags(g: HeapGraph, suffix: string): Uint8Array {
+  return g.derived(`suffixFlags:${suffix}`, () => affixFlags(g, suffix, true));
+}
+
+function affixFlags(g: HeapGraph, affix: string, atEnd: boolean): Uint8Array {
+  const { bytes, starts } = g.strings.rawView();
+  const want = Array.from(affix, (c) => c.charCodeAt(0));
+  const flags = new Uint8Array(g.strings.count);
+  for (let i = 0; i < g.strings.count; i++) {
+    if (starts[i + 1]! - starts[i]! < want.length) continue;
+    const from = atEnd ? starts[i + 1]! - want.length : starts[i]!;
+    let k = 0;
+    while (k < want.length && bytes[from + k] === want[k]) k++;
+    if (k === want.length) flags[i] = 1;
+  }
+  return flags;
 }

@@ -1,5 +1,5 @@
 import { COLLECTIONS, edgeAccessor, member } from "../classify/classifiers.js";
-import { BASE_SYSTEM_DISTANCE, distancesOf, pathTreeOf } from "../graph/distances.js";
+import { BASE_SYSTEM_DISTANCE, distancesOf, PATH_ORIGIN, pathTreeOf } from "../graph/distances.js";
 import { globalName, globalObjectsOf } from "../graph/globals.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
 import type { IdentitySet } from "../sets/identity-set.js";
@@ -33,8 +33,10 @@ function stepText(g: HeapGraph, from: number, e: number, previous: number, last:
   const T = g.edgeTypes;
   const t = g.edgeType[e]!;
   const name = g.edgeNameText(e);
-  // From the root to what is not a global object (those start the path): the node by its name.
-  if (from === g.root) return member(g.name(g.edgeTarget[e]!).replace(/ \/ .*$/, "") || name);
+  // From the root to what is not a global object (those start the path): the node by its name, without V8's " / url".
+  if (from === g.root) return member(globalName(g, g.edgeTarget[e]!) || name);
+  // A GC root's named parts ("(Stack roots)", "(Handle scope)") by name, not by their index.
+  if (t === T.element && g.nodeType[from] === g.nodeTypes.synthetic && g.nodeType[g.edgeTarget[e]!] === g.nodeTypes.synthetic) return member(g.name(g.edgeTarget[e]!));
   // Inside a closure's context, variables read as members: `<closure context>.x`.
   if (t === T.context) return member(name);
   if (t === T.internal) {
@@ -53,7 +55,7 @@ function stepText(g: HeapGraph, from: number, e: number, previous: number, last:
   return edgeAccessor(g, e);
 }
 
-/** The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`, or null if none. */
+/** The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`, `h.Root.Window.items[0]`, or null if none. */
 export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | null {
   const parent = pathTreeOf(g);
   const globals = globalObjectsOf(g);
@@ -67,6 +69,10 @@ export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | 
       break;
     }
     const e = parent[x]!;
+    if (e === PATH_ORIGIN) {
+      start += member(globalName(g, x));
+      break;
+    }
     if (e < 0) return null;
     edges.push(e);
     x = edgeOwner(g, e);
@@ -103,7 +109,7 @@ export function renderPaths(set: IdentitySet, options: { start?: number; limit?:
   if (set.count === 0) return "The set is empty.";
   const parent = pathTreeOf(g);
   const distance = distancesOf(g);
-  const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n]! >= 0);
+  const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n] !== -1);
   const steps = reached.reduce((sum, n) => sum + (distance[n]! % BASE_SYSTEM_DISTANCE), 0);
   // Equal lengths read best in text order (fresh[2] before fresh[10]); that needs every
   // path's text, so it is done when the paths are few and short enough to build them all.

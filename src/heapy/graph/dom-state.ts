@@ -1,0 +1,53 @@
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { prefixFlags } from "./name-flags.js";
+
+/** DOM link states, as V8's detachedness field and DevTools number them. */
+export const DOM_UNKNOWN = 0;
+export const DOM_ATTACHED = 1;
+export const DOM_DETACHED = 2;
+
+/**
+ * Each node's DOM link state as DevTools' worker computes it (propagateDOMState): the
+ * states the embedder wrote spread along edges other than hidden, invisible and weak ones, into
+ * native nodes only (JavaScript objects are entry points that know their own state);
+ * what an attached node reaches is attached, and what only detached nodes reach is
+ * detached. So a detached `<div>`'s Text and internal nodes are detached too. Snapshots
+ * without the field (older browsers) have only the native nodes named "Detached …",
+ * and DevTools spreads nothing there.
+ */
+export function domStatesOf(g: HeapGraph): Uint8Array {
+  return g.derived("domStates", () => {
+    const { nodeCount, firstEdge, edgeTarget, edgeType, nodeType } = g;
+    const native = g.nodeTypes.native;
+    const state = new Uint8Array(nodeCount);
+    if (g.nodeDetachedness === null) {
+      const named = prefixFlags(g, "Detached ");
+      for (let n = 0; n < nodeCount; n++) if (nodeType[n] === native && named[g.nodeName[n]!]) state[n] = DOM_DETACHED;
+      return state;
+    }
+    state.set(g.nodeDetachedness);
+    const visited = new Uint8Array(nodeCount);
+    const attached: number[] = [];
+    const detached: number[] = [];
+    const process = (n: number, s: number): void => {
+      if (visited[n]) return;
+      visited[n] = 1;
+      if (nodeType[n] !== native) return;
+      state[n] = s;
+      if (s === DOM_ATTACHED) attached.push(n);
+      else if (s === DOM_DETACHED) detached.push(n);
+    };
+    const skip = new Set([g.edgeTypes.hidden, g.layout.edgeTypes.indexOf("invisible"), g.edgeTypes.weak]);
+    const spread = (from: number, s: number): void => {
+      for (let e = firstEdge[from]!; e < firstEdge[from + 1]!; e++) if (!skip.has(edgeType[e]!)) process(edgeTarget[e]!, s);
+    };
+    for (let n = 0; n < nodeCount; n++) if (state[n] !== DOM_UNKNOWN) process(n, state[n]!);
+    while (attached.length > 0) spread(attached.pop()!, DOM_ATTACHED);
+    while (detached.length > 0) {
+      const n = detached.pop()!;
+      // Found attached meanwhile through another parent.
+      if (state[n] !== DOM_ATTACHED) spread(n, DOM_DETACHED);
+    }
+    return state;
+  });
+}
