@@ -1,3 +1,4 @@
+import { randomBytes } from "node:crypto";
 import { Session as InspectorSession } from "node:inspector/promises";
 import { latin1Bytes } from "../../bytes.js";
 import { GuppyError } from "../../errors.js";
@@ -6,8 +7,8 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { readFromSource, type ReadOptions } from "../snapshot/reader.js";
 import { cacheScriptPositions } from "./script-positions.js";
 
-/** The name under which values are briefly exposed to the inspector to learn their heap ids. */
-const EXPOSE = "__guppy_expose__";
+/** The prefix of the global under which values are briefly exposed to the inspector to learn their heap ids. */
+const EXPOSE = "__guppy_expose_";
 
 /**
  * Snapshots of the running isolate through `node:inspector`. The JSON arrives in
@@ -17,6 +18,14 @@ const EXPOSE = "__guppy_expose__";
  */
 export class LiveHeap {
   private inspector: InspectorSession | null = null;
+  /**
+   * Where values wait for the inspector: one array per LiveHeap on a global of its own,
+   * set once and emptied after each lookup. A test runner's sandbox global (Jest's)
+   * keeps every value a global ever had once it is replaced or deleted, so a global
+   * set and deleted per lookup would keep the values (and all a session holds) alive.
+   */
+  private readonly exposed: unknown[] = [];
+  private exposedAs: string | null = null;
 
   /**
    * `self`: the isolate this code runs in. `main-thread`: from a worker, the main
@@ -63,8 +72,11 @@ export class LiveHeap {
   async idsOf(values: readonly unknown[]): Promise<number[]> {
     if (this.target !== "self") throw new GuppyError("USAGE", "Objects of this thread have no ids in the main thread's heap; iso() works in the thread analysed.");
     const s = await this.connected();
-    const g = globalThis as Record<string, unknown>;
-    g[EXPOSE] = values;
+    if (this.exposedAs === null) {
+      this.exposedAs = EXPOSE + randomBytes(8).toString("hex");
+      (globalThis as Record<string, unknown>)[this.exposedAs] = this.exposed;
+    }
+    this.exposed.push(...values);
     try {
       const ids: number[] = [];
       for (let i = 0; i < values.length; i++) {
@@ -72,14 +84,14 @@ export class LiveHeap {
         if ((typeof v !== "object" && typeof v !== "function") || v === null) {
           throw new GuppyError("USAGE", `iso() takes objects and functions; value ${i} is a ${v === null ? "null" : typeof v}.`);
         }
-        const r = (await s.post("Runtime.evaluate", { expression: `globalThis.${EXPOSE}[${i}]`, objectGroup: "guppy" })) as { result: { objectId?: string } };
+        const r = (await s.post("Runtime.evaluate", { expression: `globalThis.${this.exposedAs}[${i}]`, objectGroup: "guppy" })) as { result: { objectId?: string } };
         if (r.result.objectId === undefined) throw new GuppyError("SNAPSHOT_FAILED", "The inspector gave no handle for a value.");
         const id = (await s.post("HeapProfiler.getHeapObjectId", { objectId: r.result.objectId })) as { heapSnapshotObjectId: string };
         ids.push(Number(id.heapSnapshotObjectId));
       }
       return ids;
     } finally {
-      delete g[EXPOSE];
+      this.exposed.length = 0;
       await s.post("Runtime.releaseObjectGroup", { objectGroup: "guppy" });
     }
   }
@@ -101,12 +113,14 @@ export class LiveHeap {
 
   /** The objects this holds that are not Guppy's own classes (the inspector session), to hide with it. */
   ownObjects(): object[] {
-    return this.inspector === null ? [] : [this.inspector];
+    return this.inspector === null ? [this.exposed] : [this.inspector, this.exposed];
   }
 
-  /** Closes the inspector connection. */
+  /** Closes the inspector connection and takes the exposing global away (it holds an empty array). */
   close(): void {
     this.inspector?.disconnect();
     this.inspector = null;
+    if (this.exposedAs !== null) delete (globalThis as Record<string, unknown>)[this.exposedAs];
+    this.exposedAs = null;
   }
 }

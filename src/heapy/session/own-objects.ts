@@ -1,14 +1,23 @@
+import { fileURLToPath } from "node:url";
 import { constructorOf, edgeNamed, scriptOf } from "../classify/classifiers.js";
 import { nameFlags } from "../graph/name-flags.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
-/** Where Guppy's own compiled modules are: every class and function defined under here is Guppy's. */
-const GUPPY_SCRIPTS = new URL("../../", import.meta.url).href;
+/**
+ * Where Guppy's own compiled modules are: every class and function defined under here
+ * is Guppy's. Scripts are named by URL when Node loads them, by path when a test
+ * runner's VM modules do (Jest).
+ */
+const GUPPY_URL = new URL("../../", import.meta.url);
+const GUPPY_SCRIPTS = [GUPPY_URL.href, fileURLToPath(GUPPY_URL)];
 
 function isGuppyFunction(g: HeapGraph, closure: number, known: Map<number, boolean>): boolean {
   let own = known.get(closure);
-  if (own === undefined) known.set(closure, (own = (scriptOf(g, closure) ?? "").startsWith(GUPPY_SCRIPTS)));
+  if (own === undefined) {
+    const script = scriptOf(g, closure) ?? "";
+    known.set(closure, (own = GUPPY_SCRIPTS.some((prefix) => script.startsWith(prefix))));
+  }
   return own;
 }
 
