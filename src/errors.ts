@@ -20,6 +20,8 @@ export type GuppyErrorCode =
   | "TOO_LARGE"
   | "SNAPSHOT_FAILED"
   | "BAD_STAT_FILE"
+  | "BAD_DATASET"
+  | "BAD_QUERY"
   | "USAGE";
 
 export interface GuppyErrorDetails {

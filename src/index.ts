@@ -30,3 +30,5 @@ export { idIndexOf, ordinalOfId } from "./heapy/graph/id-index.js";
 export { findLeaks, renderLeaks, pathPattern, type LeakEntry, type LeakReport } from "./heapy/leaks.js";
 export { assertNoLeak, type NoLeakOptions } from "./heapy/leak-assert.js";
 export { Analyst } from "./heapy/monitor/analyst.js";
+export { exportGraph, exportSet, type ExportOptions, type ExportSummary } from "./tables/export.js";
+export { NAMED_QUERIES } from "./tables/named-queries.js";

@@ -1,0 +1,72 @@
+import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
+
+/**
+ * The embedded DuckDB that writes and queries heap tables: one in-memory database per
+ * export or query, closed when done. Extensions are never fetched (the tables need
+ * only the built-in Parquet reader and writer, and a query must not reach a network).
+ */
+export interface Duck {
+  readonly connection: DuckDBConnection;
+  close(): void;
+}
+
+export async function openDuck(): Promise<Duck> {
+  const instance = await DuckDBInstance.create(":memory:", {
+    autoinstall_known_extensions: "false",
+    autoload_known_extensions: "false",
+  });
+  const connection = await instance.connect();
+  return {
+    connection,
+    close() {
+      connection.closeSync();
+      instance.closeSync();
+    },
+  };
+}
+
+/** A SQL string literal. */
+export function sqlString(s: string): string {
+  return `'${s.replaceAll("'", "''")}'`;
+}
+
+/** What a row filler writes: a column's value in one row (null leaves it NULL). */
+export type SetItem = (row: number, value: number | boolean | string | null) => void;
+
+/** DuckDB's vector size: a data chunk holds at most this many rows. */
+const CHUNK_ROWS = 2048;
+
+/**
+ * Appends `count` rows to the appender's table a data chunk at a time (no JS object
+ * per row): `fill(columns, start, n)` writes rows start..start+n-1 of the batch
+ * through `columns[c](i, value)`, i counted from 0 within the chunk.
+ */
+export function appendRows(appender: DuckDBAppender, count: number, fill: (columns: SetItem[], start: number, n: number) => void): void {
+  const types = Array.from({ length: appender.columnCount }, (_, c) => appender.columnType(c));
+  for (let start = 0; start < count; start += CHUNK_ROWS) {
+    const n = Math.min(CHUNK_ROWS, count - start);
+    const chunk = DuckDBDataChunk.create(types, n);
+    const vectors = types.map((_, c) => chunk.getColumnVector(c));
+    const columns = vectors.map((v): SetItem => (row, value) => (v.setItem as (i: number, x: unknown) => void)(row, value));
+    fill(columns, start, n);
+    for (const v of vectors) v.flush();
+    appender.appendDataChunk(chunk);
+  }
+  appender.flushSync();
+}
+
+/** Makes a lookup table `table(code, label)` of `count` labels, `labelAt(code)` each (decoded once, not per row). */
+export async function lookupTable(connection: DuckDBConnection, table: string, count: number, labelAt: (code: number) => string): Promise<void> {
+  await connection.run(`CREATE OR REPLACE TABLE ${table} (code UINTEGER, label VARCHAR)`);
+  const appender = await connection.createAppender(table);
+  try {
+    appendRows(appender, count, ([code, label], start, n) => {
+      for (let i = 0; i < n; i++) {
+        code!(i, start + i);
+        label!(i, labelAt(start + i));
+      }
+    });
+  } finally {
+    appender.closeSync();
+  }
+}
