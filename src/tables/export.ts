@@ -34,6 +34,9 @@ export interface ExportSummary {
 }
 
 const DETACHEDNESS = ["unknown", "attached", "detached"];
+/** Codes that no lookup table holds: the joins give NULL. */
+const NO_CODE = 0xffffffff;
+const NO_CODE8 = 0xff;
 
 /**
  * Exports one snapshot's graph (or a set of its objects) into the dataset at `dir`
@@ -87,11 +90,14 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
   await lookupTable(c, "site_labels", sites?.labels.length ?? 0, (i) => sites!.labels[i]!);
   for (const table of TABLES) await mkdir(join(staging, table));
 
+  // Staged without NULLs (the appender's validity masks cost a BigInt per value):
+  // a code no lookup table has, or a sentinel the SELECT turns into NULL.
   say("Writing objects…");
   await c.run(
     "CREATE TABLE stage_objects (ord UINTEGER, id UINTEGER, type UTINYINT, class UINTEGER, name UINTEGER, shallow_size UINTEGER, retained_size DOUBLE, distance INTEGER, dominator UINTEGER, detachedness UTINYINT, site UINTEGER, entries INTEGER, reachable BOOLEAN)",
   );
   const synthetic = g.nodeTypes.synthetic;
+  const detached = g.nodeDetachedness;
   const objectParts = Math.max(1, Math.ceil(nodes.length / perPart));
   for (let part = 0; part < objectParts; part++) {
     const from = part * perPart;
@@ -101,8 +107,6 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
         const k = from + start + i;
         const v = nodes[k]!;
         const d = distance[v]!;
-        const dom = idom[v]!;
-        const entries = entriesOf(g, v);
         col[0]!(i, v);
         col[1]!(i, g.nodeId[v]!);
         col[2]!(i, g.nodeType[v]!);
@@ -110,19 +114,20 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
         col[4]!(i, g.nodeName[v]!);
         col[5]!(i, sizes[v]!);
         col[6]!(i, retainedSize[v]!);
-        col[7]!(i, d === NO_DISTANCE ? null : d);
-        col[8]!(i, v === g.root ? null : g.nodeId[dom]!);
-        col[9]!(i, g.nodeDetachedness === null ? null : g.nodeDetachedness[v]!);
-        col[10]!(i, sites === null ? null : sites.kinds[k]!);
-        col[11]!(i, entries < 0 ? null : entries);
+        col[7]!(i, d);
+        col[8]!(i, g.nodeId[idom[v]!]!);
+        col[9]!(i, detached === null ? NO_CODE8 : detached[v]!);
+        col[10]!(i, sites === null ? NO_CODE : sites.kinds[k]!);
+        col[11]!(i, entriesOf(g, v));
         col[12]!(i, d !== NO_DISTANCE && g.nodeType[v] !== synthetic);
       }
     });
     await copyOut(
       duck,
       `SELECT o.id::BIGINT AS id, t.label AS type, c.label AS class, s.label AS name, o.shallow_size::BIGINT AS shallow_size,
-        o.retained_size::BIGINT AS retained_size, o.distance, o.dominator::BIGINT AS dominator_id, d.label AS detachedness,
-        a.label AS allocation_site, o.entries, o.reachable
+        o.retained_size::BIGINT AS retained_size, nullif(o.distance, ${NO_DISTANCE}) AS distance,
+        CASE WHEN o.ord = ${g.root} THEN NULL ELSE o.dominator::BIGINT END AS dominator_id, d.label AS detachedness,
+        a.label AS allocation_site, CASE WHEN o.entries < 0 THEN NULL ELSE o.entries END AS entries, o.reachable
        FROM stage_objects o LEFT JOIN node_types t ON t.code = o.type LEFT JOIN class_labels c ON c.code = o.class
         LEFT JOIN strings s ON s.code = o.name LEFT JOIN detachedness d ON d.code = o.detachedness LEFT JOIN site_labels a ON a.code = o.site
        ORDER BY o.ord`,
@@ -132,9 +137,9 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
   }
 
   say("Writing references…");
-  await c.run("CREATE TABLE stage_edges (ord UINTEGER, from_id UINTEGER, to_id UINTEGER, type UTINYINT, name UINTEGER, element_index UINTEGER)");
-  const element = g.edgeTypes.element;
-  const hidden = g.edgeTypes.hidden;
+  await c.run("CREATE TABLE stage_edges (ord UINTEGER, from_id UINTEGER, to_id UINTEGER, type UTINYINT, name_or_index UINTEGER)");
+  // Element and hidden edges carry an index where the others carry a string.
+  const indexed = [g.edgeTypes.element, g.edgeTypes.hidden].filter((t) => t >= 0).join(", ") || "NULL";
   let edges = 0;
   let part = 0;
   let k = 0;
@@ -159,20 +164,19 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
     await stage(duck, "stage_edges", count, (col, start, n) => {
       for (let i = 0; i < n; i++) {
         const e = edgeOf[start + i]!;
-        const t = g.edgeType[e]!;
-        const indexed = t === element || t === hidden;
         col[0]!(i, e);
         col[1]!(i, g.nodeId[fromOf[start + i]!]!);
         col[2]!(i, g.nodeId[g.edgeTarget[e]!]!);
-        col[3]!(i, t);
-        col[4]!(i, indexed ? null : g.edgeName[e]!);
-        col[5]!(i, indexed ? g.edgeName[e]! : null);
+        col[3]!(i, g.edgeType[e]!);
+        col[4]!(i, g.edgeName[e]!);
       }
     });
     await copyOut(
       duck,
-      `SELECT e.from_id::BIGINT AS from_id, e.to_id::BIGINT AS to_id, t.label AS type, s.label AS name, e.element_index::BIGINT AS element_index
-       FROM stage_edges e LEFT JOIN edge_types t ON t.code = e.type LEFT JOIN strings s ON s.code = e.name ORDER BY e.ord`,
+      `SELECT e.from_id::BIGINT AS from_id, e.to_id::BIGINT AS to_id, t.label AS type,
+        CASE WHEN e.type IN (${indexed}) THEN NULL ELSE s.label END AS name,
+        CASE WHEN e.type IN (${indexed}) THEN e.name_or_index::BIGINT END AS element_index
+       FROM stage_edges e LEFT JOIN edge_types t ON t.code = e.type LEFT JOIN strings s ON s.code = e.name_or_index ORDER BY e.ord`,
       join(staging, "edges", `part-${part++}.parquet`),
     );
     await c.run("DELETE FROM stage_edges");
