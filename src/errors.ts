@@ -22,6 +22,7 @@ export type GuppyErrorCode =
   | "BAD_STAT_FILE"
   | "BAD_DATASET"
   | "BAD_QUERY"
+  | "EXPORT_FAILED"
   | "USAGE";
 
 export interface GuppyErrorDetails {

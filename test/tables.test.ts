@@ -278,4 +278,7 @@ test("bad input: mixed or partly written datasets, unknown tables and columns, a
   assert.deepEqual(readdirSync(failed), []);
   assert.equal(existsSync(join(failed, "objects")), false);
   assert.match(await refusal(failed, q), /^guppy: BAD_DATASET .*objects: This folder is missing/);
+  const aFile = join(failed, "not-a-folder");
+  writeFileSync(aFile, "");
+  await assert.rejects(exportGraph(g, aFile, { name: "c" }), (e: GuppyError) => e.describe() === `guppy: EXPORT_FAILED ${aFile}: Cannot write a dataset in this folder (EEXIST).`);
 });

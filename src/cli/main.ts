@@ -245,7 +245,7 @@ export async function main(argv: string[]): Promise<number> {
     if (e instanceof CommanderError) return e.exitCode === 0 ? 0 : 2;
     if (e instanceof GuppyError) {
       process.stderr.write(e.describe() + "\n");
-      return e.code === "USAGE" || e.code === "BAD_DATASET" || e.code === "BAD_QUERY" ? 2 : 1;
+      return ["USAGE", "BAD_DATASET", "BAD_QUERY", "EXPORT_FAILED"].includes(e.code) ? 2 : 1;
     }
     process.stderr.write(`guppy: internal error: ${(e as Error)?.message ?? String(e)}\n`);
     if (process.env.GUPPY_DEBUG) process.stderr.write(`${(e as Error)?.stack}\n`);

@@ -25,6 +25,16 @@ export async function openDuck(): Promise<Duck> {
   };
 }
 
+/**
+ * DuckDB's message, first line only, with quoted text that is not in the query
+ * itself blanked out: a conversion error may quote a heap string, and heap strings
+ * are secrets in errors.
+ */
+export function duckMessage(message: string, sql: string): string {
+  const line = message.split("\n")[0]!.trim();
+  return line.replace(/(['"])([^'"]*)\1/g, (quoted, q: string, inner: string) => (sql.includes(inner) ? quoted : `${q}…${q}`));
+}
+
 /** A SQL string literal. */
 export function sqlString(s: string): string {
   return `'${s.replaceAll("'", "''")}'`;

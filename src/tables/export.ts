@@ -7,11 +7,12 @@ import { shallowSizes } from "../heapy/graph/shallow-sizes.js";
 import { IdentitySet } from "../heapy/sets/identity-set.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
 import { entriesOf } from "../heapy/waste/growth.js";
-import { appendRows, lookupTable, openDuck, sqlString, type Duck } from "./duck.js";
+import { GuppyError, isGuppyError } from "../errors.js";
+import { appendRows, duckMessage, lookupTable, openDuck, sqlString, type Duck } from "./duck.js";
 import { FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, safeName, type PartitionManifest, type TableName } from "./schema.js";
 
 /** Rows per Parquet file (and per staging batch): bounds the memory an export holds at once. */
-const ROWS_PER_PART = 1 << 20;
+const ROWS_PER_PART = 1 << 22;
 
 export interface ExportOptions {
   /** The partition's name (snapshot=NAME); made safe by safeName. */
@@ -47,13 +48,20 @@ const NO_CODE8 = 0xff;
  */
 export async function exportGraph(g: HeapGraph, dir: string, options: ExportOptions): Promise<ExportSummary> {
   const name = safeName(options.name);
-  await mkdir(dir, { recursive: true });
-  const staging = await mkdtemp(join(dir, ".guppy-export-"));
+  const staging = await mkdir(dir, { recursive: true })
+    .then(() => mkdtemp(join(dir, ".guppy-export-")))
+    .catch((e: NodeJS.ErrnoException) => {
+      throw new GuppyError("EXPORT_FAILED", `Cannot write a dataset in this folder (${e.code ?? "error"}).`, { file: dir });
+    });
   try {
     const duck = await openDuck();
     let summary: ExportSummary;
     try {
       summary = await writeTables(duck, g, staging, name, options);
+    } catch (e) {
+      // DuckDB's own errors (a full disk, say) in one line; its quoted text blanked, as it might be the heap's.
+      if (isGuppyError(e) || !/^[A-Za-z ]*Error: /.test((e as Error).message ?? "")) throw e;
+      throw new GuppyError("EXPORT_FAILED", `The tables could not be written: ${duckMessage((e as Error).message, "")}`, { file: dir });
     } finally {
       duck.close();
     }

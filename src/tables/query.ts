@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { GuppyError } from "../errors.js";
 import type { Dataset } from "./dataset.js";
-import { openDuck, sqlString } from "./duck.js";
+import { duckMessage, openDuck, sqlString } from "./duck.js";
 import { TABLES } from "./schema.js";
 
 /** A query's answer: column names, DuckDB type names and rows of plain JSON-able values. */
@@ -18,16 +18,6 @@ function plain(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(plain);
   if (v !== null && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, plain(x)]));
   return v;
-}
-
-/**
- * DuckDB's message, first line only, with quoted text that is not in the query
- * itself blanked out: a conversion error may quote a heap string, and heap strings
- * are secrets in errors.
- */
-export function queryError(message: string, sql: string): string {
-  const line = message.split("\n")[0]!.trim();
-  return line.replace(/(['"])([^'"]*)\1/g, (quoted, q: string, inner: string) => (sql.includes(inner) ? quoted : `${q}…${q}`));
 }
 
 /**
@@ -57,7 +47,7 @@ export async function runQuery(sql: string, datasets: readonly Dataset[]): Promi
     try {
       reader = await c.runAndReadAll(sql);
     } catch (e) {
-      throw new GuppyError("BAD_QUERY", queryError((e as Error).message ?? String(e), sql));
+      throw new GuppyError("BAD_QUERY", duckMessage((e as Error).message ?? String(e), sql));
     }
     return {
       columns: reader.columnNames(),
