@@ -1,4 +1,4 @@
-import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnection } from "@duckdb/node-api";
+import type { DuckDBAppender, DuckDBConnection } from "@duckdb/node-api";
 
 /**
  * The embedded DuckDB that writes and queries heap tables: one in-memory database per
@@ -7,17 +7,21 @@ import { DuckDBDataChunk, DuckDBInstance, type DuckDBAppender, type DuckDBConnec
  */
 export interface Duck {
   readonly connection: DuckDBConnection;
+  /** The DuckDB module, loaded on first use (its native library is large: commands that need no SQL never load it). */
+  readonly api: typeof import("@duckdb/node-api");
   close(): void;
 }
 
 export async function openDuck(): Promise<Duck> {
-  const instance = await DuckDBInstance.create(":memory:", {
+  const api = await import("@duckdb/node-api");
+  const instance = await api.DuckDBInstance.create(":memory:", {
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
   });
   const connection = await instance.connect();
   return {
     connection,
+    api,
     close() {
       connection.closeSync();
       instance.closeSync();
@@ -51,11 +55,11 @@ const CHUNK_ROWS = 2048;
  * per row): `fill(columns, start, n)` writes rows start..start+n-1 of the batch
  * through `columns[c](i, value)`, i counted from 0 within the chunk.
  */
-export function appendRows(appender: DuckDBAppender, count: number, fill: (columns: SetItem[], start: number, n: number) => void): void {
+export function appendRows(duck: Duck, appender: DuckDBAppender, count: number, fill: (columns: SetItem[], start: number, n: number) => void): void {
   const types = Array.from({ length: appender.columnCount }, (_, c) => appender.columnType(c));
   for (let start = 0; start < count; start += CHUNK_ROWS) {
     const n = Math.min(CHUNK_ROWS, count - start);
-    const chunk = DuckDBDataChunk.create(types, n);
+    const chunk = duck.api.DuckDBDataChunk.create(types, n);
     const vectors = types.map((_, c) => chunk.getColumnVector(c));
     const columns = vectors.map((v): SetItem => (row, value) => (v.setItem as (i: number, x: unknown) => void)(row, value));
     fill(columns, start, n);
@@ -66,11 +70,12 @@ export function appendRows(appender: DuckDBAppender, count: number, fill: (colum
 }
 
 /** Makes a lookup table `table(code, label)` of `count` labels, `labelAt(code)` each (decoded once, not per row). */
-export async function lookupTable(connection: DuckDBConnection, table: string, count: number, labelAt: (code: number) => string): Promise<void> {
+export async function lookupTable(duck: Duck, table: string, count: number, labelAt: (code: number) => string): Promise<void> {
+  const connection = duck.connection;
   await connection.run(`CREATE OR REPLACE TABLE ${table} (code UINTEGER, label VARCHAR)`);
   const appender = await connection.createAppender(table);
   try {
-    appendRows(appender, count, ([code, label], start, n) => {
+    appendRows(duck, appender, count, ([code, label], start, n) => {
       for (let i = 0; i < n; i++) {
         code!(i, start + i);
         label!(i, labelAt(start + i));

@@ -90,12 +90,12 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
   say("Classifying objects…");
   const classes = Clodo.classify(g, nodes);
   const sites = g.traces !== null && g.nodeTraceId !== null ? Prod.classify(g, nodes) : null;
-  await lookupTable(c, "strings", g.strings.count, (i) => g.strings.get(i));
-  await lookupTable(c, "node_types", g.layout.nodeTypes.length, (i) => g.layout.nodeTypes[i]!);
-  await lookupTable(c, "edge_types", g.layout.edgeTypes.length, (i) => g.layout.edgeTypes[i]!);
-  await lookupTable(c, "detachedness", DETACHEDNESS.length, (i) => DETACHEDNESS[i]!);
-  await lookupTable(c, "class_labels", classes.labels.length, (i) => classes.labels[i]!);
-  await lookupTable(c, "site_labels", sites?.labels.length ?? 0, (i) => sites!.labels[i]!);
+  await lookupTable(duck, "strings", g.strings.count, (i) => g.strings.get(i));
+  await lookupTable(duck, "node_types", g.layout.nodeTypes.length, (i) => g.layout.nodeTypes[i]!);
+  await lookupTable(duck, "edge_types", g.layout.edgeTypes.length, (i) => g.layout.edgeTypes[i]!);
+  await lookupTable(duck, "detachedness", DETACHEDNESS.length, (i) => DETACHEDNESS[i]!);
+  await lookupTable(duck, "class_labels", classes.labels.length, (i) => classes.labels[i]!);
+  await lookupTable(duck, "site_labels", sites?.labels.length ?? 0, (i) => sites!.labels[i]!);
   for (const table of TABLES) await mkdir(join(staging, table));
 
   // Staged without NULLs (the appender's validity masks cost a BigInt per value):
@@ -222,10 +222,10 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
 }
 
 /** Fills a staging table with `count` rows. */
-async function stage(duck: Duck, table: string, count: number, fill: Parameters<typeof appendRows>[2]): Promise<void> {
+async function stage(duck: Duck, table: string, count: number, fill: Parameters<typeof appendRows>[3]): Promise<void> {
   const appender = await duck.connection.createAppender(table);
   try {
-    appendRows(appender, count, fill);
+    appendRows(duck, appender, count, fill);
   } finally {
     appender.closeSync();
   }
