@@ -12,11 +12,13 @@ export interface Duck {
   close(): void;
 }
 
-export async function openDuck(): Promise<Duck> {
+/** Opens a database; `settings` are DuckDB's (memory_limit, temp_directory, ...). */
+export async function openDuck(settings: Record<string, string> = {}): Promise<Duck> {
   const api = await import("@duckdb/node-api");
   const instance = await api.DuckDBInstance.create(":memory:", {
     autoinstall_known_extensions: "false",
     autoload_known_extensions: "false",
+    ...settings,
   });
   const connection = await instance.connect();
   return {

@@ -13,6 +13,7 @@ import { FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, safeName, type PartitionManif
 
 /** Rows per Parquet file (and per staging batch): bounds the memory an export holds at once. */
 const ROWS_PER_PART = 1 << 22;
+const EXPORT_MEMORY = "1GB";
 
 export interface ExportOptions {
   /** The partition's name (snapshot=NAME); made safe by safeName. */
@@ -54,7 +55,8 @@ export async function exportGraph(g: HeapGraph, dir: string, options: ExportOpti
       throw new GuppyError("EXPORT_FAILED", `Cannot write a dataset in this folder (${e.code ?? "error"}).`, { file: dir });
     });
   try {
-    const duck = await openDuck();
+    // The graph is in memory already: DuckDB keeps to a bounded share and spills its sorts to the staging folder.
+    const duck = await openDuck({ memory_limit: EXPORT_MEMORY, temp_directory: join(staging, "spill") });
     let summary: ExportSummary;
     try {
       summary = await writeTables(duck, g, staging, name, options);
