@@ -86,9 +86,8 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
   const perPart = options.rowsPerPart ?? ROWS_PER_PART;
   const nodes = options.members ? options.members.ordinals() : IdentitySet.all(g).ordinals();
   say("Computing distances and dominators…");
-  const distance = distancesOf(g);
-  const { idom, retainedSize } = dominatorsOf(g);
-  const sizes = shallowSizes(g);
+  dominatorsOf(g);
+  distancesOf(g);
   say("Classifying objects…");
   const classes = Clodo.classify(g, nodes);
   const sites = g.traces !== null && g.nodeTraceId !== null ? Prod.classify(g, nodes) : null;
@@ -100,10 +99,28 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
   await lookupTable(duck, "site_labels", sites?.labels.length ?? 0, (i) => sites!.labels[i]!);
   for (const table of TABLES) await mkdir(join(staging, table));
 
-  // Staged without NULLs (the appender's validity masks cost a BigInt per value):
-  // a code no lookup table has, or a sentinel the SELECT turns into NULL.
   say("Writing objects…");
-  await c.run(
+  await writeObjects(duck, g, nodes, classes.kinds, sites?.kinds ?? null, staging, perPart);
+  say("Writing references…");
+  const edges = await writeEdges(duck, g, nodes, staging, perPart);
+  say("Writing classes…");
+  await writeSummaries(duck, g, staging, edges, options.members != null, sites !== null);
+  const counted = await c.runAndReadAll(`SELECT count(*)::INTEGER FROM read_parquet(${sqlString(join(staging, "classes", "*.parquet"))})`);
+  let bytes = 0;
+  for (const table of TABLES) for (const f of await partFiles(join(staging, table))) bytes += f.bytes;
+  return { snapshot: name, objects: nodes.length, edges, classes: Number(counted.getRows()[0]![0]), bytes };
+}
+
+/**
+ * The objects table, perPart rows a file. Rows are staged without NULLs (the
+ * appender's validity masks cost a BigInt a value): a code no lookup table has, or a
+ * sentinel the SELECT turns into NULL.
+ */
+async function writeObjects(duck: Duck, g: HeapGraph, nodes: Uint32Array, classKinds: Uint32Array, siteKinds: Uint32Array | null, staging: string, perPart: number): Promise<void> {
+  const distance = distancesOf(g);
+  const { idom, retainedSize } = dominatorsOf(g);
+  const sizes = shallowSizes(g);
+  await duck.connection.run(
     "CREATE TABLE stage_objects (ord UINTEGER, id UINTEGER, type UTINYINT, class UINTEGER, name UINTEGER, shallow_size UINTEGER, retained_size DOUBLE, distance INTEGER, dominator UINTEGER, detachedness UTINYINT, site UINTEGER, entries INTEGER, reachable BOOLEAN)",
   );
   const synthetic = g.nodeTypes.synthetic;
@@ -120,14 +137,14 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
         col[0]!(i, v);
         col[1]!(i, g.nodeId[v]!);
         col[2]!(i, g.nodeType[v]!);
-        col[3]!(i, classes.kinds[k]!);
+        col[3]!(i, classKinds[k]!);
         col[4]!(i, g.nodeName[v]!);
         col[5]!(i, sizes[v]!);
         col[6]!(i, retainedSize[v]!);
         col[7]!(i, d);
         col[8]!(i, g.nodeId[idom[v]!]!);
         col[9]!(i, detached === null ? NO_CODE8 : detached[v]!);
-        col[10]!(i, sites === null ? NO_CODE : sites.kinds[k]!);
+        col[10]!(i, siteKinds === null ? NO_CODE : siteKinds[k]!);
         col[11]!(i, entriesOf(g, v));
         col[12]!(i, d !== NO_DISTANCE && g.nodeType[v] !== synthetic);
       }
@@ -143,11 +160,14 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
        ORDER BY o.ord`,
       join(staging, "objects", `part-${part}.parquet`),
     );
-    await c.run("DELETE FROM stage_objects");
+    await duck.connection.run("DELETE FROM stage_objects");
   }
 
-  say("Writing references…");
-  await c.run("CREATE TABLE stage_edges (ord UINTEGER, from_id UINTEGER, to_id UINTEGER, type UTINYINT, name_or_index UINTEGER)");
+}
+
+/** The edges table: the references from `nodes`, in about perPart rows a file; returns how many. */
+async function writeEdges(duck: Duck, g: HeapGraph, nodes: Uint32Array, staging: string, perPart: number): Promise<number> {
+  await duck.connection.run("CREATE TABLE stage_edges (ord UINTEGER, from_id UINTEGER, to_id UINTEGER, type UTINYINT, name_or_index UINTEGER)");
   // Element and hidden edges carry an index where the others carry a string.
   const indexed = [g.edgeTypes.element, g.edgeTypes.hidden].filter((t) => t >= 0).join(", ") || "NULL";
   let edges = 0;
@@ -189,12 +209,16 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
        FROM stage_edges e LEFT JOIN edge_types t ON t.code = e.type LEFT JOIN strings s ON s.code = e.name_or_index ORDER BY e.ord`,
       join(staging, "edges", `part-${part++}.parquet`),
     );
-    await c.run("DELETE FROM stage_edges");
+    await duck.connection.run("DELETE FROM stage_edges");
     edges += count;
     k = end;
   } while (k < nodes.length);
 
-  say("Writing classes…");
+  return edges;
+}
+
+/** The classes and snapshots tables, from the objects files written. */
+async function writeSummaries(duck: Duck, g: HeapGraph, staging: string, edges: number, selection: boolean, traced: boolean): Promise<void> {
   const objectFiles = sqlString(join(staging, "objects", "*.parquet"));
   await copyOut(
     duck,
@@ -213,14 +237,10 @@ async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: stri
       ${source ? `make_timestamp(${Math.round(source.mtimeMs * 1000)}::BIGINT)` : "NULL::TIMESTAMP"} AS source_mtime,
       count(*)::BIGINT AS objects, ${edges}::BIGINT AS edges, (count(*) FILTER (WHERE reachable))::BIGINT AS reachable_objects,
       coalesce(sum(shallow_size) FILTER (WHERE reachable), 0)::BIGINT AS reachable_size, ${maxId}::BIGINT AS max_object_id,
-      ${options.members ? "true" : "false"} AS is_selection, ${sites !== null} AS has_allocation_sites
+      ${selection} AS is_selection, ${traced} AS has_allocation_sites
      FROM read_parquet(${objectFiles})`,
     join(staging, "snapshots", "part-0.parquet"),
   );
-  const counted = await c.runAndReadAll(`SELECT count(*)::INTEGER FROM read_parquet(${sqlString(join(staging, "classes", "*.parquet"))})`);
-  let bytes = 0;
-  for (const table of TABLES) for (const f of await partFiles(join(staging, table))) bytes += f.bytes;
-  return { snapshot: name, objects: nodes.length, edges, classes: Number(counted.getRows()[0]![0]), bytes };
 }
 
 /** Fills a staging table with `count` rows. */
