@@ -6,7 +6,7 @@ import { join } from "node:path";
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { hpy } from "../src/index.js";
-import { Clodo } from "../src/heapy/classify/classifiers.js";
+import { Clodo, Prod } from "../src/heapy/classify/classifiers.js";
 import { partition } from "../src/heapy/classify/partition.js";
 import { distancesOf, NO_DISTANCE } from "../src/heapy/graph/distances.js";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
@@ -193,6 +193,18 @@ test("every column of the export equals Guppy's arrays, read back by an independ
   const members = await readPartition(dir, "objects", "leaked");
   assert.deepEqual(members.map((r) => num(r.id)), [...leaked.ids()]);
   assert.deepEqual((await readPartition(dir, "classes", "leaked")).map((r) => [r.class, num(r.count)]), [["Leaked", leaked.count]]);
+});
+
+test("a snapshot with allocation traces exports each object's allocation site as Prod names it", async () => {
+  const file = await fixtureSnapshot("allocation-traces");
+  const g = await hpy({ cacheDir: null }).graph(file);
+  const dir = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+  await exportGraph(g, dir, { name: "traced" });
+  const sites = Prod.classify(g, IdentitySet.all(g).ordinals());
+  const objects = await readPartition(dir, "objects", "traced");
+  assert.deepEqual(objects.map((r) => r.allocation_site), [...sites.kinds].map((k) => sites.labels[k]));
+  assert.ok(objects.some((r) => String(r.allocation_site).startsWith("allocateTracked ")), "the fixture's allocating function is named");
+  assert.equal((await readPartition(dir, "snapshots", "traced"))[0]!.has_allocation_sites, true);
 });
 
 test("guppy sql on snapshot files exports them to the cache once, and again when the file changes", async () => {
