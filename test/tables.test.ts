@@ -1,4 +1,4 @@
-import { test } from "node:test";
+import { after, test } from "node:test";
 import assert from "node:assert/strict";
 import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -25,6 +25,11 @@ import { fixtureSnapshot } from "./support/fixtures.js";
 import { projectRoot } from "./support/paths.js";
 
 type Row = Record<string, unknown>;
+
+// Each test's datasets go in one folder, removed at the end.
+const scratch = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+after(() => rmSync(scratch, { recursive: true, force: true }));
+const tempDir = (): string => mkdtempSync(join(scratch, "t-"));
 
 /** Every row of a partition's Parquet files, read by hyparquet (not DuckDB), in file order. */
 async function readPartition(dir: string, table: string, snapshot: string): Promise<Row[]> {
@@ -68,7 +73,7 @@ function classesGrewEveryStep(counts: Map<string, number>[]): { class: string; f
 
 test("guppy export of three snapshots: the named growth queries answer what guppy growth and the session say", async () => {
   const files = await threeSnapshots();
-  const dir = join(mkdtempSync(join(tmpdir(), "guppy-tables-")), "heaps");
+  const dir = join(tempDir(), "heaps");
   const exported = await guppy("export", ...files, "--to", dir, "--json");
   assert.equal(exported.code, 0, exported.stderr);
   const summary = JSON.parse(exported.stdout) as { snapshots: { snapshot: string; objects: number }[] };
@@ -114,7 +119,7 @@ test("every column of the export equals Guppy's arrays, read back by an independ
   const file = (await threeSnapshots())[2];
   const h = hpy({ cacheDir: null });
   const g: HeapGraph = await h.graph(file!);
-  const dir = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+  const dir = tempDir();
   // Small parts, so the batching and the order across files are checked too.
   const summary = await exportGraph(g, dir, { name: "one", rowsPerPart: 10_000 });
   assert.ok(readdirSync(join(dir, "objects", "snapshot=one")).filter((f) => f.endsWith(".parquet")).length >= 4);
@@ -198,7 +203,7 @@ test("every column of the export equals Guppy's arrays, read back by an independ
 test("a snapshot with allocation traces exports each object's allocation site as Prod names it", async () => {
   const file = await fixtureSnapshot("allocation-traces");
   const g = await hpy({ cacheDir: null }).graph(file);
-  const dir = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+  const dir = tempDir();
   await exportGraph(g, dir, { name: "traced" });
   const sites = Prod.classify(g, IdentitySet.all(g).ordinals());
   const objects = await readPartition(dir, "objects", "traced");
@@ -209,7 +214,7 @@ test("a snapshot with allocation traces exports each object's allocation site as
 
 test("guppy sql on snapshot files exports them to the cache once, and again when the file changes", async () => {
   const [file] = await threeSnapshots();
-  const work = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+  const work = tempDir();
   const copy = join(work, "app.heapsnapshot");
   copyFileSync(file!, copy);
   const cache = join(work, "cache");
@@ -240,7 +245,7 @@ test("bad input: mixed or partly written datasets, unknown tables and columns, a
   const [file] = await threeSnapshots();
   const g = await hpy({ cacheDir: null }).graph(file!);
   const fresh = async (): Promise<string> => {
-    const dir = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+    const dir = tempDir();
     await exportGraph(g, dir, { name: "a" });
     return dir;
   };
@@ -277,7 +282,7 @@ test("bad input: mixed or partly written datasets, unknown tables and columns, a
   assert.equal(await refusal(join(extra, "..", "..", ".."), q), `guppy: BAD_DATASET ${extra}: This file is not in its partition's manifest.`);
 
   // An export that fails on the way leaves no dataset and no staging folder behind.
-  const failed = mkdtempSync(join(tmpdir(), "guppy-tables-"));
+  const failed = tempDir();
   await assert.rejects(
     exportGraph(g, failed, {
       name: "b",

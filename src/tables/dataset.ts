@@ -8,6 +8,8 @@ import { FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, type PartitionManifest, type 
 export interface Dataset {
   dir: string;
   snapshots: string[];
+  /** What the user named: the folder, or the snapshot file exported into the cache. */
+  input: string;
 }
 
 function refuse(file: string, sentence: string): never {
@@ -75,5 +77,5 @@ export async function openDataset(dir: string): Promise<Dataset> {
     }
   }
   if (snapshots.length === 0) refuse(join(dir, "objects"), "The dataset has no snapshots yet.");
-  return { dir, snapshots };
+  return { dir, snapshots, input: dir };
 }

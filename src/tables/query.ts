@@ -30,8 +30,8 @@ export async function runQuery(sql: string, datasets: readonly Dataset[]): Promi
   for (const d of datasets) {
     for (const s of d.snapshots) {
       const other = seen.get(s);
-      if (other !== undefined) throw new GuppyError("USAGE", `Two inputs have a snapshot named ${s} (the other is ${other}): rename one of the files.`, { file: d.dir });
-      seen.set(s, d.dir);
+      if (other !== undefined) throw new GuppyError("USAGE", `Two inputs have a snapshot named ${s} (the other is ${other}): rename one of the files.`, { file: d.input });
+      seen.set(s, d.input);
     }
   }
   const duck = await openDuck();

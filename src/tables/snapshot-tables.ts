@@ -18,7 +18,7 @@ async function freshExport(file: string, dir: string, name: string): Promise<Dat
     const manifest = JSON.parse(await readFile(join(dir, "objects", `snapshot=${name}`, MANIFEST), "utf8")) as PartitionManifest;
     const was = manifest.source;
     const same = now !== null && was !== null && was.path === now.path && was.size === now.size && was.mtimeMs === now.mtimeMs && was.ino === now.ino;
-    return same && dataset.snapshots.length === 1 ? dataset : null;
+    return same && dataset.snapshots.length === 1 ? { ...dataset, input: file } : null;
   } catch (e) {
     if (isGuppyError(e) || (e as NodeJS.ErrnoException).code === "ENOENT") return null;
     throw e;
@@ -36,5 +36,5 @@ export async function snapshotTables(file: string, cacheDir: string, write: (dir
   const fresh = await freshExport(file, dir, name);
   if (fresh !== null) return fresh;
   await write(dir, name);
-  return openDataset(dir);
+  return { ...(await openDataset(dir)), input: file };
 }
