@@ -32,3 +32,4 @@ export { assertNoLeak, type NoLeakOptions } from "./heapy/leak-assert.js";
 export { Analyst } from "./heapy/monitor/analyst.js";
 export { exportGraph, exportSet, type ExportOptions, type ExportSummary } from "./tables/export.js";
 export { NAMED_QUERIES } from "./tables/named-queries.js";
+export { toArrow } from "./tables/arrow.js";

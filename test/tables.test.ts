@@ -16,6 +16,7 @@ import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { entriesOf } from "../src/heapy/waste/growth.js";
 import { GuppyError } from "../src/errors.js";
 import { openDataset } from "../src/tables/dataset.js";
+import { toArrow } from "../src/tables/arrow.js";
 import { exportGraph, exportSet } from "../src/tables/export.js";
 import { runQuery } from "../src/tables/query.js";
 import { NAMED_QUERIES } from "../src/tables/named-queries.js";
@@ -190,6 +191,15 @@ test("every column of the export equals Guppy's arrays, read back by an independ
       has_allocation_sites: false,
     },
   );
+
+  // The same columns as an Arrow table, straight from the arrays.
+  const table = await toArrow(IdentitySet.all(g));
+  assert.equal(table.numRows, g.nodeCount);
+  assert.deepEqual(table.schema.fields.map((f) => f.name), Object.keys(objects[0]!));
+  const plain = (r: Row): string => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : k === "name" ? asRead(String(v)) : v])));
+  table.toArray().forEach((r: Row, n: number) => {
+    if (plain({ ...r }) !== plain(objects[n]!)) assert.deepEqual({ ...r }, objects[n], `Arrow row ${n}`);
+  });
 
   // A selection exports too: only its members, and the references from them.
   const leaked = heap.and(h.Clodo("Leaked"));

@@ -9,7 +9,7 @@ import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
 import { entriesOf } from "../heapy/waste/growth.js";
 import { GuppyError, isGuppyError } from "../errors.js";
 import { appendRows, duckMessage, lookupTable, openDuck, sqlString, type Duck } from "./duck.js";
-import { FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, safeName, type PartitionManifest, type TableName } from "./schema.js";
+import { DETACHEDNESS, FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, safeName, type PartitionManifest, type TableName } from "./schema.js";
 
 /** Rows per Parquet file (and per staging batch): bounds the memory an export holds at once. */
 const ROWS_PER_PART = 1 << 22;
@@ -35,7 +35,6 @@ export interface ExportSummary {
   bytes: number;
 }
 
-const DETACHEDNESS = ["unknown", "attached", "detached"];
 /** Codes that no lookup table holds: the joins give NULL. */
 const NO_CODE = 0xffffffff;
 const NO_CODE8 = 0xff;

@@ -21,6 +21,8 @@ export const FORMAT = "guppy-heap-tables";
 export const TABLES = ["objects", "edges", "classes", "snapshots"] as const;
 export type TableName = (typeof TABLES)[number];
 export const MANIFEST = "_guppy.json";
+/** The objects table's detachedness, by V8's code (0, 1, 2). */
+export const DETACHEDNESS: readonly string[] = ["unknown", "attached", "detached"];
 
 /** A partition's manifest: what a complete export of one table of one snapshot wrote. */
 export interface PartitionManifest {
