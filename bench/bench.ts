@@ -15,6 +15,7 @@
  * "guppy-cached" reopens from the binary cache (made beforehand, not timed) with all
  * derived arrays; "guppy-gz" and "guppy-gz-seq" are "guppy" and "guppy-seq" on the
  * snapshot gzipped (made beforehand at level 1, not timed); "heap-clodo" is `guppy heap --by clodo` (no dominators);
+ * "export" is `guppy export` (load, then the Parquet tables; its own time and the bytes written are noted);
  * "devtools" is Chrome DevTools' heap snapshot worker; "memlab" is memlab's loader.
  */
 import { execFile } from "node:child_process";
@@ -31,13 +32,15 @@ interface Result {
   maxRssMiB: number;
   rootRetained: number;
   nodes: number;
+  exportMs?: number;
+  exportBytes?: number;
 }
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const { values } = parseArgs({
   options: {
     sizes: { type: "string", default: "10,100,1000,2000,4000" },
-    tools: { type: "string", default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,guppy-gz,guppy-gz-seq,heap-clodo,devtools,memlab" },
+    tools: { type: "string", default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,guppy-gz,guppy-gz-seq,heap-clodo,export,devtools,memlab" },
     runs: { type: "string", default: "1" },
     dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
   },
@@ -138,6 +141,9 @@ for (const mb of sizes) {
     const tr = base ? fmt(r.ms / base.ms, 2) : "-";
     const mr = base ? fmt(r.maxRssMiB / base.maxRssMiB, 2) : "-";
     rows.push(`${label} ${String(r.nodes).padStart(10)}   ${tool.padEnd(12)}  ${fmt(r.ms / 1000, 2).padStart(7)}   ${fmt(r.maxRssMiB, 0).padStart(12)}   ${tr.padStart(11)}   ${mr.padStart(10)}`);
+    if (r.exportMs !== undefined && r.exportBytes !== undefined) {
+      rows.push(`  note: the export itself took ${fmt(r.exportMs / 1000, 2)} s after loading and wrote ${fmt(r.exportBytes / 2 ** 20)} MiB of Parquet (${fmt(r.exportBytes / 2 ** 20 / fileMiB, 2)} × the snapshot)`);
+    }
   }
   const dt = results.get("devtools");
   if (base && typeof dt === "object" && dt.rootRetained !== base.rootRetained) {

@@ -1,10 +1,10 @@
 /**
  * One measurement in a fresh process, so each tool's peak RSS is its own:
  * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of scan, guppy, guppy+dist,
- * guppy-full, guppy-seq, guppy-cached, heap-clodo, cache-prep, devtools, memlab.
+ * guppy-full, guppy-seq, guppy-cached, heap-clodo, cache-prep, export, devtools, memlab.
  * Writes {ms, maxRssMiB, rootRetained, nodes} to RESULT.json (tools may print to stdout).
  */
-import { createReadStream, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { distancesOf } from "../src/heapy/graph/distances.js";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
@@ -15,11 +15,15 @@ import { Clodo } from "../src/heapy/classify/classifiers.js";
 import { partition } from "../src/heapy/classify/partition.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import { hpy } from "../src/heapy/session/session.js";
+import { exportGraph } from "../src/tables/export.js";
 import { devtoolsSnapshot } from "../test/support/devtools.js";
 
 interface Measured {
   rootRetained: number;
   nodes: number;
+  /** For export: the export's own time (after loading) and the Parquet bytes it wrote. */
+  exportMs?: number;
+  exportBytes?: number;
 }
 
 /** The floor: read every byte and count commas, in JavaScript, with the reader's chunk size. */
@@ -92,6 +96,19 @@ async function guppyCached(file: string): Promise<Measured> {
   return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
 }
 
+/** `guppy export`: load (from JSON), then the Parquet tables of every node and edge, into a folder removed afterwards. */
+async function exportTables(file: string): Promise<Measured> {
+  const g = await readHeapSnapshot(file, { cacheDir: null });
+  const out = mkdtempSync(join(dirname(process.argv[4] ?? "."), "export-"));
+  try {
+    const t0 = performance.now();
+    const summary = await exportGraph(g, out, { name: "bench" });
+    return { rootRetained: dominatorsOf(g).retainedSize[g.root]!, nodes: g.nodeCount, exportMs: performance.now() - t0, exportBytes: summary.bytes };
+  } finally {
+    rmSync(out, { recursive: true, force: true });
+  }
+}
+
 async function devtools(file: string): Promise<Measured> {
   const s = await devtoolsSnapshot(file);
   return { rootRetained: s.retainedSizes[0]!, nodes: s.nodeCount };
@@ -115,6 +132,7 @@ const tools: Record<string, (f: string) => Promise<Measured>> = {
   "heap-clodo": heapClodo,
   "cache-prep": cachePrep,
   "guppy-cached": guppyCached,
+  export: exportTables,
   devtools,
   memlab,
 };

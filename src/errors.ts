@@ -23,6 +23,9 @@ export type GuppyErrorCode =
   | "BROWSER_FAILED"
   | "PAGE_FAILED"
   | "STEP_FAILED"
+  | "BAD_DATASET"
+  | "BAD_QUERY"
+  | "EXPORT_FAILED"
   | "USAGE";
 
 export interface GuppyErrorDetails {

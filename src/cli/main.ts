@@ -9,6 +9,7 @@ import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
 import { startRepl } from "./repl.js";
 import { runCommand, type RunOptions } from "./run.js";
+import { exportCommand, sqlCommand } from "./tables-commands.js";
 import { diffCommand, domCommand, growthCommand, heapCommand, leaksCommand, wasteCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
 
 function objectId(v: string): number {
@@ -191,6 +192,27 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
       run.code = await growthCommand(files, o, run);
     });
+
+  program
+    .command("export")
+    .argument("<files...>", "snapshots to export (each becomes the partition snapshot=NAME, NAME from its file name)")
+    .description("heaps as tables: Parquet files of objects, edges, classes and snapshots, Hive-partitioned by snapshot, for guppy sql, DuckDB, Spark or Trino")
+    .requiredOption("--to <dir>", "the dataset folder (created; exports of other snapshots into it add to one dataset)")
+    .option("--json", "print what was written as JSON (no progress output)", false)
+    .addHelpText("after", "\nExamples:\n  guppy export s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot --to heaps/\n  guppy sql \"SELECT snapshot, count(*) FROM objects GROUP BY ALL\" heaps/")
+    .action(async (files: string[], o: { to: string; json: boolean }) => exportCommand(files, o));
+
+  program
+    .command("sql")
+    .argument("<query>", "SQL (DuckDB's dialect) over the views objects, edges, classes and snapshots, or @NAME for a named query (@classes-grew-every-step, @collections-grew-every-step, @class-growth, @top-retainers, @detached-dom)")
+    .argument("<inputs...>", "dataset folders from guppy export, and/or snapshot files (exported on the fly into the snapshot cache)")
+    .description("SQL over heaps as tables on embedded DuckDB: one snapshot or a fleet's")
+    .option("--limit <n>", "rows to show", positiveInt, 10)
+    .option("--all", "show every row", false)
+    .option("--json", "print the rows as JSON", false)
+    .option("--csv", "print the rows as CSV", false)
+    .addHelpText("after", "\nExamples:\n  guppy sql \"SELECT class, count, shallow_size FROM classes ORDER BY shallow_size DESC\" app.heapsnapshot\n  guppy sql \"SELECT snapshot, sum(retained_size) FROM objects WHERE class = 'SessionCache' GROUP BY ALL\" heaps/ --csv")
+    .action(async (query: string, inputs: string[], o: { limit: number; all: boolean; json: boolean; csv: boolean }) => sqlCommand(query, inputs, o));
 
   program
     .command("gsl")
