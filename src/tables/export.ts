@@ -222,7 +222,7 @@ async function writeSummaries(duck: Duck, g: HeapGraph, staging: string, edges: 
   await copyOut(
     duck,
     `SELECT class, count(*)::BIGINT AS count, sum(shallow_size)::BIGINT AS shallow_size, sum(retained_size)::BIGINT AS retained_size
-     FROM read_parquet(${objectFiles}) WHERE reachable GROUP BY class ORDER BY shallow_size DESC, count DESC, class`,
+     FROM read_parquet(${objectFiles}) WHERE reachable GROUP BY class ORDER BY shallow_size DESC, class`,
     join(staging, "classes", "part-0.parquet"),
   );
   // V8 numbers heap objects with odd ids that only grow within a process (embedder
