@@ -158,7 +158,7 @@ const MODES = new Set(["seq", "optionals", "alt", "draw", "repeat"]);
 
 /** `a: int+` → name and kind; `a : int+` too. */
 function nameAndKind(n: SpecNode): { name: string; kind: string } {
-  const m = /^([A-Za-z_$][\w$]*)\s*:\s*(\S+)$/.exec(n.arg);
+  const m = /^([A-Za-z_$][\w$]*)\s*:\s*(\S.*)$/.exec(n.arg);
   if (m === null) throw specError(`Expected 'name: kind' after '.${n.tag.replace(/_/g, " ")}:', as in '.arg: a: int+'.`, at(n));
   return { name: m[1]!, kind: kindName(m[2]!) };
 }
