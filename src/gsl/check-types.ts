@@ -71,6 +71,20 @@ function counts(item: ArgItem): { min: number; max: number; keywords: boolean; k
 /** JavaScript's conversion protocol: every object has these; a spec may document them (`.fop: str` is toString) but need not. */
 const PROTOCOL = new Set(["toString", "toJSON", "valueOf", "toLocaleString"]);
 
+/** The primitive type of a kind whose examples are all literals of it (`.eg: 20`, `.eg: "x"`, `.eg: true`). */
+function literalKind(examples: readonly string[]): "string" | "number" | "boolean" | undefined {
+  const kinds = new Set(
+    examples.map((e) => {
+      const t = e.trim();
+      if (/^-?\d+(\.\d+)?$/.test(t)) return "number";
+      if (/^(true|false)$/.test(t)) return "boolean";
+      if (/^("[^"\\]*"|'[^'\\]*')$/.test(t)) return "string";
+      return undefined;
+    }),
+  );
+  return kinds.size === 1 ? [...kinds][0] : undefined;
+}
+
 const sum = (xs: number[]): number => xs.reduce((a, b) => a + b, 0);
 
 /** The positional arguments of a plain signature (args and optionals of args only), in order; null when modes make positions vary. */
@@ -182,7 +196,7 @@ class TypeChecker {
   private typesOfKind(kind: string): TS.Type[] | null {
     const bound = this.types.get(kind);
     if (bound !== undefined && bound.length > 0) return bound.map((b) => b.type);
-    const primitive = PRIMITIVES[kind.replace(/\+$/, "").toLowerCase()];
+    const primitive = PRIMITIVES[kind.replace(/\+$/, "").toLowerCase()] ?? literalKind(this.model.kinds.get(kind)?.examples ?? []);
     if (primitive === undefined) return null;
     return [primitive === "string" ? this.checker.getStringType() : primitive === "number" ? this.checker.getNumberType() : this.checker.getBooleanType()];
   }
