@@ -380,3 +380,36 @@ test("generated tests of the whole language call the operators' methods: pass ag
   assert.match(bad.out, /what BitSet\.and\(an object of class BitSet\) returned: number 2 is not of kind BitSet: it has no members\./);
   assert.match(bad.out, /BitSet\.has\(number 20\) threw RangeError: only 0\.\.15, but the specification allows these arguments\./);
 });
+
+test("Guppy-PE's other forms: .and:: defining a kind, .myfile. kinds, labels, and a returned object's call", () => {
+  const file = specs({
+    "f.gsl": [
+      ".superkind:: n+",
+      "..eg: 1",
+      ".and:: Maker",
+      "..method:: adder",
+      "...d: An adder.",
+      "...returns: Adder",
+      "....d: a function adding its argument:",
+      "....mapping",
+      ".....arg: by: .myfile.n+",
+      ".....returns: .myfile.n+",
+      ".....d: The sum.",
+      ".kind:: Adder",
+      ".document: f",
+      "..output: html",
+      "..label: top",
+      "..p: See",
+      "...ref: .myfile.Maker.adder",
+      "..man page of: Maker",
+    ].join("\n"),
+  });
+  const model = readSpecs([file]);
+  const adder = model.kinds.get("Maker")!.methods[0]!;
+  assert.equal(adder.returns?.kind, "Adder");
+  assert.deepEqual([adder.returns?.call?.returns?.kind, adder.returns?.call?.args.items.map((i) => (i.mode === "arg" ? i.kind : null))], ["n+", ["n+"]]);
+  const page = htmlDocuments(model).get("f.html")!;
+  assert.ok(page.includes('<h4>Returns</h4><div><em>Adder</em> <div class="d">a function adding its argument:</div><div class="call"><h4>Calling it</h4><span class="sig"><em>returned</em>(<var>by</var>: <em>n+</em>) -&gt; <em>n+</em></span><div class="d">The sum.</div></div></div>'), page);
+  assert.ok(page.includes('<span id="top"></span>'));
+  assert.ok(page.includes('<p>See <a href="#Maker.adder"><code>adder</code></a></p>'));
+});

@@ -283,7 +283,7 @@ function addToKind(kind: KindSpec, n: SpecNode): void {
         for (const d of c.children) {
           if (d.tag === "kind_of") kindOf = kindName(d.arg);
           else if (d.tag === "mapping") kind.methods.push({ ...methodOf(d, name), name });
-          else if (d.tag === "c") continue;
+          else if (d.tag === "c" || d.tag === "self") continue;
           else description.push(markupNode(d)!);
         }
         kind.attrs.push({ name, kind: kindOf, description, operator: null, at: at(c) });
