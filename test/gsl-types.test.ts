@@ -19,7 +19,7 @@ async function findings(specs: string[], module: string): Promise<string[]> {
   return (await checkTypes(readSpecs(specs.map((s) => join(root, s))), join(root, module), root)).map(formatFinding).map((l) => l.replaceAll(`${root}/`, ""));
 }
 
-test("the BitSet specs agree with their declarations: every operator's method, item access, attribute and return kind", async () => {
+test("the BitSet specs agree with their declarations: every operator's method, item access, attribute and return kind, literal and generic parameters", async () => {
   assert.deepEqual(await findings(["test/gsl/specs/index.gsl"], "test/gsl/bitset-binding.ts"), []);
 });
 
@@ -27,21 +27,23 @@ test("a deliberately wrong spec gives exactly the findings expected, located on 
   const spec = "test/gsl/specs/bitsets-wrong.gsl";
   const api = "test/gsl/bitset-api.ts";
   assert.deepEqual(await findings([spec], "test/gsl/bitset-binding.ts"), [
-    `${spec}:23:3: BitSet.min: the spec's attribute is a method of BitSet (declaration: ${api}:74:3)`,
-    `${spec}:24:3: BitSet.length: the spec says name+, the declaration's type is number (declaration: ${api}:64:3)`,
-    `${spec}:9:4: BitSet.and: argument y is name+ in the spec, the declaration's y takes BitSet (declaration: ${api}:31:7)`,
-    `${spec}:11:3: BitSet.equals: the spec returns name+, the declaration returns boolean (declaration: ${api}:58:3)`,
-    `${spec}:14:3: BitSet.has: the spec allows calls with 0 arguments, the declaration needs at least 1 (declaration: ${api}:61:3)`,
-    `${spec}:14:3: BitSet.has: the declaration takes 1 argument, the spec documents at most 0 (declaration: ${api}:61:3)`,
-    `${spec}:16:3: BitSet.at: the spec allows 2 arguments, the declaration takes at most 1 (declaration: ${api}:68:3)`,
-    `${spec}:20:3: BitSet.max: the spec's method is not a member of BitSet (declaration: ${api}:18:1)`,
-    `${spec}:22:3: BitSet.bits: the spec's method cannot be called on BitSet (declaration: ${api}:22:3)`,
-    `${spec}:26:3: BitSet.complement: the spec allows 1 argument, the declaration takes at most 0 (declaration: ${api}:43:3)`,
-    ...["or:34", "minus:37", "xor:40", "le:46", "lt:49", "ge:52", "gt:55"].map((m) => {
+    `${spec}:23:3: BitSet.min: the spec's attribute is a method of BitSet (declaration: ${api}:85:3)`,
+    `${spec}:24:3: BitSet.length: the spec says name+, the declaration's type is number (declaration: ${api}:67:3)`,
+    `${spec}:9:4: BitSet.and: argument y is name+ in the spec, the declaration's y takes BitSet (declaration: ${api}:34:7)`,
+    `${spec}:11:3: BitSet.equals: the spec returns name+, the declaration returns boolean (declaration: ${api}:61:3)`,
+    `${spec}:14:3: BitSet.has: the spec allows calls with 0 arguments, the declaration needs at least 1 (declaration: ${api}:64:3)`,
+    `${spec}:14:3: BitSet.has: the declaration takes 1 argument, the spec documents at most 0 (declaration: ${api}:64:3)`,
+    `${spec}:16:3: BitSet.at: the spec allows 2 arguments, the declaration takes at most 1 (declaration: ${api}:71:3)`,
+    `${spec}:20:3: BitSet.max: the spec's method is not a member of BitSet (declaration: ${api}:21:1)`,
+    `${spec}:22:3: BitSet.bits: the spec's method cannot be called on BitSet (declaration: ${api}:25:3)`,
+    `${spec}:26:3: BitSet.complement: the spec allows 1 argument, the declaration takes at most 0 (declaration: ${api}:46:3)`,
+    // A literal-typed parameter takes the kind's .eg literals ('<=', '=='), not any string.
+    `${spec}:32:4: BitSet.compare: argument op is name+ in the spec, the declaration's op takes Comparison (declaration: ${api}:77:11)`,
+    ...["or:37", "minus:40", "xor:43", "le:49", "lt:52", "ge:55", "gt:58", "orElse:81"].map((m) => {
       const [name, line] = m.split(":");
       return `${spec}:7:2: BitSet.${name}: a public member of BitSet that the spec does not document (declaration: ${api}:${line}:3)`;
     }),
-    `${spec}:31:2: kind BitTree has members in the spec but the module neither exports a declaration of that name nor gives instances of it (declaration: test/gsl/bitset-binding.ts:3:1)`,
+    `${spec}:36:2: kind BitTree has members in the spec but the module neither exports a declaration of that name nor gives instances of it (declaration: test/gsl/bitset-binding.ts:3:1)`,
   ]);
 });
 
@@ -90,8 +92,8 @@ test("guppy gsl --check-types: findings on stdout, exit 1; clean specs exit 0; a
   };
   const wrong = await exec(["gsl", WRONG, "--check-types", BITSET_BINDING]);
   assert.equal(wrong.code, 1, wrong.stderr);
-  assert.match(wrong.stdout, /bitsets-wrong\.gsl:20:3: BitSet\.max: the spec's method is not a member of BitSet \(declaration: test\/gsl\/bitset-api\.ts:18:1\)\n/);
-  assert.match(wrong.stdout, /\n18 type findings against .*bitset-binding\.ts\.\n$/);
+  assert.match(wrong.stdout, /bitsets-wrong\.gsl:20:3: BitSet\.max: the spec's method is not a member of BitSet \(declaration: test\/gsl\/bitset-api\.ts:21:1\)\n/);
+  assert.match(wrong.stdout, /\n20 type findings against .*bitset-binding\.ts\.\n$/);
   // The compiled binding's .ts source is found from --binding.
   const clean = await exec(["gsl", BITSETS, "--binding", join(root, "dist", "test", "gsl", "bitset-binding.js"), "--check-types"]);
   assert.equal(clean.code, 0, clean.stdout + clean.stderr);

@@ -71,17 +71,18 @@ function counts(item: ArgItem): { min: number; max: number; keywords: boolean; k
 /** JavaScript's conversion protocol: every object has these; a spec may document them (`.fop: str` is toString) but need not. */
 const PROTOCOL = new Set(["toString", "toJSON", "valueOf", "toLocaleString"]);
 
-/** The primitive type of a kind whose examples are all literals of it (`.eg: 20`, `.eg: "x"`, `.eg: true`). */
+/** An `.eg` that is a literal: its primitive type and value (`20`, `"x"`, `'x'`, `true`). */
+function literal(example: string): { type: "string" | "number" | "boolean"; value: string | number | boolean } | undefined {
+  const t = example.trim();
+  if (/^-?\d+(\.\d+)?$/.test(t)) return { type: "number", value: Number(t) };
+  if (/^(true|false)$/.test(t)) return { type: "boolean", value: t === "true" };
+  if (/^("[^"\\]*"|'[^'\\]*')$/.test(t)) return { type: "string", value: t.slice(1, -1) };
+  return undefined;
+}
+
+/** The primitive type of a kind whose examples are all literals of it. */
 function literalKind(examples: readonly string[]): "string" | "number" | "boolean" | undefined {
-  const kinds = new Set(
-    examples.map((e) => {
-      const t = e.trim();
-      if (/^-?\d+(\.\d+)?$/.test(t)) return "number";
-      if (/^(true|false)$/.test(t)) return "boolean";
-      if (/^("[^"\\]*"|'[^'\\]*')$/.test(t)) return "string";
-      return undefined;
-    }),
-  );
+  const kinds = new Set(examples.map((e) => literal(e)?.type));
   return kinds.size === 1 ? [...kinds][0] : undefined;
 }
 
@@ -201,6 +202,18 @@ class TypeChecker {
     return [primitive === "string" ? this.checker.getStringType() : primitive === "number" ? this.checker.getNumberType() : this.checker.getBooleanType()];
   }
 
+  /** What a spec's argument of `kind` may be: its `.eg` literals' own types (`'=='`, not string) where all are literals, else the kind's types. */
+  private argumentTypes(kind: string): TS.Type[] | null {
+    const examples = this.model.kinds.get(kind)?.examples ?? [];
+    const literals = examples.map(literal);
+    if (this.types.has(kind) || examples.length === 0 || literals.some((l) => l === undefined)) return this.typesOfKind(kind);
+    return literals.map((l) => {
+      const v = l!.value;
+      return typeof v === "number" ? this.checker.getNumberLiteralType(v) : typeof v === "string" ? this.checker.getStringLiteralType(v) : v ? this.checker.getTrueType() : this.checker.getFalseType();
+    });
+  }
+
+  /** Whether every value of `type` is of `kind`; null where the kind maps to no type. */
   private assignableToKind(type: TS.Type, kind: string): boolean | null {
     const targets = this.typesOfKind(kind);
     if (targets === null) return null;
@@ -313,8 +326,10 @@ class TypeChecker {
         const param = params[i];
         const decl = param?.valueDeclaration;
         if (param === undefined || decl === undefined) return;
-        const pType = this.checker.getTypeOfSymbol(param);
-        const kinds = this.typesOfKind(a.kind);
+        let pType = this.checker.getTypeOfSymbol(param);
+        // A generic parameter takes what its constraint allows.
+        if (pType.flags & this.ts.TypeFlags.TypeParameter) pType = this.checker.getBaseConstraintOfType(pType) ?? this.checker.getUnknownType();
+        const kinds = this.argumentTypes(a.kind);
         if (kinds === null) return;
         if (!kinds.every((k) => this.checker.isTypeAssignableTo(k, pType))) {
           this.find("ARGUMENT_KIND", `${label}: argument ${a.name} is ${a.kind} in the spec, the declaration's ${param.name} takes ${this.checker.typeToString(pType)}`, a.at, this.located(decl));

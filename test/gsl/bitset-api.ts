@@ -14,6 +14,9 @@ const popcount = (bits: number): number => {
   return n;
 };
 
+/** How compare() compares two sets. */
+export type Comparison = "<" | "<=" | "==";
+
 /** A set of numbers 0..31. */
 export class BitSet {
   constructor(protected value: number) {}
@@ -69,6 +72,14 @@ export class BitSet {
     let seen = 0;
     for (let e = 0; e < 32; e++) if (this.has(e) && seen++ === index) return e;
     throw new RangeError(`no element at ${index}`);
+  }
+  /** Compares x with y as the operator named does. */
+  compare(op: Comparison, y: BitSet): boolean {
+    return op === "<" ? this.lt(y) : op === "<=" ? this.le(y) : this.equals(y);
+  }
+  /** x if it has elements, else y. */
+  orElse<S extends BitSet>(y: S): BitSet {
+    return this.length > 0 ? this : y;
   }
   /** The smallest element, or -1 for the empty set. */
   min(): number {
