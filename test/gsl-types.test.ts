@@ -23,6 +23,10 @@ test("the BitSet specs agree with their declarations: every operator's method, i
   assert.deepEqual(await findings(["test/gsl/specs/index.gsl"], "test/gsl/bitset-binding.ts"), []);
 });
 
+test("checked against the API module itself: kinds are its exported classes, and an exported class without a kind is reported", async () => {
+  assert.deepEqual(await findings(["test/gsl/specs/index.gsl"], "test/gsl/bitset-api.ts"), ["test/gsl/bitset-api.ts:118:1: WrongBitSet: an exported class that the spec has no kind for"]);
+});
+
 test("a deliberately wrong spec gives exactly the findings expected, located on both sides", async () => {
   const spec = "test/gsl/specs/bitsets-wrong.gsl";
   const api = "test/gsl/bitset-api.ts";

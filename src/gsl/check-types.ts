@@ -6,7 +6,8 @@
  * `instances` give (or to an exported declaration of the kind's name); then every
  * attribute, method, argument count, argument kind and return kind the spec names is
  * compared with the declarations, and every public member the spec does not
- * document is reported.
+ * document is reported (and, for a module that is not a binding, every exported class
+ * or interface that is no kind of the spec).
  */
 import { existsSync } from "node:fs";
 import { dirname, relative, resolve } from "node:path";
@@ -132,7 +133,8 @@ class TypeChecker {
   }
 
   /** Kinds' types from the binding's `instances` (each element of each array it returns). */
-  bindInstances(module: TS.SourceFile): void {
+  /** Returns whether the module is a binding (its default export has `instances`). */
+  bindInstances(module: TS.SourceFile): boolean {
     const ts = this.ts;
     const moduleSymbol = this.checker.getSymbolAtLocation(module);
     const exported = moduleSymbol === undefined ? [] : this.checker.getExportsOfModule(moduleSymbol);
@@ -145,9 +147,9 @@ class TypeChecker {
       while (e !== undefined && (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e))) e = e.expression;
       if (e !== undefined && ts.isObjectLiteralExpression(e)) init = e;
     }
-    if (init === undefined || !ts.isObjectLiteralExpression(init)) return;
+    if (init === undefined || !ts.isObjectLiteralExpression(init)) return false;
     const instances = init.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "instances");
-    if (instances === undefined || !ts.isPropertyAssignment(instances) || !ts.isObjectLiteralExpression(instances.initializer)) return;
+    if (instances === undefined || !ts.isPropertyAssignment(instances) || !ts.isObjectLiteralExpression(instances.initializer)) return false;
     for (const p of instances.initializer.properties) {
       if (!ts.isPropertyAssignment(p) || p.name === undefined) continue;
       const kind = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : null;
@@ -169,6 +171,7 @@ class TypeChecker {
       }
       this.types.set(kind, list);
     }
+    return true;
   }
 
   /**
@@ -190,6 +193,17 @@ class TypeChecker {
       const d = symbol.declarations?.[0];
       if (d === undefined) continue;
       this.types.set(s.name, [{ type: this.checker.getDeclaredTypeOfSymbol(symbol), at: this.located(d) }]);
+    }
+  }
+
+  /** A module that is the API itself (not a binding): every class or interface it exports is a kind the spec documents. */
+  checkExports(module: TS.SourceFile): void {
+    const moduleSymbol = this.checker.getSymbolAtLocation(module);
+    for (const s of moduleSymbol === undefined ? [] : this.checker.getExportsOfModule(moduleSymbol)) {
+      const symbol = s.flags & this.ts.SymbolFlags.Alias ? this.checker.getAliasedSymbol(s) : s;
+      const d = symbol.declarations?.[0];
+      if (d === undefined || this.model.kinds.has(s.name) || !(symbol.flags & (this.ts.SymbolFlags.Class | this.ts.SymbolFlags.Interface)) || !this.isPublic(symbol, d)) continue;
+      this.find("UNDOCUMENTED", `${s.name}: an exported ${symbol.flags & this.ts.SymbolFlags.Class ? "class" : "interface"} that the spec has no kind for`, null, this.located(d));
     }
   }
 
@@ -385,15 +399,16 @@ export async function checkTypes(model: SpecModel, module: string, root = proces
   const source = program.getSourceFile(file);
   if (source === undefined) throw new GuppyError("FILE_UNREADABLE", "TypeScript cannot read the module to check the spec against.", { file: module });
   const checker = new TypeChecker(ts, program.getTypeChecker(), model, root);
-  checker.bindInstances(source);
+  const binding = checker.bindInstances(source);
   checker.bindExports(source);
   checker.checkKinds(checker.located(source));
+  if (!binding) checker.checkExports(source);
   return checker.findings;
 }
 
 const where = (l: Located | null): string => (l === null ? "" : `${l.file}:${l.line}:${l.column}`);
 
-/** A finding as one line: the spec's location, what differs, and the declaration's location. */
+/** A finding as one line: the spec's location, what differs, and the declaration's location (the declaration first where the spec has no place for it). */
 export function formatFinding(f: TypeFinding): string {
-  return `${where(f.spec)}: ${f.message} (declaration: ${where(f.declaration)})`;
+  return f.spec === null ? `${where(f.declaration)}: ${f.message}` : `${where(f.spec)}: ${f.message} (declaration: ${where(f.declaration)})`;
 }
