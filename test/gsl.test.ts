@@ -415,3 +415,7 @@ test("Guppy-PE's other forms: .and:: defining a kind, .myfile. kinds, labels, an
   assert.ok(page.includes('<span id="top"></span>'));
   assert.ok(page.includes('<p>See <a href="#Maker.adder"><code>adder</code></a></p>'));
 });
+
+test("a returned object's call is checked as any method: its kinds must be defined", () => {
+  badSpec(".kind:: a\n..method:: m\n...returns: a\n....mapping\n.....arg: x: ghost\n", 5, 6, /Unknown kind 'ghost' \(kind of argument x\)/);
+});

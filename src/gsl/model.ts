@@ -441,7 +441,7 @@ export function readSpecs(files: readonly string[], readText: (file: string) => 
   for (const kind of model.kinds.values()) {
     for (const k of kind.kindOf) need(k, kind.at, `kind of ${kind.name}`);
     for (const a of kind.attrs) if (a.kind !== null) need(a.kind, a.at, `kind of attribute ${kind.name}.${a.name}`);
-    for (const m of [...kind.methods, ...(kind.mapping ? [kind.mapping] : [])]) {
+    for (const m of callables(kind)) {
       if (m.returns !== null) need(m.returns.kind, m.at, `return kind of ${kind.name}.${m.name}`);
       const walk = (i: ArgItem): void => (i.mode === "arg" ? need(i.kind, i.at, `kind of argument ${i.name}`) : i.items.forEach(walk));
       walk(m.args);
@@ -468,9 +468,9 @@ function checkRefs(model: SpecModel): void {
     for (const c of m.children) visit(c, context);
   };
   for (const kind of model.kinds.values()) {
-    const all = [...kind.description, ...kind.attrs.flatMap((a) => a.description), ...kind.methods.flatMap((m) => [...m.description, ...(m.returns?.description ?? [])])];
+    const all = [...kind.description, ...kind.attrs.flatMap((a) => a.description), ...callables(kind).flatMap((m) => [...m.description, ...(m.returns?.description ?? [])])];
     for (const m of all) visit(m, kind);
-    for (const meth of kind.methods) {
+    for (const meth of callables(kind)) {
       const walk = (i: ArgItem): void => (i.mode === "arg" ? i.description.forEach((d) => visit(d, kind)) : i.items.forEach(walk));
       walk(meth.args);
     }
@@ -504,6 +504,17 @@ export function resolveRef(model: SpecModel, target: string, context: KindSpec |
     }
   }
   throw specError(`Unknown reference '${target}': no kind or member of that name is defined or imported.`, where);
+}
+
+/** A kind's methods, its call, and the calls of objects they return: all that has arguments and a return kind. */
+function callables(kind: KindSpec): MethodSpec[] {
+  const out: MethodSpec[] = [];
+  const add = (m: MethodSpec): void => {
+    out.push(m);
+    if (m.returns?.call) add(m.returns.call);
+  };
+  for (const m of [...kind.methods, ...(kind.mapping ? [kind.mapping] : [])]) add(m);
+  return out;
 }
 
 function hasMember(kind: KindSpec, member: string): boolean {
