@@ -398,6 +398,8 @@ test("Guppy-PE's other forms: .and:: defining a kind, .myfile. kinds, labels, an
       ".....returns: .myfile.n+",
       ".....d: The sum.",
       ".kind:: Adder",
+      "..d: Made by",
+      "...ref: .mykind.Maker.adder",
       ".document: f",
       "..output: html",
       "..label: top",
@@ -413,6 +415,8 @@ test("Guppy-PE's other forms: .and:: defining a kind, .myfile. kinds, labels, an
   const page = htmlDocuments(model).get("f.html")!;
   assert.ok(page.includes('<h4>Returns</h4><div><em>Adder</em> <div class="d">a function adding its argument:</div><div class="call"><h4>Calling it</h4><span class="sig"><em>returned</em>(<var>by</var>: <em>n+</em>) -&gt; <em>n+</em></span><div class="d">The sum.</div></div></div>'), page);
   assert.ok(page.includes('<span id="top"></span>'));
+  // .mykind.K.m names another kind's member.
+  assert.deepEqual(model.kinds.get("Adder")!.description, [{ el: "d", attrs: {}, children: ["Made by", { el: "ref", attrs: { target: ".mykind.Maker.adder" }, children: [], at: { file, line: 14, column: 4 } }], at: { file, line: 13, column: 3 } }]);
   assert.ok(page.includes('<p>See <a href="#Maker.adder"><code>adder</code></a></p>'));
 });
 
