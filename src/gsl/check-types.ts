@@ -132,14 +132,17 @@ class TypeChecker {
     return d === undefined ? fallback : this.located(d);
   }
 
-  /** Kinds' types from the binding's `instances` (each element of each array it returns). */
-  /** Returns whether the module is a binding (its default export has `instances`). */
+  /**
+   * Kinds' types from the binding's `instances`: the type of each element of the array
+   * literal each one returns (`Kind: () => [a, b]`). Returns whether the module is a
+   * binding (its default export has `instances`).
+   */
   bindInstances(module: TS.SourceFile): boolean {
     const ts = this.ts;
     const moduleSymbol = this.checker.getSymbolAtLocation(module);
     const exported = moduleSymbol === undefined ? [] : this.checker.getExportsOfModule(moduleSymbol);
     const dflt = exported.find((s) => s.name === "default");
-    let init: TS.Expression | undefined;
+    let init: TS.ObjectLiteralExpression | undefined;
     for (const d of dflt?.declarations ?? []) {
       let e: TS.Node | undefined = ts.isExportAssignment(d) ? d.expression : d;
       // `export default binding`: the variable's initializer.
@@ -147,27 +150,20 @@ class TypeChecker {
       while (e !== undefined && (ts.isAsExpression(e) || ts.isSatisfiesExpression(e) || ts.isParenthesizedExpression(e))) e = e.expression;
       if (e !== undefined && ts.isObjectLiteralExpression(e)) init = e;
     }
-    if (init === undefined || !ts.isObjectLiteralExpression(init)) return false;
+    if (init === undefined) return false;
     const instances = init.properties.find((p) => p.name !== undefined && ts.isIdentifier(p.name) && p.name.text === "instances");
     if (instances === undefined || !ts.isPropertyAssignment(instances) || !ts.isObjectLiteralExpression(instances.initializer)) return false;
     for (const p of instances.initializer.properties) {
       if (!ts.isPropertyAssignment(p) || p.name === undefined) continue;
       const kind = ts.isIdentifier(p.name) || ts.isStringLiteral(p.name) ? p.name.text : null;
       if (kind === null) continue;
-      let body: TS.Node = p.initializer;
-      if (ts.isArrowFunction(body) && !ts.isBlock(body.body)) body = body.body;
-      const elements = ts.isArrayLiteralExpression(body) ? [...body.elements] : null;
+      const body = p.initializer;
+      // Other forms (a block, a variable) leave the kind to an exported declaration of its name.
+      if (!ts.isArrowFunction(body) || !ts.isArrayLiteralExpression(body.body)) continue;
       const list: { type: TS.Type; at: Located }[] = [];
-      const add = (t: TS.Type, at: Located): void => {
-        if (!list.some((x) => x.type === t)) list.push({ type: t, at });
-      };
-      if (elements !== null) for (const e of elements) add(this.checker.getTypeAtLocation(e), this.located(e));
-      else {
-        const t = this.checker.getAwaitedType(this.checker.getTypeAtLocation(body)) ?? this.checker.getTypeAtLocation(body);
-        const signature = t.getCallSignatures()[0];
-        const returned = signature === undefined ? t : (this.checker.getAwaitedType(signature.getReturnType()) ?? signature.getReturnType());
-        const element = this.checker.getIndexTypeOfType(returned, this.ts.IndexKind.Number);
-        if (element !== undefined) add(element, this.located(p));
+      for (const e of body.body.elements) {
+        const t = this.checker.getTypeAtLocation(e);
+        if (!list.some((x) => x.type === t)) list.push({ type: t, at: this.located(e) });
       }
       this.types.set(kind, list);
     }

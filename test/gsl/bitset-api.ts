@@ -81,6 +81,12 @@ export class BitSet {
   orElse<S extends BitSet>(y: S): BitSet {
     return this.length > 0 ? this : y;
   }
+  /** The elements, smallest first, at most limit of them. */
+  toArray(limit = 32): number[] {
+    const out: number[] = [];
+    for (let e = 0; e < 32 && out.length < limit; e++) if ((this.bits & (1 << e)) !== 0) out.push(e);
+    return out;
+  }
   /** The smallest element, or -1 for the empty set. */
   min(): number {
     return this.bits === 0 ? -1 : this.at(0);

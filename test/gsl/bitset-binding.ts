@@ -15,6 +15,7 @@ const binding: GslBinding = {
     "element+": (v) => Number.isInteger(v) && (v as number) >= 0 && (v as number) < 32,
     "Element Index+": (v) => Number.isInteger(v) && (v as number) >= 0,
     "boolean+": (v) => typeof v === "boolean",
+    "list+": (v) => Array.isArray(v),
     "name+": (v) => typeof v === "string",
     "maybe name": (v) => v === undefined || typeof v === "string",
     "mask+": (v) => Number.isInteger(v) && (v as number) >= 0,
