@@ -322,6 +322,11 @@ test("HTML and XHTML of the whole language: operator notation beside the method,
   assert.match(xindex, /^<\?xml version="1.0" encoding="utf-8"\?>\n<!DOCTYPE html>\n<html xmlns="http:\/\/www.w3.org\/1999\/xhtml" lang="en" xml:lang="en">\n<head>\n<meta charset="utf-8"\/>/);
   assert.ok(xindex.includes('<link rel="stylesheet" href="guppy.css"/>'));
   assert.ok(xindex.includes('<a href="bitsets.xhtml#BitSet.and"><code>and</code></a>'));
+  // guppy gsl --html DIR --xhtml DIR writes each format into its folder.
+  const out = mkdtempSync(join(tmpdir(), "guppy-gsl-xhtml-"));
+  const { written } = compileSpecs([BITSETS], { html: join(out, "h"), xhtml: join(out, "x") });
+  assert.deepEqual(written, ["h/bitsets.html", "h/bitsets_index.html", "x/bitsets.xhtml", "x/bitsets_index.xhtml"].map((f) => join(out, f)));
+  assert.equal(readFileSync(join(out, "x", "bitsets_index.xhtml"), "utf8"), xindex);
 });
 
 test("XHTML pages are well-formed XML and, like the HTML pages, valid HTML", async () => {
