@@ -328,7 +328,7 @@ class TypeChecker {
     if (specMin < tsMin) this.find("ARGUMENT_COUNT", `${label}: the spec allows calls with ${plural(specMin, "argument")}, the declaration needs at least ${tsMin}`, m.at, declAt);
     if (specMax > tsMax) this.find("ARGUMENT_COUNT", `${label}: the spec allows ${plural(specMax, "argument")}, the declaration takes at most ${tsMax}`, m.at, declAt);
     if (tsMax > specMax) this.find("ARGUMENT_COUNT", `${label}: the declaration takes ${plural(tsMax, "argument")}, the spec documents at most ${specMax}`, m.at, declAt);
-    if (specMin > tsMin && specMax <= tsMax) this.find("ARGUMENT_COUNT", `${label}: the declaration makes argument ${specMin} optional, the spec requires it`, m.at, declAt);
+    if (specMin > tsMin && specMax <= tsMax) this.find("ARGUMENT_COUNT", `${label}: the declaration makes argument ${tsMin + 1} optional, the spec requires it`, m.at, declAt);
     const args = positions(m.args);
     if (args !== null && signatures.length === 1) {
       const params = signatures[0]!.getParameters();
