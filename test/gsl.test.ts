@@ -24,10 +24,11 @@ function specs(files: Record<string, string>): string {
 }
 
 /** Asserts reading the spec fails with BAD_SPEC at line:column, saying `message`. */
-function badSpec(text: string, line: number, column: number, message: RegExp, extra: Record<string, string> = {}): void {
+function badSpec(text: string, line: number, column: number, message: RegExp, extra: Record<string, string> = {}, render = false): void {
   const file = specs({ "s.gsl": text, ...extra });
   try {
-    readSpecs([file]);
+    const model = readSpecs([file]);
+    if (render) htmlDocuments(model);
   } catch (e) {
     assert.ok(e instanceof GuppyError, String(e));
     assert.equal(e.code, "BAD_SPEC");
@@ -106,7 +107,7 @@ test("spec errors name file, line and column and say what was expected; unknown 
   badSpec(".kind:: a\n..key arg\n", 2, 3, /Expected ':' after the tag 'key arg'/);
   badSpec(".frobnicate: x\n", 1, 2, /Expected \.kind::, \.superkind::/);
   badSpec(".import:: zz\n..from: other\n", 1, 2, /Unknown kind 'zz' \(imported from other\)/, { "other.gsl": ".kind:: thing\n" });
-  badSpec(".document: d\n..output: pdf\n", 2, 3, /Expected 'html' or 'tester'/);
+  badSpec(".document: d\n..output: pdf\n", 2, 3, /Expected 'html', 'xhtml', 'tester' after '\.output:', not 'pdf'/);
   const evil = specs({ "s.gsl": ".document: d\n..output: html\n..p: click\n...a: here\n....href=javascript:alert(1)\n" });
   assert.throws(() => compileSpecs([evil], { html: join(evil, "..", "out") }), /may not point to 'javascript:'/);
 });
@@ -258,4 +259,173 @@ test("the generated documents are valid HTML (html-validate's recommended rules)
   }
   assert.match(pages[0]!, /<pre>x &lt; y &amp;&amp; y &gt; z<\/pre>/);
   assert.match(pages[0]!, /<a href="https:\/\/example.com\/x\?a=1&amp;b=2">elsewhere<\/a>/);
+});
+
+const BITSETS = join(root, "test", "gsl", "specs", "index.gsl");
+
+test("the whole language: operators and item access as JavaScript methods, macros, .self, sub- and superkinds, kind names with spaces", () => {
+  const model = readSpecs([BITSETS]);
+  const bitset = model.kinds.get("BitSet")!;
+  assert.equal(bitset.self, "x");
+  // Each operator documents the method standing for it, with how it reads in GSL.
+  assert.deepEqual(
+    bitset.methods.map((m) => [m.name, m.operator?.tag ?? null, m.operator?.notation ?? null]),
+    [
+      ["and", "op", "x & y"],
+      ["or", "op", "x | y"],
+      ["minus", "op", "x - y"],
+      ["xor", "op", "x ^ y"],
+      ["le", "op", "x <= y"],
+      ["lt", "op", "x < y"],
+      ["ge", "op", "x >= y"],
+      ["gt", "op", "x > y"],
+      ["equals", "op", "x == y"],
+      ["complement", "fop", "~x"],
+      ["has", "rop", "e in x"],
+      ["at", "getitem", "x[index]"],
+      ["min", null, null],
+      ["compare", null, null],
+      ["toArray", null, null],
+      ["orElse", null, null],
+    ],
+  );
+  // len is a property, as JavaScript's length is.
+  assert.deepEqual(bitset.attrs.map((a) => [a.name, a.kind, a.operator?.notation ?? null]), [["length", "Element Index+", "len(x)"], ["bits", "mask+", null]]);
+  // Item access is a Map's where items can be set or deleted.
+  assert.deepEqual(model.kinds.get("BitMap")!.methods.map((m) => [m.name, m.operator?.notation ?? null]), [["get", "m[e]"], ["set", "m[e] = name"], ["delete", "del m[e]"], ["keys", null]]);
+  assert.deepEqual(model.kinds.get("MutBitSet")!.methods.map((m) => [m.name, m.operator?.notation]), [["orAssign", "x |= y"]]);
+  assert.deepEqual(model.kinds.get("MutBitSet")!.kindOf, ["BitSet"]);
+  // .superkind of: name → name's objects are of kind 'maybe name' (a name with a space).
+  assert.deepEqual(model.kinds.get("name")!.kindOf, ["maybe name"]);
+  // The macro's .take all: put the use's children in the note; the note is located where the macro writes it.
+  const complement = bitset.methods.find((m) => m.name === "complement")!;
+  assert.deepEqual(complement.description.slice(1), [{ el: "dwh", attrs: { header: "Note" }, children: ["The complement of a finite set is finite here because the universe is."], at: { file: join(root, "test", "gsl", "specs", "bitsets.gsl"), line: 49, column: 3 } }]);
+  const index = model.documents.find((d) => d.name === "bitsets_index")!;
+  assert.deepEqual([index.title, index.links, index.outputs], ["BitSets: an index", [{ rel: "stylesheet", href: "guppy.css" }], ["html", "xhtml"]]);
+});
+
+test("HTML and XHTML of the whole language: operator notation beside the method, links across files in each format", () => {
+  const model = readSpecs([BITSETS]);
+  assert.equal(methodSignatureHtml(model, "bitsets", "BitSet", "and"), 'and(<var>y</var>: <a href="#BitSet"><em>BitSet</em></a>) -&gt; <a href="#BitSet"><em>BitSet</em></a>');
+  const html = htmlDocuments(model);
+  const xhtml = htmlDocuments(model, "xhtml");
+  assert.deepEqual([...html.keys(), ...xhtml.keys()], ["bitsets.html", "bitsets_index.html", "bitsets.xhtml", "bitsets_index.xhtml"]);
+  const page = html.get("bitsets.html")!;
+  assert.ok(page.includes('<dt id="BitSet.and"><span class="sig"><strong>and</strong>(<var>y</var>: <a href="#BitSet"><em>BitSet</em></a>) -&gt; <a href="#BitSet"><em>BitSet</em></a> <span class="op">(x &amp; y)</span></span></dt>'));
+  assert.ok(page.includes('<dt id="BitMap.set"><span class="sig"><strong>set</strong>(<var>e</var>: <em>element+</em>, <var>name</var>: <em>name+</em>) -&gt; <a href="#BitMap"><em>BitMap</em></a> <span class="op">(m[e] = name)</span></span></dt>'));
+  assert.ok(page.includes('<dt id="BitSet.length"><span class="sig"><strong>length</strong>: <em>Element Index+</em> <span class="op">(len(x))</span></span></dt>'));
+  // Another file's document links to this one's sections, in its own format.
+  const index = html.get("bitsets_index.html")!;
+  assert.ok(index.includes('<title>BitSets: an index</title>\n<link rel="stylesheet" href="guppy.css">'), index);
+  assert.ok(index.includes('<a href="bitsets.html#BitSet"><code>BitSet</code></a>, intersection under <a href="bitsets.html#BitSet.and"><code>and</code></a>'), index);
+  const xindex = xhtml.get("bitsets_index.xhtml")!;
+  assert.match(xindex, /^<\?xml version="1.0" encoding="utf-8"\?>\n<!DOCTYPE html>\n<html xmlns="http:\/\/www.w3.org\/1999\/xhtml" lang="en" xml:lang="en">\n<head>\n<meta charset="utf-8"\/>/);
+  assert.ok(xindex.includes('<link rel="stylesheet" href="guppy.css"/>'));
+  assert.ok(xindex.includes('<a href="bitsets.xhtml#BitSet.and"><code>and</code></a>'));
+  // guppy gsl --html DIR --xhtml DIR writes each format into its folder.
+  const out = mkdtempSync(join(tmpdir(), "guppy-gsl-xhtml-"));
+  const { written } = compileSpecs([BITSETS], { html: join(out, "h"), xhtml: join(out, "x") });
+  assert.deepEqual(written, ["h/bitsets.html", "h/bitsets_index.html", "x/bitsets.xhtml", "x/bitsets_index.xhtml"].map((f) => join(out, f)));
+  assert.equal(readFileSync(join(out, "x", "bitsets_index.xhtml"), "utf8"), xindex);
+});
+
+test("XHTML pages are well-formed XML and, like the HTML pages, valid HTML", async () => {
+  const { XMLValidator } = await import("fast-xml-parser");
+  const { HtmlValidate } = await import("html-validate");
+  const validator = new HtmlValidate(JSON.parse(readFileSync(join(root, ".htmlvalidate.json"), "utf8")) as ConstructorParameters<typeof HtmlValidate>[0]);
+  const model = readSpecs([BITSETS]);
+  const chars = readSpecs([specs({ "c.gsl": ".document: c\n..output: html, xhtml\n..p: a\n...char: nbsp\n...t: b\n...br\n...char: mdash\n" })]);
+  const pages = [...htmlDocuments(model, "xhtml"), ...htmlDocuments(chars, "xhtml")];
+  for (const [name, page] of pages) {
+    const wellFormed = XMLValidator.validate(page);
+    assert.equal(wellFormed, true, `${name}: ${JSON.stringify(wellFormed)}`);
+  }
+  // Named characters become numeric references, which XML knows without a DTD.
+  assert.ok(htmlDocuments(chars, "xhtml").get("c.xhtml")!.includes("<p>a &#160; b <br/> &#8212;</p>"));
+  for (const page of [...htmlDocuments(model).values(), ...htmlDocuments(chars).values()]) {
+    const report = await validator.validateString(page);
+    assert.equal(report.valid, true, JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.message}`))));
+  }
+});
+
+test("errors in the new constructs name file, line and column and say what was expected", () => {
+  badSpec(".kind:: a\n..d: x\n...use: nothing\n", 3, 4, /Unknown macro 'nothing': define it with '\.macro:: nothing'/);
+  badSpec(".macro:: m\n..d: x\n...use: m\n.kind:: a\n..use: m\n", 3, 4, /Expected macros to end: '\.use: m' is nested 20 deep/);
+  badSpec(".kind:: a\n..take all:\n", 2, 3, /'\.take all:' is only meaningful inside a macro/);
+  badSpec(".macro:: m\n..take first:\n.kind:: a\n..use: m\n", 2, 3, /Expected an argument for '\.take first:': the use passed none/);
+  badSpec(".kind:: a\n..op: !=\n", 2, 3, /Expected one of '&', '\|', '-', '\^', '<=', '<', '>=', '>', '==' after '\.op:' \(a binary operator\), not '!=': JavaScript has no method for it/);
+  badSpec(".kind:: a\n..fop: bool\n", 2, 3, /not 'bool': JavaScript has no method for it/);
+  badSpec(".kind:: a\n..iop: +=\n", 2, 3, /Expected an in-place operator \('&=', '\|=', '-=', '\^='\) after '\.iop:', not '\+='/);
+  badSpec(".kind:: a\n..op:\n", 2, 3, /Expected an operator after '\.op:'/);
+  badSpec(".kind:: a\n..self: 2x\n", 2, 3, /Expected a name after '\.self:'/);
+  badSpec(".kind:: a\n..superkind of: ghost\n", 1, 2, /Unknown kind 'ghost' \(superkind of: a\)/);
+  badSpec(".kind:: a b\n..subkind of: c d\n", 1, 2, /Unknown kind 'c d' \(kind of a b\)/);
+  badSpec(".document: d\n..output: html\n..header\n...meta\n", 4, 4, /Expected '\.link' with 'rel=' and 'href=' under '\.header'/);
+  badSpec(".document: d\n..output: html\n..p: a\n...char: bogus\n", 4, 4, /Expected a character name/, {}, true);
+});
+
+test("generated tests of the whole language call the operators' methods: pass against BitSet, fail against a wrong one", async () => {
+  const out = mkdtempSync(join(tmpdir(), "guppy-gsl-bitsets-"));
+  const { written } = compileSpecs([BITSETS], { tests: out, binding: join(root, "dist", "test", "gsl", "bitset-binding.js"), runtime: join(root, "dist", "src", "gsl", "test-runtime.js") });
+  assert.deepEqual(written, [join(out, "bitsets.test.js")]);
+  const runTests = async (wrong: boolean): Promise<{ code: number; out: string }> => {
+    const { NODE_TEST_CONTEXT: _, ...env } = process.env;
+    try {
+      return { code: 0, out: (await run(process.execPath, ["--test", "--test-reporter=tap", written[0]!], { env: { ...env, GSL_BITSET_WRONG: wrong ? "1" : "0" }, timeout: 60_000 })).stdout };
+    } catch (e) {
+      return { code: (e as { code: number }).code, out: (e as { stdout: string }).stdout };
+    }
+  };
+  const good = await runTests(false);
+  assert.equal(good.code, 0, good.out);
+  assert.match(good.out, /# pass 27\n# fail 0/);
+  for (const name of ["BitSet.and(check.example(\"BitSet\"))", "BitSet.has(20)", "BitSet.at(0)", "BitSet.complement()", "BitSet.length: Element Index+", "MutBitSet.orAssign(", "BitMap.get(20)", "BitMap.set(20, \"twenty\")", "BitMap.delete(20)"]) {
+    assert.ok(good.out.split("\n").some((l) => /^ok \d+ - /.test(l) && l.includes(name)), name);
+  }
+  const bad = await runTests(true);
+  assert.equal(bad.code, 1);
+  assert.match(bad.out, /# fail 2/);
+  assert.match(bad.out, /what BitSet\.and\(an object of class BitSet\) returned: number 2 is not of kind BitSet: it has no members\./);
+  assert.match(bad.out, /BitSet\.has\(number 20\) threw RangeError: only 0\.\.15, but the specification allows these arguments\./);
+});
+
+test("Guppy-PE's other forms: .and:: defining a kind, .myfile. kinds, labels, and a returned object's call", () => {
+  const file = specs({
+    "f.gsl": [
+      ".superkind:: n+",
+      "..eg: 1",
+      ".and:: Maker",
+      "..method:: adder",
+      "...d: An adder.",
+      "...returns: Adder",
+      "....d: a function adding its argument:",
+      "....mapping",
+      ".....arg: by: .myfile.n+",
+      ".....returns: .myfile.n+",
+      ".....d: The sum.",
+      ".kind:: Adder",
+      "..d: Made by",
+      "...ref: .mykind.Maker.adder",
+      ".document: f",
+      "..output: html",
+      "..label: top",
+      "..p: See",
+      "...ref: .myfile.Maker.adder",
+      "..man page of: Maker",
+    ].join("\n"),
+  });
+  const model = readSpecs([file]);
+  const adder = model.kinds.get("Maker")!.methods[0]!;
+  assert.equal(adder.returns?.kind, "Adder");
+  assert.deepEqual([adder.returns?.call?.returns?.kind, adder.returns?.call?.args.items.map((i) => (i.mode === "arg" ? i.kind : null))], ["n+", ["n+"]]);
+  const page = htmlDocuments(model).get("f.html")!;
+  assert.ok(page.includes('<h4>Returns</h4><div><em>Adder</em> <div class="d">a function adding its argument:</div><div class="call"><h4>Calling it</h4><span class="sig"><em>returned</em>(<var>by</var>: <em>n+</em>) -&gt; <em>n+</em></span><div class="d">The sum.</div></div></div>'), page);
+  assert.ok(page.includes('<span id="top"></span>'));
+  // .mykind.K.m names another kind's member.
+  assert.deepEqual(model.kinds.get("Adder")!.description, [{ el: "d", attrs: {}, children: ["Made by", { el: "ref", attrs: { target: ".mykind.Maker.adder" }, children: [], at: { file, line: 14, column: 4 } }], at: { file, line: 13, column: 3 } }]);
+  assert.ok(page.includes('<p>See <a href="#Maker.adder"><code>adder</code></a></p>'));
+});
+
+test("a returned object's call is checked as any method: its kinds must be defined", () => {
+  badSpec(".kind:: a\n..method:: m\n...returns: a\n....mapping\n.....arg: x: ghost\n", 5, 6, /Unknown kind 'ghost' \(kind of argument x\)/);
 });

@@ -4,6 +4,7 @@ import { analyseFile } from "./analyse.js";
 import { CommandRun } from "./command-run.js";
 import { recordCommand } from "./record.js";
 import { pbCommand } from "./pb.js";
+import { checkTypes, formatFinding } from "../gsl/check-types.js";
 import { compileSpecs } from "../gsl/gsl.js";
 import { runDemo } from "./demo/run-demo.js";
 import { monitorConsole } from "./monitor.js";
@@ -222,10 +223,19 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--tests <dir>", "write the generated tests here")
     .option("--binding <module>", "the module the tests import for objects, predicates and conditions (default: ./gsl-binding.js beside the tests)")
     .option("--runtime <specifier>", "how the tests import the GSL test runtime", "guppy/gsl-test")
-    .addHelpText("after", "\nExamples:\n  guppy gsl specs/*.gsl --html docs\n  guppy gsl specs/guppy.gsl --tests test/generated --binding test/gsl-binding.js\n  node --test test/generated/")
-    .action(async (specs: string[], o: { html?: string; tests?: string; binding?: string; runtime: string }) => {
+    .option("--xhtml <dir>", "write the XHTML documents (of documents with ..output: xhtml) here")
+    .option("--check-types [module]", "check the specs against the TypeScript declarations of this module (default: the --binding module's .ts source); exit 1 on findings")
+    .addHelpText("after", "\nExamples:\n  guppy gsl specs/*.gsl --html docs\n  guppy gsl specs/guppy.gsl --tests test/generated --binding test/gsl-binding.js\n  node --test test/generated/\n  guppy gsl specs/guppy.gsl --check-types test/gsl/guppy-binding.ts")
+    .action(async (specs: string[], o: { html?: string; xhtml?: string; tests?: string; binding?: string; runtime: string; checkTypes?: string | boolean }) => {
       const { written, model } = compileSpecs(specs, o);
       process.stdout.write(`${model.kinds.size} kinds in ${model.files.size} file${model.files.size === 1 ? "" : "s"}; wrote ${written.length} file${written.length === 1 ? "" : "s"}${written.length ? `:\n  ${written.join("\n  ")}` : "."}\n`);
+      if (o.checkTypes === undefined) return;
+      const module = typeof o.checkTypes === "string" ? o.checkTypes : o.binding;
+      if (module === undefined) throw new GuppyError("USAGE", "--check-types needs a module: --check-types MODULE, or --binding MODULE.");
+      const findings = await checkTypes(model, module);
+      for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
+      process.stdout.write(`${findings.length} type finding${findings.length === 1 ? "" : "s"} against ${module}.\n`);
+      run.code = findings.length > 0 ? 1 : 0;
     });
 
   program

@@ -8,6 +8,8 @@ import { testDocuments } from "./tester.js";
 export interface GslOptions {
   /** Folder for the HTML documents. */
   html?: string;
+  /** Folder for the XHTML documents (of documents with `..output: xhtml`). */
+  xhtml?: string;
   /** Folder for the generated node:test files. */
   tests?: string;
   /** The binding module the tests import: a file path (made relative to the tests folder) or a package specifier. */
@@ -37,6 +39,7 @@ export function compileSpecs(files: readonly string[], options: GslOptions = {})
     written.push(path);
   };
   if (options.html !== undefined) for (const [name, text] of htmlDocuments(model)) write(options.html, name, text);
+  if (options.xhtml !== undefined) for (const [name, text] of htmlDocuments(model, "xhtml")) write(options.xhtml, name, text);
   if (options.tests !== undefined) {
     const binding = importPath(resolve(options.tests), options.binding ?? "./gsl-binding.js");
     for (const [name, text] of testDocuments(model, binding, options.runtime)) write(options.tests, name, text);

@@ -1,9 +1,9 @@
 import { specError } from "./dotted-tree.js";
-import { resolveRef, type ArgItem, type DocumentSpec, type KindSpec, type Markup, type MethodSpec, type SpecModel } from "./model.js";
+import { resolveRef, type OperatorSpec, type ArgItem, type DocumentSpec, type KindSpec, type Markup, type MethodSpec, type SpecModel } from "./model.js";
 import { escapeHtml, htmlStyle, itemNotation, signature, type NotationStyle } from "./notation.js";
 
 /** Markup elements written as the HTML element of the same name. */
-const SAME = new Set(["p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "sup", "sub", "small", "table", "tr", "th", "td", "dl", "dt", "dd", "span", "div", "var", "blockquote"]);
+const SAME = new Set(["address", "p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "sup", "sub", "small", "table", "tr", "th", "td", "dl", "dt", "dd", "span", "div", "var", "blockquote"]);
 const VOID = new Set(["br", "hr"]);
 
 const STYLE = `body{font-family:system-ui,sans-serif;max-width:60em;margin:2em auto;padding:0 1em;line-height:1.45;color:#222}
@@ -16,28 +16,36 @@ dt{margin-top:.6em}
 .note h4{margin-bottom:.2em}
 pre{background:#f5f5f5;padding:.5em;overflow-x:auto}`;
 
-/** Where each kind is documented: the first document giving it a man page. */
-function homes(model: SpecModel): Map<string, string> {
-  const home = new Map<string, string>();
+/** The two page formats: HTML, and XHTML (the same page as XML, for XML tool chains). */
+export type PageFormat = "html" | "xhtml";
+
+/** Where each kind is documented: the first document giving it a man page, in any page format. */
+function homes(model: SpecModel): Map<string, DocumentSpec> {
+  const home = new Map<string, DocumentSpec>();
   for (const d of model.documents) {
-    if (!d.outputs.includes("html")) continue;
-    for (const k of d.manPagesOf) if (!home.has(k)) home.set(k, d.name);
+    if (!d.outputs.includes("html") && !d.outputs.includes("xhtml")) continue;
+    for (const k of d.manPagesOf) if (!home.has(k)) home.set(k, d);
   }
   return home;
 }
 
-/** The anchor of a kind or member. */
+/** The anchor of a kind or member (a kind name's spaces as underscores: ids have none). */
 export function anchorOf(kind: string, member: string | null = null): string {
-  return member === null ? kind : `${kind}.${member}`;
+  const k = kind.replace(/\s+/g, "_");
+  return member === null ? k : `${k}.${member}`;
 }
 
+/** Named characters (`.char: nbsp`) as numeric references, which XML needs and HTML accepts. */
+const CHARS: Record<string, number> = { nbsp: 160, copy: 169, reg: 174, deg: 176, middot: 183, laquo: 171, raquo: 187, times: 215, ndash: 8211, mdash: 8212, lsquo: 8216, rsquo: 8217, ldquo: 8220, rdquo: 8221, hellip: 8230, larr: 8592, rarr: 8594, amp: 38, lt: 60, gt: 62, quot: 34, apos: 39 };
+
 class DocumentWriter {
-  private readonly home: Map<string, string>;
+  private readonly home: Map<string, DocumentSpec>;
   private readonly style: NotationStyle;
 
   constructor(
     private readonly model: SpecModel,
     private readonly doc: DocumentSpec,
+    private readonly format: PageFormat = "html",
   ) {
     this.home = homes(model);
     this.style = htmlStyle((k) => this.kindLink(k));
@@ -46,7 +54,9 @@ class DocumentWriter {
   private href(kind: string, member: string | null): string | null {
     const page = this.home.get(kind);
     if (page === undefined) return null;
-    return `${page === this.doc.name ? "" : `${page}.html`}#${encodeURIComponent(anchorOf(kind, member))}`;
+    // Another document's page in this page's format where it has one.
+    const ext = page.outputs.includes(this.format) ? this.format : page.outputs.includes("html") ? "html" : "xhtml";
+    return `${page === this.doc ? "" : `${page.name}.${ext}`}#${encodeURIComponent(anchorOf(kind, member))}`;
   }
 
   /** A kind's name, linked to its section where a document describes it. */
@@ -103,10 +113,14 @@ class DocumentWriter {
       }
       case "big":
         return `<strong>${inner()}</strong>`;
-      case "char":
-        return /^[a-z]+$/.test(m.children.join("").trim() || m.attrs.name || "") ? `&${m.children.join("").trim()};` : "";
+      case "char": {
+        const name = m.children.join("").trim();
+        const code = Object.hasOwn(CHARS, name) ? CHARS[name] : undefined;
+        if (code === undefined) throw specError(`Expected a character name (${Object.keys(CHARS).join(", ")}) after '.char:', not '${name.slice(0, 20)}'.`, m.at);
+        return `&#${code};`;
+      }
       default:
-        if (VOID.has(m.el)) return `<${m.el}>`;
+        if (VOID.has(m.el)) return this.format === "xhtml" ? `<${m.el}/>` : `<${m.el}>`;
         if (SAME.has(m.el)) return `<${m.el}>${inner()}</${m.el}>`;
         throw specError(`No HTML for markup '.${m.el}'.`, m.at);
     }
@@ -122,12 +136,15 @@ class DocumentWriter {
 
   private method(kind: KindSpec, m: MethodSpec, heading: boolean): string {
     const id = anchorOf(kind.name, m.name);
-    const sig = signature(m, this.style, heading ? `<strong>${escapeHtml(m.name)}</strong>` : `<a href="#${escapeHtml(encodeURIComponent(id))}">${escapeHtml(m.name)}</a>`);
+    const sig = signature(m, this.style, heading ? `<strong>${escapeHtml(m.name)}</strong>` : `<a href="#${escapeHtml(encodeURIComponent(id))}">${escapeHtml(m.name)}</a>`) + operatorHtml(m.operator);
     if (!heading) return `<dd><span class="sig">${sig}</span></dd>`;
     const args = this.args(m.args, kind);
     const parts = [`<dt id="${escapeHtml(id)}"><span class="sig">${sig}</span></dt>`, `<dd>${this.markup(m.description, kind)}`];
     if (args.length > 0) parts.push(`<h4>Argument${args.length === 1 ? "" : "s"}</h4><dl>${args.join("\n")}</dl>`);
-    if (m.returns !== null) parts.push(`<h4>Returns</h4><div>${this.kindLink(m.returns.kind)}${m.returns.description.length ? ` ${this.markup(m.returns.description, kind)}` : ""}</div>`);
+    if (m.returns !== null) {
+      const call = m.returns.call === null ? "" : `<div class="call"><h4>Calling it</h4><span class="sig">${signature(m.returns.call, this.style, "<em>returned</em>")}</span>${this.markup(m.returns.call.description, kind)}</div>`;
+      parts.push(`<h4>Returns</h4><div>${this.kindLink(m.returns.kind)}${m.returns.description.length ? ` ${this.markup(m.returns.description, kind)}` : ""}${call}</div>`);
+    }
     for (const [label, list] of [["Precondition", m.preconditions], ["Postcondition", m.postconditions]] as const) {
       for (const c of list) parts.push(`<h4>${label}</h4><div>${this.condition(c)}</div>`);
     }
@@ -141,14 +158,14 @@ class DocumentWriter {
   }
 
   kindSection(kind: KindSpec): string {
-    const out = [`<section class="kind" id="${escapeHtml(kind.name)}">`, `<h2>${escapeHtml(kind.name)}</h2>`];
+    const out = [`<section class="kind" id="${escapeHtml(anchorOf(kind.name))}">`, `<h2>${escapeHtml(kind.name)}</h2>`];
     const synopsis: string[] = [];
     if (kind.constructors.length) synopsis.push(`<dt>Constructor${kind.constructors.length === 1 ? "" : "s"}</dt>`, ...kind.constructors.map((c) => `<dd><code>${escapeHtml(c)}</code></dd>`));
     if (kind.mapping) synopsis.push("<dt>Call</dt>", `<dd><span class="sig">${signature(kind.mapping, this.style, "<em>object</em>")}</span></dd>`);
     if (kind.methods.length) synopsis.push(`<dt>Method${kind.methods.length === 1 ? "" : "s"}</dt>`, ...kind.methods.map((m) => this.method(kind, m, false)));
     if (kind.attrs.length) {
       synopsis.push(`<dt>Attribute${kind.attrs.length === 1 ? "" : "s"}</dt>`);
-      for (const a of kind.attrs) synopsis.push(`<dd><span class="sig"><a href="#${escapeHtml(encodeURIComponent(anchorOf(kind.name, a.name)))}">${escapeHtml(a.name)}</a>: ${a.kind === null ? "<em>anything</em>" : this.kindLink(a.kind)}</span></dd>`);
+      for (const a of kind.attrs) synopsis.push(`<dd><span class="sig"><a href="#${escapeHtml(encodeURIComponent(anchorOf(kind.name, a.name)))}">${escapeHtml(a.name)}</a>: ${a.kind === null ? "<em>anything</em>" : this.kindLink(a.kind)}${operatorHtml(a.operator)}</span></dd>`);
     }
     if (kind.kindOf.length) synopsis.push("<dt>Kind of</dt>", `<dd>${kind.kindOf.map((k) => this.kindLink(k)).join(", ")}</dd>`);
     if (synopsis.length) out.push("<h3>Synopsis</h3>", `<dl class="synopsis">${synopsis.join("\n")}</dl>`);
@@ -159,7 +176,7 @@ class DocumentWriter {
     if (kind.attrs.length) {
       out.push("<h3>Attributes</h3>", "<dl>");
       for (const a of kind.attrs) {
-        out.push(`<dt id="${escapeHtml(anchorOf(kind.name, a.name))}"><span class="sig"><strong>${escapeHtml(a.name)}</strong>: ${a.kind === null ? "<em>anything</em>" : this.kindLink(a.kind)}</span></dt>`, `<dd>${this.markup(a.description, kind)}</dd>`);
+        out.push(`<dt id="${escapeHtml(anchorOf(kind.name, a.name))}"><span class="sig"><strong>${escapeHtml(a.name)}</strong>: ${a.kind === null ? "<em>anything</em>" : this.kindLink(a.kind)}${operatorHtml(a.operator)}</span></dt>`, `<dd>${this.markup(a.description, kind)}</dd>`);
       }
       out.push("</dl>");
     }
@@ -169,16 +186,21 @@ class DocumentWriter {
 
   page(): string {
     const kinds = this.doc.manPagesOf.map((k) => this.model.kinds.get(k)!);
-    const title = firstHeading(this.doc.body) ?? this.doc.name;
+    const title = this.doc.title ?? firstHeading(this.doc.body) ?? this.doc.name;
     const contents = kinds.length
-      ? `<nav class="contents"><h2>Contents</h2><ul>${kinds.map((k) => `<li><a href="#${escapeHtml(encodeURIComponent(k.name))}">${escapeHtml(k.name)}</a></li>`).join("")}</ul></nav>`
+      ? `<nav class="contents"><h2>Contents</h2><ul>${kinds.map((k) => `<li><a href="#${escapeHtml(encodeURIComponent(anchorOf(k.name)))}">${escapeHtml(k.name)}</a></li>`).join("")}</ul></nav>`
       : "";
-    return `<!doctype html>
-<html lang="en">
+    const end = this.format === "xhtml" ? "/>" : ">";
+    const links = this.doc.links.map((l) => `\n<link rel="${escapeHtml(l.rel)}" href="${escapeHtml(l.href)}"${end}`).join("");
+    const start =
+      this.format === "xhtml"
+        ? `<?xml version="1.0" encoding="utf-8"?>\n<!DOCTYPE html>\n<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">`
+        : `<!doctype html>\n<html lang="en">`;
+    return `${start}
 <head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>${escapeHtml(title)}</title>
+<meta charset="utf-8"${end}
+<meta name="viewport" content="width=device-width, initial-scale=1"${end}
+<title>${escapeHtml(title)}</title>${links}
 <style>${STYLE}</style>
 </head>
 <body>
@@ -199,11 +221,16 @@ function firstHeading(body: readonly Markup[]): string | null {
   return null;
 }
 
-/** The HTML pages of the model's documents with html output, by file name. */
-export function htmlDocuments(model: SpecModel): Map<string, string> {
+/** The pages of the model's documents with html (or, with format xhtml, xhtml) output, by file name. */
+export function htmlDocuments(model: SpecModel, format: PageFormat = "html"): Map<string, string> {
   const pages = new Map<string, string>();
-  for (const d of model.documents) if (d.outputs.includes("html")) pages.set(`${d.name}.html`, new DocumentWriter(model, d).page());
+  for (const d of model.documents) if (d.outputs.includes(format)) pages.set(`${d.name}.${format}`, new DocumentWriter(model, d, format).page());
   return pages;
+}
+
+/** How an operator reads, after the signature of the method that stands for it. */
+function operatorHtml(op: OperatorSpec | null): string {
+  return op === null ? "" : ` <span class="op">(${escapeHtml(op.notation)})</span>`;
 }
 
 /** The signature of a kind's method in HTML, as the documents write it (for tests and help). */

@@ -2,6 +2,8 @@ import { readFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import { GuppyError } from "../errors.js";
 import { fullText, parseDotted, specError, type SpecNode } from "./dotted-tree.js";
+import { expandMacros } from "./macros.js";
+import { jsOperator, OPERATOR_TAGS, operatorNotation } from "./operators.js";
 
 /** Where something was written, for errors and links. */
 export interface Located {
@@ -29,17 +31,29 @@ export interface MethodSpec {
   name: string;
   /** The arguments, as a sequence. */
   args: ArgItem & { mode: "seq" };
-  returns: { kind: string; description: Markup[] } | null;
+  /** The return kind; `call` when the returned object is callable (a `.mapping` under `.returns`). */
+  returns: { kind: string; description: Markup[]; call: MethodSpec | null } | null;
   description: Markup[];
   preconditions: string[];
   postconditions: string[];
+  /** The operator or item access this method stands for (`.op: &` → `and`), or null for a `.method::`. */
+  operator: OperatorSpec | null;
   at: Located;
+}
+
+/** An operator of a kind, as GSL writes it: the tag (op, fop, rop, iop, getitem, setitem, delitem), its symbol, and how it reads (`x & y`). */
+export interface OperatorSpec {
+  tag: string;
+  symbol: string;
+  notation: string;
 }
 
 export interface AttrSpec {
   name: string;
   kind: string | null;
   description: Markup[];
+  /** The operator this property stands for (`.fop: len` → `length`), or null. */
+  operator: OperatorSpec | null;
   at: Located;
 }
 
@@ -52,8 +66,12 @@ export interface KindSpec {
   description: Markup[];
   attrs: AttrSpec[];
   methods: MethodSpec[];
-  /** Kinds this one is also of (`..kind of:`). */
+  /** Kinds this one is also of (`..kind of:`, `..subkind of:`, and kinds that say `..superkind of:` it). */
   kindOf: string[];
+  /** Kinds this one is a superkind of (`..superkind of:`): their objects are of this kind too. */
+  superkindOf: string[];
+  /** The name its descriptions and operator notations give an object of the kind (`..self: x`). */
+  self: string;
   /** Invariants (`..condition:`), by condition name. */
   conditions: string[];
   /** How the kind's objects are made, as text (`..constructor:`). */
@@ -70,9 +88,17 @@ export interface ConditionSpec {
   at: Located;
 }
 
+/** The outputs a document can have. */
+export const OUTPUTS = ["html", "xhtml", "tester"] as const;
+export type Output = (typeof OUTPUTS)[number];
+
 export interface DocumentSpec {
   name: string;
-  outputs: ("html" | "tester")[];
+  outputs: Output[];
+  /** The title (`..document_title:`), or null to take the first heading. */
+  title: string | null;
+  /** Links for the page's head (`..header` with `...link` children): rel and href. */
+  links: { rel: string; href: string }[];
   manPagesOf: string[];
   testsOf: string[];
   /** Free text and markup of the document itself. */
@@ -90,9 +116,9 @@ export interface SpecModel {
 }
 
 /** Tags of text markup, as HTML elements (Guppy-PE's). */
-export const MARKUP_TAGS = new Set(["p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "sup", "sub", "small", "big", "table", "tr", "th", "td", "br", "dl", "dt", "dd", "span", "div", "var", "char", "blockquote", "hr"]);
+export const MARKUP_TAGS = new Set(["address", "p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "a", "sup", "sub", "small", "big", "table", "tr", "th", "td", "br", "dl", "dt", "dd", "span", "div", "var", "char", "blockquote", "hr"]);
 /** Inline pieces that are not HTML: ref (a link to a kind or member), t (plain text), d (description), dwh (a headed note). */
-const TEXT_TAGS = new Set(["ref", "t", "d", "dwh", "text", "c", "default"]);
+const TEXT_TAGS = new Set(["label", "ref", "t", "d", "dwh", "text", "c", "default"]);
 
 const at = (n: SpecNode): Located => ({ file: n.file, line: n.line, column: n.column });
 
@@ -118,6 +144,8 @@ function markupNode(n: SpecNode): Markup | null {
   const attrs: Record<string, string> = {};
   for (const c of n.children) if (c.tag.endsWith("=")) attrs[c.tag.slice(0, -1)] = c.arg;
   if (n.tag === "ref") return { el: "ref", attrs: { target: n.arg }, children: [], at: at(n) };
+  // A label is an anchor other documents' links may point at.
+  if (n.tag === "label") return { el: "a", attrs: { name: n.arg.trim() }, children: [], at: at(n) };
   if (n.tag === "dwh") {
     // "definition with header": the first line is the header, the rest the body.
     return { el: "dwh", attrs: { header: n.arg }, children: markupOf({ ...n, arg: "" }), at: at(n) };
@@ -130,9 +158,9 @@ const MODES = new Set(["seq", "optionals", "alt", "draw", "repeat"]);
 
 /** `a: int+` → name and kind; `a : int+` too. */
 function nameAndKind(n: SpecNode): { name: string; kind: string } {
-  const m = /^([A-Za-z_$][\w$]*)\s*:\s*(\S+)$/.exec(n.arg);
+  const m = /^([A-Za-z_$][\w$]*)\s*:\s*(\S.*)$/.exec(n.arg);
   if (m === null) throw specError(`Expected 'name: kind' after '.${n.tag.replace(/_/g, " ")}:', as in '.arg: a: int+'.`, at(n));
-  return { name: m[1]!, kind: m[2]! };
+  return { name: m[1]!, kind: kindName(m[2]!) };
 }
 
 function argItems(n: SpecNode): ArgItem[] {
@@ -165,7 +193,7 @@ function argItems(n: SpecNode): ArgItem[] {
   return items;
 }
 
-const METHOD_PARTS = new Set(["arg", "key_arg", "seq", "optionals", "alt", "draw", "repeat", "returns", "d", "dwh", "c", "precondition", "postcondition", "text"]);
+const METHOD_PARTS = new Set(["self", "arg", "key_arg", "seq", "optionals", "alt", "draw", "repeat", "returns", "d", "dwh", "c", "precondition", "postcondition", "text"]);
 
 function methodOf(n: SpecNode, name: string): MethodSpec {
   const description: Markup[] = [];
@@ -179,7 +207,8 @@ function methodOf(n: SpecNode, name: string): MethodSpec {
     }
     if (c.tag === "returns") {
       if (c.arg === "") throw specError("Expected the kind returned after '.returns:'.", at(c));
-      returns = { kind: c.arg, description: markupOf(c, false) };
+      const call = c.children.find((d) => d.tag === "mapping");
+      returns = { kind: kindName(c.arg), description: markupOf({ ...c, children: c.children.filter((d) => d !== call) }, false), call: call === undefined ? null : methodOf(call, "(call)") };
     } else if (c.tag === "precondition") pre.push(c.arg);
     else if (c.tag === "postcondition") post.push(c.arg);
     else if (c.tag === "d" || c.tag === "dwh" || MARKUP_TAGS.has(c.tag)) {
@@ -187,19 +216,56 @@ function methodOf(n: SpecNode, name: string): MethodSpec {
       if (m !== null) description.push(m);
     }
   }
-  return { name, args: { mode: "seq", items: argItems(n), at: at(n) }, returns, description, preconditions: pre, postconditions: post, at: at(n) };
+  return { name, args: { mode: "seq", items: argItems(n), at: at(n) }, returns, description, preconditions: pre, postconditions: post, operator: null, at: at(n) };
 }
 
 function newKind(name: string, n: SpecNode, superkind: boolean): KindSpec {
-  return { name, superkind, examples: [], description: [], attrs: [], methods: [], kindOf: [], conditions: [], constructors: [], mapping: null, at: at(n) };
+  return { name, superkind, examples: [], description: [], attrs: [], methods: [], kindOf: [], superkindOf: [], self: "x", conditions: [], constructors: [], mapping: null, at: at(n) };
 }
+
+/** The names of a method's arguments, in order (for an operator's notation). */
+function argNames(item: ArgItem): string[] {
+  return item.mode === "arg" ? [item.name] : item.items.flatMap(argNames);
+}
+
+/** An operator or item access of a kind, as the JavaScript member that stands for it. */
+function addOperator(kind: KindSpec, c: SpecNode, mapLike: boolean): void {
+  const symbol = c.tag === "getitem" || c.tag === "setitem" || c.tag === "delitem" ? "" : c.arg.trim();
+  if (symbol === "" && (c.tag === "op" || c.tag === "fop" || c.tag === "rop" || c.tag === "iop")) throw specError(`Expected an operator after '.${c.tag}:', as in '.op: &'.`, at(c));
+  const js = jsOperator(c.tag, symbol, mapLike);
+  if (typeof js === "string") throw specError(js, at(c));
+  const method = methodOf(c, js.name);
+  const operator: OperatorSpec = { tag: c.tag, symbol, notation: operatorNotation(c.tag, symbol, kind.self, argNames(method.args)) };
+  if (js.property) kind.attrs.push({ name: js.name, kind: method.returns?.kind ?? null, description: [...method.description, ...(method.returns?.description ?? [])], operator, at: at(c) });
+  else kind.methods.push({ ...method, operator });
+}
+
+/** A kind named in a reference: `.myfile.K` is this file's K, and every file's kinds share one namespace. */
+const kindName = (s: string): string => s.trim().replace(/^\.myfile\./, "");
+const kindList = (arg: string): string[] => arg.split(",").map(kindName).filter((s) => s !== "");
 
 /** Adds what a `.kind::`, `.superkind::` or `.and:` node says to a kind. */
 function addToKind(kind: KindSpec, n: SpecNode): void {
   if (n.text !== "") kind.description.push(n.text);
+  // Item access is a Map's when the kind can also set or delete items.
+  const mapLike = kind.methods.some((m) => m.operator?.tag === "setitem" || m.operator?.tag === "delitem") || n.children.some((c) => c.tag === "setitem" || c.tag === "delitem");
   for (const c of n.children) {
+    if (OPERATOR_TAGS.has(c.tag)) {
+      addOperator(kind, c, mapLike);
+      continue;
+    }
     switch (c.tag) {
       case "c":
+        break;
+      case "self":
+        if (!/^[A-Za-z_$][\w$]*$/.test(c.arg.trim())) throw specError(`Expected a name after '.self:', as in '.self: x', not '${c.arg.trim()}'.`, at(c));
+        kind.self = c.arg.trim();
+        break;
+      case "subkind_of":
+        kind.kindOf.push(...kindList(c.arg));
+        break;
+      case "superkind_of":
+        kind.superkindOf.push(...kindList(c.arg));
         break;
       case "d":
       case "dwh":
@@ -215,12 +281,12 @@ function addToKind(kind: KindSpec, n: SpecNode): void {
         let kindOf: string | null = null;
         const description: Markup[] = c.text ? [c.text] : [];
         for (const d of c.children) {
-          if (d.tag === "kind_of") kindOf = d.arg;
+          if (d.tag === "kind_of") kindOf = kindName(d.arg);
           else if (d.tag === "mapping") kind.methods.push({ ...methodOf(d, name), name });
-          else if (d.tag === "c") continue;
+          else if (d.tag === "c" || d.tag === "self") continue;
           else description.push(markupNode(d)!);
         }
-        kind.attrs.push({ name, kind: kindOf, description, at: at(c) });
+        kind.attrs.push({ name, kind: kindOf, description, operator: null, at: at(c) });
         break;
       }
       case "method": {
@@ -233,7 +299,7 @@ function addToKind(kind: KindSpec, n: SpecNode): void {
         kind.mapping = methodOf(c, "(call)");
         break;
       case "kind_of":
-        kind.kindOf.push(...c.arg.split(",").map((s) => s.trim()).filter((s) => s !== ""));
+        kind.kindOf.push(...kindList(c.arg));
         break;
       case "condition":
         kind.conditions.push(c.arg);
@@ -243,19 +309,26 @@ function addToKind(kind: KindSpec, n: SpecNode): void {
         break;
       default:
         if (MARKUP_TAGS.has(c.tag)) kind.description.push(markupNode(c)!);
-        else throw specError(`Expected .attr::, .method::, .d:, .eg:, .kind of:, .condition: or .constructor: in kind '${kind.name}', not '.${c.tag.replace(/_/g, " ")}'.`, at(c));
+        else throw specError(`Expected .attr::, .method::, an operator (.op:, .fop:, .rop:, .iop:, .getitem, .setitem, .delitem), .self:, .d:, .eg:, .kind of:, .subkind of:, .superkind of:, .condition: or .constructor: in kind '${kind.name}', not '.${c.tag.replace(/_/g, " ")}'.`, at(c));
     }
   }
 }
 
 function documentOf(n: SpecNode): DocumentSpec {
-  const doc: DocumentSpec = { name: n.arg, outputs: [], manPagesOf: [], testsOf: [], body: [], at: at(n) };
+  const doc: DocumentSpec = { name: n.arg, outputs: [], title: null, links: [], manPagesOf: [], testsOf: [], body: [], at: at(n) };
   if (!/^[A-Za-z0-9_-]+$/.test(doc.name)) throw specError("Expected a document name of letters, digits, '-' and '_' after '.document:'.", at(n));
   for (const c of n.children) {
     if (c.tag === "output") {
       for (const o of c.arg.split(",").map((s) => s.trim())) {
-        if (o !== "html" && o !== "tester") throw specError(`Expected 'html' or 'tester' after '.output:', not '${o}'.`, at(c));
-        doc.outputs.push(o);
+        if (!(OUTPUTS as readonly string[]).includes(o)) throw specError(`Expected ${OUTPUTS.map((x) => `'${x}'`).join(", ")} after '.output:', not '${o}'.`, at(c));
+        doc.outputs.push(o as Output);
+      }
+    } else if (c.tag === "document_title") doc.title = fullText(c);
+    else if (c.tag === "header") {
+      for (const l of c.children) {
+        const attr = (name: string): string => l.children.find((a) => a.tag === `${name}=`)?.arg ?? "";
+        if (l.tag !== "link" || attr("rel") === "" || attr("href") === "") throw specError("Expected '.link' with 'rel=' and 'href=' under '.header'.", at(l));
+        doc.links.push({ rel: attr("rel"), href: attr("href") });
       }
     } else if (c.tag === "man_page_of") doc.manPagesOf.push(c.arg);
     else if (c.tag === "test_of") doc.testsOf.push(c.arg);
@@ -277,6 +350,8 @@ export function readSpecs(files: readonly string[], readText: (file: string) => 
   const model: SpecModel = { kinds: new Map(), conditions: new Map(), documents: [], files: new Map() };
   const pendingAnds: SpecNode[] = [];
   const references: { name: string; at: Located; what: string }[] = [];
+  // Macros are known in every file read after the one defining them (as imports are).
+  const macros = new Map<string, SpecNode>();
   const visit = (file: string): void => {
     const path = resolve(file);
     if (model.files.has(path)) return;
@@ -287,15 +362,33 @@ export function readSpecs(files: readonly string[], readText: (file: string) => 
     } catch {
       throw new GuppyError("FILE_NOT_FOUND", "The specification cannot be read.", { file });
     }
-    const root = parseDotted(text, file);
+    const parsed = parseDotted(text, file);
+    // Imports and macros first, so a file may use what it imports or defines below the use.
+    for (const n of parsed.children) {
+      if (n.tag === "macro") {
+        const name = n.arg.trim();
+        if (name === "") throw specError("Expected a macro name after '.macro::'.", at(n));
+        macros.set(name, n);
+      } else if (n.tag === "import") {
+        const from = n.children.find((c) => c.tag === "from");
+        if (from === undefined) throw specError("Expected '..from: file' under '.import::'.", at(n));
+        visit(resolve(dirname(path), from.arg.endsWith(".gsl") ? from.arg : `${from.arg}.gsl`));
+        for (const name of kindList(fullText(n))) references.push({ name, at: at(n), what: `imported from ${from.arg}` });
+      }
+    }
+    // A macro's body is expanded where it is used (its `.take` has arguments only there).
+    const root = expandMacros({ ...parsed, children: parsed.children.filter((n) => n.tag !== "macro") }, macros);
     for (const n of root.children) {
       switch (n.tag) {
         case "c":
+        case "macro":
+        case "import":
           break;
         case "kind":
         case "superkind": {
           const name = n.arg.trim();
-          if (!/^[A-Za-z_$][\w$.+-]*$/.test(name)) throw specError(`Expected a kind name after '.${n.tag}::', not '${name}'.`, at(n));
+          // Kind names may have spaces (Guppy-PE's `Guppy Glue+`).
+          if (!/^[A-Za-z_$][\w$.+ -]*$/.test(name)) throw specError(`Expected a kind name after '.${n.tag}::', not '${name}'.`, at(n));
           const known = model.kinds.get(name);
           if (known !== undefined) throw specError(`The kind '${name}' is defined already, at ${known.at.file}:${known.at.line}; continue it with '.and: ${name}'.`, at(n));
           const kind = newKind(name, n, n.tag === "superkind");
@@ -313,29 +406,33 @@ export function readSpecs(files: readonly string[], readText: (file: string) => 
           model.conditions.set(name, { name, args, description: markupOf({ ...n, arg: "", children: n.children.filter((c) => c.tag !== "arg") }), at: at(n) });
           break;
         }
-        case "import": {
-          const from = n.children.find((c) => c.tag === "from");
-          if (from === undefined) throw specError("Expected '..from: file' under '.import::'.", at(n));
-          const target = resolve(dirname(path), from.arg.endsWith(".gsl") ? from.arg : `${from.arg}.gsl`);
-          visit(target);
-          for (const name of fullText(n).split(",").map((s) => s.trim()).filter((s) => s !== "")) {
-            references.push({ name, at: at(n), what: `imported from ${from.arg}` });
-          }
-          break;
-        }
         case "document":
           model.documents.push(documentOf(n));
           break;
         default:
-          throw specError(`Expected .kind::, .superkind::, .and:, .import::, .condition::, .document: or .c: at the top level, not '.${n.tag.replace(/_/g, " ")}'.`, at(n));
+          throw specError(`Expected .kind::, .superkind::, .and:, .import::, .macro::, .condition::, .document: or .c: at the top level, not '.${n.tag.replace(/_/g, " ")}'.`, at(n));
       }
     }
   };
   for (const f of files) visit(f);
   for (const n of pendingAnds) {
-    const kind = model.kinds.get(n.arg.trim());
+    let kind = model.kinds.get(n.arg.trim());
+    if (kind === undefined && n.defines) {
+      // `.and:: K` defines K where nothing else does (Guppy-PE's heapy_UniSet.gsl does so).
+      kind = newKind(n.arg.trim(), n, false);
+      model.kinds.set(kind.name, kind);
+      model.files.get(resolve(n.file))?.push(kind.name);
+    }
     if (kind === undefined) throw specError(`'.and: ${n.arg}' continues a kind that is not defined ('.kind:: ${n.arg}' first).`, at(n));
     addToKind(kind, n);
+  }
+  // `.superkind of: K` says K's objects are of this kind too.
+  for (const kind of model.kinds.values()) {
+    for (const sub of kind.superkindOf) {
+      const k = model.kinds.get(sub);
+      if (k === undefined) throw specError(`Unknown kind '${sub}' (superkind of: ${kind.name}): define it with '.kind:: ${sub}' or import it.`, kind.at);
+      if (!k.kindOf.includes(kind.name)) k.kindOf.push(kind.name);
+    }
   }
   // Every reference must resolve.
   const need = (name: string, where: Located, what: string): void => {
@@ -344,7 +441,7 @@ export function readSpecs(files: readonly string[], readText: (file: string) => 
   for (const kind of model.kinds.values()) {
     for (const k of kind.kindOf) need(k, kind.at, `kind of ${kind.name}`);
     for (const a of kind.attrs) if (a.kind !== null) need(a.kind, a.at, `kind of attribute ${kind.name}.${a.name}`);
-    for (const m of [...kind.methods, ...(kind.mapping ? [kind.mapping] : [])]) {
+    for (const m of callables(kind)) {
       if (m.returns !== null) need(m.returns.kind, m.at, `return kind of ${kind.name}.${m.name}`);
       const walk = (i: ArgItem): void => (i.mode === "arg" ? need(i.kind, i.at, `kind of argument ${i.name}`) : i.items.forEach(walk));
       walk(m.args);
@@ -371,9 +468,9 @@ function checkRefs(model: SpecModel): void {
     for (const c of m.children) visit(c, context);
   };
   for (const kind of model.kinds.values()) {
-    const all = [...kind.description, ...kind.attrs.flatMap((a) => a.description), ...kind.methods.flatMap((m) => [...m.description, ...(m.returns?.description ?? [])])];
+    const all = [...kind.description, ...kind.attrs.flatMap((a) => a.description), ...callables(kind).flatMap((m) => [...m.description, ...(m.returns?.description ?? [])])];
     for (const m of all) visit(m, kind);
-    for (const meth of kind.methods) {
+    for (const meth of callables(kind)) {
       const walk = (i: ArgItem): void => (i.mode === "arg" ? i.description.forEach((d) => visit(d, kind)) : i.items.forEach(walk));
       walk(meth.args);
     }
@@ -388,6 +485,7 @@ export function resolveRef(model: SpecModel, target: string, context: KindSpec |
     const member = t.slice(8);
     if (context === null) throw specError(`'.ref: ${target}' uses .mykind outside a kind.`, where);
     if (model.kinds.has(member)) return { kind: member, member: null };
+    if (member.includes(".") && !hasMember(context, member)) return resolveRef(model, member, null, where);
     if (!hasMember(context, member)) throw specError(`Unknown reference '${target}': ${context.name} has no member '${member}'.`, where);
     return { kind: context.name, member };
   }
@@ -406,6 +504,17 @@ export function resolveRef(model: SpecModel, target: string, context: KindSpec |
     }
   }
   throw specError(`Unknown reference '${target}': no kind or member of that name is defined or imported.`, where);
+}
+
+/** A kind's methods, its call, and the calls of objects they return: all that has arguments and a return kind. */
+function callables(kind: KindSpec): MethodSpec[] {
+  const out: MethodSpec[] = [];
+  const add = (m: MethodSpec): void => {
+    out.push(m);
+    if (m.returns?.call) add(m.returns.call);
+  };
+  for (const m of [...kind.methods, ...(kind.mapping ? [kind.mapping] : [])]) add(m);
+  return out;
 }
 
 function hasMember(kind: KindSpec, member: string): boolean {

@@ -1,0 +1,113 @@
+// guppy gsl --check-types: specifications checked against TypeScript's declarations.
+import assert from "node:assert/strict";
+import { execFile } from "node:child_process";
+import { join } from "node:path";
+import { test } from "node:test";
+import { promisify } from "node:util";
+import { checkTypes, formatFinding } from "../src/gsl/check-types.js";
+import { readSpecs } from "../src/gsl/model.js";
+import { projectRoot } from "./support/paths.js";
+
+const run = promisify(execFile);
+const root = projectRoot();
+const BITSETS = join(root, "test", "gsl", "specs", "index.gsl");
+const WRONG = join(root, "test", "gsl", "specs", "bitsets-wrong.gsl");
+const BITSET_BINDING = join(root, "test", "gsl", "bitset-binding.ts");
+
+/** What the check reports, one line each, locations relative to the project. */
+async function findings(specs: string[], module: string): Promise<string[]> {
+  return (await checkTypes(readSpecs(specs.map((s) => join(root, s))), join(root, module), root)).map(formatFinding).map((l) => l.replaceAll(`${root}/`, ""));
+}
+
+test("the BitSet specs agree with their declarations: every operator's method, item access, attribute and return kind, literal and generic parameters", async () => {
+  assert.deepEqual(await findings(["test/gsl/specs/index.gsl"], "test/gsl/bitset-binding.ts"), []);
+});
+
+test("checked against the API module itself: kinds are its exported classes, and an exported class without a kind is reported", async () => {
+  assert.deepEqual(await findings(["test/gsl/specs/index.gsl"], "test/gsl/bitset-api.ts"), ["test/gsl/bitset-api.ts:124:1: WrongBitSet: an exported class that the spec has no kind for"]);
+});
+
+test("a deliberately wrong spec gives exactly the findings expected, located on both sides", async () => {
+  const spec = "test/gsl/specs/bitsets-wrong.gsl";
+  const api = "test/gsl/bitset-api.ts";
+  assert.deepEqual(await findings([spec], "test/gsl/bitset-binding.ts"), [
+    `${spec}:23:3: BitSet.min: the spec's attribute is a method of BitSet (declaration: ${api}:91:3)`,
+    `${spec}:24:3: BitSet.length: the spec says name+, the declaration's type is number (declaration: ${api}:67:3)`,
+    `${spec}:9:4: BitSet.and: argument y is name+ in the spec, the declaration's y takes BitSet (declaration: ${api}:34:7)`,
+    `${spec}:11:3: BitSet.equals: the spec returns name+, the declaration returns boolean (declaration: ${api}:61:3)`,
+    `${spec}:14:3: BitSet.has: the spec allows calls with 0 arguments, the declaration needs at least 1 (declaration: ${api}:64:3)`,
+    `${spec}:14:3: BitSet.has: the declaration takes 1 argument, the spec documents at most 0 (declaration: ${api}:64:3)`,
+    `${spec}:16:3: BitSet.at: the spec allows 2 arguments, the declaration takes at most 1 (declaration: ${api}:71:3)`,
+    `${spec}:20:3: BitSet.max: the spec's method is not a member of BitSet (declaration: ${api}:21:1)`,
+    `${spec}:22:3: BitSet.bits: the spec's method cannot be called on BitSet (declaration: ${api}:25:3)`,
+    `${spec}:26:3: BitSet.complement: the spec allows 1 argument, the declaration takes at most 0 (declaration: ${api}:46:3)`,
+    // A literal-typed parameter takes the kind's .eg literals ('<=', '=='), not any string.
+    `${spec}:32:4: BitSet.compare: argument op is name+ in the spec, the declaration's op takes Comparison (declaration: ${api}:77:11)`,
+    `${spec}:35:3: BitSet.toArray: the declaration makes argument 1 optional, the spec requires it (declaration: ${api}:85:3)`,
+    `${spec}:37:3: BitSet: the spec says its objects can be called, BitSet cannot (declaration: ${api}:21:1)`,
+    ...["or:37", "minus:40", "xor:43", "le:49", "lt:52", "ge:55", "gt:58", "orElse:81"].map((m) => {
+      const [name, line] = m.split(":");
+      return `${spec}:7:2: BitSet.${name}: a public member of BitSet that the spec does not document (declaration: ${api}:${line}:3)`;
+    }),
+    `${spec}:40:2: kind BitTree has members in the spec but the module neither exports a declaration of that name nor gives instances of it (declaration: test/gsl/bitset-binding.ts:3:1)`,
+  ]);
+});
+
+/**
+ * Where specs/guppy.gsl and the code differ on this branch, as kind.member: the
+ * session API and its spec are being extended elsewhere (h16). Whoever merges the two
+ * documents these members (or drops them from the code) and empties this list: the
+ * test then holds Guppy's specs to its declarations with no findings.
+ */
+const GUPPY_PENDING = [
+  "HeapGraph: header layout nodeType nodeName nodeId nodeSelfSize firstEdge nodeTraceId nodeDetachedness edgeType edgeName edgeTarget strings traces samples locations root warnings nodeTypes edgeTypes source typeName edgeTypeName edgeNameIsIndex edgeNameText extraNativeBytes derived memoEntries preload markCached hasCache uncachedKeys",
+  "Classifier: selects",
+  "CallableClassifier: selects",
+  "IdentitySet: has forEach has forEach",
+  "HeapySet: has forEach",
+  "PartitionView: start limit",
+  "PathsView: set start limit",
+  "ReferencePattern: classifier set depth lineOf",
+  "Stat: kindHeader kindName b",
+  "GrowingView: (no declaration)",
+  "Session: load graph loadStats saveCaches",
+];
+
+test("Guppy's own specs against Guppy's declarations (specs/guppy.gsl, test/gsl/guppy-binding.ts)", async () => {
+  const found = await checkTypes(readSpecs([join(root, "specs", "guppy.gsl")]), join(root, "test", "gsl", "guppy-binding.ts"), root);
+  const byKind = new Map<string, string[]>();
+  for (const f of found) {
+    const m = /^(\w+)(?:\.(\w+))?/.exec(f.message.replace(/^kind /, ""))!;
+    const list = byKind.get(m[1]!) ?? [];
+    list.push(f.code === "NO_DECLARATION" ? "(no declaration)" : m[2]!);
+    byKind.set(m[1]!, list);
+  }
+  assert.deepEqual([...byKind].map(([k, ms]) => `${k}: ${ms.join(" ")}`), GUPPY_PENDING, found.map(formatFinding).join("\n"));
+});
+
+test("guppy gsl --check-types: findings on stdout, exit 1; clean specs exit 0; a missing module is one line (exit 1, as every missing file); no module at all is a usage error (exit 2)", async () => {
+  const cli = join(root, "bin", "guppy.js");
+  const exec = async (args: string[]): Promise<{ code: number; stdout: string; stderr: string }> => {
+    try {
+      const r = await run(process.execPath, [cli, ...args], { cwd: root, timeout: 120_000 });
+      return { code: 0, ...r };
+    } catch (e) {
+      const x = e as { code: number; stdout: string; stderr: string };
+      return { code: x.code, stdout: x.stdout, stderr: x.stderr };
+    }
+  };
+  const wrong = await exec(["gsl", WRONG, "--check-types", BITSET_BINDING]);
+  assert.equal(wrong.code, 1, wrong.stderr);
+  assert.match(wrong.stdout, /bitsets-wrong\.gsl:20:3: BitSet\.max: the spec's method is not a member of BitSet \(declaration: test\/gsl\/bitset-api\.ts:21:1\)\n/);
+  assert.match(wrong.stdout, /\n22 type findings against .*bitset-binding\.ts\.\n$/);
+  // The compiled binding's .ts source is found from --binding.
+  const clean = await exec(["gsl", BITSETS, "--binding", join(root, "dist", "test", "gsl", "bitset-binding.js"), "--check-types"]);
+  assert.equal(clean.code, 0, clean.stdout + clean.stderr);
+  assert.match(clean.stdout, /\n0 type findings against .*bitset-binding\.js\.\n$/);
+  const missing = await exec(["gsl", BITSETS, "--check-types", "nowhere/binding.ts"]);
+  assert.equal(missing.code, 1);
+  assert.equal(missing.stderr, "guppy: FILE_NOT_FOUND nowhere/binding.ts: The module to check the spec against cannot be read.\n");
+  const none = await exec(["gsl", BITSETS, "--check-types"]);
+  assert.equal(none.code, 2);
+  assert.equal(none.stderr, "guppy: USAGE --check-types needs a module: --check-types MODULE, or --binding MODULE.\n");
+});
