@@ -94,6 +94,24 @@ function naturalCompare(a: string, b: string): number {
 }
 
 /**
+ * The set's objects that a path reaches, in the listing's order: shortest first (by
+ * DevTools distance, then in text order when there are few enough to build them all),
+ * with the paths' texts when they were built.
+ */
+export function pathOrder(set: IdentitySet, root?: string): { reached: number[]; texts: Map<number, string> | null } {
+  const g = set.graph;
+  const parent = pathTreeOf(g);
+  const distance = distancesOf(g);
+  const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n]! >= 0);
+  const steps = reached.reduce((sum, n) => sum + (distance[n]! % BASE_SYSTEM_DISTANCE), 0);
+  // Equal lengths read best in text order (fresh[2] before fresh[10]); that needs every
+  // path's text, so it is done when the paths are few and short enough to build them all.
+  const texts = reached.length <= 10000 && steps <= 1_000_000 ? new Map(reached.map((n) => [n, pathText(g, n, root)!])) : null;
+  reached.sort((a, b) => distance[a]! - distance[b]! || (texts ? naturalCompare(texts.get(a)!, texts.get(b)!) : 0) || a - b);
+  return { reached, texts };
+}
+
+/**
  * Heapy's shortest-paths listing for a set: one numbered line per object that has a
  * path, shortest first (by DevTools distance, then in text order when there are few
  * enough to build them all), `limit` lines and then how many more.
@@ -101,14 +119,7 @@ function naturalCompare(a: string, b: string): number {
 export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string } = {}): string {
   const g = set.graph;
   if (set.count === 0) return "The set is empty.";
-  const parent = pathTreeOf(g);
-  const distance = distancesOf(g);
-  const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n]! >= 0);
-  const steps = reached.reduce((sum, n) => sum + (distance[n]! % BASE_SYSTEM_DISTANCE), 0);
-  // Equal lengths read best in text order (fresh[2] before fresh[10]); that needs every
-  // path's text, so it is done when the paths are few and short enough to build them all.
-  const texts = reached.length <= 10000 && steps <= 1_000_000 ? new Map(reached.map((n) => [n, pathText(g, n, options.root)!])) : null;
-  reached.sort((a, b) => distance[a]! - distance[b]! || (texts ? naturalCompare(texts.get(a)!, texts.get(b)!) : 0) || a - b);
+  const { reached, texts } = pathOrder(set, options.root);
   const start = options.start ?? 0;
   const limit = options.limit ?? DEFAULT_ROWS;
   if (start > 0 && start >= reached.length) return "No more paths.";
