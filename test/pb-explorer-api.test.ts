@@ -133,3 +133,12 @@ test("a reference pattern's rows for a tree, and a row opened as a set", async (
   assert.deepEqual([bar.count, bar.rows.map((r) => r.kind)], [1, ["Bar"]]);
   assert.equal((await api(`/api/snap/partition?file=1&steps=${steps([...foo, { by: "rp", kind: "99" }])}`)).status, 400);
 });
+
+test("retained sizes are left out when the page asks for the rows first (retained=0), and come when asked", async () => {
+  const first = (await api("/api/snap/partition?file=0&by=type&retained=0")).body as { rows: { kind: string; retained: number | null }[] };
+  assert.ok(first.rows.length > 0 && first.rows.every((r) => r.retained === null));
+  const then = (await api("/api/snap/partition?file=0&by=type")).body as { rows: { kind: string; retained: number | null }[] };
+  assert.deepEqual(then.rows.find((r) => r.kind === "string"), { index: 0, kind: "string", count: 1, size: 320, retained: 320 });
+  // Known now, they come with the rows either way.
+  assert.deepEqual((await api("/api/snap/partition?file=0&by=type&retained=0")).body, then);
+});

@@ -1,5 +1,6 @@
 import assert from "node:assert/strict";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
 import { chromium, type Browser, type Page } from "playwright-core";
@@ -8,6 +9,18 @@ import { startProfileBrowser, type ProfileBrowser } from "../src/pb/server.js";
 import { CHROMIUM, chromiumMissing } from "./support/chromium.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 import { projectRoot } from "./support/paths.js";
+import { WINDOW_FOOS } from "./support/known-graphs.js";
+import { synthSnapshot } from "./support/synthetic.js";
+
+/** WINDOW_FOOS with a cycle (Bar @13 → Foo @7 → Bar) and a weak edge (Bar → Window @3). */
+function cycleSnapshot(): string {
+  const nodes = structuredClone(WINDOW_FOOS);
+  nodes[3]!.edges.push({ type: "property", name: "owner", to: 6 });
+  nodes[6]!.edges.push({ type: "weak", name: "cache", to: 1 });
+  const file = join(mkdtempSync(join(tmpdir(), "guppy-pb-cycle-")), "cycle.heapsnapshot");
+  writeFileSync(file, synthSnapshot(nodes));
+  return file;
+}
 
 const skip = chromiumMissing() ?? false;
 /** Screenshots of each test's end state, kept as CI artifacts (git-ignored). */
@@ -35,7 +48,7 @@ before(async () => {
   leaked = final.and(h.Clodo("Leaked")).ordinals().length > 0 ? final.graph.nodeId[final.and(h.Clodo("Leaked")).ordinals()[0]!]! : 0;
   leakedNew = final.minus(await h.load(base)).and(h.Clodo("Leaked")).count;
   assert.ok(foo42 > 0 && leaked > 0);
-  pb = await startProfileBrowser([classes, base, `${base}.final`], { cacheDir: null });
+  pb = await startProfileBrowser([classes, base, `${base}.final`, cycleSnapshot()], { cacheDir: null });
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ["--no-sandbox", "--disable-gpu"] });
 });
 after(async () => {
@@ -144,6 +157,10 @@ test("filter by class, sort by a column, arrows and Enter drill in, Backspace go
   await page.locator("#crumbs", { hasText: `clodo: ${second}` }).waitFor();
   await page.keyboard.press("Backspace");
   await page.locator("#crumbs", { hasText: "›" }).waitFor({ state: "detached" });
+  // Retained sizes fill in after the rows, as the server computes them.
+  await page.locator('#partition td[data-col="retained"]:text-is("…")').first().waitFor({ state: "detached" });
+  const expected = await pb.explorer.partition(0, [], "clodo", 0, 100, undefined, "o", { key: "count", descending: false });
+  assert.deepEqual(await page.locator('#partition tbody td[data-col="retained"]').allInnerTexts(), expected.rows.map((r) => String(r.retained)));
   await page.screenshot({ path: join(ARTIFACTS, "pb-filter.png"), fullPage: true });
   assert.deepEqual(problems(page), []);
   await page.close();
@@ -183,6 +200,34 @@ test("statistics bars, shortest paths and the reference pattern as links", { ski
   await row1.click();
   await page.locator("#summary", { hasText: `Partition of a set of ${count} objects.` }).waitFor();
   assert.match(await page.locator("#crumbs").innerText(), /› reference pattern row 1$/);
+  assert.deepEqual(problems(page), []);
+  await page.close();
+});
+
+test("retainers: an ancestor met again is marked as a cycle and not expanded; weak edges are marked", { skip }, async () => {
+  const page = await open("cycle.heapsnapshot");
+  await page.fill("#search", "@13");
+  await page.press("#search", "Enter");
+  await page.locator("#object-title", { hasText: "Bar @13" }).waitFor();
+  const foo = page.locator('#retainers tbody tr[data-depth="0"][data-id="7"]');
+  assert.match(await foo.locator("td.edge").innerText(), /owner/);
+  await foo.locator("button.toggle").click();
+  const again = page.locator('#retainers tbody tr[data-depth="1"][data-id="13"]');
+  await again.waitFor();
+  assert.equal(await again.getAttribute("class"), "cycle");
+  assert.equal(await again.locator(".badge.cycle").innerText(), "cycle");
+  assert.equal(await again.locator("button.toggle").isHidden(), true);
+  await page.screenshot({ path: join(ARTIFACTS, "pb-cycle.png"), fullPage: true });
+  await page.fill("#search", "3");
+  await page.press("#search", "Enter");
+  await page.locator("#object-title", { hasText: "Window @3" }).waitFor();
+  const weak = page.locator('#retainers tbody tr[data-id="13"]');
+  assert.equal(await weak.getAttribute("class"), "weak");
+  assert.match(await weak.locator("td.edge").innerText(), /cache weak/);
+  // Backspace goes back to the object before.
+  await page.locator("#retainers tbody tr").first().click();
+  await page.keyboard.press("Backspace");
+  await page.locator("#object-title", { hasText: "Bar @13" }).waitFor();
   assert.deepEqual(problems(page), []);
   await page.close();
 });

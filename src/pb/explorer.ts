@@ -169,15 +169,17 @@ export class Explorer {
   }
 
   /**
-   * Rows offset..offset+limit of the set's partition, with each kind's retained size,
-   * those whose kind contains `filter`, in Heapy's order (by size) or by a column.
+   * Rows offset..offset+limit of the set's partition, with each kind's retained size
+   * (null when not asked for and not known yet), those whose kind contains `filter`, in
+   * Heapy's order (by size) or by a column.
    */
-  async partition(id: number, steps: readonly Step[], by: string, offset: number, limit: number, minus?: number, filter = "", sort: PartitionSort | null = null): Promise<PartitionPage> {
+  async partition(id: number, steps: readonly Step[], by: string, offset: number, limit: number, minus?: number, filter = "", sort: PartitionSort | null = null, withRetained = true): Promise<PartitionPage> {
     const classifier = classifierNamed(by);
     const key = JSON.stringify([id, steps, minus ?? null, classifier.name]);
     const set = await this.set(id, steps, minus);
     const p = await this.partitions.get(key, () => partition(set, classifier));
-    const retained = await this.retained.get(key, () => {
+    // Retained sizes take a walk of the whole dominator tree: the page asks for them after the first table.
+    const retained = !withRetained && sort?.key !== "retained" ? this.retained.peek(key) ?? null : await this.retained.get(key, () => {
       // The partition's rows are by size; the classifier's labels are in its own order.
       const { kinds, labels } = classifier.classify(set.graph, set.ordinals());
       const byLabel = retainedByKind(set.graph, set.ordinals(), Int32Array.from(kinds), labels.length);
@@ -189,7 +191,7 @@ export class Explorer {
       });
       return out;
     });
-    const all = p.rows.map((r, index) => ({ index, ...r, retained: retained[index]! }));
+    const all = p.rows.map((r, index) => ({ index, ...r, retained: retained === null ? null : retained[index]! }));
     const rows = sortedRows(all, PARTITION_COLUMNS, filter, sort);
     return { count: set.count, size: set.size, kindHeader: classifier.kindHeader, totalRows: rows.length, allRows: all.length, offset, rows: rows.slice(offset, offset + limit) };
   }

@@ -39,8 +39,8 @@ export interface PartitionPage {
   /** Rows of the whole partition. */
   allRows: number;
   offset: number;
-  /** `index` is the row's place in Heapy's table (by size), whatever the order shown. */
-  rows: { index: number; kind: string; count: number; size: number; retained: number }[];
+  /** `index` is the row's place in Heapy's table (by size), whatever the order shown; `retained` null until asked for. */
+  rows: { index: number; kind: string; count: number; size: number; retained: number | null }[];
 }
 
 /** One kind's row of a stat record. */

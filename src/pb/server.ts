@@ -140,7 +140,7 @@ export async function startProfileBrowser(files: readonly string[], options: Pro
       case "/api/stat/record":
         return explorer.statRecord(intParam(q, "file", undefined), intParam(q, "i", undefined));
       case "/api/snap/partition":
-        return explorer.partition(intParam(q, "file", undefined), stepsParam(q), q.get("by") || "clodo", intParam(q, "offset", 0), intParam(q, "limit", 100, 10_000), optionalInt(q, "minus"), q.get("filter") ?? "", sortParam(q));
+        return explorer.partition(intParam(q, "file", undefined), stepsParam(q), q.get("by") || "clodo", intParam(q, "offset", 0), intParam(q, "limit", 100, 10_000), optionalInt(q, "minus"), q.get("filter") ?? "", sortParam(q), q.get("retained") !== "0");
       case "/api/snap/paths":
         return explorer.paths(intParam(q, "file", undefined), stepsParam(q), intParam(q, "limit", 10, 1000), optionalInt(q, "minus"));
       case "/api/snap/pattern":

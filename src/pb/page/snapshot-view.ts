@@ -172,7 +172,7 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
       const object = by === "id" ? /@(\d+)$/.exec(r.kind) : null;
       const tr = el(
         "tr",
-        { tabindex: loaded === 0 && r === page.rows[0] ? "0" : "-1", "data-kind": r.kind, title: object ? "Click to open this object" : "Click to look inside this kind" },
+        { tabindex: loaded === 0 && r === page.rows[0] ? "0" : "-1", "data-kind": r.kind, "data-index": String(r.index), title: object ? "Click to open this object" : "Click to look inside this kind" },
         el("td", { class: "num" }, String(r.index)),
         el("td", { class: "num" }, String(r.count)),
         el("td", { class: "num" }, pct(r.count, page.count)),
@@ -180,7 +180,7 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
         el("td", { class: "num" }, pct(r.size, page.size)),
         el("td", { class: "num" }, String(cumulative)),
         el("td", { class: "num" }, pct(cumulative, page.size)),
-        el("td", { class: "num", "data-col": "retained" }, String(r.retained)),
+        el("td", { class: "num", "data-col": "retained" }, r.retained === null ? "…" : String(r.retained)),
         el("td", { class: "kind" }, r.kind),
       );
       tr.addEventListener("click", (ev) => {
@@ -196,6 +196,20 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
     }
     loaded += page.rows.length;
     more.hidden = loaded >= page.totalRows;
+    void fillRetained(page);
+  };
+  // Each reload starts a generation: an answer for an older table is dropped.
+  let generation = 0;
+  /** Retained sizes come after the rows (they walk the whole dominator tree once per partition). */
+  const fillRetained = async (page: PartitionPage): Promise<void> => {
+    if (page.rows.every((r) => r.retained !== null)) return;
+    const mine = generation;
+    const full = await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: page.offset, limit: page.rows.length, filter, ...sortParams() });
+    if (mine !== generation) return;
+    for (const r of full.rows) {
+      const td = table.querySelector(`tbody tr[data-index="${r.index}"] td[data-col="retained"]`);
+      if (td !== null) td.textContent = String(r.retained);
+    }
   };
   const drawComparison = async (base: number): Promise<void> => {
     const c = await api<Comparison>("/api/snap/compare", { file: file.id, base, filter, limit: 10_000, ...sortParams() });
@@ -239,11 +253,12 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
       drawCrumbs();
       output.replaceChildren();
       summary.textContent = "Loading…";
+      generation++;
       buttons.hidden = compare !== undefined;
       charts.hidden = compare !== undefined;
       if (compare !== undefined) return await drawComparison(compare);
       table.id = "partition";
-      const page = await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: 0, limit: PAGE, filter, ...sortParams() });
+      const page = await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: 0, limit: PAGE, filter, retained: 0, ...sortParams() });
       loaded = 0;
       cumulative = 0;
       summary.textContent = `Partition of a set of ${page.count} objects. Total size = ${page.size} bytes. ${page.totalRows === page.allRows ? `${page.allRows} kinds.` : `${page.totalRows} of ${page.allRows} kinds match.`}`;
@@ -264,7 +279,7 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
       summary.textContent = `Error: ${(e as Error).message}`;
     }
   };
-  more.addEventListener("click", async () => addRows(await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: loaded, limit: PAGE, filter, ...sortParams() })));
+  more.addEventListener("click", async () => addRows(await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: loaded, limit: PAGE, filter, retained: 0, ...sortParams() })));
   bySel.addEventListener("change", () => {
     by = bySel.value;
     sort = null;

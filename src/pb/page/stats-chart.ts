@@ -9,7 +9,7 @@ const TOP = 10;
 
 /** One chart: a bar per kind, as wide as its share of the total. */
 async function chart(params: Record<string, string | number | undefined>, by: string, title: string, drill: (by: string, kind: string) => void): Promise<HTMLElement> {
-  const page = await api<PartitionPage>("/api/snap/partition", { ...params, by, limit: TOP });
+  const page = await api<PartitionPage>("/api/snap/partition", { ...params, by, limit: TOP, retained: 0 });
   const shown = page.rows.reduce((s, r) => s + r.size, 0);
   const bars = page.rows.map((r) => ({ kind: r.kind, size: r.size, count: r.count, drillable: true }));
   if (page.totalRows > TOP) bars.push({ kind: `(the other ${page.totalRows - TOP})`, size: page.size - shown, count: page.count - page.rows.reduce((s, r) => s + r.count, 0), drillable: false });
