@@ -11,6 +11,7 @@ import { fixtureSnapshot } from "./support/fixtures.js";
 import { projectRoot } from "./support/paths.js";
 import { WINDOW_FOOS } from "./support/known-graphs.js";
 import { synthSnapshot } from "./support/synthetic.js";
+import { demoSnapshots } from "./support/mcp.js";
 
 /** WINDOW_FOOS with a cycle (Bar @13 → Foo @7 → Bar) and a weak edge (Bar → Window @3). */
 function cycleSnapshot(): string {
@@ -230,4 +231,44 @@ test("retainers: an ancestor met again is marked as a cycle and not expanded; we
   await page.locator("#object-title", { hasText: "Bar @13" }).waitFor();
   assert.deepEqual(problems(page), []);
   await page.close();
+});
+
+test("the demo's leak found by clicking alone: comparison, the new Sessions, a path, the retainers up to the cache", { skip }, async () => {
+  const [before, after] = await demoSnapshots();
+  const demo = await startProfileBrowser([before, after], { cacheDir: null });
+  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  const errors: string[] = [];
+  page.on("pageerror", (e) => errors.push(e.message));
+  try {
+    await page.goto(demo.url);
+    await page.click('nav#files button:has-text("demo-after")');
+    await page.waitForSelector("#partition tbody tr");
+    await page.selectOption("#compare", { index: 1 });
+    const session = page.locator('#comparison tbody tr[data-kind="Session"]');
+    await session.waitFor();
+    assert.equal(await session.locator("td").nth(1).innerText(), "2900");
+    await session.locator("a.new-objects").click();
+    await page.locator("#summary", { hasText: "Partition of a set of 2900 objects." }).waitFor();
+    await page.click("#show-paths");
+    const path = page.locator("#paths li a.path").first();
+    assert.match(await path.innerText(), /cache\.sessions<Map entry>$/);
+    assert.equal(await page.locator("#output p.note").innerText(), "<2880 more paths.>");
+    await path.click();
+    await page.locator("#object-title", { hasText: "Session @" }).waitFor();
+    // Up the first retainer of each level until the SessionCache that holds them all.
+    for (let depth = 0; depth < 8 && (await page.locator('#retainers tbody tr td.kind:text-matches("^SessionCache @")').count()) === 0; depth++) {
+      await page.locator(`#retainers tbody tr[data-depth="${depth}"] button.toggle`).first().click();
+      await page.locator(`#retainers tbody tr[data-depth="${depth + 1}"]`).first().waitFor();
+    }
+    const holder = page.locator('#retainers tbody tr:has(td.kind:text-matches("^SessionCache @"))').first();
+    assert.match(await holder.locator("td.edge").innerText(), /sessions$/);
+    // And what holds the SessionCache: the module's `cache` variable.
+    await holder.locator("button.toggle").click();
+    await page.locator('#retainers tbody tr td.edge:text-matches("cache")').first().waitFor();
+    await page.screenshot({ path: join(ARTIFACTS, "pb-demo-leak.png"), fullPage: true });
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+    await demo.close();
+  }
 });

@@ -349,7 +349,8 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
     const rest = text.split("\n").filter((l) => !/^ *\d+: /.test(l));
     return [
       el("ol", { id: "paths", class: "paths", start: "0" }, ...rows.map((r) => el("li", { "data-id": String(r.id) }, el("a", { href: "#", class: "obj path", "data-id": String(r.id), title: `Open @${r.id}` }, r.text)))),
-      ...rest.map((l) => el("p", { class: "note" }, l)),
+      // The REPL's hint ("Type e.g. '_.more'") means nothing here.
+      ...rest.map((l) => el("p", { class: "note" }, l.replace(/ Type e\.g\. .*>$/, ">"))),
     ];
   });
   explain("show-pattern", async () => {
