@@ -13,11 +13,14 @@ import { WINDOW_FOOS } from "./support/known-graphs.js";
 import { synthSnapshot } from "./support/synthetic.js";
 import { demoSnapshots } from "./support/mcp.js";
 
-/** WINDOW_FOOS with a cycle (Bar @13 → Foo @7 → Bar) and a weak edge (Bar → Window @3). */
+/** A string longer than the page shows at first. */
+const LONG = "x".repeat(250) + "END";
+/** WINDOW_FOOS with a cycle (Bar @13 → Foo @7 → Bar), a weak edge (Bar → Window @3) and a long string (Bar.note). */
 function cycleSnapshot(): string {
   const nodes = structuredClone(WINDOW_FOOS);
   nodes[3]!.edges.push({ type: "property", name: "owner", to: 6 });
-  nodes[6]!.edges.push({ type: "weak", name: "cache", to: 1 });
+  nodes[6]!.edges.push({ type: "weak", name: "cache", to: 1 }, { type: "property", name: "note", to: 12 });
+  nodes.push({ type: "string", name: LONG, size: 320, edges: [] });
   const file = join(mkdtempSync(join(tmpdir(), "guppy-pb-cycle-")), "cycle.heapsnapshot");
   writeFileSync(file, synthSnapshot(nodes));
   return file;
@@ -210,6 +213,12 @@ test("retainers: an ancestor met again is marked as a cycle and not expanded; we
   await page.fill("#search", "@13");
   await page.press("#search", "Enter");
   await page.locator("#object-title", { hasText: "Bar @13" }).waitFor();
+  // The long string: its first 200 characters, the rest on a click.
+  const note = page.locator('#edges tbody tr:has(td.edge:text-matches("^\\\\W*note$")) td.value');
+  assert.equal(await note.locator(".value-text").innerText(), `"${"x".repeat(200)}…`);
+  await note.locator("button.full-value", { hasText: "all 253 characters" }).click();
+  await note.locator(".value-text", { hasText: "END" }).waitFor();
+  assert.equal(await note.locator(".value-text").innerText(), JSON.stringify(LONG));
   const foo = page.locator('#retainers tbody tr[data-depth="0"][data-id="7"]');
   assert.match(await foo.locator("td.edge").innerText(), /owner/);
   await foo.locator("button.toggle").click();

@@ -247,9 +247,10 @@ export class Explorer {
   /** Shortest paths from the root to the set's objects, as Heapy prints them, and each line's object. */
   async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<{ text: string; rows: PathRow[] }> {
     const set = await this.set(id, steps, minus);
-    const text = renderPaths(set, { limit });
     // The listing's first `limit` lines, each the path to one object.
-    const { reached, texts } = pathOrder(set);
+    const order = pathOrder(set);
+    const { reached, texts } = order;
+    const text = renderPaths(set, { limit, order });
     const rows: PathRow[] = reached.slice(0, limit).map((n, index) => ({ index, id: set.graph.nodeId[n]!, text: texts?.get(n) ?? pathText(set.graph, n) ?? "" }));
     return { text, rows };
   }

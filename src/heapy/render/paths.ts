@@ -116,10 +116,11 @@ export function pathOrder(set: IdentitySet, root?: string): { reached: number[];
  * path, shortest first (by DevTools distance, then in text order when there are few
  * enough to build them all), `limit` lines and then how many more.
  */
-export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string } = {}): string {
+export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string; order?: ReturnType<typeof pathOrder> } = {}): string {
   const g = set.graph;
   if (set.count === 0) return "The set is empty.";
-  const { reached, texts } = pathOrder(set, options.root);
+  // A caller that also needs the order (the profile browser's links) passes it in: it is computed once.
+  const { reached, texts } = options.order ?? pathOrder(set, options.root);
   const start = options.start ?? 0;
   const limit = options.limit ?? DEFAULT_ROWS;
   if (start > 0 && start >= reached.length) return "No more paths.";

@@ -30,9 +30,13 @@ function valueCell(file: number, o: HeapObject): HTMLTableCellElement {
     const all = el("button", { type: "button", class: "full-value" }, `all ${o.valueLength} characters`);
     all.addEventListener("click", async (ev) => {
       ev.stopPropagation();
-      const { value } = await api<{ value: string }>("/api/snap/value", { file, id: o.id });
-      text.textContent = JSON.stringify(value);
-      all.remove();
+      try {
+        const { value } = await api<{ value: string }>("/api/snap/value", { file, id: o.id });
+        text.textContent = JSON.stringify(value);
+        all.remove();
+      } catch (e) {
+        all.textContent = `Error: ${(e as Error).message}`;
+      }
     });
     td.append(" ", all);
   }

@@ -270,6 +270,8 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
         el("tbody"),
       );
       addRows(page);
+      // After drilling by keyboard the grid keeps the focus, as DevTools' does.
+      if (document.activeElement === document.body) table.querySelector<HTMLElement>("tbody tr")?.focus();
       const drillChart = (chartBy: string, kind: string): void => {
         steps.push({ by: chartBy, kind });
         void reload();
