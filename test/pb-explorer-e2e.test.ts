@@ -125,14 +125,16 @@ test("walk the retainers of a leaked object up to the global that holds it, by k
   await page.close();
 });
 
-test("compare two snapshots by class and open a class's new objects", { skip }, async () => {
+test("compare two snapshots by class and open a class's new objects (a click on the count, or Enter on the row)", { skip }, async () => {
   const page = await open(".final");
   await page.selectOption("#compare", { label: `with ${pb.explorer.files()[1]!.name}` });
   await page.waitForSelector('#comparison tbody tr[data-kind="Leaked"]');
   const row = page.locator('#comparison tbody tr[data-kind="Leaked"] td');
   assert.deepEqual((await row.allInnerTexts()).slice(0, 4), ["Leaked", String(leakedNew), "0", String(leakedNew)]);
   await page.screenshot({ path: join(ARTIFACTS, "pb-compare.png"), fullPage: true });
-  await page.click('#comparison tbody tr[data-kind="Leaked"] a.new-objects');
+  // By keyboard: Enter on a class opens its new objects.
+  await page.locator('#comparison tbody tr[data-kind="Leaked"]').focus();
+  await page.keyboard.press("Enter");
   await page.locator("#summary", { hasText: `Partition of a set of ${leakedNew} objects.` }).waitFor();
   assert.match(await page.locator("#crumbs").innerText(), /^Not in .* › clodo: Leaked$/);
   // Like any set: partition it another way.

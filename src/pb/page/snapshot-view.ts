@@ -223,6 +223,7 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
       return a;
     };
     table.id = "comparison";
+    table.className = "comparison grid";
     table.replaceChildren(
       sortableHead(COMPARISON_COLUMNS, sort, c.kindHeader, (s) => {
         sort = s;
@@ -231,10 +232,10 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
       el(
         "tbody",
         {},
-        ...c.rows.map((r) =>
-          el(
+        ...c.rows.map((r) => {
+          const tr = el(
             "tr",
-            { tabindex: "-1", "data-kind": r.kind },
+            { tabindex: "-1", "data-kind": r.kind, title: "Enter or a click opens the new objects (or else the deleted ones)" },
             el("td", { class: "kind" }, r.kind),
             el("td", { class: "num" }, r.added > 0 ? link(String(r.added), "new-objects", () => host.navigate(file, { minus: base, steps: [{ by: "clodo", kind: r.kind }] })) : "0"),
             el("td", { class: "num" }, r.deleted > 0 ? link(String(r.deleted), "deleted-objects", () => host.navigate(files[base]!, { minus: file.id, steps: [{ by: "clodo", kind: r.kind }] })) : "0"),
@@ -242,8 +243,12 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
             el("td", { class: "num" }, String(r.allocSize)),
             el("td", { class: "num" }, String(r.freedSize)),
             el("td", { class: "num" }, String(r.sizeDelta)),
-          ),
-        ),
+          );
+          tr.addEventListener("click", (ev) => {
+            if ((ev.target as HTMLElement).closest("a") === null) tr.querySelector<HTMLAnchorElement>("a.new-objects, a.deleted-objects")?.click();
+          });
+          return tr;
+        }),
       ),
     );
     more.hidden = true;
@@ -258,6 +263,7 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
       charts.hidden = compare !== undefined;
       if (compare !== undefined) return await drawComparison(compare);
       table.id = "partition";
+      table.className = "partition grid";
       const page = await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: 0, limit: PAGE, filter, retained: 0, ...sortParams() });
       loaded = 0;
       cumulative = 0;
