@@ -24,7 +24,6 @@ function colourOf(kind: string): string {
   return PALETTE[(h >>> 0) % PALETTE.length]!;
 }
 
-
 const view = document.getElementById("view")!;
 const nav = document.getElementById("files")!;
 

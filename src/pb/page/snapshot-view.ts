@@ -126,7 +126,10 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
     el("button", { id: "show-dominated", type: "button" }, "Retained and dominated"),
   );
   const output = el("div", { id: "output", class: "output" });
-  view.replaceChildren(
+  // This view's own element: its listeners go when it is replaced.
+  const root = el("div", { class: "snapshot-view" });
+  view.replaceChildren(root);
+  root.append(
     el("h2", {}, file.name),
     el(
       "div",
@@ -325,7 +328,7 @@ export async function showSnapshot(view: HTMLElement, file: OpenFile, files: Ope
     if (ev.key === "Enter") search();
   });
   // Every @id anywhere in this view opens that object.
-  view.addEventListener("click", (ev) => {
+  root.addEventListener("click", (ev) => {
     const a = (ev.target as HTMLElement).closest<HTMLAnchorElement>("a.obj");
     if (a === null) return;
     ev.preventDefault();
