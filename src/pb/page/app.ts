@@ -1,8 +1,7 @@
 /**
  * The profile browser's page: stat files as a chart of samples over time with markers
- * A and B and a table at A, at B or between them; snapshots as partition tables to
- * drill into, with paths, reference patterns and what a set dominates. Every number
- * comes from the server (all analysis runs there); this file only draws.
+ * A and B and a table at A, at B or between them (here); snapshots in snapshot-view.ts.
+ * Every number comes from the server (all analysis runs there); the page only draws.
  */
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
