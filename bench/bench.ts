@@ -16,6 +16,7 @@
  * derived arrays; "guppy-gz" and "guppy-gz-seq" are "guppy" and "guppy-seq" on the
  * snapshot gzipped (made beforehand at level 1, not timed); "heap-clodo" is `guppy heap --by clodo` (no dominators);
  * "export" is `guppy export` (load, then the Parquet tables; its own time and the bytes written are noted);
+ * "pb-explore" (not run by default) is `guppy pb`'s first table from the cache and one expansion, each printed;
  * "devtools" is Chrome DevTools' heap snapshot worker; "memlab" is memlab's loader.
  */
 import { execFile } from "node:child_process";
@@ -117,7 +118,7 @@ for (const mb of sizes) {
   const scan = await measureMedian("scan", file);
   const results = new Map<string, Result | string>();
   for (const tool of tools) {
-    if (tool === "guppy-cached") {
+    if (tool === "guppy-cached" || tool === "pb-explore") {
       process.stderr.write(`writing the cache of ${fmt(fileMiB, 0)} MiB (not timed)…\n`);
       const prep = await measure("cache-prep", file);
       if (typeof prep === "string") {

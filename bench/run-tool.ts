@@ -1,7 +1,7 @@
 /**
  * One measurement in a fresh process, so each tool's peak RSS is its own:
  * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of scan, guppy, guppy+dist,
- * guppy-full, guppy-seq, guppy-cached, heap-clodo, cache-prep, export, devtools, memlab.
+ * guppy-full, guppy-seq, guppy-cached, pb-explore, heap-clodo, cache-prep, export, devtools, memlab.
  * Writes {ms, maxRssMiB, rootRetained, nodes} to RESULT.json (tools may print to stdout).
  */
 import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
@@ -16,6 +16,7 @@ import { partition } from "../src/heapy/classify/partition.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import { hpy } from "../src/heapy/session/session.js";
 import { exportGraph } from "../src/tables/export.js";
+import { Explorer } from "../src/pb/explorer.js";
 import { devtoolsSnapshot } from "../test/support/devtools.js";
 
 interface Measured {
@@ -109,6 +110,23 @@ async function exportTables(file: string): Promise<Measured> {
   }
 }
 
+/**
+ * The explorer from the cache (made beforehand): `guppy pb`'s first table (the partition
+ * by class, its first 100 rows) and then one expansion (the root's edges, each target
+ * with its sizes and distance), each time printed; the measure is both together.
+ */
+async function pbExplore(file: string): Promise<Measured> {
+  const t0 = performance.now();
+  const explorer = new Explorer([file], hpy({ cacheDir }));
+  const table = await explorer.partition(0, [], "clodo", 0, 100, undefined, "", null, false);
+  const t1 = performance.now();
+  const g = (await explorer.set(0, [])).graph;
+  await explorer.object(0, g.nodeId[g.root]!, 0, 100);
+  const t2 = performance.now();
+  process.stdout.write(`pb-explore: first table ${(t1 - t0).toFixed(0)} ms, one expansion ${(t2 - t1).toFixed(0)} ms\n`);
+  return { rootRetained: dominatorsOf(g).retainedSize[g.root]!, nodes: table.count };
+}
+
 async function devtools(file: string): Promise<Measured> {
   const s = await devtoolsSnapshot(file);
   return { rootRetained: s.retainedSizes[0]!, nodes: s.nodeCount };
@@ -133,6 +151,7 @@ const tools: Record<string, (f: string) => Promise<Measured>> = {
   "cache-prep": cachePrep,
   "guppy-cached": guppyCached,
   export: exportTables,
+  "pb-explore": pbExplore,
   devtools,
   memlab,
 };

@@ -3,16 +3,22 @@ import { basename } from "node:path";
 import { GuppyError } from "../errors.js";
 import { callable } from "../heapy/classify/classifier-value.js";
 import { partition, type Partition } from "../heapy/classify/partition.js";
-import { renderPaths } from "../heapy/render/paths.js";
+import { pathOrder, pathText, renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import type { Session } from "../heapy/session/session.js";
-import type { OpenFile, PartitionPage, StatRecord, StatSeries, Step } from "./protocol.js";
+import type { Comparison, ComparisonRow, ObjectPage, OpenFile, PartitionPage, PartitionSort, PathRow, PatternNode, RetainerPage, StatRecord, StatSeries, Step } from "./protocol.js";
+import { fullValue, nodeOfId, objectPage, retainedByKind, retainerPage } from "./objects.js";
+import { sortedRows } from "./rows.js";
 
-export type { OpenFile, PartitionPage, StatRecord, StatSeries, Step } from "./protocol.js";
+export type { Comparison, ComparisonRow, ObjectPage, OpenFile, PartitionPage, PartitionSort, PathRow, PatternNode, RetainerPage, StatRecord, StatSeries, Step } from "./protocol.js";
 import { loadStats, type Stat } from "../heapy/stat/stat.js";
 
 const TOP_KINDS = 10;
+/** A step into a row of the reference pattern (its index as the kind), not a classifier's kind. */
+export const PATTERN_STEP = "rp";
+const PARTITION_COLUMNS = ["index", "count", "size", "retained", "kind"] as const;
+const COMPARISON_COLUMNS = ["kind", "added", "deleted", "delta", "allocSize", "freedSize", "sizeDelta"] as const;
 const CACHE_ENTRIES = 64;
 
 /** Whether a file is a stat file (Heapy's text records) or a snapshot, by its first bytes. */
@@ -70,6 +76,8 @@ export class Explorer {
   private readonly sets = new Lru<HeapySet>(CACHE_ENTRIES);
   private readonly partitions = new Lru<Partition>(CACHE_ENTRIES);
   private readonly stats = new Map<number, Stat[]>();
+  private readonly retained = new Lru<Float64Array>(CACHE_ENTRIES);
+  private readonly comparisons = new Lru<ComparisonRow[]>(CACHE_ENTRIES);
 
   constructor(files: readonly string[], private readonly session: Session) {
     this.list = files.map((path, id) => ({ id, path, name: basename(path), kind: kindOfFile(path) }));
@@ -139,6 +147,12 @@ export class Explorer {
       if (steps.length > 0) {
         const parent = await this.set(id, steps.slice(0, -1), minus);
         const last = steps[steps.length - 1]!;
+        // A row of the parent's reference pattern, by its index (the page's pattern tree opens them).
+        if (last.by === PATTERN_STEP) {
+          const row = parent.rp.rows[Number(last.kind)];
+          if (row === undefined || !/^\d+$/.test(last.kind)) throw new GuppyError("USAGE", `The reference pattern has no row ${Number(last.kind)}.`);
+          return HeapySet.from(row.set);
+        }
         // The page drills into a row of a table it was shown: that partition is cached, and its row is the set.
         const classifier = classifierNamed(last.by);
         const shown = this.partitions.peek(JSON.stringify([id, steps.slice(0, -1), minus ?? null, classifier.name]));
@@ -154,24 +168,98 @@ export class Explorer {
     });
   }
 
-  /** Rows offset..offset+limit of the set's partition. */
-  async partition(id: number, steps: readonly Step[], by: string, offset: number, limit: number, minus?: number): Promise<PartitionPage> {
+  /**
+   * Rows offset..offset+limit of the set's partition, with each kind's retained size
+   * (null when not asked for and not known yet), those whose kind contains `filter`, in
+   * Heapy's order (by size) or by a column.
+   */
+  async partition(id: number, steps: readonly Step[], by: string, offset: number, limit: number, minus?: number, filter = "", sort: PartitionSort | null = null, withRetained = true): Promise<PartitionPage> {
     const classifier = classifierNamed(by);
     const key = JSON.stringify([id, steps, minus ?? null, classifier.name]);
     const set = await this.set(id, steps, minus);
     const p = await this.partitions.get(key, () => partition(set, classifier));
-    const rows = p.rows.slice(offset, offset + limit).map((r, i) => ({ index: offset + i, ...r }));
-    return { count: set.count, size: set.size, kindHeader: classifier.kindHeader, totalRows: p.rows.length, offset, rows };
+    // Retained sizes take a walk of the whole dominator tree: the page asks for them after the first table.
+    const retained = !withRetained && sort?.key !== "retained" ? this.retained.peek(key) ?? null : await this.retained.get(key, () => {
+      // The partition's rows are by size; the classifier's labels are in its own order.
+      const { kinds, labels } = classifier.classify(set.graph, set.ordinals());
+      const byLabel = retainedByKind(set.graph, set.ordinals(), Int32Array.from(kinds), labels.length);
+      const rowOfLabel = new Map(p.rows.map((r, i) => [r.kind, i]));
+      const out = new Float64Array(p.rows.length);
+      labels.forEach((label, k) => {
+        const row = rowOfLabel.get(label);
+        if (row !== undefined) out[row] = byLabel[k]!;
+      });
+      return out;
+    });
+    const all = p.rows.map((r, index) => ({ index, ...r, retained: retained === null ? null : retained[index]! }));
+    const rows = sortedRows(all, PARTITION_COLUMNS, filter, sort);
+    return { count: set.count, size: set.size, kindHeader: classifier.kindHeader, totalRows: rows.length, allRows: all.length, offset, rows: rows.slice(offset, offset + limit) };
   }
 
-  /** Shortest paths from the root to the set's objects, as Heapy prints them. */
-  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<string> {
-    return renderPaths(await this.set(id, steps, minus), { limit });
+  /** The snapshot's graph, for looking at single objects. */
+  private async graph(id: number): Promise<HeapySet["graph"]> {
+    return (await this.set(id, [])).graph;
   }
 
-  /** The set's reference pattern, as Heapy prints it. */
-  async pattern(id: number, steps: readonly Step[], minus?: number): Promise<string> {
-    return (await this.set(id, steps, minus)).rp.render(0, 20);
+  /** Edges offset..offset+limit of object `objectId` with their targets and values. */
+  async object(id: number, objectId: number, offset: number, limit: number): Promise<ObjectPage> {
+    return objectPage(await this.graph(id), objectId, offset, limit);
+  }
+
+  /** Retainers offset..offset+limit of object `objectId`, nearest to the root first. */
+  async retainers(id: number, objectId: number, offset: number, limit: number): Promise<RetainerPage> {
+    return retainerPage(await this.graph(id), objectId, offset, limit);
+  }
+
+  /** The whole value of a string (or other primitive) object. */
+  async value(id: number, objectId: number): Promise<{ id: number; value: string }> {
+    const g = await this.graph(id);
+    const value = fullValue(g, nodeOfId(g, objectId));
+    if (value === null) throw new GuppyError("USAGE", `Object @${objectId} is not a string or number.`);
+    return { id: objectId, value };
+  }
+
+  /**
+   * DevTools' Comparison view, by class: what snapshot `id` has that `base` has not
+   * (new, by V8 id) and the other way round (deleted), with their sizes.
+   */
+  async compare(id: number, base: number, offset: number, limit: number, filter = "", sort: PartitionSort | null = null): Promise<Comparison> {
+    const classifier = classifierNamed("clodo");
+    const all = await this.comparisons.get(JSON.stringify([id, base]), async () => {
+      const added = partition(await this.set(id, [], base), classifier).rows;
+      const deleted = partition(await this.set(base, [], id), classifier).rows;
+      const rows = new Map<string, ComparisonRow>();
+      const row = (kind: string): ComparisonRow => {
+        let r = rows.get(kind);
+        if (r === undefined) rows.set(kind, (r = { kind, added: 0, deleted: 0, delta: 0, allocSize: 0, freedSize: 0, sizeDelta: 0 }));
+        return r;
+      };
+      for (const r of added) Object.assign(row(r.kind), { added: r.count, allocSize: r.size });
+      for (const r of deleted) Object.assign(row(r.kind), { deleted: r.count, freedSize: r.size });
+      for (const r of rows.values()) Object.assign(r, { delta: r.added - r.deleted, sizeDelta: r.allocSize - r.freedSize });
+      // DevTools' first order: the largest growth first.
+      return [...rows.values()].sort((a, b) => b.sizeDelta - a.sizeDelta || b.delta - a.delta || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
+    });
+    const rows = sortedRows(all, COMPARISON_COLUMNS, filter, sort);
+    return { kindHeader: classifier.kindHeader, totalRows: rows.length, offset, rows: rows.slice(offset, offset + limit) };
+  }
+
+  /** Shortest paths from the root to the set's objects, as Heapy prints them, and each line's object. */
+  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<{ text: string; rows: PathRow[] }> {
+    const set = await this.set(id, steps, minus);
+    // The listing's first `limit` lines, each the path to one object.
+    const order = pathOrder(set);
+    const { reached, texts } = order;
+    const text = renderPaths(set, { limit, order });
+    const rows: PathRow[] = reached.slice(0, limit).map((n, index) => ({ index, id: set.graph.nodeId[n]!, text: texts?.get(n) ?? pathText(set.graph, n) ?? "" }));
+    return { text, rows };
+  }
+
+  /** The set's reference pattern, as Heapy prints it and as rows for a tree. */
+  async pattern(id: number, steps: readonly Step[], minus?: number): Promise<{ text: string; rows: PatternNode[] }> {
+    const rp = (await this.set(id, steps, minus)).rp;
+    const rows = rp.rows.map((r) => ({ index: r.index, name: r.name, depth: r.depth, mark: r.mark, ...(r.seen === undefined ? {} : { seen: r.seen }), kind: r.kind, count: r.set.count, line: rp.lineOf(r) }));
+    return { text: rp.render(0, 20), rows };
   }
 
   /** What freeing the set would free: its retained size and the dominated objects by class. */

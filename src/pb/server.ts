@@ -4,7 +4,7 @@ import { fileURLToPath } from "node:url";
 import { GuppyError } from "../errors.js";
 import { newToken, tokenChecker } from "../token.js";
 import { hpy } from "../heapy/session/session.js";
-import { Explorer, type Step } from "./explorer.js";
+import { Explorer, type PartitionSort, type Step } from "./explorer.js";
 
 /** The running profile browser. */
 export interface ProfileBrowser {
@@ -102,6 +102,13 @@ function stepsParam(q: URLSearchParams): Step[] {
   return v as Step[];
 }
 
+/** `sort=<column>` (largest first; `&dir=asc` for smallest first); none keeps the table's own order. */
+function sortParam(q: URLSearchParams): PartitionSort | null {
+  const key = q.get("sort");
+  if (key === null || key === "") return null;
+  return { key, descending: q.get("dir") !== "asc" };
+}
+
 function optionalInt(q: URLSearchParams, name: string): number | undefined {
   return q.get(name) === null || q.get(name) === "" ? undefined : intParam(q, name, undefined);
 }
@@ -133,11 +140,19 @@ export async function startProfileBrowser(files: readonly string[], options: Pro
       case "/api/stat/record":
         return explorer.statRecord(intParam(q, "file", undefined), intParam(q, "i", undefined));
       case "/api/snap/partition":
-        return explorer.partition(intParam(q, "file", undefined), stepsParam(q), q.get("by") || "clodo", intParam(q, "offset", 0), intParam(q, "limit", 100, 10_000), optionalInt(q, "minus"));
+        return explorer.partition(intParam(q, "file", undefined), stepsParam(q), q.get("by") || "clodo", intParam(q, "offset", 0), intParam(q, "limit", 100, 10_000), optionalInt(q, "minus"), q.get("filter") ?? "", sortParam(q), q.get("retained") !== "0");
       case "/api/snap/paths":
-        return { text: await explorer.paths(intParam(q, "file", undefined), stepsParam(q), intParam(q, "limit", 10, 1000), optionalInt(q, "minus")) };
+        return explorer.paths(intParam(q, "file", undefined), stepsParam(q), intParam(q, "limit", 10, 1000), optionalInt(q, "minus"));
       case "/api/snap/pattern":
-        return { text: await explorer.pattern(intParam(q, "file", undefined), stepsParam(q), optionalInt(q, "minus")) };
+        return explorer.pattern(intParam(q, "file", undefined), stepsParam(q), optionalInt(q, "minus"));
+      case "/api/snap/object":
+        return explorer.object(intParam(q, "file", undefined), intParam(q, "id", undefined, 2 ** 32 - 1), intParam(q, "offset", 0), intParam(q, "limit", 100, 1000));
+      case "/api/snap/retainers":
+        return explorer.retainers(intParam(q, "file", undefined), intParam(q, "id", undefined, 2 ** 32 - 1), intParam(q, "offset", 0), intParam(q, "limit", 100, 1000));
+      case "/api/snap/value":
+        return explorer.value(intParam(q, "file", undefined), intParam(q, "id", undefined, 2 ** 32 - 1));
+      case "/api/snap/compare":
+        return explorer.compare(intParam(q, "file", undefined), intParam(q, "base", undefined), intParam(q, "offset", 0), intParam(q, "limit", 100, 10_000), q.get("filter") ?? "", sortParam(q));
       case "/api/snap/dominated":
         return explorer.dominated(intParam(q, "file", undefined), stepsParam(q), optionalInt(q, "minus"));
       default:

@@ -100,21 +100,33 @@ function naturalCompare(a: string, b: string): number {
 }
 
 /**
- * Heapy's shortest-paths listing for a set: one numbered line per object that has a
- * path, shortest first (by DevTools distance, then in text order when there are few
- * enough to build them all), `limit` lines and then how many more.
+ * The set's objects that a path reaches, in the listing's order: shortest first (by
+ * DevTools distance, then in text order when there are few enough to build them all),
+ * with the paths' texts when they were built.
  */
-export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string } = {}): string {
+export function pathOrder(set: IdentitySet, root?: string): { reached: number[]; texts: Map<number, string> | null } {
   const g = set.graph;
-  if (set.count === 0) return "The set is empty.";
   const parent = pathTreeOf(g);
   const distance = distancesOf(g);
   const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n] !== -1);
   const steps = reached.reduce((sum, n) => sum + (distance[n]! % BASE_SYSTEM_DISTANCE), 0);
   // Equal lengths read best in text order (fresh[2] before fresh[10]); that needs every
   // path's text, so it is done when the paths are few and short enough to build them all.
-  const texts = reached.length <= 10000 && steps <= 1_000_000 ? new Map(reached.map((n) => [n, pathText(g, n, options.root)!])) : null;
+  const texts = reached.length <= 10000 && steps <= 1_000_000 ? new Map(reached.map((n) => [n, pathText(g, n, root)!])) : null;
   reached.sort((a, b) => distance[a]! - distance[b]! || (texts ? naturalCompare(texts.get(a)!, texts.get(b)!) : 0) || a - b);
+  return { reached, texts };
+}
+
+/**
+ * Heapy's shortest-paths listing for a set: one numbered line per object that has a
+ * path, shortest first (by DevTools distance, then in text order when there are few
+ * enough to build them all), `limit` lines and then how many more.
+ */
+export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string; order?: ReturnType<typeof pathOrder> } = {}): string {
+  const g = set.graph;
+  if (set.count === 0) return "The set is empty.";
+  // A caller that also needs the order (the profile browser's links) passes it in: it is computed once.
+  const { reached, texts } = options.order ?? pathOrder(set, options.root);
   const start = options.start ?? 0;
   const limit = options.limit ?? DEFAULT_ROWS;
   if (start > 0 && start >= reached.length) return "No more paths.";

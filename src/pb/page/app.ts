@@ -1,48 +1,17 @@
 /**
  * The profile browser's page: stat files as a chart of samples over time with markers
- * A and B and a table at A, at B or between them; snapshots as partition tables to
- * drill into, with paths, reference patterns and what a set dominates. Every number
- * comes from the server (all analysis runs there); this file only draws.
+ * A and B and a table at A, at B or between them (here); snapshots in snapshot-view.ts.
+ * Every number comes from the server (all analysis runs there); the page only draws.
  */
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
 import "./app.css";
-import type { OpenFile, PartitionPage, StatRecord, StatRow, StatSeries, Step } from "../protocol.js";
+import type { OpenFile, StatRecord, StatRow, StatSeries } from "../protocol.js";
+import { api, el, pct } from "./dom.js";
+import { installGridKeys } from "./grid.js";
+import { showSnapshot, type SnapshotState } from "./snapshot-view.js";
 
 type Row = StatRow;
-
-/**
- * The token comes in the address's fragment (#token=, never sent to a server) or, from
- * older addresses, its query; it is kept for this tab only and taken out of the address
- * bar, so it is not in the history or on the screen.
- */
-function takeToken(): string {
-  const given = new URLSearchParams(location.hash.slice(1)).get("token") ?? new URLSearchParams(location.search).get("token");
-  if (given !== null) {
-    sessionStorage.setItem("guppy-token", given);
-    history.replaceState(null, "", location.pathname);
-    return given;
-  }
-  return sessionStorage.getItem("guppy-token") ?? "";
-}
-const token = takeToken();
-
-async function api<T>(path: string, params: Record<string, string | number | undefined> = {}): Promise<T> {
-  const q = new URLSearchParams();
-  for (const [k, v] of Object.entries(params)) if (v !== undefined) q.set(k, String(v));
-  const res = await fetch(`${path}?${q}`, { headers: { "X-Guppy-Token": token } });
-  const body = (await res.json()) as T & { error?: string };
-  if (!res.ok) throw new Error(body.error ?? `${res.status}`);
-  return body;
-}
-
-/** Makes an element with attributes and children. */
-function el<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Record<string, string> = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
-  const e = document.createElement(tag);
-  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
-  e.append(...children);
-  return e;
-}
 
 const PALETTE = ["#4e79a7", "#f28e2b", "#e15759", "#76b7b2", "#59a14f", "#edc948", "#b07aa1", "#ff9da7", "#9c755f", "#86bcb6", "#d37295", "#a0cbe8", "#ffbe7d", "#8cd17d", "#b6992d", "#499894", "#d4a6c8", "#fabfd2", "#79706e", "#f1ce63"];
 const REST_COLOUR = "#bab0ac";
@@ -53,8 +22,6 @@ function colourOf(kind: string): string {
   for (let i = 0; i < kind.length; i++) h = Math.imul(h ^ kind.charCodeAt(i), 16777619);
   return PALETTE[(h >>> 0) % PALETTE.length]!;
 }
-
-const pct = (part: number, whole: number): string => (whole === 0 ? "0" : String(Math.round((part * 100) / whole)));
 
 const view = document.getElementById("view")!;
 const nav = document.getElementById("files")!;
@@ -252,148 +219,26 @@ async function showStat(file: OpenFile): Promise<void> {
   await drawTable();
 }
 
-// ---- snapshots ----------------------------------------------------------------------
-
-const PAGE_ROWS = 100;
-
-async function showSnapshot(file: OpenFile, files: OpenFile[], classifiers: string[]): Promise<void> {
-  const steps: Step[] = [];
-  let by = "clodo";
-  let minus: number | undefined;
-  const others = files.filter((f) => f.kind === "snapshot" && f.id !== file.id);
-
-  const crumbs = el("nav", { id: "crumbs", "aria-label": "Selection" });
-  const bySel = el("select", { id: "by", "aria-label": "Classifier" }, ...classifiers.map((c) => el("option", { value: c }, c)));
-  bySel.value = by;
-  const minusSel = el("select", { id: "minus", "aria-label": "Compare with" }, el("option", { value: "" }, "(all of it)"), ...others.map((f) => el("option", { value: String(f.id) }, `not in ${f.name}`)));
-  const summary = el("p", { id: "summary" });
-  const table = el("table", { class: "partition", id: "partition" });
-  const more = el("button", { id: "more", type: "button" }, "More rows");
-  const buttons = el(
-    "div",
-    { class: "controls" },
-    el("button", { id: "show-paths", type: "button" }, "Shortest paths"),
-    el("button", { id: "show-pattern", type: "button" }, "Reference pattern"),
-    el("button", { id: "show-dominated", type: "button" }, "Retained and dominated"),
-  );
-  const output = el("pre", { id: "output", class: "output" });
-  view.replaceChildren(
-    el("h2", {}, file.name),
-    el("div", { class: "controls" }, el("label", {}, "Partition by ", bySel), others.length > 0 ? el("label", {}, " Objects ", minusSel) : ""),
-    crumbs,
-    summary,
-    table,
-    more,
-    buttons,
-    output,
-  );
-  const params = () => ({ file: file.id, steps: JSON.stringify(steps), minus });
-  let loaded = 0;
-  let total = 0;
-  let totalSize = 0;
-  let cumulative = 0;
-
-  const drawCrumbs = (): void => {
-    const parts: (Node | string)[] = [];
-    const home = el("a", { href: "#", "data-depth": "0" }, minus === undefined ? "All reachable objects" : `Not in ${files[minus]!.name}`);
-    parts.push(home);
-    steps.forEach((s, i) => parts.push(" › ", el("a", { href: "#", "data-depth": String(i + 1) }, `${s.by}: ${s.kind}`)));
-    crumbs.replaceChildren(...parts);
-    crumbs.querySelectorAll("a").forEach((a) =>
-      a.addEventListener("click", (ev) => {
-        ev.preventDefault();
-        steps.length = Number(a.dataset.depth);
-        void reload();
-      }),
-    );
-  };
-  const addRows = (page: PartitionPage): void => {
-    for (const r of page.rows) {
-      cumulative += r.size;
-      const tr = el(
-        "tr",
-        { tabindex: "0", "data-kind": r.kind, title: "Click to look inside this kind" },
-        el("td", { class: "num" }, String(r.index)),
-        el("td", { class: "num" }, String(r.count)),
-        el("td", { class: "num" }, pct(r.count, total)),
-        el("td", { class: "num" }, String(r.size)),
-        el("td", { class: "num" }, pct(r.size, totalSize)),
-        el("td", { class: "num" }, String(cumulative)),
-        el("td", { class: "num" }, pct(cumulative, totalSize)),
-        el("td", { class: "kind" }, r.kind),
-      );
-      const drill = (): void => {
-        steps.push({ by, kind: r.kind });
-        void reload();
-      };
-      tr.addEventListener("click", drill);
-      tr.addEventListener("keydown", (ev) => {
-        if (ev.key === "Enter") drill();
-      });
-      table.tBodies[0]!.append(tr);
-    }
-    loaded += page.rows.length;
-    more.hidden = loaded >= page.totalRows;
-  };
-  const reload = async (): Promise<void> => {
-    try {
-      drawCrumbs();
-      output.textContent = "";
-      summary.textContent = "Loading…";
-      const page = await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: 0, limit: PAGE_ROWS });
-      total = page.count;
-      totalSize = page.size;
-      loaded = 0;
-      cumulative = 0;
-      summary.textContent = `Partition of a set of ${page.count} objects. Total size = ${page.size} bytes. ${page.totalRows} kinds.`;
-      table.replaceChildren(
-        el("thead", {}, el("tr", {}, ...["Index", "Count", "%", "Size", "%", "Cumulative", "%", page.kindHeader].map((h) => el("th", { scope: "col" }, h)))),
-        el("tbody"),
-      );
-      addRows(page);
-    } catch (e) {
-      summary.textContent = `Error: ${(e as Error).message}`;
-    }
-  };
-  more.addEventListener("click", async () => addRows(await api<PartitionPage>("/api/snap/partition", { ...params(), by, offset: loaded, limit: PAGE_ROWS })));
-  bySel.addEventListener("change", () => {
-    by = bySel.value;
-    void reload();
-  });
-  minusSel.addEventListener("change", () => {
-    minus = minusSel.value === "" ? undefined : Number(minusSel.value);
-    steps.length = 0;
-    void reload();
-  });
-  const explain = (id: string, fetchText: () => Promise<string>): void => {
-    document.getElementById(id)!.addEventListener("click", async () => {
-      output.textContent = "Working…";
-      try {
-        output.textContent = await fetchText();
-      } catch (e) {
-        output.textContent = `Error: ${(e as Error).message}`;
-      }
-    });
-  };
-  explain("show-paths", async () => (await api<{ text: string }>("/api/snap/paths", { ...params(), limit: 20 })).text);
-  explain("show-pattern", async () => (await api<{ text: string }>("/api/snap/pattern", params())).text);
-  explain("show-dominated", async () => {
-    const d = await api<{ count: number; size: number; retained: number; table: string }>("/api/snap/dominated", params());
-    return `The ${d.count} objects (${d.size} bytes) retain ${d.retained} bytes: freeing them would free these:\n\n${d.table}`;
-  });
-  await reload();
-}
-
 // ---- start --------------------------------------------------------------------------
 
 async function start(): Promise<void> {
   const { files, classifiers } = await api<{ files: OpenFile[]; classifiers: string[] }>("/api/files");
-  const open = async (f: OpenFile): Promise<void> => {
+  // Backspace goes back in whatever view is showing: it says how.
+  let back: () => void = () => undefined;
+  installGridKeys(document.body, () => back());
+  const host = {
+    navigate: (f: OpenFile, state: SnapshotState): void => void open(f, state),
+    onBack: (handler: () => void): void => {
+      back = handler;
+    },
+  };
+  const open = async (f: OpenFile, state: SnapshotState = {}): Promise<void> => {
+    back = () => undefined;
     nav.querySelectorAll("button").forEach((b) => b.setAttribute("aria-current", String(b.dataset.id === String(f.id))));
     view.replaceChildren(el("p", { class: "note" }, `Opening ${f.name}…`));
     try {
       if (f.kind === "stat") await showStat(f);
-      else await showSnapshot(f, files, classifiers);
+      else await showSnapshot(view, f, files, classifiers, state, host);
     } catch (e) {
       showError(e);
     }
