@@ -90,8 +90,8 @@ test("the partition with retained sizes, filtered by class and sorted by a colum
     offset: 0,
     rows: [
       // Bar no longer holds a Foo in the later snapshot: the Array's elements dominate all three.
-      { index: 5, kind: "(object elements) of Array", count: 1, size: 0, retained: 120 },
-      { index: 4, kind: "(object properties) of Foo", count: 3, size: 0, retained: 0 },
+      { index: 4, kind: "(object elements) of Array", count: 1, size: 0, retained: 120 },
+      { index: 5, kind: "(object properties) of Foo", count: 3, size: 0, retained: 0 },
       { index: 0, kind: "Foo", count: 3, size: 120, retained: 120 },
       { index: 3, kind: "Window", count: 1, size: 40, retained: 312 },
     ],
