@@ -191,7 +191,8 @@ test("a wrong argument is a USAGE error saying what the call takes", async () =>
 test("Heapy's table texts: Individual Size right-aligned, combined rows 'a & b', IdFormat for byid, wrapping at 100 columns", () => {
   assert.equal(String(foo.bysize), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Individual Size\n     0    100 100     4000 100      4000 100        40");
   assert.equal(String(foo.byunity).split("\n")[1], " Index  Count   %     Size   % Cumulative  % <unclassified>");
-  assert.equal(String(foo.byvia), "Partition of a set of 100 objects. Total size = 4000 bytes.\n Index  Count   %     Size   % Cumulative  % Referred Via:\n     0     99  99     3960  99      3960  99 '<Map entry>'\n     1      1   1       40   1      4000 100 '<Map entry>', '<internal 36>'");
+  // The internal slot that also holds one Foo (a feedback or boilerplate slot) is numbered by V8's version.
+  assert.match(String(foo.byvia), /^Partition of a set of 100 objects\. Total size = 4000 bytes\.\n Index  Count   %     Size   % Cumulative  % Referred Via:\n     0     99  99     3960  99      3960  99 '<Map entry>'\n     1      1   1       40   1      4000 100 '<Map entry>', '<internal \d+>'$/);
   assert.equal(foo.byvia.partition.rows[0]!.kind, "<Map entry>", "labels stay unquoted: h.Via('<Map entry>') selects");
   assert.equal(String(foo.bymodule).split("\n")[1], " Index  Count   %     Size   % Cumulative  % Module");
   assert.equal(String(foo.byprod).split("\n")[1], " Index  Count   %     Size   % Cumulative  % Producer (line of allocation)");

@@ -281,7 +281,7 @@ export const TOOLS: Tool[] = [
   },
   {
     name: "leaks",
-    description: "Leaks from three snapshots of one process: objects allocated between base and target that final still holds, grouped by how they are held, with retained sizes.",
+    description: "Leaks from three snapshots of one process: objects allocated after base that final still holds, in groups (by how they are held) that grew in both intervals, with retained sizes.",
     input: { base: snapshotArg.describe("before the scenario"), target: snapshotArg.describe("after running the scenario"), final: snapshotArg.describe("after running it again, or after cleanup"), ...paging },
     async run(a, ctx) {
       const [b, t, f] = [a.base, a.target, a.final].map((h) => ctx.ws.get(s(h)).heap);
