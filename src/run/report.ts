@@ -54,12 +54,13 @@ function leakNode(g: HeapGraph, n: number, retained: ArrayLike<number>): LeakNod
 
 /**
  * Applies a scenario's leakFilter (memlab's contract: called per leaked object of
- * the final snapshot, false drops it): returns the target set less what it dropped,
- * so findLeaks sees only what the filter kept.
+ * the final snapshot, false drops it): returns the final set less what it dropped of
+ * the objects allocated after the baseline, so the leak groups of every interval and
+ * the action's leftovers see only what the filter kept.
  */
-function filteredTarget(base: IdentitySet, target: IdentitySet, final: IdentitySet, filter: NonNullable<Scenario["leakFilter"]>): IdentitySet {
+function filteredFinal(base: IdentitySet, final: IdentitySet, filter: NonNullable<Scenario["leakFilter"]>): IdentitySet {
   const g = final.graph;
-  const candidates = final.and(target.minus(base));
+  const candidates = final.minus(base);
   const { retainedSize } = dominatorsOf(g);
   const ids = new Set(candidates.ids());
   const snapshot = { getNodeById: (id: number) => (ordinalOfId(g, id) < 0 ? null : leakNode(g, ordinalOfId(g, id), retainedSize)) };
@@ -67,7 +68,7 @@ function filteredTarget(base: IdentitySet, target: IdentitySet, final: IdentityS
   candidates.forEach((n) => {
     if (!filter(leakNode(g, n, retainedSize), snapshot, ids)) dropped.push(n);
   });
-  return target.minus(IdentitySet.of(g, dropped));
+  return final.minus(IdentitySet.of(g, dropped));
 }
 
 function ownedByPage(set: HeapySet): HeapySet {
@@ -82,8 +83,9 @@ function ownedByPage(set: HeapySet): HeapySet {
 export function analyseRun(heaps: { base: HeapySet; target: HeapySet; final: HeapySet }, samples: readonly Sample[], rounds: number, snapshots: RunSnapshots, leakFilter: Scenario["leakFilter"]): RunReport {
   const { base } = heaps;
   // What the page holds: not the inspector's handles (Playwright's own objects), nor V8's literal templates.
-  const final = ownedByPage(heaps.final);
-  const target = leakFilter ? filteredTarget(base, ownedByPage(heaps.target), final, leakFilter) : ownedByPage(heaps.target);
+  const owned = ownedByPage(heaps.final);
+  const final = leakFilter ? filteredFinal(base, owned, leakFilter) : owned;
+  const target = ownedByPage(heaps.target);
   const leaks = findLeaks(base, target, final);
   // The action's objects that outlived going back: allocated between base and target, alive in final.
   const left = final.and(target.minus(base));
