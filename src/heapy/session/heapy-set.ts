@@ -6,7 +6,7 @@ import type { Classifier } from "../classify/classifiers.js";
 import { Kind, LabelKind, NOTHING, SetKind, describe } from "../classify/kind.js";
 import { partition, type Partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
-import { PathsView } from "../render/paths.js";
+import { ShortestPathsView, type ShpathsOptions } from "../render/shortest-paths-view.js";
 import { ReferencePattern } from "../render/reference-pattern.js";
 import { StatView } from "../render/stat-text.js";
 import { Stat } from "../stat/stat.js";
@@ -224,14 +224,46 @@ export class HeapySet extends IdentitySet {
     this.stat.dump(file);
   }
 
-  /** Shortest paths from the root to the members (Heapy's `sp` / `shpaths`). */
-  get sp(): PathsView {
-    return new PathsView(this);
+  /**
+   * Every shortest path from the root to the members nearest it (Heapy's `sp` /
+   * `shpaths`): the search stops at the first level that reaches the set.
+   */
+  get sp(): ShortestPathsView<HeapySet> {
+    return this.getShpaths();
   }
 
   /** The same as `sp` (Heapy's long name). */
-  get shpaths(): PathsView {
+  get shpaths(): ShortestPathsView<HeapySet> {
     return this.sp;
+  }
+
+  /**
+   * Shortest paths from other sources, or avoiding objects or edges (Heapy's
+   * `x.get_shpaths(src, avoid_nodes, avoid_edges)`): `x.getShpaths({ src: y })`.
+   */
+  getShpaths(options: ShpathsOptions<HeapySet> = {}): ShortestPathsView<HeapySet> {
+    if (options === null || typeof options !== "object") throw new GuppyError("USAGE", `getShpaths() takes { src, avoidNodes, avoidEdges }; got ${describe(options)}.`);
+    const { src, avoidNodes, avoidEdges } = options;
+    return new ShortestPathsView(this as HeapySet, {
+      src: src === undefined ? undefined : HeapySet.from(setArg(src, "getShpaths")),
+      avoidNodes: avoidNodes === undefined ? undefined : HeapySet.from(setArg(avoidNodes, "getShpaths")),
+      avoidEdges,
+    });
+  }
+
+  /** Heapy's snake_case name: `x.get_shpaths(src, avoid_nodes, avoid_edges)`. */
+  get_shpaths(src?: IdentitySet, avoidNodes?: IdentitySet, avoidEdges?: ArrayLike<number>): ShortestPathsView<HeapySet> {
+    return this.getShpaths({ src: src as HeapySet | undefined, avoidNodes: avoidNodes as HeapySet | undefined, avoidEdges });
+  }
+
+  /** Shortest paths from the members' referrers to them (Heapy's `x.pathsin`). */
+  get pathsin(): ShortestPathsView<HeapySet> {
+    return this.getShpaths({ src: HeapySet.from(this.referrers) });
+  }
+
+  /** Shortest paths from the members to their referents (Heapy's `x.pathsout`). */
+  get pathsout(): ShortestPathsView<HeapySet> {
+    return HeapySet.from(this.referents).getShpaths({ src: this as HeapySet });
   }
 
   /** The reference pattern of the set by Clodo, 7 levels deep (Heapy's `x.rp`). */
