@@ -1,6 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { retainersOf } from "./retainers.js";
 import { documentDomTreesNames, isUserRoot } from "./roots.js";
+import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
 /** Where Heapy's shortest-paths search starts and what it must not use. */
 export interface ShortestPathsOptions {
@@ -41,8 +42,8 @@ export interface ShortestPathGraph {
   readonly depth: number;
   /** Whether a node is where paths start (a source, or one of `starts`). */
   readonly isStart: Uint8Array;
-  /** Edges the search did not follow. */
-  readonly avoidedEdge: Uint8Array;
+  /** Edges the search stepped along from one level to the next (1), on a path or not. */
+  readonly stepEdge: Uint8Array;
   /** Number of paths in all. */
   readonly numpaths: number;
 }
@@ -52,12 +53,19 @@ export interface ShortestPathGraph {
  * until the level that first reaches a member; counts the paths to every node on the way.
  */
 export function shortestPaths(g: HeapGraph, member: (n: number) => boolean, options: ShortestPathsOptions = {}): ShortestPathGraph {
-  const { nodeCount, firstEdge, edgeTarget, edgeType } = g;
+  const { nodeCount, firstEdge, edgeTarget, edgeType, edgeName } = g;
   const weak = g.edgeTypes.weak;
+  const internal = g.edgeTypes.internal;
   const level = new Int32Array(nodeCount).fill(-1);
   const count = new Float64Array(nodeCount);
   const isStart = new Uint8Array(nodeCount);
   const avoidedEdge = new Uint8Array(g.edgeCount);
+  const stepEdge = new Uint8Array(g.edgeCount);
+  const { isEphemeron } = ephemeronsOf(g);
+  const { pair, pairCount } = ephemeronPairsOf(g);
+  // Per key/value pair: 1 once the first of V8's two edges to a WeakMap value was met, since
+  // the value lives only while both its key and its map do (a step from the farther one).
+  const pending = new Uint8Array(pairCount);
   for (const e of Array.from(options.avoidEdges ?? [])) avoidedEdge[e] = 1;
   // Avoided nodes are marked as seen at a level no step can come from.
   const AVOIDED = -2;
@@ -87,9 +95,17 @@ export function shortestPaths(g: HeapGraph, member: (n: number) => boolean, opti
         const n = queue[head++]!;
         for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {
           if (edgeType[e] === weak || avoidedEdge[e]) continue;
+          if (edgeType[e] === internal && isEphemeron[edgeName[e]!]) {
+            const p = pair[edgeName[e]!]!;
+            pending[p] ^= 1;
+            if (pending[p]) continue;
+          }
           const to = edgeTarget[e]!;
           if (level[to] === -1) enter(to, current + 1);
-          if (level[to] === current + 1 && !isStart[to]) count[to]! += count[n]!;
+          if (level[to] === current + 1 && !isStart[to]) {
+            count[to]! += count[n]!;
+            stepEdge[e] = 1;
+          }
         }
       }
       if (targets.length > 0) depth = current + 1;
@@ -119,7 +135,7 @@ export function shortestPaths(g: HeapGraph, member: (n: number) => boolean, opti
   function finish(): ShortestPathGraph {
     targets.sort((a, b) => a - b);
     const numpaths = targets.reduce((sum, t) => sum + count[t]!, 0);
-    return { graph: g, level, count, targets: Uint32Array.from(targets), depth, isStart, avoidedEdge, numpaths };
+    return { graph: g, level, count, targets: Uint32Array.from(targets), depth, isStart, stepEdge, numpaths };
   }
 }
 
@@ -137,13 +153,9 @@ export function userRootsOf(g: HeapGraph): number[] {
 /** The retainer slots by which a path steps into `n` from the level before (in retainer order). */
 export function stepsInto(sg: ShortestPathGraph, n: number): number[] {
   const g = sg.graph;
-  const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
+  const { firstRetainer, retainerEdge } = retainersOf(g);
   const out: number[] = [];
-  const before = sg.level[n]! - 1;
-  for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) {
-    const e = retainerEdge[s]!;
-    if (sg.level[retainerNode[s]!] === before && g.edgeType[e] !== g.edgeTypes.weak && !sg.avoidedEdge[e]) out.push(s);
-  }
+  for (let s = firstRetainer[n]!; s < firstRetainer[n + 1]!; s++) if (sg.stepEdge[retainerEdge[s]!]) out.push(s);
   return out;
 }
 
@@ -166,6 +178,7 @@ export function pathTo(sg: ShortestPathGraph, target: number, i = 0): { start: n
   const edges: number[] = [];
   // Walk back: the steps into a node split its paths in order, by the counts of where they come from.
   while (!sg.isStart[node]) {
+    const before = node;
     for (const s of stepsInto(sg, node)) {
       const from = retainerNode[s]!;
       if (rest < sg.count[from]!) {
@@ -175,6 +188,7 @@ export function pathTo(sg: ShortestPathGraph, target: number, i = 0): { start: n
       }
       rest -= sg.count[from]!;
     }
+    if (node === before) throw new Error(`path ${i} to node ${target} has no step into node ${node}`);
   }
   return { start: node, edges: edges.reverse() };
 }
