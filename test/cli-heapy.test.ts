@@ -36,9 +36,12 @@ test("guppy heap: the reachable objects by class, Heapy's table exactly", async 
   assert.ok(json.rows.some((r) => r.kind === ".foo, [0]"));
 });
 
-test("guppy sp: shortest paths written as JavaScript accessors, shortest first", async () => {
+test("guppy sp: Heapy's shortest paths, to the chosen objects nearest the root, as JavaScript accessors", async () => {
+  // Three Foos: the one under Window.bar is a step nearer than the two only in the array.
   const r = await guppy("sp", file, "--kind", "Foo");
-  assert.equal(r.stdout, [" 0: h.Root.Window.bar.foo", " 1: h.Root.Window.foos[1]", " 2: h.Root.Window.foos[2]", ""].join("\n"));
+  assert.equal(r.stdout, " 0: h.Root.Window.bar.foo\n");
+  const json = JSON.parse((await guppy("sp", file, "--kind", "Foo", "--json")).stdout);
+  assert.deepEqual(json, { count: 3, numpaths: 1, paths: [{ index: 0, id: 7, path: "h.Root.Window.bar.foo", object: "Foo" }] });
   const one = await guppy("sp", file, "--id", "@17");
   assert.equal(one.stdout, " 0: h.Root.Window.foos<elements>\n");
   const none = await guppy("sp", file, "--kind", "Nope");
