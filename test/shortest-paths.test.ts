@@ -72,3 +72,20 @@ test("getShpaths: other sources, avoided objects and edges; avoided(levels); pat
   assert.equal(out.length, cache.referents.count);
   assert.ok(out.includes("Src.sessions") && out.includes("Src.__proto__"));
 });
+
+test("imdom is Heapy's (referrers reached avoiding the others); idom is the dominator tree's", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("shared-holders"));
+  const held = heap.and(h.Clodo("Held"));
+  const outer = heap.and(h.Via(".outer"));
+  assert.equal(held.referrers.count, 2, "outer and outer.inner");
+  assert.ok(held.imdom.equals(outer), "inner is reached only through outer, a referrer too");
+  assert.ok(held.idom.equals(outer));
+  // Three holders at the same depth: each reaches it on its own; none dominates it.
+  const thrice = heap.and(h.Clodo("ThriceHeld"));
+  const holders = heap.and(h.Via(".h1", ".h2", ".h3")).and(thrice.referrers);
+  assert.equal(holders.count, 3);
+  assert.ok(holders.le(thrice.imdom) && thrice.imdom.le(thrice.referrers));
+  assert.equal(thrice.idom.count, 1);
+  assert.ok(thrice.idom.disjoint(thrice.referrers), "the tree's dominator is no referrer here");
+});
