@@ -100,11 +100,11 @@ test("guppy rp: the reference pattern of a kind, Heapy's layout", async () => {
     r.stdout,
     [
       "Reference Pattern by <class / dict of class>.",
-      " 0: _ --- [-] 3 Foo: @11*1, @7*1, @9*1",
-      " 1: a      [-] 1 Bar: @13*1",
-      " 2: aa ---- [R] 1 Window: @3*1",
+      " 0: _ --- [-] 3 Foo: @11, @7, @9",
+      " 1: a      [-] 1 Bar: @13",
+      " 2: aa ---- [R] 1 Window: @3",
       " 3: b      [-] 1 (object elements) of Array: @17*3",
-      " 4: ba ---- [+] 1 Array: @5*1",
+      " 4: ba ---- [+] 1 Array: @5*3",
       "",
     ].join("\n"),
   );

@@ -7,7 +7,7 @@ import { Kind, LabelKind, NOTHING, SetKind, describe } from "../classify/kind.js
 import { partition, type Partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
 import { ShortestPathsView, type ShpathsOptions } from "../render/shortest-paths-view.js";
-import { ReferencePattern } from "../render/reference-pattern.js";
+import { ReferencePattern, type RpOptions } from "../render/reference-pattern.js";
 import { StatView } from "../render/stat-text.js";
 import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
@@ -271,10 +271,26 @@ export class HeapySet extends IdentitySet {
     return this.getRp();
   }
 
-  /** A reference pattern with a chosen depth and classifier (Heapy's `x.get_rp`). */
-  getRp(depth = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
-    if (!Number.isInteger(depth) || depth < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(depth)}.`);
-    return new ReferencePattern(this as HeapySet, resolveClassifier(classifier, named, "getRp()"), depth);
+  /**
+   * A reference pattern with Heapy's options (`x.get_rp`): `x.getRp(3)`, `x.getRp(3, h.Type)`,
+   * or `x.getRp({ depth, er, imdom, bf, src, stopkind, nocyc, ref })`.
+   */
+  getRp(depth: number | (RpOptions<HeapySet> & { er?: Classifier | string }) = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
+    const options = typeof depth === "object" && depth !== null ? depth : { depth };
+    const d = options.depth ?? 7;
+    if (!Number.isInteger(d) || d < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(d)}.`);
+    const { ref, src, stopkind } = options;
+    if (ref !== undefined && ref !== "imdom" && ref !== "gc" && typeof ref !== "function") throw new GuppyError("USAGE", `getRp() takes ref "imdom", "gc" or a function from a set to a set; got ${describe(ref)}.`);
+    if (src !== undefined && (!(src instanceof IdentitySet) || src.graph !== this.graph)) throw new GuppyError("USAGE", "getRp() takes src, a set of the same snapshot.");
+    if (stopkind !== undefined && !(stopkind instanceof Kind)) throw new GuppyError("USAGE", `getRp() takes stopkind, a kind (h.Type.string, h.Clodo("Foo")); got ${describe(stopkind)}.`);
+    const er = resolveClassifier(options.er ?? classifier, named, "getRp()");
+    const wrap = typeof ref === "function" ? (x: HeapySet) => HeapySet.from(setArg(ref(x), "getRp() ref")) : ref;
+    return new ReferencePattern(this as HeapySet, er, { ...options, depth: d, ref: wrap });
+  }
+
+  /** Heapy's snake_case name: `x.get_rp({ depth: 3 })` or `x.get_rp(3)`. */
+  get_rp(depth?: number | (RpOptions<HeapySet> & { er?: Classifier | string }), classifier?: Classifier | string): ReferencePattern<HeapySet> {
+    return this.getRp(depth, classifier);
   }
 
   /**
