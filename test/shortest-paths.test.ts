@@ -89,3 +89,54 @@ test("imdom is Heapy's (referrers reached avoiding the others); idom is the domi
   assert.equal(thrice.idom.count, 1);
   assert.ok(thrice.idom.disjoint(thrice.referrers), "the tree's dominator is no referrer here");
 });
+
+test("getRp: Heapy's options (imdom, bf, nocyc, stopkind, src, ref), *N as len(), paging and rp.paths", async () => {
+  const h = hpy();
+  const heap = await h.load(await fixtureSnapshot("shared-holders"));
+  const held = heap.and(h.Clodo("Held"));
+  const outer = heap.and(h.Via(".outer"));
+  const [o, inner] = [outer.theone, held.referrers.minus(outer).theone];
+  const id = (n: number): number => heap.graph.nodeId[n]!;
+  const start = ` 0: _ --- [-] 1 Held: @${held.ids()[0]}`;
+  const both = ` 1: a      [-] 2 Object: ${[id(o), id(inner)].map((x) => `@${x}`).sort().join(", ")}`;
+  const lines = (x: unknown): string[] => String(x).split("\n");
+  // Referrers by default: outer and outer.inner, then outer under inner, seen before.
+  const rp = held.rp;
+  assert.deepEqual(lines(rp).slice(1, 3), [start, both]);
+  assert.equal(rp.rows[2]!.kind, "global");
+  assert.equal(rp.rows[2]!.mark, "S");
+  assert.ok(rp.rows[3]!.set.equals(outer) && rp.rows[3]!.name === "ab");
+  // imdom: only the referrer not reached through the other, outer.
+  assert.deepEqual(lines(held.getRp({ imdom: true })).slice(1, 3), [start, ` 1: a      [-] 1 Object: @${id(o)}`]);
+  assert.deepEqual(lines(held.getRp({ ref: "imdom", depth: 1 })).slice(2), [` 1: a      [+] 1 Object: @${id(o)}`]);
+  // nocyc: a row's referrers leave out the rows above it, so outer is not listed under inner.
+  assert.ok(!held.getRp({ depth: 3, nocyc: true }).rows.some((r) => r.depth === 2 && r.set.equals(outer)));
+  // bf: rows level by level.
+  const depths = held.getRp({ depth: 3, bf: true }).rows.map((r) => r.depth);
+  assert.deepEqual(depths, [...depths].sort((a, b) => a - b));
+  assert.notDeepEqual(held.getRp({ depth: 3 }).rows.map((r) => r.depth), depths);
+  // stopkind: rows all of that kind are not followed.
+  assert.deepEqual(lines(held.getRp({ stopkind: h.Clodo("Object") })).slice(2), [` 1: a      [S] 2 Object: ${[id(o), id(inner)].map((x) => `@${x}`).sort().join(", ")}`]);
+  // src: only referrers reachable from these objects count; strings reach none of them.
+  assert.deepEqual(lines(held.getRp({ src: heap.and(h.Type.string) })).slice(1), [` 0: _ --- [R] 1 Held: @${held.ids()[0]}`]);
+  // ref: a function from a set to the referrers to follow.
+  const onlyObjects = held.getRp({ depth: 2, ref: (s) => s.referrers.and(h.Clodo("Object")) });
+  assert.deepEqual(lines(onlyObjects).slice(1), [start, both, ` 2: aa ---- [R] 1 Object: @${id(o)}`]);
+  assert.equal(held.get_rp({ depth: 2, ref: "gc" }).rows[0]!.set.count, 1);
+  assert.throws(() => held.getRp({ ref: "nope" as "gc" }), /USAGE|ref "imdom", "gc"/);
+  // *N is len(): the sessions' Array shows its 3000 elements, the Sessions (instances) nothing.
+  const sessions = heap.and(h.Clodo("Session"));
+  const srp = lines(sessions.getRp(2));
+  assert.match(srp[1]!, /^ 0: _ --- \[-\] 3000 Session: @\d+, @\d+/);
+  assert.match(srp[2]!, /^ 1: a      \[-\] 1 Array: @\d+\*3000$/);
+  // Paging: ten lines, then Heapy's more-line; `more` goes on.
+  // (with no stop kind the pattern runs on past the global, to the 500-row cap).
+  const deep = held.getRp({ depth: 12, stopkind: h.Nothing });
+  assert.equal(deep.length, 500);
+  assert.equal(lines(deep)[11], "<490 more lines. Type e.g. '_.more' to view.>");
+  assert.equal(lines(deep.more)[0]!.slice(0, 4), "10: ");
+  assert.equal(lines(deep.more)[10], "<480 more lines. Type e.g. '_.more' to view.>");
+  // rp.paths(key): the shortest paths from a row's objects to the set.
+  assert.deepEqual([...rp.paths(1)].map((p) => p.text).sort(), [`<Object @${id(inner)}>.x`, `<Object @${id(o)}>.x`].sort());
+  assert.equal(String(rp.paths("aa")), " 0: Src.outer.x");
+});

@@ -7,6 +7,7 @@ import { retainersOf } from "../graph/retainers.js";
 import { collectionName, elementCount, tableEntries } from "../waste/collections.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { PagedView } from "./paged-view.js";
+import { ShortestPathsView } from "./shortest-paths-view.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
 import { terminalText } from "./terminal-text.js";
@@ -63,7 +64,7 @@ function strongReferrers(g: HeapGraph, set: IdentitySet): number[] {
 /** Heapy's len() of a container: an Array's elements that are objects, a Map's or Set's entries; null for the rest. */
 function containerLength(g: HeapGraph, n: number): number | null {
   // V8's property and element stores stand for Python's dicts: their entries that are objects.
-  if (isStore(g, n)) return entriesOf(g, n);
+  if (isStore(g, n)) return entriesOf(g, n) || null;
   if (g.nodeType[n] !== g.nodeTypes.object) return null;
   const c = collectionName(g, n);
   if (c === "Array") {
@@ -76,10 +77,14 @@ function containerLength(g: HeapGraph, n: number): number | null {
   return null;
 }
 
-/** A store's element and property edges. */
+/**
+ * A store's entries: its element, property and hidden edges (0 when V8 lists the
+ * entries on the owner instead, and the store then shows no length).
+ */
 function entriesOf(g: HeapGraph, store: number): number {
+  const T = g.edgeTypes;
   let k = 0;
-  for (let e = g.firstEdge[store]!; e < g.firstEdge[store + 1]!; e++) if (g.edgeType[e] === g.edgeTypes.element || g.edgeType[e] === g.edgeTypes.property) k++;
+  for (let e = g.firstEdge[store]!; e < g.firstEdge[store + 1]!; e++) if (g.edgeType[e] === T.element || g.edgeType[e] === T.property || g.edgeType[e] === T.hidden) k++;
   return k;
 }
 
@@ -244,6 +249,11 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
   /** A row's set by index (Heapy's `p[i]`); names work too, as for row(). */
   at(key: number | string): S {
     return this.row(key);
+  }
+
+  /** The shortest paths from a row's objects to the pattern's set (Heapy's `rp.paths(key)`: `rp.paths("aa")`). */
+  paths(key: number | string): ShortestPathsView<S> {
+    return new ShortestPathsView(this.set, { src: this.row(key) });
   }
 
   /** The number of rows (Heapy's `len(p)`). */
