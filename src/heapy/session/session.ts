@@ -9,7 +9,7 @@ import { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
 import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
-import { loadStats } from "../stat/stat.js";
+import { isStatFile, loadStats } from "../stat/stat.js";
 import { StatView } from "../render/stat-text.js";
 import { HeapySet } from "./heapy-set.js";
 import { guppyInstances, ownObjectsToHide } from "./own-objects.js";
@@ -128,9 +128,15 @@ export class Session {
    * strong (non-weak) references; synthetic nodes (the root and GC root groups)
    * are not objects and are left out. Loading the same file again reuses the graph.
    */
-  async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
-    if (typeof file !== "string" || file === "") throw new GuppyError("USAGE", `h.load() takes the path of a .heapsnapshot or .heapsnapshot.gz file; got ${describe(file)}.`);
-    return this.reachable(await this.graph(file, options));
+  async load<T extends HeapySet | StatView = HeapySet>(file: string, options: ReadOptions = {}): Promise<NoInfer<T>> {
+    if (typeof file !== "string" || file === "") throw new GuppyError("USAGE", `h.load() takes the path of a .heapsnapshot or .heapsnapshot.gz file, or of a stat file; got ${describe(file)}.`);
+    // A stat file is told by its content, Heapy's `.loader:` first line: its first record, as Heapy's load.
+    if (isStatFile(file)) {
+      const first = loadStats(file, options.onWarning)[0];
+      if (first === undefined) throw new GuppyError("BAD_STAT_FILE", "The stat file has no complete record.");
+      return new StatView(first) as T;
+    }
+    return this.reachable(await this.graph(file, options)) as T;
   }
 
   /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a torn or damaged record is skipped with a warning, the rest kept. */

@@ -193,6 +193,25 @@ function statOf(fields: Map<string, string>, rows: PartitionRow[]): Stat | strin
   return new Stat(rows, fields.get("kindheader") ?? "Kind", fields.get("kindname") ?? "", timemade, b);
 }
 
+/** Whether a file starts as a stat file does (Heapy's `.loader:` line); false when it cannot be read. */
+export function isStatFile(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, "r");
+  } catch {
+    return false;
+  }
+  try {
+    const head = Buffer.alloc(LOADER_PREFIX.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.toString("latin1") === LOADER_PREFIX;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+const LOADER_PREFIX = ".loader:";
+
 /** Whether the file exists, is not empty, and its last byte is not a newline. */
 function endsMidLine(file: string): boolean {
   let fd: number;
