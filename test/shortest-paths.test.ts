@@ -140,3 +140,28 @@ test("getRp: Heapy's options (imdom, bf, nocyc, stopkind, src, ref), *N as len()
   assert.deepEqual([...rp.paths(1)].map((p) => p.text).sort(), [`<Object @${id(inner)}>.x`, `<Object @${id(o)}>.x`].sort());
   assert.equal(String(rp.paths("aa")), " 0: Src.outer.x");
 });
+
+test("h.Root: the printed paths evaluate to the sets they name", async () => {
+  const h = hpy();
+  assert.throws(() => h.Root, /USAGE|load one first/);
+  const heap = await h.load(await fixtureSnapshot("shared-holders"));
+  const sessions = heap.and(h.Clodo("Session"));
+  // Paths as printed are JavaScript: evaluated, each is the member it reaches.
+  const evaluate = new Function("h", "text", "return eval(text)") as (h: unknown, text: string) => typeof heap;
+  for (const p of [0, 1, 2, 2999].map((i) => sessions.sp.at(i)!)) {
+    const set = evaluate(h, p.text);
+    assert.equal(set.count, 1, p.text);
+    assert.deepEqual([...set.ids()], [p.id], p.text);
+  }
+  assert.ok(h.Root.global.app.cache.equals(heap.and(h.Clodo("SessionCache"))));
+  assert.ok(h.Root.global.aaa.equals(heap.and(h.Clodo("TwiceHeld"))));
+  assert.equal(String(h.Root.global.h1.item.brief).startsWith("<1 ThriceHeld"), true);
+  assert.ok(h.Root["(GC roots)"].count === 1);
+  // A step that is a set's own member is taken with $(); a missing step is a USAGE error naming the path.
+  assert.ok(h.Root.global.app.$("cache").equals(h.Root.global.app.cache));
+  assert.throws(() => h.Root.global.app.nope, (e: unknown) => e instanceof Error && /h\.Root\.global\.app\.nope names no object/.test(e.message));
+  // Steps that are no property names go by their text.
+  const maps = await h.load(await fixtureSnapshot("classes-in-map"));
+  const entries = h.Root.global.fooMap["<Map entry>"];
+  assert.ok(maps.and(h.Clodo("Foo")).le(entries));
+});

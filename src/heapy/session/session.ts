@@ -12,6 +12,7 @@ import { LiveHeap } from "../capture/live-heap.js";
 import { isStatFile, loadStats } from "../stat/stat.js";
 import { StatView } from "../render/stat-text.js";
 import { HeapySet } from "./heapy-set.js";
+import { rootPath, type RootPath } from "./root-path.js";
 import { guppyInstances, ownObjectsToHide } from "./own-objects.js";
 import { WASTE_CLASSIFIERS } from "../waste/known-waste.js";
 import { growth, growthClassifier, GrowingView } from "../waste/growth.js";
@@ -43,6 +44,8 @@ export class Session {
   private readonly ownLive: WeakRef<object>[] = [];
   /** The inspector connection for snapshots of this process, made on first use. */
   private live: LiveHeap | null = null;
+  /** The snapshot loaded or taken last, for Root (not kept alive by it). */
+  private latest: WeakRef<HeapGraph> | null = null;
   /** With setref(): the largest heap object id at the reference point. */
   private refMaxId = 0;
   /** Classifiers by name: the built-in ones and any the user adds (this session only). */
@@ -151,7 +154,24 @@ export class Session {
       g = await readHeapSnapshot(file, this.options.cacheDir === undefined ? options : { cacheDir: this.options.cacheDir, ...options });
       this.graphs.set(file, g);
     }
+    this.latest = new WeakRef(g);
     return g;
+  }
+
+  /**
+   * Heapy's Root as a value, in the snapshot loaded or taken last: the printed paths
+   * evaluate to the sets they name (`h.Root.global.app.cache`, `h.Root["(GC roots)"]`,
+   * `x["<Map entry>"]` for the steps that are no property names).
+   */
+  get Root(): RootPath {
+    const g = this.latest?.deref();
+    if (g === undefined) throw new GuppyError("USAGE", "h.Root walks the snapshot loaded last: load one first (h.load(file), h.heap()), or use h.rootOf(graph).");
+    return rootPath(g);
+  }
+
+  /** The Root of a given snapshot (see Root). */
+  rootOf(g: HeapGraph): RootPath {
+    return rootPath(graphArg(g, "h.rootOf()"));
   }
 
   /**
@@ -224,6 +244,7 @@ export class Session {
   private async liveSnapshot(): Promise<HeapGraph> {
     const g = await this.liveHeapTool().snapshot();
     this.ownLive.push(new WeakRef(g));
+    this.latest = new WeakRef(g);
     return g;
   }
 
