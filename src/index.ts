@@ -12,6 +12,7 @@ export { CLASSIFIERS, Clodo, Id, IdSet, Module, Prod, Rcs, Size, Type, Unity, Vi
 export { partition, type Partition } from "./heapy/classify/partition.js";
 export { PartitionView } from "./heapy/render/partition-view.js";
 export { PathsView, pathText } from "./heapy/render/paths.js";
+export { ShortestPath, ShortestPathsView, type ShpathsOptions } from "./heapy/render/shortest-paths-view.js";
 export { Stat, loadStats, parseStats } from "./heapy/stat/stat.js";
 export { renderStat, StatView } from "./heapy/render/stat-text.js";
 export { GuppyError, isGuppyError, type GuppyErrorCode } from "./errors.js";

@@ -36,9 +36,12 @@ test("guppy heap: the reachable objects by class, Heapy's table exactly", async 
   assert.ok(json.rows.some((r) => r.kind === ".foo, [0]"));
 });
 
-test("guppy sp: shortest paths written as JavaScript accessors, shortest first", async () => {
+test("guppy sp: Heapy's shortest paths, to the chosen objects nearest the root, as JavaScript accessors", async () => {
+  // Three Foos: the one under Window.bar is a step nearer than the two only in the array.
   const r = await guppy("sp", file, "--kind", "Foo");
-  assert.equal(r.stdout, [" 0: h.Root.Window.bar.foo", " 1: h.Root.Window.foos[1]", " 2: h.Root.Window.foos[2]", ""].join("\n"));
+  assert.equal(r.stdout, " 0: h.Root.Window.bar.foo\n");
+  const json = JSON.parse((await guppy("sp", file, "--kind", "Foo", "--json")).stdout);
+  assert.deepEqual(json, { count: 3, numpaths: 1, paths: [{ index: 0, id: 7, path: "h.Root.Window.bar.foo", object: "Foo" }] });
   const one = await guppy("sp", file, "--id", "@17");
   assert.equal(one.stdout, " 0: h.Root.Window.foos<elements>\n");
   const none = await guppy("sp", file, "--kind", "Nope");
@@ -97,11 +100,11 @@ test("guppy rp: the reference pattern of a kind, Heapy's layout", async () => {
     r.stdout,
     [
       "Reference Pattern by <class / dict of class>.",
-      " 0: _ --- [-] 3 Foo: @11*1, @7*1, @9*1",
-      " 1: a      [-] 1 Bar: @13*1",
-      " 2: aa ---- [R] 1 Window: @3*1",
+      " 0: _ --- [-] 3 Foo: @11, @7, @9",
+      " 1: a      [-] 1 Bar: @13",
+      " 2: aa ---- [R] 1 Window: @3",
       " 3: b      [-] 1 (object elements) of Array: @17*3",
-      " 4: ba ---- [+] 1 Array: @5*1",
+      " 4: ba ---- [+] 1 Array: @5*3",
       "",
     ].join("\n"),
   );

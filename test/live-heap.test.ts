@@ -33,6 +33,32 @@ test("setref: the relative heap holds exactly what was allocated since and is st
   }
 });
 
+test("setref({ reachable }) leaves out exactly that set; heapu() works on the live heap, relative to setrelheapu", async () => {
+  const h = hpy();
+  try {
+    const first = Array.from({ length: 20 }, (_, i) => new Allocated(i));
+    const before = await h.heap();
+    assert.equal(before.and(h.Clodo("Allocated")).count, 20);
+    await h.setref({ reachable: before });
+    const second = Array.from({ length: 7 }, (_, i) => new Allocated(i));
+    const after = await h.heap();
+    assert.equal(after.and(h.Clodo("Allocated")).count, 7, "the 20 were in the reference set");
+    assert.equal(first.length + second.length, 27);
+    await assert.rejects(h.setref(42 as never), /USAGE|setref\(\) takes/);
+    // heapu without a graph: a set of this program's unreachable objects, never a raw TypeError.
+    const u = await h.heapu();
+    assert.equal(typeof u.count, "number");
+    await h.setrelheapu();
+    const later = await h.heapu();
+    const ref = Math.max(...[...u.ids()].filter((id) => id % 2 === 1), 0);
+    assert.ok([...later.ids()].every((id) => id % 2 === 1 && id > ref), "only objects newer than the reference point");
+    h.clearref();
+    assert.ok((await h.heap()).and(h.Clodo("Allocated")).count >= 27);
+  } finally {
+    h.close();
+  }
+});
+
 test("iso of a live object: why it is alive, and what freeing it would release", async () => {
   const h = hpy();
   const holder = { payload: { big: new Array(10000).fill(1) } };

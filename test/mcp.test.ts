@@ -107,7 +107,7 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
     assert.deepEqual(paged.structured.rows, [{ index: 1, path: "h.Root.Window.foos[1]" }]);
 
     const rp = await s.call("reference_pattern", { set: 's0 & Clodo("Bar")' });
-    assert.equal(rp.text, ["Reference Pattern by <class / dict of class>.", " 0: _ --- [-] 1 Bar: @13*1", " 1: a      [R] 1 Window: @3*1"].join("\n"));
+    assert.equal(rp.text, ["Reference Pattern by <class / dict of class>.", " 0: _ --- [-] 1 Bar: @13", " 1: a      [R] 1 Window: @3"].join("\n"));
     assert.deepEqual((rp.structured.rows as { kind: string; mark: string }[]).map((r) => [r.kind, r.mark]), [["Bar", "-"], ["Window", "R"]]);
 
     const dom = await s.call("dominated", { set: 's0 & Clodo("Window")' });

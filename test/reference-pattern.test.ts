@@ -30,11 +30,11 @@ test("a reference pattern in Heapy's layout: levels of referrers by kind, stop k
     String(rp),
     [
       "Reference Pattern by <class / dict of class>.",
-      " 0: _ --- [-] 1 Target: @13*0",
-      " 1: a      [-] 3 List: @11*1, @7*1, @9*1",
-      " 2: aa ---- [-] 1 Holder: @5*3",
-      " 3: a3       [S] 1 Window: @3*1",
-      " 4: b ---- [^ 3] 1 Window: @3*1",
+      " 0: _ --- [-] 1 Target: @13",
+      " 1: a      [-] 3 List: @11, @7, @9",
+      " 2: aa ---- [-] 1 Holder: @5",
+      " 3: a3       [S] 1 Window: @3",
+      " 4: b ---- [^ 3] 1 Window: @3",
     ].join("\n"),
   );
   assert.deepEqual([...rp.row("a").ordinals()], [3, 4, 5]);

@@ -48,7 +48,7 @@ test("reachable and unreachable: objects held only weakly are in heapu, syntheti
   assert.equal(h.nodes(heap.graph, 1, 2).brief, "<2 (Window | Weakling): @3, @5>");
   assert.deepEqual(h.nodes(heap.graph, 1, 2).parts.map((p) => p.brief), ["<1 Window: @3>", "<1 Weakling: @5>"]);
   assert.equal(heap.indisize, 40);
-  assert.deepEqual(heap.sp.toJSON(), { count: 1, paths: [{ id: 3, path: "h.Root.Window" }] });
+  assert.deepEqual(heap.sp.toJSON(), { numpaths: 1, paths: [{ index: 0, id: 3, path: "h.Root.Window" }] });
   assert.equal(String(heap.shpaths), " 0: h.Root.Window");
   // Combined classifiers and identity kinds.
   const both = h.nodes(heap.graph, 1, 2);

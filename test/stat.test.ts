@@ -1,11 +1,11 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { appendFileSync, mkdtempSync, readFileSync } from "node:fs";
+import { appendFileSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { GuppyError } from "../src/errors.js";
 import { hpy } from "../src/index.js";
-import { renderStat } from "../src/heapy/render/stat-text.js";
+import { renderStat, StatView } from "../src/heapy/render/stat-text.js";
 import { parseStats, Stat } from "../src/heapy/stat/stat.js";
 import { snapshotPair } from "./support/fixtures.js";
 import { guppy } from "./support/cli.js";
@@ -135,4 +135,56 @@ test("a garbage .timemade skips that record with a warning (never a crash); an e
   const junk = await guppy("stat", "--show", join(file, "..", "junk.stat"));
   assert.ok(junk.code !== 0 && junk.code !== 70, String(junk.code));
   assert.match(junk.stderr, /BAD_STAT_FILE/);
+});
+
+test("h.load opens a stat file by its content; a Heapy-written file with repeated kinds diffs to Heapy's totals", async () => {
+  // Heapy's own format, as guppy3 dumps it: five ctypes.CFunctionType rows in A, three in B.
+  const record = (rows: [number, number, string][], timemade: number): string =>
+    [
+      ".loader: _load_stat",
+      ".format: SetFormat",
+      `.timemade: ${timemade}`,
+      `.count: ${rows.reduce((s, r) => s + r[0], 0)}`,
+      `.size: ${rows.reduce((s, r) => s + r[1], 0)}`,
+      ".kindheader: Kind (class / dict of class)",
+      ".kindname: Clodo",
+      `.numrows: ${rows.length}`,
+      ...rows.map(([c, s, k]) => `.r: ${c} ${s} ${k}`),
+      ".end: .loader: _load_stat",
+      "",
+    ].join("\n");
+  const cf: [number, number, string] = [1, 200, "ctypes.CFunctionType"];
+  const dir = mkdtempSync(join(tmpdir(), "guppy-heapy-stat-"));
+  const a = join(dir, "a.txt");
+  const b = join(dir, "b.txt");
+  writeFileSync(a, record([[30000, 3000000, "str"], [10388, 2451087, "dict of module"], cf, cf, cf, cf, cf], 1474118211.84));
+  writeFileSync(b, record([[29000, 2900000, "str"], [10388, 2451087, "dict of module"], cf, cf, cf], 1474118200.5));
+  const h = hpy();
+  const A = await h.load<StatView>(a);
+  const B = await h.load<StatView>(b);
+  assert.ok(A instanceof StatView && B instanceof StatView);
+  assert.equal(A.count, 40393);
+  assert.equal(A.size, 5452087);
+  assert.equal(A.length, 7);
+  assert.equal(A.at(2).rows[0]!.kind, "ctypes.CFunctionType");
+  assert.equal(A.slice(2, 7).count, 5);
+  assert.deepEqual(
+    String(A.diff(B)).split("\n"),
+    [
+      "Summary of difference operation (A-B).",
+      "        Count     Size",
+      "  A     40393  5452087",
+      "  B     39391  5351687",
+      "  A-B    1002   100400  =      1.88 % of B",
+      "",
+      "Differences by kind, largest absolute size diffs first.",
+      " Index  Count     Size  Cumulative  % of B Kind (class / dict of class)",
+      "     0   1000   100000    100000      1.87 str",
+      "     1      2      400    100400      1.88 ctypes.CFunctionType",
+    ],
+  );
+  // A snapshot still loads as a set; a file that is neither is an error, not a crash.
+  const notStat = join(dir, "c.heapsnapshot");
+  writeFileSync(notStat, "not json");
+  await assert.rejects(h.load(notStat), (e: unknown) => e instanceof GuppyError);
 });

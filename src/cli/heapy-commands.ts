@@ -4,7 +4,9 @@ import { partition } from "../heapy/classify/partition.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { nodeLabel } from "../heapy/render/node-label.js";
 import { PartitionView } from "../heapy/render/partition-view.js";
-import { PathsView, pathText } from "../heapy/render/paths.js";
+import { pathText } from "../heapy/render/paths.js";
+import { ShortestPathsView } from "../heapy/render/shortest-paths-view.js";
+import { ordinalOfId } from "../heapy/graph/id-index.js";
 import { largestRetainers, renderRetainers } from "../heapy/overview.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
@@ -63,17 +65,19 @@ export function select(heap: HeapySet, id: number | undefined, kind: string | un
   return HeapySet.from(view.row(row));
 }
 
-/** `guppy sp FILE --id ID | --kind NAME`: shortest paths from the root. */
+/** `guppy sp FILE --id ID | --kind NAME`: Heapy's shortest paths, to the chosen objects nearest the root. */
 export async function spCommand(file: string, opts: { id?: number; kind?: string; limit?: number; all: boolean; json: boolean }, run: CommandRun): Promise<void> {
   const heap = await loadHeap(run.session(), file, opts.json);
   const set = select(heap, opts.id, opts.kind);
+  const view = new ShortestPathsView(set, {}, 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
   if (opts.json) {
     const g = set.graph;
-    const paths = [...set.ordinals()].slice(0, opts.all ? undefined : (opts.limit ?? 10)).map((n) => ({ id: g.nodeId[n], object: nodeLabel(g, n), path: pathText(g, n) }));
-    process.stdout.write(JSON.stringify({ count: set.count, paths }, null, 2) + "\n");
+    const { numpaths, paths } = view.toJSON();
+    const withLabels = paths.map((p) => ({ ...p, object: nodeLabel(g, ordinalOfId(g, p.id)) }));
+    process.stdout.write(JSON.stringify({ count: set.count, numpaths, paths: withLabels }, null, 2) + "\n");
     return;
   }
-  process.stdout.write(String(new PathsView(set, 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10))) + "\n");
+  process.stdout.write(String(view) + "\n");
 }
 
 /** `guppy rp FILE --id ID | --kind NAME`: the reference pattern of the chosen objects. */

@@ -95,7 +95,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     program
       .command("sp")
       .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
-      .description("shortest paths from the root to the objects chosen by --id or --kind")
+      .description("all shortest paths from the root to those of the objects chosen by --id or --kind nearest it (Heapy's sp)")
       .addHelpText("after", "\nExamples:\n  guppy sp app.heapsnapshot --kind SessionCache\n  guppy sp app.heapsnapshot --id @12345 --json"),
   ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o, run));
 

@@ -18,7 +18,7 @@ import type { Session } from "../heapy/session/session.js";
  * HANDLE is an open snapshot (s0, s1, ...: its objects reachable from the root);
  * CLASSIFIER(...) a kind (`Clodo("Session")`, `Type("string")`, `Size(32)`);
  * `x[i]` row i of x's partition by class, `x.bytype[i]` row i by another classifier;
- * `.dominos`, `.referrers`, `.referents`, `.imdom` the related sets. Precedence is Python's.
+ * `.dominos`, `.referrers`, `.referents`, `.imdom`, `.idom` the related sets. Precedence is Python's.
  */
 export type Expr =
   | { op: "handle"; name: string; at: number }
@@ -33,7 +33,7 @@ interface Token {
   at: number;
 }
 
-const RELATIONS = ["dominos", "referrers", "referents", "imdom"] as const;
+const RELATIONS = ["dominos", "referrers", "referents", "imdom", "idom"] as const;
 
 function fail(expression: string, at: number, what: string): never {
   throw new GuppyError("USAGE", `The set expression does not parse at column ${at + 1}: ${what} (in '${expression}').`);

@@ -3,7 +3,7 @@
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, PathsView, Stat, StatView, hpy } from "../../src/index.js";
+import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, ShortestPathsView, Stat, StatView, hpy } from "../../src/index.js";
 import { ReferencePattern } from "../../src/heapy/render/reference-pattern.js";
 import type { GslBinding } from "../../src/gsl/test-runtime.js";
 import { fixtureSnapshot } from "../support/fixtures.js";
@@ -39,7 +39,7 @@ const binding: GslBinding = {
     CallableClassifier: () => [h.Clodo, h.Type, h.Via, h.Type.and(h.Size)],
     Kind: () => [h.Clodo("Foo"), h.Via(".fooMap"), h.Type.string.or(h.Type.Array), h.Size(40).alt(">="), h.Anything, h.Nothing],
     PartitionView: () => [heap.byclodo.more, foo.byvia.all],
-    PathsView: () => [foo.sp],
+    ShortestPathsView: () => [foo.sp, foo.sp.more, foo.pathsin],
     ReferencePattern: () => [foo.rp],
     Stat: () => [heap.stat, foo.stat],
     StatView: () => [heap.stat, foo.diff(heap)],
@@ -59,7 +59,7 @@ const binding: GslBinding = {
     Stat: (v) => v instanceof Stat,
     StatView: (v) => v instanceof StatView,
     PartitionView: (v) => v instanceof PartitionView,
-    PathsView: (v) => v instanceof PathsView,
+    ShortestPathsView: (v) => v instanceof ShortestPathsView,
     ReferencePattern: (v) => v instanceof ReferencePattern,
   },
   examples: {

@@ -22,6 +22,7 @@ export const FIXTURES = [
   "three-snapshots",
   "planted-leaks",
   "known-waste",
+  "shared-holders",
 ] as const;
 export type FixtureName = (typeof FIXTURES)[number];
 

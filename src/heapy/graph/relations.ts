@@ -36,7 +36,34 @@ export function referrers(g: HeapGraph, members: Uint32Array): Uint32Array {
   return out;
 }
 
-/** The immediate dominator of each member (the root's is itself). */
+/**
+ * Heapy's `imdom`: the referrers of the members that a retaining path from the root
+ * reaches without passing through any other referrer (a subset of the referrers).
+ */
+export function referrerDominators(g: HeapGraph, members: Uint32Array): Uint32Array {
+  const pred = referrers(g, members);
+  const bits = essentialEdges(g).words;
+  const roots = searchRoots(g);
+  const seen = reach(g, bits, roots, pred);
+  const out = newBits(g);
+  const { firstRetainer, retainerEdge, retainerNode } = retainersOf(g);
+  for (const r of roots) if (has(pred, r)) add(out, r);
+  for (let w = 0; w < pred.length; w++) {
+    for (let word = pred[w]!; word !== 0; word &= word - 1) {
+      const r = (w << 5) + (31 - Math.clz32(word & -word));
+      for (let s = firstRetainer[r]!; s < firstRetainer[r + 1]!; s++) {
+        const e = retainerEdge[s]!;
+        if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0 && has(seen, retainerNode[s]!)) {
+          add(out, r);
+          break;
+        }
+      }
+    }
+  }
+  return out;
+}
+
+/** The immediate dominator of each member in the dominator tree (the root's is itself). */
 export function immediateDominators(g: HeapGraph, members: Uint32Array): Uint32Array {
   const out = newBits(g);
   const { idom } = dominatorsOf(g);

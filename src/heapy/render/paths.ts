@@ -78,12 +78,16 @@ export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | 
     x = edgeOwner(g, e);
     if (edges.length > g.nodeCount) return null;
   }
-  edges.reverse();
+  return edgesText(g, start, edges.reverse());
+}
+
+/** A path given by its edges, from the start node, as text after `start`: `h.Root.global` + `.cache<Map entry>`. */
+export function edgesText(g: HeapGraph, start: string, edges: number[]): string {
   return terminalText(start + edges.map((e, i) => stepText(g, edgeOwner(g, e), e, i > 0 ? edges[i - 1]! : -1, i === edges.length - 1)).join(""));
 }
 
 /** Compares text with runs of digits as numbers, so `[2]` sorts before `[10]`. */
-function naturalCompare(a: string, b: string): number {
+export function naturalCompare(a: string, b: string): number {
   const re = /(\d+)|(\D+)/g;
   const pa = a.match(re) ?? [];
   const pb = b.match(re) ?? [];

@@ -1,11 +1,13 @@
 import { docOf, type Doc } from "../../doc.js";
 import { GuppyError } from "../../errors.js";
-import type { Classifier } from "../classify/classifiers.js";
+import { edgeNamed, isStore, type Classifier } from "../classify/classifiers.js";
 import { partition } from "../classify/partition.js";
 import { globalObjectsOf, isNativeContext } from "../graph/globals.js";
 import { retainersOf } from "../graph/retainers.js";
+import { collectionName, elementCount, tableEntries } from "../waste/collections.js";
 import type { IdentitySet } from "../sets/identity-set.js";
 import { PagedView } from "./paged-view.js";
+import { ShortestPathsView } from "./shortest-paths-view.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { DEFAULT_ROWS } from "./partition-table.js";
 import { terminalText } from "./terminal-text.js";
@@ -26,8 +28,8 @@ export interface PatternRow<S extends IdentitySet = IdentitySet> {
   mark: "-" | "+" | "S" | "R" | "^";
   /** For `^`: the index of the row that showed the same set. */
   seen?: number;
-  /** References from each member into the row this one refers to (Heapy's `*N`). */
-  refs: Map<number, number>;
+  /** Heapy's `*N`: len() of each member that is a container (Array elements, Map and Set entries). */
+  lengths: Map<number, number>;
 }
 
 /** Heapy's names for a path of child positions: letters, runs longer than two as letter + count. */
@@ -59,14 +61,79 @@ function strongReferrers(g: HeapGraph, set: IdentitySet): number[] {
   return [...out];
 }
 
-/** Number of strong edges from `from` into `targets`. */
-function edgesInto(g: HeapGraph, from: number, targets: IdentitySet | null): number {
-  let k = 0;
-  for (let e = g.firstEdge[from]!; e < g.firstEdge[from + 1]!; e++) {
-    if (g.edgeType[e] === g.edgeTypes.weak) continue;
-    if (targets === null || targets.has(g.edgeTarget[e]!)) k++;
+/** Heapy's len() of a container: an Array's elements that are objects, a Map's or Set's entries; null for the rest. */
+function containerLength(g: HeapGraph, n: number): number | null {
+  // V8's property and element stores stand for Python's dicts: their entries that are objects.
+  if (isStore(g, n)) return entriesOf(g, n) || null;
+  if (g.nodeType[n] !== g.nodeTypes.object) return null;
+  const c = collectionName(g, n);
+  if (c === "Array") {
+    // Some writers list the elements on the array, others only on its elements store.
+    const store = edgeNamed(g, n, g.edgeTypes.internal, ["elements"]);
+    return elementCount(g, n) || (store < 0 ? 0 : entriesOf(g, store));
   }
+  if (c === "Map") return tableEntries(g, n, 3);
+  if (c === "Set") return tableEntries(g, n, 2);
+  return null;
+}
+
+/**
+ * A store's entries: its element, property and hidden edges (0 when V8 lists the
+ * entries on the owner instead, and the store then shows no length).
+ */
+function entriesOf(g: HeapGraph, store: number): number {
+  const T = g.edgeTypes;
+  let k = 0;
+  for (let e = g.firstEdge[store]!; e < g.firstEdge[store + 1]!; e++) if (g.edgeType[e] === T.element || g.edgeType[e] === T.property || g.edgeType[e] === T.hidden) k++;
   return k;
+}
+
+/** Heapy's get_rp options (`x.getRp({ depth: 3, imdom: true })`). */
+export interface RpOptions<S extends IdentitySet = IdentitySet> {
+  /** Levels of referrers (7). */
+  depth?: number;
+  /** Use the immediate dominators (Heapy's imdom, a subset of the referrers) instead of the referrers. */
+  imdom?: boolean;
+  /** List the rows breadth-first instead of depth-first. */
+  bf?: boolean;
+  /** Only referrers reachable from these objects count (another source than the root). */
+  src?: S;
+  /** Rows whose objects are all of this kind are not followed (`[S]`); globals, native contexts and code by default. */
+  stopkind?: { select(set: S): S };
+  /** Leave out of each row's referrers the objects of the rows above it. */
+  nocyc?: boolean;
+  /** The relation: "imdom", "gc" (every referrer, weak and V8's roots included) or a function from a set to its referrers. */
+  ref?: "imdom" | "gc" | ((set: S) => S);
+}
+
+/** Nodes reachable from `from` over strong edges. */
+function reachableFrom(g: HeapGraph, from: Uint32Array): Uint8Array {
+  const seen = new Uint8Array(g.nodeCount);
+  const stack = Array.from(from);
+  for (const n of stack) seen[n] = 1;
+  while (stack.length > 0) {
+    const n = stack.pop()!;
+    for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) {
+      const t = g.edgeTarget[e]!;
+      if (g.edgeType[e] === g.edgeTypes.weak || seen[t]) continue;
+      seen[t] = 1;
+      stack.push(t);
+    }
+  }
+  return seen;
+}
+
+/** The relation a pattern follows, by Heapy's options. */
+function relationOf<S extends IdentitySet>(g: HeapGraph, options: RpOptions<S>): (set: S) => S {
+  const { ref, imdom, src } = options;
+  const base: (set: S) => S =
+    typeof ref === "function" ? ref : imdom || ref === "imdom" ? (set) => set.imdom : ref === "gc" ? (set) => set.referrers : (set) => set.sibling(strongReferrers(g, set));
+  if (src === undefined) return base;
+  const reach = reachableFrom(g, src.ordinals());
+  return (set) => {
+    const r = base(set);
+    return r.sibling([...r.ordinals()].filter((n) => reach[n] === 1));
+  };
 }
 
 /**
@@ -83,43 +150,59 @@ function isStop(g: HeapGraph, set: IdentitySet): boolean {
   return true;
 }
 
-/** The rows of a reference pattern: a depth-first walk of the referrer sets, grouped by `classifier`. */
-function patternRows<S extends IdentitySet>(set: S, classifier: Classifier, depth: number): PatternRow<S>[] {
+/** The rows of a reference pattern: a walk of the referrer sets (depth-first, or breadth-first with bf), grouped by `classifier`. */
+function patternRows<S extends IdentitySet>(set: S, classifier: Classifier, options: RpOptions<S>): PatternRow<S>[] {
   const g = set.graph;
+  const depth = options.depth ?? 7;
+  const relation = relationOf(g, options);
   const rows: PatternRow<S>[] = [];
   const seen = new Map<string, number>();
   const kindOf = (s: IdentitySet): string => partition(s, classifier).rows[0]?.kind ?? "";
-  const visit = (s: S, kind: string, path: number[], parent: S | null): void => {
-    if (rows.length >= MAX_ROWS) return;
+  const stopped = (s: S): boolean => (options.stopkind ? options.stopkind.select(s).count === s.count : isStop(g, s));
+  // Each pending row: its set, kind, child positions, and the sets of the rows above it.
+  type Pending = { s: S; kind: string; path: number[]; above: S[] };
+  const visit = ({ s, kind, path, above }: Pending): Pending[] => {
+    if (rows.length >= MAX_ROWS) return [];
     const key = s.ordinals().join(",");
-    const refs = new Map<number, number>();
-    for (const n of s.ordinals()) refs.set(n, edgesInto(g, n, parent));
-    const row: PatternRow<S> = { index: rows.length, name: rowName(path), depth: path.length, kind, set: s, mark: "-", refs };
+    const lengths = new Map<number, number>();
+    for (const n of s.ordinals()) {
+      const len = containerLength(g, n);
+      if (len !== null) lengths.set(n, len);
+    }
+    const row: PatternRow<S> = { index: rows.length, name: rowName(path), depth: path.length, kind, set: s, mark: "-", lengths };
     rows.push(row);
     const before = seen.get(key);
     if (before !== undefined) {
       row.mark = "^";
       row.seen = before;
-      return;
+      return [];
     }
     seen.set(key, row.index);
-    const referrers = strongReferrers(g, s);
-    if (referrers.length === 0) {
+    let referrers = relation(s);
+    if (options.nocyc) for (const a of [...above, s]) referrers = referrers.minus(a);
+    if (referrers.count === 0) {
       row.mark = "R";
-      return;
+      return [];
     }
-    if (row.depth > 0 && isStop(g, s)) {
+    if (row.depth > 0 && stopped(s)) {
       row.mark = "S";
-      return;
+      return [];
     }
     if (row.depth >= depth) {
       row.mark = "+";
-      return;
+      return [];
     }
-    const p = partition(set.sibling(referrers), classifier);
-    p.rows.forEach((r, i) => visit(p.rowSet(i), r.kind, [...path, i], s));
+    const p = partition(set.sibling(referrers.ordinals()), classifier);
+    return p.rows.map((r, i) => ({ s: p.rowSet(i), kind: r.kind, path: [...path, i], above: [...above, s] }));
   };
-  visit(set, set.count === 0 ? "" : kindOf(set), [], null);
+  const first: Pending = { s: set, kind: set.count === 0 ? "" : kindOf(set), path: [], above: [] };
+  if (options.bf) {
+    const queue = [first];
+    for (let i = 0; i < queue.length; i++) queue.push(...visit(queue[i]!));
+  } else {
+    const stack = [first];
+    while (stack.length > 0) stack.push(...visit(stack.pop()!).reverse());
+  }
   return rows;
 }
 
@@ -134,13 +217,18 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
   constructor(
     readonly set: S,
     readonly classifier: Classifier,
-    readonly depth = 7,
+    readonly options: RpOptions<S> = {},
     start = 0,
     limit = DEFAULT_ROWS,
     rows?: PatternRow<S>[],
   ) {
     super(start, limit);
-    this.rows = rows ?? patternRows(set, classifier, depth);
+    this.rows = rows ?? patternRows(set, classifier, options);
+  }
+
+  /** Levels of referrers followed. */
+  get depth(): number {
+    return this.options.depth ?? 7;
   }
 
   protected get total(): number {
@@ -148,7 +236,7 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
   }
 
   protected page(start: number, limit: number): this {
-    return new ReferencePattern(this.set, this.classifier, this.depth, start, limit, this.rows) as this;
+    return new ReferencePattern(this.set, this.classifier, this.options, start, limit, this.rows) as this;
   }
 
   /** A row's set by index or by name (`p.row(4)`, `p.row("ab")`). */
@@ -161,6 +249,11 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
   /** A row's set by index (Heapy's `p[i]`); names work too, as for row(). */
   at(key: number | string): S {
     return this.row(key);
+  }
+
+  /** The shortest paths from a row's objects to the pattern's set (Heapy's `rp.paths(key)`: `rp.paths("aa")`). */
+  paths(key: number | string): ShortestPathsView<S> {
+    return new ShortestPathsView(this.set, { src: this.row(key) });
   }
 
   /** The number of rows (Heapy's `len(p)`). */
@@ -181,7 +274,8 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
     const items: string[] = [];
     let used = 0;
     for (const n of row.set.ordinals()) {
-      const text = `@${g.nodeId[n]}*${row.refs.get(n) ?? 0}`;
+      const len = row.lengths.get(n);
+      const text = `@${g.nodeId[n]}${len === undefined ? "" : `*${len}`}`;
       if (used > 0 && used + text.length + 2 >= budget - head.length) {
         items[items.length - 1] += "...";
         break;

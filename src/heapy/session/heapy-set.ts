@@ -6,8 +6,8 @@ import type { Classifier } from "../classify/classifiers.js";
 import { Kind, LabelKind, NOTHING, SetKind, describe } from "../classify/kind.js";
 import { partition, type Partition } from "../classify/partition.js";
 import { PartitionView } from "../render/partition-view.js";
-import { PathsView } from "../render/paths.js";
-import { ReferencePattern } from "../render/reference-pattern.js";
+import { ShortestPathsView, type ShpathsOptions } from "../render/shortest-paths-view.js";
+import { ReferencePattern, type RpOptions } from "../render/reference-pattern.js";
 import { StatView } from "../render/stat-text.js";
 import { Stat } from "../stat/stat.js";
 import { IdentitySet } from "../sets/identity-set.js";
@@ -224,14 +224,46 @@ export class HeapySet extends IdentitySet {
     this.stat.dump(file);
   }
 
-  /** Shortest paths from the root to the members (Heapy's `sp` / `shpaths`). */
-  get sp(): PathsView {
-    return new PathsView(this);
+  /**
+   * Every shortest path from the root to the members nearest it (Heapy's `sp` /
+   * `shpaths`): the search stops at the first level that reaches the set.
+   */
+  get sp(): ShortestPathsView<HeapySet> {
+    return this.getShpaths();
   }
 
   /** The same as `sp` (Heapy's long name). */
-  get shpaths(): PathsView {
+  get shpaths(): ShortestPathsView<HeapySet> {
     return this.sp;
+  }
+
+  /**
+   * Shortest paths from other sources, or avoiding objects or edges (Heapy's
+   * `x.get_shpaths(src, avoid_nodes, avoid_edges)`): `x.getShpaths({ src: y })`.
+   */
+  getShpaths(options: ShpathsOptions<HeapySet> = {}): ShortestPathsView<HeapySet> {
+    if (options === null || typeof options !== "object") throw new GuppyError("USAGE", `getShpaths() takes { src, avoidNodes, avoidEdges }; got ${describe(options)}.`);
+    const { src, avoidNodes, avoidEdges } = options;
+    return new ShortestPathsView(this as HeapySet, {
+      src: src === undefined ? undefined : HeapySet.from(setArg(src, "getShpaths")),
+      avoidNodes: avoidNodes === undefined ? undefined : HeapySet.from(setArg(avoidNodes, "getShpaths")),
+      avoidEdges,
+    });
+  }
+
+  /** Heapy's snake_case name: `x.get_shpaths(src, avoid_nodes, avoid_edges)`. */
+  get_shpaths(src?: IdentitySet, avoidNodes?: IdentitySet, avoidEdges?: ArrayLike<number>): ShortestPathsView<HeapySet> {
+    return this.getShpaths({ src: src as HeapySet | undefined, avoidNodes: avoidNodes as HeapySet | undefined, avoidEdges });
+  }
+
+  /** Shortest paths from the members' referrers to them (Heapy's `x.pathsin`). */
+  get pathsin(): ShortestPathsView<HeapySet> {
+    return this.getShpaths({ src: HeapySet.from(this.referrers) });
+  }
+
+  /** Shortest paths from the members to their referents (Heapy's `x.pathsout`). */
+  get pathsout(): ShortestPathsView<HeapySet> {
+    return HeapySet.from(this.referents).getShpaths({ src: this as HeapySet });
   }
 
   /** The reference pattern of the set by Clodo, 7 levels deep (Heapy's `x.rp`). */
@@ -239,10 +271,26 @@ export class HeapySet extends IdentitySet {
     return this.getRp();
   }
 
-  /** A reference pattern with a chosen depth and classifier (Heapy's `x.get_rp`). */
-  getRp(depth = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
-    if (!Number.isInteger(depth) || depth < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(depth)}.`);
-    return new ReferencePattern(this as HeapySet, resolveClassifier(classifier, named, "getRp()"), depth);
+  /**
+   * A reference pattern with Heapy's options (`x.get_rp`): `x.getRp(3)`, `x.getRp(3, h.Type)`,
+   * or `x.getRp({ depth, er, imdom, bf, src, stopkind, nocyc, ref })`.
+   */
+  getRp(depth: number | (RpOptions<HeapySet> & { er?: Classifier | string }) = 7, classifier: Classifier | string = ERS.Clodo!): ReferencePattern<HeapySet> {
+    const options = typeof depth === "object" && depth !== null ? depth : { depth };
+    const d = options.depth ?? 7;
+    if (!Number.isInteger(d) || d < 0) throw new GuppyError("USAGE", `getRp() takes a depth, a whole number from 0 (7 by default); got ${describe(d)}.`);
+    const { ref, src, stopkind } = options;
+    if (ref !== undefined && ref !== "imdom" && ref !== "gc" && typeof ref !== "function") throw new GuppyError("USAGE", `getRp() takes ref "imdom", "gc" or a function from a set to a set; got ${describe(ref)}.`);
+    if (src !== undefined && (!(src instanceof IdentitySet) || src.graph !== this.graph)) throw new GuppyError("USAGE", "getRp() takes src, a set of the same snapshot.");
+    if (stopkind !== undefined && !(stopkind instanceof Kind)) throw new GuppyError("USAGE", `getRp() takes stopkind, a kind (h.Type.string, h.Clodo("Foo")); got ${describe(stopkind)}.`);
+    const er = resolveClassifier(options.er ?? classifier, named, "getRp()");
+    const wrap = typeof ref === "function" ? (x: HeapySet) => HeapySet.from(setArg(ref(x), "getRp() ref")) : ref;
+    return new ReferencePattern(this as HeapySet, er, { ...options, depth: d, ref: wrap });
+  }
+
+  /** Heapy's snake_case name: `x.get_rp({ depth: 3 })` or `x.get_rp(3)`. */
+  get_rp(depth?: number | (RpOptions<HeapySet> & { er?: Classifier | string }), classifier?: Classifier | string): ReferencePattern<HeapySet> {
+    return this.getRp(depth, classifier);
   }
 
   /**

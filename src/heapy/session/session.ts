@@ -9,9 +9,10 @@ import { HeapGraph } from "../snapshot/heap-graph.js";
 import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
 import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
-import { loadStats } from "../stat/stat.js";
+import { isStatFile, loadStats } from "../stat/stat.js";
 import { StatView } from "../render/stat-text.js";
 import { HeapySet } from "./heapy-set.js";
+import { rootPath, type RootPath } from "./root-path.js";
 import { guppyInstances, ownObjectsToHide } from "./own-objects.js";
 import { WASTE_CLASSIFIERS } from "../waste/known-waste.js";
 import { growth, growthClassifier, GrowingView } from "../waste/growth.js";
@@ -43,8 +44,15 @@ export class Session {
   private readonly ownLive: WeakRef<object>[] = [];
   /** The inspector connection for snapshots of this process, made on first use. */
   private live: LiveHeap | null = null;
+  /** The snapshot loaded or taken last, for Root (not kept alive by it). */
+  private latest: WeakRef<HeapGraph> | null = null;
   /** With setref(): the largest heap object id at the reference point. */
   private refMaxId = 0;
+  /** With setref() or setrelheapu(): the same for heapu(). */
+  private refMaxIdU = 0;
+  /** With setref({ reachable, unreachable }): the ids of the reference sets. */
+  private refSet: Set<number> | null = null;
+  private refSetU: Set<number> | null = null;
   /** Classifiers by name: the built-in ones and any the user adds (this session only). */
   private readonly registry = new Map<string, CallableClassifier>(Object.entries({ ...CLASSIFIERS, ...WASTE_CLASSIFIERS }).map(([k, c]) => [k, ERS[k] ?? callable(c)]));
   readonly Type = this.registry.get("Type")! as TypeClassifier;
@@ -128,9 +136,15 @@ export class Session {
    * strong (non-weak) references; synthetic nodes (the root and GC root groups)
    * are not objects and are left out. Loading the same file again reuses the graph.
    */
-  async load(file: string, options: ReadOptions = {}): Promise<HeapySet> {
-    if (typeof file !== "string" || file === "") throw new GuppyError("USAGE", `h.load() takes the path of a .heapsnapshot or .heapsnapshot.gz file; got ${describe(file)}.`);
-    return this.reachable(await this.graph(file, options));
+  async load<T extends HeapySet | StatView = HeapySet>(file: string, options: ReadOptions = {}): Promise<NoInfer<T>> {
+    if (typeof file !== "string" || file === "") throw new GuppyError("USAGE", `h.load() takes the path of a .heapsnapshot or .heapsnapshot.gz file, or of a stat file; got ${describe(file)}.`);
+    // A stat file is told by its content, Heapy's `.loader:` first line: its first record, as Heapy's load.
+    if (isStatFile(file)) {
+      const first = loadStats(file, options.onWarning)[0];
+      if (first === undefined) throw new GuppyError("BAD_STAT_FILE", "The stat file has no complete record.");
+      return new StatView(first) as T;
+    }
+    return this.reachable(await this.graph(file, options)) as T;
   }
 
   /** The stats dumped to a file, oldest first (Heapy's `h.load(statfile)`); a torn or damaged record is skipped with a warning, the rest kept. */
@@ -145,7 +159,24 @@ export class Session {
       g = await readHeapSnapshot(file, this.options.cacheDir === undefined ? options : { cacheDir: this.options.cacheDir, ...options });
       this.graphs.set(file, g);
     }
+    this.latest = new WeakRef(g);
     return g;
+  }
+
+  /**
+   * Heapy's Root as a value, in the snapshot loaded or taken last: the printed paths
+   * evaluate to the sets they name (`h.Root.global.app.cache`, `h.Root["(GC roots)"]`,
+   * `x["<Map entry>"]` for the steps that are no property names).
+   */
+  get Root(): RootPath {
+    const g = this.latest?.deref();
+    if (g === undefined) throw new GuppyError("USAGE", "h.Root walks the snapshot loaded last: load one first (h.load(file), h.heap()), or use h.rootOf(graph).");
+    return rootPath(g);
+  }
+
+  /** The Root of a given snapshot (see Root). */
+  rootOf(g: HeapGraph): RootPath {
+    return rootPath(graphArg(g, "h.rootOf()"));
   }
 
   /**
@@ -168,14 +199,22 @@ export class Session {
    * ids V8 derives otherwise; when they were made cannot be told, so the relative
    * heap leaves them out.
    */
-  async setref(): Promise<void> {
-    const g = await this.liveSnapshot();
-    let max = 0;
-    for (let n = 0; n < g.nodeCount; n++) {
-      const id = g.nodeId[n]!;
-      if (id & 1 && id > max) max = id;
+  async setref(options: { reachable?: IdentitySet; unreachable?: IdentitySet } = {}): Promise<void> {
+    if (options === null || typeof options !== "object") throw new GuppyError("USAGE", `h.setref() takes { reachable, unreachable }, sets of a heap; got ${describe(options)}.`);
+    const { reachable, unreachable } = options;
+    for (const x of [reachable, unreachable]) if (x !== undefined && !(x instanceof IdentitySet)) throw new GuppyError("USAGE", `h.setref() takes { reachable, unreachable }, sets of a heap; got ${describe(x)}.`);
+    if (reachable !== undefined || unreachable !== undefined) {
+      // Heapy's explicit reference sets: later heaps leave out exactly their objects (by id).
+      this.refSet = reachable === undefined ? this.refSet : new Set(reachable.ids());
+      this.refSetU = unreachable === undefined ? this.refSetU : new Set(unreachable.ids());
+      return;
     }
-    this.refMaxId = max;
+    this.refMaxId = this.refMaxIdU = maxOddId(await this.liveSnapshot());
+  }
+
+  /** The reference point for heapu() alone: later heapu() calls show only what became unreachable since. */
+  async setrelheapu(): Promise<void> {
+    this.refMaxIdU = maxOddId(await this.liveSnapshot());
   }
 
   /**
@@ -196,9 +235,10 @@ export class Session {
     await this.setref();
   }
 
-  /** Forgets the reference point: heap() shows the whole heap again. */
+  /** Forgets the reference points: heap() and heapu() show the whole heap again. */
   clearref(): void {
-    this.refMaxId = 0;
+    this.refMaxId = this.refMaxIdU = 0;
+    this.refSet = this.refSetU = null;
   }
 
   /**
@@ -218,6 +258,7 @@ export class Session {
   private async liveSnapshot(): Promise<HeapGraph> {
     const g = await this.liveHeapTool().snapshot();
     this.ownLive.push(new WeakRef(g));
+    this.latest = new WeakRef(g);
     return g;
   }
 
@@ -237,12 +278,16 @@ export class Session {
     }
     const ownSet = IdentitySet.ofIds(g, await this.liveHeapTool().idsOf(own)).or(guppyInstances(g));
     let heap = this.reachable(g).minus(ownObjectsToHide(g, ownSet));
-    if (this.refMaxId > 0) {
-      const ref = this.refMaxId;
-      heap = heap.and(IdentitySet.where(g, (n) => (g.nodeId[n]! & 1) === 1 && g.nodeId[n]! > ref));
-    }
+    heap = relative(heap, this.refMaxId, this.refSet);
     this.ownLive.push(new WeakRef(heap));
     return heap;
+  }
+
+  private async liveHeapu(): Promise<HeapySet> {
+    const g = await this.liveSnapshot();
+    const heapu = relative(this.unreachable(g), this.refMaxIdU, this.refSetU);
+    this.ownLive.push(new WeakRef(heapu));
+    return heapu;
   }
 
   /** Objects of a graph reachable through strong references. */
@@ -252,9 +297,18 @@ export class Session {
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] !== NO_DISTANCE && g.nodeType[n] !== synthetic));
   }
 
-  /** Objects present in the snapshot but reachable only through weak references, or not at all (Heapy's heapu()). */
-  heapu(g: HeapGraph): HeapySet {
-    graphArg(g, "h.heapu()");
+  /**
+   * Objects present in the snapshot but reachable only through weak references, or not
+   * at all (Heapy's heapu(), as a set: `.stat` is Heapy's Stat of it). Without a graph:
+   * those of this running program (await it), after setrelheapu() only the newer ones.
+   */
+  heapu(): Promise<HeapySet>;
+  heapu(g: HeapGraph): HeapySet;
+  heapu(g?: HeapGraph): HeapySet | Promise<HeapySet> {
+    return g === undefined ? this.liveHeapu() : this.unreachable(graphArg(g, "h.heapu()"));
+  }
+
+  private unreachable(g: HeapGraph): HeapySet {
     const distance = distancesOf(g);
     const synthetic = g.nodeTypes.synthetic;
     return HeapySet.from(IdentitySet.where(g, (n) => distance[n] === NO_DISTANCE && g.nodeType[n] !== synthetic));
@@ -316,6 +370,25 @@ export class Session {
 }
 
 /** A graph argument, or a USAGE error saying where one comes from. */
+/** The largest odd (V8 heap object) id of a snapshot. */
+function maxOddId(g: HeapGraph): number {
+  let max = 0;
+  for (let n = 0; n < g.nodeCount; n++) {
+    const id = g.nodeId[n]!;
+    if (id & 1 && id > max) max = id;
+  }
+  return max;
+}
+
+/** A heap relative to a reference point: newer than the id threshold, and none of the reference set's ids. */
+function relative(heap: HeapySet, maxId: number, ids: Set<number> | null): HeapySet {
+  const g = heap.graph;
+  let out = heap;
+  if (maxId > 0) out = out.and(IdentitySet.where(g, (n) => (g.nodeId[n]! & 1) === 1 && g.nodeId[n]! > maxId));
+  if (ids !== null) out = out.minus(IdentitySet.where(g, (n) => ids.has(g.nodeId[n]!)));
+  return out;
+}
+
 function graphArg(g: unknown, where: string): HeapGraph {
   if (g instanceof HeapGraph) return g;
   throw new GuppyError("USAGE", `${where} takes a snapshot's graph (await h.graph(file), or s0.graph); got ${describe(g)}.`);

@@ -1,7 +1,7 @@
 import { GuppyError } from "../../errors.js";
 import { idIndexOf, ordinalOfId } from "../graph/id-index.js";
 import { lowerBound } from "../graph/lower-bound.js";
-import { dominated, immediateDominators, referents, referrers } from "../graph/relations.js";
+import { dominated, immediateDominators, referrerDominators, referents, referrers } from "../graph/relations.js";
 import { shallowSizes } from "../graph/shallow-sizes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
@@ -183,8 +183,17 @@ export class IdentitySet {
     return this.related(referrers);
   }
 
-  /** The members' immediate dominators (Heapy's `imdom`). */
+  /**
+   * Heapy's `imdom`: the referrers that a path from the root reaches while avoiding
+   * every other referrer (a subset of `referrers`; for an object held by one global
+   * and one cache, whichever is not reached only through the other).
+   */
   get imdom(): this {
+    return this.related(referrerDominators);
+  }
+
+  /** The members' immediate dominators in the dominator tree (DevTools' dominator; the root's is itself). */
+  get idom(): this {
     return this.related(immediateDominators);
   }
 

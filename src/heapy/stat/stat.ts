@@ -193,8 +193,8 @@ function statOf(fields: Map<string, string>, rows: PartitionRow[]): Stat | strin
   return new Stat(rows, fields.get("kindheader") ?? "Kind", fields.get("kindname") ?? "", timemade, b);
 }
 
-/** Whether the file exists, is not empty, and its last byte is not a newline. */
-function endsMidLine(file: string): boolean {
+/** Runs `read` on the file opened for reading; false when it cannot be opened or read. */
+function readingFile(file: string, read: (fd: number) => boolean): boolean {
   let fd: number;
   try {
     fd = openSync(file, "r");
@@ -202,14 +202,33 @@ function endsMidLine(file: string): boolean {
     return false;
   }
   try {
+    return read(fd);
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+const LOADER_PREFIX = ".loader:";
+
+/** Whether a file starts as a stat file does (Heapy's `.loader:` line). */
+export function isStatFile(file: string): boolean {
+  return readingFile(file, (fd) => {
+    const head = Buffer.alloc(LOADER_PREFIX.length);
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.toString("latin1") === LOADER_PREFIX;
+  });
+}
+
+/** Whether the file exists, is not empty, and its last byte is not a newline. */
+function endsMidLine(file: string): boolean {
+  return readingFile(file, (fd) => {
     const size = fstatSync(fd).size;
     if (size === 0) return false;
     const last = Buffer.alloc(1);
     readSync(fd, last, 0, 1, size - 1);
     return last[0] !== 0x0a;
-  } finally {
-    closeSync(fd);
-  }
+  });
 }
 
 /** Loads every record of a stat file (Heapy's `h.load(file)` of stats). */
