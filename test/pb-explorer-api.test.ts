@@ -125,9 +125,9 @@ test("a reference pattern's rows for a tree, and a row opened as a set", async (
   const foo = [{ by: "clodo", kind: "Foo" }];
   const rp = (await api(`/api/snap/pattern?file=0&steps=${steps(foo)}`)).body as { rows: unknown[] };
   assert.deepEqual(rp.rows.slice(0, 3), [
-    { index: 0, name: "_", depth: 0, mark: "-", kind: "Foo", count: 3, line: " 0: _ --- [-] 3 Foo: @11*1, @7*1, @9*1" },
-    { index: 1, name: "a", depth: 1, mark: "-", kind: "Bar", count: 1, line: " 1: a      [-] 1 Bar: @13*1" },
-    { index: 2, name: "aa", depth: 2, mark: "R", kind: "Window", count: 1, line: " 2: aa ---- [R] 1 Window: @3*1" },
+    { index: 0, name: "_", depth: 0, mark: "-", kind: "Foo", count: 3, line: " 0: _ --- [-] 3 Foo: @11, @7, @9" },
+    { index: 1, name: "a", depth: 1, mark: "-", kind: "Bar", count: 1, line: " 1: a      [-] 1 Bar: @13" },
+    { index: 2, name: "aa", depth: 2, mark: "R", kind: "Window", count: 1, line: " 2: aa ---- [R] 1 Window: @3" },
   ]);
   const bar = (await api(`/api/snap/partition?file=0&steps=${steps([...foo, { by: "rp", kind: "1" }])}`)).body as { count: number; rows: { kind: string }[] };
   assert.deepEqual([bar.count, bar.rows.map((r) => r.kind)], [1, ["Bar"]]);
