@@ -41,9 +41,11 @@ const binding: GslBinding = {
     PartitionView: () => [heap.byclodo.more, foo.byvia.all],
     PathsView: () => [foo.sp],
     ReferencePattern: () => [foo.rp],
-    Stat: () => [heap.stat, foo.stat],
+    // A plain Stat beside the views: the kind's members are those every Stat has, not only a StatView's.
+    Stat: () => [heap.stat, foo.stat, Stat.fromPartition(foo.partition)],
     StatView: () => [heap.stat, foo.diff(heap)],
     WasteView: () => [foo.waste],
+    GrowingView: () => [h.growing([foo, heap])],
   },
   kinds: {
     "string+": (v) => typeof v === "string",
@@ -56,6 +58,8 @@ const binding: GslBinding = {
     IdentitySet: (v) => v instanceof IdentitySet,
     HeapySet: (v) => v instanceof HeapySet,
     Kind: (v) => v instanceof Kind,
+    // formatKind, parts and selects are optional members: a classifier need not have them.
+    Classifier: (v) => typeof v === "object" || typeof v === "function" ? v !== null && typeof (v as { classify?: unknown }).classify === "function" : false,
     Stat: (v) => v instanceof Stat,
     StatView: (v) => v instanceof StatView,
     PartitionView: (v) => v instanceof PartitionView,

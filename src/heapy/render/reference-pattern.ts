@@ -169,7 +169,7 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
   }
 
   /** The text of one row, Heapy's layout: index, name, a fill to the depth column, the mark, then the summary. */
-  lineOf(row: PatternRow): string {
+  private lineOf(row: PatternRow): string {
     const g = this.set.graph;
     const pre = `${String(row.index).padStart(2)}: ${row.name} `;
     const fillChar = row.index & 1 ? " " : "-";
