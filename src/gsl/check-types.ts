@@ -282,7 +282,8 @@ class TypeChecker {
         continue;
       }
       const pAt = p.declarations?.[0] ? this.located(p.declarations[0]) : declAt;
-      const signatures = this.checker.getTypeOfSymbol(p).getCallSignatures();
+      // An optional method (`selects?(…)`) is a method all the same: its type less undefined has the signatures.
+      const signatures = this.checker.getNonNullableType(this.checker.getTypeOfSymbol(p)).getCallSignatures();
       if (signatures.length === 0) {
         this.find("NOT_A_METHOD", `${kind.name}.${m.name}: the spec's method cannot be called on ${shown}`, m.at, pAt);
         continue;
@@ -313,6 +314,25 @@ class TypeChecker {
     return !ts.getJSDocTags(d).some((t) => t.tagName.text === "internal");
   }
 
+  /** What a parameter takes: a generic parameter what its constraint allows. */
+  private parameterType(param: TS.Symbol): TS.Type {
+    const t = this.checker.getTypeOfSymbol(param);
+    return t.flags & this.ts.TypeFlags.TypeParameter ? (this.checker.getBaseConstraintOfType(t) ?? this.checker.getUnknownType()) : t;
+  }
+
+  /** Whether a signature takes the spec's positional arguments: as many, and each of its kind (where the kind has a type). */
+  private accepts(s: TS.Signature, args: readonly (ArgItem & { mode: "arg" })[]): boolean {
+    const params = s.getParameters();
+    if (minArgs(this.ts, s) > args.length) return false;
+    return args.every((a, i) => {
+      const param = params[i];
+      if (param === undefined) return false;
+      const kinds = this.argumentTypes(a.kind);
+      const pType = this.parameterType(param);
+      return kinds === null || kinds.every((k) => this.checker.isTypeAssignableTo(k, pType));
+    });
+  }
+
   private checkCall(label: string, m: MethodSpec, signatures: readonly TS.Signature[], declAt: Located): void {
     const spec = counts(m.args);
     // Keyword arguments are one options object after the positional ones.
@@ -336,9 +356,7 @@ class TypeChecker {
         const param = params[i];
         const decl = param?.valueDeclaration;
         if (param === undefined || decl === undefined) return;
-        let pType = this.checker.getTypeOfSymbol(param);
-        // A generic parameter takes what its constraint allows.
-        if (pType.flags & this.ts.TypeFlags.TypeParameter) pType = this.checker.getBaseConstraintOfType(pType) ?? this.checker.getUnknownType();
+        const pType = this.parameterType(param);
         const kinds = this.argumentTypes(a.kind);
         if (kinds === null) return;
         if (!kinds.every((k) => this.checker.isTypeAssignableTo(k, pType))) {
@@ -347,7 +365,9 @@ class TypeChecker {
       });
     }
     if (m.returns !== null) {
-      const returned = signatures.map((s) => this.checker.getAwaitedType(s.getReturnType()) ?? s.getReturnType());
+      // Of overloads, only those the spec's arguments select return its kind (`or(set): this` beside `or(kind): Kind`).
+      const selected = args === null ? [] : signatures.filter((s) => this.accepts(s, args));
+      const returned = (selected.length > 0 ? selected : signatures).map((s) => this.checker.getAwaitedType(s.getReturnType()) ?? s.getReturnType());
       const bad = returned.find((t) => this.assignableToKind(t, m.returns!.kind) === false);
       if (bad !== undefined) this.find("RETURN_KIND", `${label}: the spec returns ${m.returns.kind}, the declaration returns ${this.checker.typeToString(bad)}`, m.at, declAt);
     }

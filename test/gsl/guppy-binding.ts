@@ -41,9 +41,11 @@ const binding: GslBinding = {
     PartitionView: () => [heap.byclodo.more, foo.byvia.all],
     ShortestPathsView: () => [foo.sp, foo.sp.more, foo.pathsin],
     ReferencePattern: () => [foo.rp],
-    Stat: () => [heap.stat, foo.stat],
+    // A plain Stat beside the views: the kind's members are those every Stat has, not only a StatView's.
+    Stat: () => [heap.stat, foo.stat, Stat.fromPartition(foo.partition)],
     StatView: () => [heap.stat, foo.diff(heap)],
     WasteView: () => [foo.waste],
+    GrowingView: () => [h.growing([foo, heap])],
   },
   kinds: {
     "string+": (v) => typeof v === "string",
@@ -52,10 +54,13 @@ const binding: GslBinding = {
     "number+": (v) => typeof v === "number" && Number.isFinite(v),
     "boolean+": (v) => typeof v === "boolean",
     "list+": (v) => Array.isArray(v),
+    "column+": (v) => ArrayBuffer.isView(v),
     HeapGraph: (v) => v instanceof HeapGraph,
     IdentitySet: (v) => v instanceof IdentitySet,
     HeapySet: (v) => v instanceof HeapySet,
     Kind: (v) => v instanceof Kind,
+    // formatKind, parts and selects are optional members: a classifier need not have them.
+    Classifier: (v) => (typeof v === "object" || typeof v === "function") && v !== null && typeof (v as { name?: unknown }).name === "string" && typeof (v as { classify?: unknown }).classify === "function",
     Stat: (v) => v instanceof Stat,
     StatView: (v) => v instanceof StatView,
     PartitionView: (v) => v instanceof PartitionView,

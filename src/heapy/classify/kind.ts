@@ -92,12 +92,18 @@ export abstract class Kind {
     return String(this);
   }
 
-  /** A simpler kind for `this and other`, or null when none is known. */
+  /**
+   * A simpler kind for `this and other`, or null when none is known.
+   * @internal A hook of the simplification in and(): subclasses override it.
+   */
   meetWith(_other: Kind): Kind | null {
     return null;
   }
 
-  /** A simpler kind for `this or other`, or null when none is known. */
+  /**
+   * A simpler kind for `this or other`, or null when none is known.
+   * @internal A hook of the simplification in or(): subclasses override it.
+   */
   joinWith(_other: Kind): Kind | null {
     return null;
   }

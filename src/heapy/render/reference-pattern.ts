@@ -261,7 +261,10 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
     return this.rows.length;
   }
 
-  /** The text of one row, Heapy's layout: index, name, a fill to the depth column, the mark, then the summary. */
+  /**
+   * @internal The text of one row, Heapy's layout: index, name, a fill to the depth
+   * column, the mark, then the summary (the explorer shows rows one by one).
+   */
   lineOf(row: PatternRow): string {
     const g = this.set.graph;
     const pre = `${String(row.index).padStart(2)}: ${row.name} `;

@@ -223,6 +223,7 @@ export class HeapGraph {
   /**
    * The value stored under `key`, computing it on first use. The graph layer keeps
    * its derived arrays here, so they live and die with the graph and with nothing else.
+   * @internal The graph layer's memo (retainersOf, dominatorsOf, ... are the API).
    */
   derived<T>(key: string, compute: () => T): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;
@@ -231,27 +232,42 @@ export class HeapGraph {
     return v;
   }
 
-  /** The derived values computed so far (for the cache). */
+  /**
+   * The derived values computed so far (for the cache).
+   * @internal The binary cache's plumbing.
+   */
   memoEntries(): [string, unknown][] {
     return [...this.memo];
   }
 
-  /** Stores a derived value read from the cache, as if it had been computed. */
+  /**
+   * Stores a derived value read from the cache, as if it had been computed.
+   * @internal The binary cache's plumbing.
+   */
   preload(key: string, value: unknown): void {
     if (!this.memo.has(key)) this.memo.set(key, value);
   }
 
-  /** Records that the cache file now holds what the memo holds. */
+  /**
+   * Records that the cache file now holds what the memo holds.
+   * @internal The binary cache's plumbing.
+   */
   markCached(): void {
     this.cached = new Set(this.memo.keys());
   }
 
-  /** Whether a cache file holds this graph (it was read from one or written to one). */
+  /**
+   * Whether a cache file holds this graph (it was read from one or written to one).
+   * @internal The binary cache's plumbing.
+   */
   hasCache(): boolean {
     return this.cached !== null;
   }
 
-  /** Derived keys computed since the cache was last read or written (all of them when there is none). */
+  /**
+   * Derived keys computed since the cache was last read or written (all of them when there is none).
+   * @internal The binary cache's plumbing.
+   */
   uncachedKeys(): string[] {
     return [...this.memo.keys()].filter((k) => !this.cached?.has(k));
   }
