@@ -29,13 +29,28 @@ function attachError(what: string): GuppyError {
 }
 
 /** The body of `res`, refused beyond `limit` bytes (an endpoint may send without end). */
-async function boundedText(res: Response, limit: number, what: string): Promise<string> {
+async function boundedText(res: Response, limit: number, what: string, signal: AbortSignal): Promise<string> {
   const parts: Uint8Array[] = [];
   let size = 0;
   const reader = res.body?.getReader();
   if (reader === undefined) return "";
+  // Node 20's fetch does not always end a body read when the signal aborts mid-body (a
+  // target dripping one byte a second kept Guppy waiting), so the read races the signal.
+  const aborted = new Promise<never>((_, reject) => {
+    const stop = (): void => reject(new Error("aborted"));
+    if (signal.aborted) stop();
+    else signal.addEventListener("abort", stop, { once: true });
+  });
+  aborted.catch(() => undefined);
   for (;;) {
-    const { done, value } = await reader.read();
+    let chunk: Awaited<ReturnType<typeof reader.read>>;
+    try {
+      chunk = await Promise.race([reader.read(), aborted]);
+    } catch (e) {
+      void reader.cancel().catch(() => undefined);
+      throw e;
+    }
+    const { done, value } = chunk;
     if (done) break;
     size += value.length;
     if (size > limit) {
@@ -101,7 +116,7 @@ async function fetchList(endpoint: string, signal: AbortSignal): Promise<unknown
   if (!res.ok) throw attachError(`${endpoint} answered ${res.status} instead of a target list.`);
   let text: string;
   try {
-    text = await boundedText(res, MAX_LIST_BYTES, what);
+    text = await boundedText(res, MAX_LIST_BYTES, what, signal);
   } catch (e) {
     if (e instanceof GuppyError) throw e;
     throw attachError(`${what} did not arrive within ${METADATA_MS / 1000} s.`);
