@@ -30,9 +30,11 @@ async function run(scenario: string, page: string, out: string, ...args: string[
 /** memlab's own CLI on the same scenario file (puppeteer driving the same Chromium); its report is on stderr and stdout. */
 async function memlab(scenario: string, page: string): Promise<string> {
   const dir = join(work, "memlab");
-  const bin = join(projectRoot(), "node_modules", ".bin", "memlab");
+  // memlab's bin starts with `#!/usr/bin/env node --expose-gc …`, which Linux's env takes as
+  // one program name: run its script with Node and those flags instead.
+  const bin = join(projectRoot(), "node_modules", "@memlab", "cli", "bin", "memlab.js");
   const env = { ...process.env, SCENARIO_URL: `${pages.origin}/${page}` };
-  const { stdout, stderr } = await exec(bin, ["run", "--scenario", scenario, "--chromium-binary", CHROMIUM, "--work-dir", dir, "--skip-screenshot", "--skip-warmup", "--skip-scroll"], { env, timeout: 240_000, maxBuffer: 64 << 20 });
+  const { stdout, stderr } = await exec(process.execPath, ["--expose-gc", "--max-old-space-size=4096", bin, "run", "--scenario", scenario, "--chromium-binary", CHROMIUM, "--work-dir", dir, "--skip-screenshot", "--skip-warmup", "--skip-scroll"], { env, timeout: 240_000, maxBuffer: 64 << 20 });
   return stdout + stderr;
 }
 
