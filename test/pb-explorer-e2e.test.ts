@@ -116,7 +116,8 @@ test("walk the retainers of a leaked object up to the global that holds it, by k
   assert.deepEqual(edges.slice(1, 3), ["items", "cache"]);
   const holder = page.locator('#retainers tbody tr[data-depth="2"]').first();
   assert.match(await holder.locator("td.kind").innerText(), /global|Object/);
-  assert.equal(await holder.locator("td.num").last().innerText(), "1", "the global is at distance 1");
+  // The global is one step from the root; V8 14 (Node 26) reaches it through its native context.
+  assert.match(await holder.locator("td.num").last().innerText(), /^[12]$/, "the global is at distance 1 (2 from V8 14 on)");
   await page.screenshot({ path: join(ARTIFACTS, "pb-retainers.png"), fullPage: true });
   // Backspace closes the object; the partition is still there.
   await page.keyboard.press("Backspace");
