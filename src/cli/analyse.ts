@@ -1,5 +1,4 @@
 import { dominatorsOf } from "../heapy/graph/dominators.js";
-import { distancesOf } from "../heapy/graph/distances.js";
 import { overview, renderRetainers, type Overview } from "../heapy/overview.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
 import { Type } from "../heapy/classify/classifiers.js";
@@ -19,8 +18,6 @@ export async function analyseFile(file: string, opts: AnalyseOptions, session?: 
   let result: Overview;
   try {
     dominatorsOf(g, (done) => progress.computing("Dominators", done));
-    progress.stage("Computing distances…");
-    distancesOf(g);
     result = overview(g, opts.top);
   } finally {
     progress.done();

@@ -7,7 +7,7 @@ import { PartitionView } from "../heapy/render/partition-view.js";
 import { pathText } from "../heapy/render/paths.js";
 import { ShortestPathsView } from "../heapy/render/shortest-paths-view.js";
 import { ordinalOfId } from "../heapy/graph/id-index.js";
-import { largestRetainers, renderRetainers } from "../heapy/overview.js";
+import { largestRetainersReached, renderRetainers } from "../heapy/overview.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
@@ -16,7 +16,7 @@ import { IdentitySet } from "../heapy/sets/identity-set.js";
 import { knownWaste, WASTE_ANALYSES } from "../heapy/waste/known-waste.js";
 import { classifierNamed } from "../heapy/session/classifier-names.js";
 import { growth, renderGrowth } from "../heapy/waste/growth.js";
-import { attachHeap, loadHeap } from "./load.js";
+import { attachHeap, loadGraph, loadHeap } from "./load.js";
 import type { CommandRun } from "./command-run.js";
 import { createProgress } from "./progress.js";
 
@@ -90,13 +90,14 @@ export async function rpCommand(file: string, opts: { id?: number; kind?: string
 
 /** `guppy dom FILE`: the objects with the largest retained sizes, each with its shortest path. */
 export async function domCommand(file: string, opts: { top: number; json: boolean }, run: CommandRun): Promise<void> {
-  const heap = await loadHeap(run.session(), file, opts.json);
-  const g = heap.graph;
+  // The graph, not the reachable set: the rows need dominators and the paths of a few objects, no distance of all.
+  const g = await loadGraph(file, opts.json, run.session());
   const progress = createProgress(!opts.json);
   const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
   progress.done();
   const total = retainedSize[g.root]!;
-  const rows = largestRetainers(g, opts.top).map((r) => ({ ...r, className: className(g, r.node), path: pathText(g, r.node) }));
+  const { rows: largest, reach } = largestRetainersReached(g, opts.top);
+  const rows = largest.map((r) => ({ ...r, className: className(g, r.node), path: pathText(g, r.node, "h.Root", reach.parentEdge) }));
   if (opts.json) {
     process.stdout.write(JSON.stringify({ totalSize: total, rows }, null, 2) + "\n");
     return;

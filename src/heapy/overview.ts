@@ -1,7 +1,7 @@
 import { globalObjectsOf, isNativeContext } from "./graph/globals.js";
 import { Type } from "./classify/classifiers.js";
 import { partition } from "./classify/partition.js";
-import { distancesOf } from "./graph/distances.js";
+import { reachOf, type Reach } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { largest } from "./graph/largest.js";
 import { shallowSizes } from "./graph/shallow-sizes.js";
@@ -43,13 +43,23 @@ export interface Overview {
  * objects changes with the runtime: Node 26's root leads to the native context).
  */
 export function largestRetainers(g: HeapGraph, top: number): Retainer[] {
+  return largestRetainersReached(g, top).rows;
+}
+
+/**
+ * The largest retainers and the Reach that gave their distances, whose edges give
+ * their paths too: it searches only as far as those objects.
+ */
+export function largestRetainersReached(g: HeapGraph, top: number): { rows: Retainer[]; reach: Reach } {
   const shallow = shallowSizes(g);
   const { retainedSize } = dominatorsOf(g);
-  const distance = distancesOf(g);
   const globals = globalObjectsOf(g);
   const synthetic = g.nodeTypes.synthetic;
   const keep = (n: number): boolean => g.nodeType[n] !== synthetic && n !== g.root && !globals[n] && !isNativeContext(g, n);
-  return largest(retainedSize, top, keep).map((n) => ({
+  const nodes = largest(retainedSize, top, keep);
+  const reach = reachOf(g, nodes);
+  const distance = reach.distance;
+  const rows = nodes.map((n) => ({
     id: g.nodeId[n]!,
     node: n,
     label: nodeLabel(g, n),
@@ -58,6 +68,7 @@ export function largestRetainers(g: HeapGraph, top: number): Retainer[] {
     retainedSize: retainedSize[n]!,
     distance: distance[n]!,
   }));
+  return { rows, reach };
 }
 
 /** Builds the overview: totals, the partition by V8 type, the largest retainers. */

@@ -55,9 +55,12 @@ function stepText(g: HeapGraph, from: number, e: number, previous: number, last:
   return edgeAccessor(g, e);
 }
 
-/** The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`, `h.Root.Window.items[0]`, or null if none. */
-export function pathText(g: HeapGraph, node: number, root = "h.Root"): string | null {
-  const parent = pathTreeOf(g);
+/**
+ * The shortest path from the root to `node` as text, `h.Root.global.cache<Map entry>`,
+ * `h.Root.Window.items[0]`, or null if none; along `parent` (a path tree, or a Reach's
+ * edges for a few nodes) when given.
+ */
+export function pathText(g: HeapGraph, node: number, root = "h.Root", parent: Int32Array = pathTreeOf(g)): string | null {
   const globals = globalObjectsOf(g);
   const edges: number[] = [];
   let start = root;

@@ -233,6 +233,14 @@ export class HeapGraph {
   }
 
   /**
+   * Whether the value under `key` was computed (or read from the cache) already.
+   * @internal The graph layer's memo.
+   */
+  hasDerived(key: string): boolean {
+    return this.memo.has(key);
+  }
+
+  /**
    * The derived values computed so far (for the cache).
    * @internal The binary cache's plumbing.
    */

@@ -1,0 +1,66 @@
+// One search for distances and paths, and searches that stop at the nodes a command
+// prints: each must give what the whole searches give, node for node.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { computeDistances, distancesOf, pathTreeOf, reachOf } from "../src/heapy/graph/distances.js";
+import { largestRetainers } from "../src/heapy/overview.js";
+import { pathText } from "../src/heapy/render/paths.js";
+import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
+import { chromiumMissing, chromiumSnapshot, PATHS_PAGE_SCRIPT } from "./support/chromium.js";
+import { FIXTURES, fixtureSnapshot } from "./support/fixtures.js";
+
+const open = (file: string): Promise<HeapGraph> => readHeapSnapshot(file, { cacheDir: null });
+
+/** Every 53rd node and the ten largest retainers: near and far ones, reached or not. */
+function sample(g: HeapGraph): number[] {
+  const nodes = largestRetainers(g, 10).map((r) => r.node);
+  for (let n = 1; n < g.nodeCount; n += 53) nodes.push(n);
+  return nodes;
+}
+
+/** Checks the searches on a snapshot; says whether its path search differs from DevTools' distance search. */
+async function check(file: string): Promise<boolean> {
+  // The whole searches, each on its own (the readable one as DevTools' search never fills it).
+  const whole = await open(file);
+  const distances = computeDistances(whole);
+  const tree = new Int32Array(whole.nodeCount).fill(-1);
+  const readable = computeDistances(whole, { parentEdge: tree, readable: true });
+  // distancesOf fills the path tree in the same search when the two searches agree.
+  const fused = await open(file);
+  assert.deepEqual(distancesOf(fused), distances);
+  assert.deepEqual(pathTreeOf(fused), tree);
+  // And the other way round.
+  const reversed = await open(file);
+  assert.deepEqual(pathTreeOf(reversed), tree);
+  assert.deepEqual(distancesOf(reversed), distances);
+  // Searches that stop at a few nodes: their distances and paths are the whole searches'.
+  const partial = await open(file);
+  const nodes = sample(partial);
+  const reach = reachOf(partial, nodes);
+  assert.ok(!partial.hasDerived("distances") && !partial.hasDerived("pathTree"), "a partial search is not kept as the graph's");
+  for (const n of nodes) {
+    assert.equal(reach.distance[n], distances[n], `distance of node ${n}`);
+    assert.equal(pathText(partial, n, "h.Root", reach.parentEdge), pathText(whole, n, "h.Root", tree), `path of node ${n}`);
+  }
+  return readable.some((d, n) => d !== distances[n]);
+}
+
+for (const name of FIXTURES) {
+  test(`one search gives distances and paths, and a search that stops at a few nodes gives theirs: ${name}`, async () => {
+    assert.equal(await check(await fixtureSnapshot(name)), false, "a Node heap's path search is DevTools' distance search");
+  });
+}
+
+test("a page without user roots: the path search and DevTools' distance search differ, and each partial search is its own", async (t) => {
+  const missing = chromiumMissing();
+  if (missing !== null) return t.skip(missing);
+  assert.equal(await check(await chromiumSnapshot("paths", PATHS_PAGE_SCRIPT)), true);
+});
+
+test("a search for the largest retainers stops early: most of a heap is never visited", async () => {
+  const g = await open(await fixtureSnapshot("cycles-and-chains"));
+  const { distance } = reachOf(g, largestRetainers(g, 3).map((r) => r.node));
+  const visited = distance.reduce((k, d) => k + (d >= 0 ? 1 : 0), 0);
+  assert.ok(visited < g.nodeCount / 2, `visited ${visited} of ${g.nodeCount}`);
+});
