@@ -13,8 +13,8 @@ export interface Dominators {
 }
 
 /**
- * Lengauer–Tarjan ("simple" eval/link) over the essential edges, with DevTools'
- * treatment of what the root does not reach: first nodes with only weak
+ * SEMI-NCA (Lengauer–Tarjan's semidominators, then nearest common ancestors) over
+ * the essential edges, with DevTools' treatment of what the root does not reach: first nodes with only weak
  * retainers (and their descendants) are searched from as if the root pointed at
  * them, in node order; then any node still unvisited (a cycle held only by
  * itself) is hung under the root on its own. Equal inputs give DevTools' tree.
@@ -110,11 +110,10 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     return label[v]!;
   };
 
-  // Each vertex joins one bucket once and leaves it just before its dom entry is
-  // written, so dom[] doubles as the buckets' next links.
-  const bucketHead = nextEdge.fill(0); // the DFS is done with it
-  const dom = new Uint32Array(size);
-  // Progress every 2^20 vertices: cheap, and often enough for a bar on a big heap.
+  // SEMI-NCA: the semidominators as Lengauer–Tarjan finds them, then each immediate
+  // dominator as the nearest ancestor of its DFS parent numbered at most its
+  // semidominator (processed in DFS order, so the ancestors' are known). No buckets
+  // and no second pass: less memory traffic, the same tree.
   for (let i = n; i >= 2; i--) {
     if (onProgress && (i & 0xfffff) === 0) onProgress(0.45 + 0.45 * (1 - i / n));
     const w = vertex[i]!;
@@ -128,23 +127,19 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
       if (su < sw) sw = su;
     }
     semi[w] = sw;
-    const b = vertex[sw]!;
-    dom[w] = bucketHead[b]!;
-    bucketHead[b] = w;
-    const p = parent[w]!;
-    ancestor[w] = p;
-    for (let v = bucketHead[p]!; v !== 0; ) {
-      const next = dom[v]!;
-      const u = evaluate(v);
-      dom[v] = semi[u]! < semi[v]! ? u : p;
-      v = next;
-    }
-    bucketHead[p] = 0;
+    ancestor[w] = parent[w]!;
   }
+  // The DFS numbers again, in the array the DFS is done with.
+  const number = nextEdge;
+  for (let i = 1; i <= n; i++) number[vertex[i]!] = i;
+  const dom = new Uint32Array(size);
   dom[0] = dom[r] = r;
   for (let i = 2; i <= n; i++) {
     const w = vertex[i]!;
-    if (dom[w] !== vertex[semi[w]!]) dom[w] = dom[dom[w]!]!;
+    const sw = semi[w]!;
+    let d = parent[w]!;
+    while (number[d]! > sw) d = dom[d]!;
+    dom[w] = d;
   }
 
   const sizes = shallowSizes(g);
