@@ -1,5 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-import { essentialEdges } from "./essential-edges.js";
+import { essentialEdgesCounted } from "./essential-edges.js";
 import { shallowSizes } from "./shallow-sizes.js";
 
 /** The dominator tree and the retained sizes it implies. */
@@ -22,9 +22,10 @@ export interface Dominators {
  */
 export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
-  const bits = essentialEdges(g).words;
+  const essential = essentialEdgesCounted(g);
+  const bits = essential.bits.words;
   onProgress?.(0.1);
-  const { firstPred, preds } = essentialPredecessors(g, bits);
+  const { firstPred, preds } = essentialPredecessors(g, bits, essential.counts);
   onProgress?.(0.2);
   const size = nodeCount + 1;
   const parent = new Uint32Array(size);
@@ -158,16 +159,15 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
  * For each node, the nodes that retain it through an essential edge (CSR). Only the
  * dominator computation needs these, so they are built for it and then dropped.
  */
-function essentialPredecessors(g: HeapGraph, bits: Uint32Array): { firstPred: Uint32Array; preds: Uint32Array } {
+function essentialPredecessors(g: HeapGraph, bits: Uint32Array, counts: Uint32Array | null): { firstPred: Uint32Array; preds: Uint32Array } {
   const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
-  const firstPred = new Uint32Array(nodeCount + 1);
-  let total = 0;
-  for (let e = 0; e < edgeCount; e++) {
-    if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-    firstPred[edgeTarget[e]! + 1]!++;
-    total++;
+  let firstPred = counts;
+  if (firstPred === null) {
+    firstPred = new Uint32Array(nodeCount + 1);
+    for (let e = 0; e < edgeCount; e++) if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) firstPred[edgeTarget[e]! + 1]!++;
   }
   for (let v = 0; v < nodeCount; v++) firstPred[v + 1]! += firstPred[v]!;
+  const total = firstPred[nodeCount]!;
   // Place each predecessor at the end of its target's range, moving the end down:
   // afterwards firstPred[t + 1] holds t's start, so one shift restores the offsets.
   const preds = new Uint32Array(total);

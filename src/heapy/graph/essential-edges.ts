@@ -11,30 +11,46 @@ import { ephemeronsOf } from "./weakmap-edges.js";
  * own into one it owns does not retain.
  */
 export function essentialEdges(g: HeapGraph): BitVector {
-  return g.derived("essentialEdges", () => {
-    const { nodeCount, edgeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeId } = g;
-    const { internal, weak, shortcut } = g.edgeTypes;
-    const owned = pageOwnedNodes(g);
-    const { isEphemeron, tableId } = ephemeronsOf(g);
-    const bits = new BitVector(edgeCount);
-    const words = bits.words;
-    const root = g.root;
-    for (let n = 0; n < nodeCount; n++) {
-      const end = firstEdge[n + 1]!;
-      const fromOwned = owned[n]!;
-      for (let e = firstEdge[n]!; e < end; e++) {
-        const type = edgeType[e]!;
-        if (type === weak) continue;
-        if (type === internal && isEphemeron[edgeName[e]!] && tableId[edgeName[e]!] === nodeId[n]) continue;
-        const t = edgeTarget[e]!;
-        if (t === n) continue;
-        if (n !== root) {
-          if (type === shortcut) continue;
-          if (owned[t] && !fromOwned) continue;
-        }
-        words[e >>> 5]! |= 1 << (e & 31);
+  return g.derived("essentialEdges", () => markEssentialEdges(g));
+}
+
+/**
+ * essentialEdges, with each node's count of essential retainers at counts[node + 1]
+ * when the edges are marked now (null when another analysis marked them already): the
+ * dominators' predecessor lists then need no pass of their own to count.
+ */
+export function essentialEdgesCounted(g: HeapGraph): { bits: BitVector; counts: Uint32Array | null } {
+  if (g.hasDerived("essentialEdges")) return { bits: essentialEdges(g), counts: null };
+  const counts = new Uint32Array(g.nodeCount + 1);
+  const bits = markEssentialEdges(g, counts);
+  g.preload("essentialEdges", bits);
+  return { bits, counts };
+}
+
+function markEssentialEdges(g: HeapGraph, predecessors?: Uint32Array): BitVector {
+  const { nodeCount, edgeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeId } = g;
+  const { internal, weak, shortcut } = g.edgeTypes;
+  const owned = pageOwnedNodes(g);
+  const { isEphemeron, tableId } = ephemeronsOf(g);
+  const bits = new BitVector(edgeCount);
+  const words = bits.words;
+  const root = g.root;
+  for (let n = 0; n < nodeCount; n++) {
+    const end = firstEdge[n + 1]!;
+    const fromOwned = owned[n]!;
+    for (let e = firstEdge[n]!; e < end; e++) {
+      const type = edgeType[e]!;
+      if (type === weak) continue;
+      if (type === internal && isEphemeron[edgeName[e]!] && tableId[edgeName[e]!] === nodeId[n]) continue;
+      const t = edgeTarget[e]!;
+      if (t === n) continue;
+      if (n !== root) {
+        if (type === shortcut) continue;
+        if (owned[t] && !fromOwned) continue;
       }
+      words[e >>> 5]! |= 1 << (e & 31);
+      if (predecessors !== undefined) predecessors[t + 1]!++;
     }
-    return bits;
-  });
+  }
+  return bits;
 }

@@ -15,7 +15,7 @@ const CLOSE = 0x29;
 
 /**
  * The WeakMap ephemeron edges of a graph, recognised by name once per graph: for
- * each string index used as an internal edge name, whether it is an ephemeron name
+ * each string index, whether it is an ephemeron name (meaningful on internal edges)
  * and the V8 id of its WeakMap table. Dominators need only these.
  */
 export interface Ephemerons {
@@ -86,19 +86,18 @@ function recognise(b: Uint8Array, from: number, to: number): number {
   return id;
 }
 
+/**
+ * Decided per string, not per edge: a string matching the pattern that names no
+ * internal edge is flagged too, and every reader tests the edge's type first, so one
+ * pass over the strings does what a pass over every edge did.
+ */
 export function ephemeronsOf(g: HeapGraph): Ephemerons {
   return g.derived("ephemerons", () => {
-    const { edgeCount, edgeType, edgeName, strings } = g;
+    const { strings } = g;
     const { bytes, starts } = strings.rawView();
-    const internal = g.edgeTypes.internal;
-    const seen = new Uint8Array(strings.count);
     const isEphemeron = new Uint8Array(strings.count);
     const tableId = new Float64Array(strings.count);
-    for (let e = 0; e < edgeCount; e++) {
-      if (edgeType[e] !== internal) continue;
-      const s = edgeName[e]!;
-      if (seen[s]) continue;
-      seen[s] = 1;
+    for (let s = 0; s < strings.count; s++) {
       const from = starts[s]!;
       const to = starts[s + 1]!;
       if (from === to || !isDigit(bytes[from])) continue;
