@@ -22,6 +22,8 @@ export interface Dominators {
  */
 export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
+  // First, so the owners' work list is gone before the dominators' arrays come (peak memory).
+  const sizes = shallowSizes(g);
   const essential = essentialEdgesCounted(g);
   const bits = essential.bits.words;
   onProgress?.(0.1);
@@ -133,7 +135,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // The DFS numbers again, in the array the DFS is done with.
   const number = nextEdge;
   for (let i = 1; i <= n; i++) number[vertex[i]!] = i;
-  const dom = new Uint32Array(size);
+  // The dominators go where the labels were: only the evaluation read them.
+  const dom = label.fill(0);
   dom[0] = dom[r] = r;
   for (let i = 2; i <= n; i++) {
     const w = vertex[i]!;
@@ -143,7 +146,6 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     dom[w] = d;
   }
 
-  const sizes = shallowSizes(g);
   // Shift to 0-based node ordinals in place.
   for (let v = 0; v < nodeCount; v++) dom[v] = dom[v + 1]! - 1;
   const idom = dom.subarray(0, nodeCount);
