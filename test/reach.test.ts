@@ -2,7 +2,8 @@
 // prints: each must give what the whole searches give, node for node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { computeDistances, distancesOf, pathTreeOf, reachOf } from "../src/heapy/graph/distances.js";
+import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
+import { dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { largestRetainers } from "../src/heapy/overview.js";
 import { pathText } from "../src/heapy/render/paths.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
@@ -69,4 +70,25 @@ test("a search for the largest retainers stops early: most of a heap is never vi
   const { distance } = reachOf(g, largestRetainers(g, 3).map((r) => r.node));
   const visited = distance.reduce((k, d) => k + (d >= 0 ? 1 : 0), 0);
   assert.ok(visited < g.nodeCount / 2, `visited ${visited} of ${g.nodeCount}`);
+});
+
+test("distances searched on a worker thread while dominators are built here equal the search made here, path tree too", async () => {
+  for (const name of ["classes-in-map", "near-heap-limit"] as const) {
+    const file = await fixtureSnapshot(name);
+    const here = await open(file);
+    const distances = distancesOf(here);
+    const tree = pathTreeOf(here);
+    // The parallel reader puts the columns in shared memory, which the worker searches.
+    const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
+    prefetchDistances(g, 0);
+    assert.ok(g.hasDerived("distanceSearch"), "a worker was started");
+    dominatorsOf(g);
+    assert.deepEqual(distancesOf(g), distances);
+    assert.deepEqual(pathTreeOf(g), tree);
+    // Columns in ordinary memory (one-thread reader): nothing is started, and nothing changes.
+    const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
+    prefetchDistances(plain, 0);
+    assert.equal(plain.hasDerived("distanceSearch"), false);
+    assert.deepEqual(distancesOf(plain), distances);
+  }
 });

@@ -2,7 +2,7 @@ import { GuppyError } from "../errors.js";
 import { CLASSIFIERS } from "./classify/classifiers.js";
 import { programHolds, programObject, runtimeDominated } from "./classify/program-held.js";
 import { partition, type PartitionRow } from "./classify/partition.js";
-import { BASE_SYSTEM_DISTANCE, distancesOf } from "./graph/distances.js";
+import { BASE_SYSTEM_DISTANCE, distancesOf, prefetchDistances } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { globalObjectsOf } from "./graph/globals.js";
 import { retainersOf } from "./graph/retainers.js";
@@ -73,8 +73,11 @@ export function findLeaks(...series: IdentitySet[]): LeakReport {
     const born = k === intervals ? final.minus(series[k - 1]!) : final.and(series[k]!.minus(series[k - 1]!));
     for (const n of born.ordinals()) interval[n] = k;
   }
-  const distance = distancesOf(g);
+  // Distances on the second core while this one builds retainers and dominators.
+  prefetchDistances(g);
   const { firstRetainer, retainerNode } = retainersOf(g);
+  const { idom } = dominatorsOf(g);
+  const distance = distancesOf(g);
   const heldByProgram = programHolds(g);
   const runtimes = runtimeDominated(g);
   // Interned strings (in V8's string table) stay by design: literals, property names.
@@ -92,7 +95,6 @@ export function findLeaks(...series: IdentitySet[]): LeakReport {
     g,
     (n) => interval[n]! > 0 && !globals[n] && programObject(g, n) && distance[n]! < BASE_SYSTEM_DISTANCE && heldByProgram(n) && !interned(n) && !runtimes(n),
   );
-  const { idom } = dominatorsOf(g);
   const groups = new Map<string, { path: string; nodes: number[] }>();
   for (const n of candidates.ordinals()) {
     if (candidates.has(idom[n]!)) continue;

@@ -1,13 +1,12 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { Worker } from "node:worker_threads";
+import { DONE, FAILED, PATH_ORIGIN, search, type DistanceWork, type SearchInput } from "./distance-search.js";
 import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
 import { nameFlags, suffixFlags } from "./name-flags.js";
 import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
-/** Distance of nodes nothing reaches (DevTools' "no distance"). */
-export const NO_DISTANCE = -5;
-/** Added to distances of objects reached only through the system roots, as DevTools does. */
-export const BASE_SYSTEM_DISTANCE = 100000000;
+export { BASE_SYSTEM_DISTANCE, NO_DISTANCE, PATH_ORIGIN } from "./distance-search.js";
 
 /** What one breadth-first search records besides the distances. */
 interface SearchOptions {
@@ -21,116 +20,69 @@ interface SearchOptions {
 }
 
 /**
- * Shortest distance from the root in edges, as DevTools computes it: a breadth-first
- * search from the user roots (distance 1) and then from the root for what is left
- * (offset by BASE_SYSTEM_DISTANCE when there are user roots). Weak edges are not
- * followed, nor the links DevTools skips: a native context's sloppy_function_map,
- * the shared slots of map descriptor arrays, and the first of the two edges V8
- * writes to each WeakMap value (so a value is as far as the farther of key and map).
- * With `targets`, the search stops once it has reached them all: a breadth-first
- * search visits in the same order however far it goes, so what it has assigned by
- * then equals the whole search's.
+ * Shortest distance from the root in edges, as DevTools computes it (see search):
+ * from the user roots, then from the root for what is left. `readable` gives the path
+ * search's order instead (pathTreeOf); `targets` stops it early.
  */
 export function computeDistances(g: HeapGraph, options: SearchOptions = {}): Int32Array {
-  const { parentEdge, readable = false, targets } = options;
-  let remaining = targets === undefined ? -1 : options.targetCount ?? 0;
-  const { nodeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeType, nodeName, strings } = g;
-  const distances = new Int32Array(nodeCount).fill(NO_DISTANCE);
-  const queue = new Uint32Array(nodeCount);
-  const weak = g.edgeTypes.weak;
-  const internal = g.edgeTypes.internal;
-  const hiddenNode = g.nodeTypes.hidden;
-  const arrayNode = g.nodeTypes.array;
-  const sloppyMap = nameFlags(g, "sloppy_function_map");
-  const nativeContext = nameFlags(g, "system / NativeContext");
-  const mapDescriptors = nameFlags(g, "(map descriptors)");
+  const distances = new Int32Array(g.nodeCount);
+  search(searchInput(g, options.readable ?? false), { distances, parentEdge: options.parentEdge, targets: options.targets, targetCount: options.targetCount });
+  return distances;
+}
+
+/** The search's input for a graph: its columns, and the tables made from its strings. */
+export function searchInput(g: HeapGraph, readable: boolean): SearchInput {
   const { isEphemeron } = ephemeronsOf(g);
   const { pair, pairCount } = ephemeronPairsOf(g);
-  // Per key/value pair: 1 once the first of its two edges has been skipped.
-  const pending = new Uint8Array(pairCount);
-  const SLOPPY_CONTEXT = 1;
-  const DESCRIPTORS = 2;
-  // For readable paths: handles the DevTools console holds are taken only when nothing else reaches.
-  const consoleHandle = readable ? suffixFlags(g, CONSOLE_HANDLE) : null;
-  const deferred: number[] = [];
-  let taken = 0;
-
-  const bfs = (length: number): void => {
-    let head = 0;
-    while (head < length) {
-      const n = queue[head++]!;
-      const d = distances[n]! + 1;
-      const t = nodeType[n]!;
-      // The few nodes whose edges DevTools filters are recognised once, not per edge.
-      const special = t === hiddenNode && nativeContext[nodeName[n]!] ? SLOPPY_CONTEXT : t === arrayNode && mapDescriptors[nodeName[n]!] ? DESCRIPTORS : 0;
-      const end = firstEdge[n + 1]!;
-      for (let e = firstEdge[n]!; e < end; e++) {
-        const type = edgeType[e]!;
-        if (type === weak) continue;
-        const to = edgeTarget[e]!;
-        if (distances[to] !== NO_DISTANCE) continue;
-        if (special === SLOPPY_CONTEXT) {
-          if (!g.edgeNameIsIndex(e) && sloppyMap[edgeName[e]!]) continue;
-        } else if (special === DESCRIPTORS) {
-          const index = g.edgeNameIsIndex(e) ? edgeName[e]! : parseInt(strings.get(edgeName[e]!), 10);
-          if (!(index < 2 || index % 3 !== 1)) continue;
-        }
-        if (special !== DESCRIPTORS && type === internal && isEphemeron[edgeName[e]!]) {
-          const p = pair[edgeName[e]!]!;
-          pending[p] ^= 1;
-          if (pending[p]) continue;
-        }
-        if (consoleHandle !== null && !g.edgeNameIsIndex(e) && consoleHandle[edgeName[e]!]) {
-          deferred.push(e, d);
-          continue;
-        }
-        distances[to] = d;
-        if (parentEdge) parentEdge[to] = e;
-        queue[length++] = to;
-        if (targets !== undefined && targets[to] && --remaining === 0) return;
-      }
-      // The queue ran dry: what only the console's handles reach comes last.
-      while (head === length && taken < deferred.length) {
-        const e = deferred[taken++]!;
-        const at = deferred[taken++]!;
-        const to = edgeTarget[e]!;
-        if (distances[to] !== NO_DISTANCE) continue;
-        distances[to] = at;
-        if (parentEdge) parentEdge[to] = e;
-        queue[length++] = to;
-        if (targets !== undefined && targets[to] && --remaining === 0) return;
-      }
-    }
+  const T = g.edgeTypes;
+  const mapDescriptors = nameFlags(g, "(map descriptors)");
+  return {
+    nodeCount: g.nodeCount,
+    root: g.root,
+    firstEdge: g.firstEdge,
+    edgeTarget: g.edgeTarget,
+    edgeType: g.edgeType,
+    edgeName: g.edgeName,
+    nodeType: g.nodeType,
+    nodeName: g.nodeName,
+    codes: { weak: T.weak, internal: T.internal, element: T.element, hidden: T.hidden, hiddenNode: g.nodeTypes.hidden, arrayNode: g.nodeTypes.array },
+    sloppyMap: nameFlags(g, "sloppy_function_map"),
+    nativeContext: nameFlags(g, "system / NativeContext"),
+    mapDescriptors,
+    descriptorIndex: descriptorIndexOf(g, mapDescriptors),
+    isEphemeron,
+    pair,
+    pairCount,
+    // For readable paths: handles the DevTools console holds are taken only when nothing else reaches.
+    consoleHandle: readable ? suffixFlags(g, CONSOLE_HANDLE) : null,
+    starts: startsOf(g, readable),
   };
+}
 
-  const root = g.root;
+/** The nodes at distance 1 and their edges: the user roots, or for readable paths of a page without them, its globals. */
+function startsOf(g: HeapGraph, readable: boolean): Int32Array {
   const dom = documentDomTreesNames(g);
-  let length = 0;
-  for (let e = firstEdge[root]!; e < firstEdge[root + 1]!; e++) {
-    const t = edgeTarget[e]!;
-    if (isUserRoot(g, t, dom) && distances[t] !== 1) {
-      distances[t] = 1;
-      if (parentEdge) parentEdge[t] = e;
-      queue[length++] = t;
-      if (targets !== undefined && targets[t]) remaining--;
+  const starts: number[] = [];
+  for (let e = g.firstEdge[g.root]!; e < g.firstEdge[g.root + 1]!; e++) {
+    const t = g.edgeTarget[e]!;
+    if (isUserRoot(g, t, dom)) starts.push(t, e);
+  }
+  if (readable && starts.length === 0) for (const t of globalObjectList(g)) starts.push(t, PATH_ORIGIN);
+  return Int32Array.from(starts);
+}
+
+/** Numbers of the names of descriptor arrays' named edges (V8 writes indices; a name is read as parseInt does). */
+function descriptorIndexOf(g: HeapGraph, mapDescriptors: Uint8Array): Float64Array | null {
+  let index: Float64Array | null = null;
+  for (let n = 0; n < g.nodeCount; n++) {
+    if (g.nodeType[n] !== g.nodeTypes.array || !mapDescriptors[g.nodeName[n]!]) continue;
+    for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++) {
+      if (g.edgeNameIsIndex(e)) continue;
+      index ??= new Float64Array(g.strings.count).fill(NaN);
+      index[g.edgeName[e]!] = parseInt(g.strings.get(g.edgeName[e]!), 10);
     }
   }
-  // A page snapshot whose root has no user roots: its paths start at its global objects.
-  if (readable && length === 0) {
-    for (const t of globalObjectList(g)) {
-      distances[t] = 1;
-      if (parentEdge) parentEdge[t] = PATH_ORIGIN;
-      queue[length++] = t;
-      if (targets !== undefined && targets[t]) remaining--;
-    }
-  }
-  if (remaining === 0) return distances;
-  bfs(length);
-  if (remaining === 0) return distances;
-  distances[root] = length > 0 ? BASE_SYSTEM_DISTANCE : 0;
-  queue[0] = root;
-  bfs(1);
-  return distances;
+  return index;
 }
 
 /**
@@ -143,19 +95,78 @@ function pathSearchIsDistanceSearch(g: HeapGraph): boolean {
 
 const CONSOLE_HANDLE = " / DevTools console";
 
+/** A distance search on a worker thread (see prefetchDistances). */
+interface BackgroundSearch {
+  work: DistanceWork;
+  worker: Worker;
+}
+
+/** Below this many nodes a search takes milliseconds: no thread for it. */
+const PREFETCH_MIN_NODES = 1 << 20;
+/** A worker whose progress stands still this long is given up on, and the search made here. */
+const STALL_MS = 30_000;
+
+/**
+ * Starts the distance search (with the path tree, when one search gives both) on a
+ * worker thread, so that distancesOf() finds it done, or waits for it, while this
+ * thread computes something else, say dominators. Only for large graphs whose columns
+ * are in shared memory (read by the parallel reader); otherwise does nothing.
+ * `minNodes` (default 2^20) is the size below which a thread is not worth starting.
+ */
+export function prefetchDistances(g: HeapGraph, minNodes = PREFETCH_MIN_NODES): void {
+  if (g.nodeCount < minNodes || g.hasDerived("distances") || g.hasDerived("distanceSearch")) return;
+  const input = searchInput(g, false);
+  const columns = [input.firstEdge, input.edgeTarget, input.edgeType, input.edgeName, input.nodeType, input.nodeName];
+  if (!columns.every((c) => c.buffer instanceof SharedArrayBuffer)) return;
+  const shared = (length: number): Int32Array => new Int32Array(new SharedArrayBuffer(length * 4));
+  const tree = pathSearchIsDistanceSearch(g) && !g.hasDerived("pathTree");
+  const work: DistanceWork = { input, distances: shared(g.nodeCount), parentEdge: tree ? shared(g.nodeCount) : null, state: shared(2) };
+  // Guppy's compiled code needs none of the program's flags (as for the edge reader).
+  const worker = new Worker(new URL("./distance-worker.js", import.meta.url), { workerData: work, execArgv: [] });
+  worker.unref();
+  // It answers through shared memory; one that dies stalls, and the waiter searches itself.
+  worker.on("error", () => {});
+  g.preload("distanceSearch", { work, worker } satisfies BackgroundSearch);
+}
+
+/** The background search's result, waited for; null when none was started or it failed or stalled. */
+function backgroundResult(g: HeapGraph): { distances: Int32Array; parentEdge: Int32Array | null } | null {
+  const job = g.hasDerived("distanceSearch") ? g.derived<BackgroundSearch | null>("distanceSearch", () => null) : null;
+  if (job === null) return null;
+  const { state } = job.work;
+  let progress = -1;
+  let since = Date.now();
+  for (;;) {
+    const s = Atomics.load(state, 0);
+    if (s === DONE) return { distances: job.work.distances, parentEdge: job.work.parentEdge };
+    if (s === FAILED) return null;
+    const now = Atomics.load(state, 1);
+    if (now !== progress) {
+      progress = now;
+      since = Date.now();
+    } else if (Date.now() - since > STALL_MS) {
+      void job.worker.terminate();
+      return null;
+    }
+    Atomics.wait(state, 0, s, 100);
+  }
+}
+
 /** The graph's distances from the root, computed on first use (with the path tree, when one search gives both). */
 export function distancesOf(g: HeapGraph): Int32Array {
   return g.derived("distances", () => {
+    const done = backgroundResult(g);
+    if (done !== null) {
+      if (done.parentEdge !== null) g.preload("pathTree", done.parentEdge);
+      return done.distances;
+    }
     if (!pathSearchIsDistanceSearch(g) || g.hasDerived("pathTree")) return computeDistances(g);
-    const parentEdge = new Int32Array(g.nodeCount).fill(-1);
+    const parentEdge = new Int32Array(g.nodeCount);
     const distances = computeDistances(g, { parentEdge });
     g.preload("pathTree", parentEdge);
     return distances;
   });
 }
-
-/** In a path tree: the node is where paths start (a page's global object), not reached by an edge. */
-export const PATH_ORIGIN = -2;
 
 /**
  * For each node, the edge by which the path search first reached it (-1 for the
@@ -167,7 +178,12 @@ export const PATH_ORIGIN = -2;
  */
 export function pathTreeOf(g: HeapGraph): Int32Array {
   return g.derived("pathTree", () => {
-    const parentEdge = new Int32Array(g.nodeCount).fill(-1);
+    const done = backgroundResult(g);
+    if (done?.parentEdge) {
+      g.preload("distances", done.distances);
+      return done.parentEdge;
+    }
+    const parentEdge = new Int32Array(g.nodeCount);
     const distances = computeDistances(g, { parentEdge, readable: true });
     if (pathSearchIsDistanceSearch(g)) g.preload("distances", distances);
     return parentEdge;
@@ -194,7 +210,7 @@ export function reachOf(g: HeapGraph, nodes: Iterable<number>): Reach {
     targets[n] = 1;
     targetCount++;
   }
-  const parentEdge = new Int32Array(g.nodeCount).fill(-1);
+  const parentEdge = new Int32Array(g.nodeCount);
   if (pathSearchIsDistanceSearch(g)) return { distance: computeDistances(g, { parentEdge, targets, targetCount }), parentEdge };
   computeDistances(g, { parentEdge, readable: true, targets, targetCount });
   return { distance: g.hasDerived("distances") ? distancesOf(g) : computeDistances(g, { targets, targetCount }), parentEdge };

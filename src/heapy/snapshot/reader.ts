@@ -60,12 +60,14 @@ class NodeColumns {
   maxName = 0;
   traceSeen = false;
 
-  constructor(readonly count: number, readonly L: SnapshotLayout) {
-    this.type = new Uint8Array(count);
-    this.name = new Uint32Array(count);
+  /** `shared`: the columns a worker thread may search (types, names, first edges) go in shared memory. */
+  constructor(readonly count: number, readonly L: SnapshotLayout, shared = false) {
+    const memory = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
+    this.type = new Uint8Array(memory(count));
+    this.name = new Uint32Array(memory(count * 4));
     this.id = new Uint32Array(count);
     this.selfSize = new Uint32Array(count);
-    this.firstEdge = new Uint32Array(count + 1);
+    this.firstEdge = new Uint32Array(memory((count + 1) * 4));
     this.traceId = L.nodeTraceNodeId >= 0 ? new Uint32Array(count) : null;
     this.detachedness = L.nodeDetachedness >= 0 ? new Uint8Array(count) : null;
   }
@@ -247,8 +249,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           break;
         }
         case "nodes": {
-          const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!)));
           const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
+          const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!, parallel)));
           if (parallel && (await cursor.peek()) === 0x5b) {
             if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!);
             else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!);
