@@ -15,7 +15,7 @@ import { Clodo } from "../src/heapy/classify/classifiers.js";
 import { partition } from "../src/heapy/classify/partition.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import { hpy } from "../src/heapy/session/session.js";
-import { exportGraph } from "../src/tables/export.js";
+import { exportGraph } from "../src/heapy/tables/export.js";
 import { Explorer } from "../src/pb/explorer.js";
 import { devtoolsSnapshot } from "../test/support/devtools.js";
 

@@ -26,6 +26,7 @@ export type GuppyErrorCode =
   | "BAD_DATASET"
   | "BAD_QUERY"
   | "EXPORT_FAILED"
+  | "DIR_NOT_EMPTY"
   | "USAGE";
 
 export interface GuppyErrorDetails {

@@ -33,6 +33,5 @@ export { findLeaks, renderLeaks, pathPattern, type LeakEntry, type LeakReport } 
 export { assertNoLeak, type NoLeakOptions } from "./heapy/leak-assert.js";
 export { Analyst } from "./heapy/monitor/analyst.js";
 export { defineScenario, type GuppyScenario, type LeakNode, type LeakSnapshot, type Step } from "./run/scenario.js";
-export { exportGraph, exportSet, type ExportOptions, type ExportSummary } from "./tables/export.js";
+export { exportGraph, type ExportOptions, type ExportSummary } from "./heapy/tables/export.js";
 export { NAMED_QUERIES } from "./tables/named-queries.js";
-export { toArrow } from "./tables/arrow.js";

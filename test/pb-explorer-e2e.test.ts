@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, test } from "node:test";
@@ -12,6 +12,7 @@ import { projectRoot } from "./support/paths.js";
 import { WINDOW_FOOS } from "./support/known-graphs.js";
 import { synthSnapshot } from "./support/synthetic.js";
 import { demoSnapshots } from "./support/mcp.js";
+import { WALK_STEPS, shootRegion, walkDemoLeak } from "./support/demo-walk.js";
 
 /** A string longer than the page shows at first. */
 const LONG = "x".repeat(250) + "END";
@@ -245,40 +246,37 @@ test("retainers: an ancestor met again is marked as a cycle and not expanded; we
   await page.close();
 });
 
-test("the demo's leak found by clicking alone: comparison, the new Sessions, a path, the retainers up to the cache", { skip }, async () => {
+test("the demo's leak found by clicking alone: comparison, the new Sessions, a path, the retainers up to the cache; the README's screenshots", { skip }, async () => {
   const [before, after] = await demoSnapshots();
   const demo = await startProfileBrowser([before, after], { cacheDir: null });
-  const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
+  // The viewport scripts/screenshots.mjs photographs the walk in.
+  const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
   const errors: string[] = [];
   page.on("pageerror", (e) => errors.push(e.message));
+  const shots = join(ARTIFACTS, "pb-walk");
+  mkdirSync(shots, { recursive: true });
   try {
     await page.goto(demo.url);
-    await page.click('nav#files button:has-text("demo-after")');
-    await page.waitForSelector("#partition tbody tr");
-    await page.selectOption("#compare", { index: 1 });
-    const session = page.locator('#comparison tbody tr[data-kind="Session"]');
-    await session.waitFor();
-    assert.equal(await session.locator("td").nth(1).innerText(), "2900");
-    await session.locator("a.new-objects").click();
-    await page.locator("#summary", { hasText: "Partition of a set of 2900 objects." }).waitFor();
-    await page.click("#show-paths");
-    const path = page.locator("#paths li a.path").first();
-    assert.match(await path.innerText(), /cache\.sessions<Map entry>$/);
-    assert.equal(await page.locator("#output p.note").innerText(), "<2880 more paths.>");
-    await path.click();
-    await page.locator("#object-title", { hasText: "Session @" }).waitFor();
-    // Up the first retainer of each level until the SessionCache that holds them all.
-    for (let depth = 0; depth < 8 && (await page.locator('#retainers tbody tr td.kind:text-matches("^SessionCache @")').count()) === 0; depth++) {
-      await page.locator(`#retainers tbody tr[data-depth="${depth}"] button.toggle`).first().click();
-      await page.locator(`#retainers tbody tr[data-depth="${depth + 1}"]`).first().waitFor();
-    }
-    const holder = page.locator('#retainers tbody tr:has(td.kind:text-matches("^SessionCache @"))').first();
-    assert.match(await holder.locator("td.edge").innerText(), /sessions$/);
-    // And what holds the SessionCache: the module's `cache` variable.
-    await holder.locator("button.toggle").click();
-    await page.locator('#retainers tbody tr td.edge:text-matches("cache")').first().waitFor();
+    const walk = await walkDemoLeak(page, "demo-after", (step, region) => shootRegion(page, region, join(shots, `pb-walk-${step}.png`)));
+    assert.deepEqual(walk.sessionRow, ["Session", "2900", "0", "2900"]);
+    assert.match(walk.summary, /^Partition of a set of 2900 objects\. Total size = \d+ bytes\. 1 kinds\.$/);
+    assert.match(walk.path, /cache\.sessions<Map entry>$/);
+    assert.equal(walk.note, "<2880 more paths.>");
+    assert.equal(walk.holderEdge, "sessions");
+    // What holds the SessionCache: the module's `cache` variable (a context slot) and the app object's property.
+    assert.ok(walk.holderRetainers.some((e) => /^cache\b.*context/.test(e)), walk.holderRetainers.join(" | "));
     await page.screenshot({ path: join(ARTIFACTS, "pb-demo-leak.png"), fullPage: true });
     assert.deepEqual(errors, []);
+    // Each step's screenshot is small, and the README shows the committed one of each step.
+    const readme = readFileSync(join(projectRoot(), "README.md"), "utf8");
+    for (const { name } of WALK_STEPS) {
+      const made = readFileSync(join(shots, `pb-walk-${name}.png`));
+      assert.equal(made.subarray(1, 4).toString(), "PNG");
+      assert.ok(made.length < 200_000, `pb-walk-${name}.png is ${made.length} bytes`);
+      const committed = `docs/img/pb-walk-${name}.png`;
+      assert.ok(readme.includes(`](${committed})`), `README shows ${committed}`);
+      assert.ok(statSync(join(projectRoot(), committed)).size < 200_000, `${committed} is under 200 KB`);
+    }
   } finally {
     await page.close();
     await demo.close();

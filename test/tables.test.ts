@@ -1,8 +1,9 @@
 import { after, test } from "node:test";
 import assert from "node:assert/strict";
-import { copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { Table } from "apache-arrow";
 import { asyncBufferFromFile, parquetReadObjects } from "hyparquet";
 import { compressors } from "hyparquet-compressors";
 import { hpy } from "../src/index.js";
@@ -16,11 +17,12 @@ import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { entriesOf } from "../src/heapy/waste/growth.js";
 import { GuppyError } from "../src/errors.js";
 import { openDataset } from "../src/tables/dataset.js";
-import { toArrow } from "../src/tables/arrow.js";
-import { exportGraph, exportSet } from "../src/tables/export.js";
+import { exportGraph } from "../src/heapy/tables/export.js";
 import { runQuery } from "../src/tables/query.js";
 import { NAMED_QUERIES } from "../src/tables/named-queries.js";
-import { SCHEMA_VERSION } from "../src/tables/schema.js";
+import { SCHEMA_VERSION } from "../src/heapy/tables/schema.js";
+import { findLeaks } from "../src/heapy/leaks.js";
+import { HeapySet } from "../src/heapy/session/heapy-set.js";
 import { guppy } from "./support/cli.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 import { projectRoot } from "./support/paths.js";
@@ -125,45 +127,9 @@ test("every column of the export equals Guppy's arrays, read back by an independ
   const summary = await exportGraph(g, dir, { name: "one", rowsPerPart: 10_000 });
   assert.ok(readdirSync(join(dir, "objects", "snapshot=one")).filter((f) => f.endsWith(".parquet")).length >= 4);
   const objects = await readPartition(dir, "objects", "one");
-  assert.equal(objects.length, g.nodeCount);
-  const distance = distancesOf(g);
-  const { idom, retainedSize } = dominatorsOf(g);
-  const sizes = shallowSizes(g);
-  const all = IdentitySet.all(g).ordinals();
-  const kinds = Clodo.classify(g, all);
-  const detachedness = ["unknown", "attached", "detached"];
-  for (let n = 0; n < g.nodeCount; n++) {
-    const r = objects[n]!;
-    const entries = entriesOf(g, n);
-    const expected = {
-      id: g.nodeId[n],
-      type: g.typeName(n),
-      class: kinds.labels[kinds.kinds[n]!],
-      name: asRead(g.name(n)),
-      shallow_size: sizes[n],
-      retained_size: retainedSize[n],
-      distance: distance[n] === NO_DISTANCE ? null : distance[n],
-      dominator_id: n === g.root ? null : g.nodeId[idom[n]!],
-      detachedness: g.nodeDetachedness === null ? null : detachedness[g.nodeDetachedness[n]!],
-      allocation_site: null,
-      entries: entries < 0 ? null : entries,
-      reachable: distance[n] !== NO_DISTANCE && g.nodeType[n] !== g.nodeTypes.synthetic,
-    };
-    const got = { ...r, id: num(r.id), shallow_size: num(r.shallow_size), retained_size: num(r.retained_size), dominator_id: num(r.dominator_id), distance: num(r.distance), entries: num(r.entries) };
-    if (JSON.stringify(got) !== JSON.stringify(expected)) assert.deepEqual(got, expected, `node ${n}`);
-  }
-  const edges = await readPartition(dir, "edges", "one");
-  assert.equal(edges.length, g.edgeCount);
-  let e = 0;
-  for (let n = 0; n < g.nodeCount; n++) {
-    for (; e < g.firstEdge[n + 1]!; e++) {
-      const r = edges[e]!;
-      const indexed = g.edgeNameIsIndex(e);
-      const got = [num(r.from_id), num(r.to_id), r.type, r.name, num(r.element_index)];
-      const expected = [g.nodeId[n], g.nodeId[g.edgeTarget[e]!], g.edgeTypeName(e), indexed ? null : asRead(g.edgeNameText(e)), indexed ? g.edgeName[e] : null];
-      if (JSON.stringify(got) !== JSON.stringify(expected)) assert.deepEqual(got, expected, `edge ${e}`);
-    }
-  }
+  checkObjects(objects, g, IdentitySet.all(g).ordinals(), classesOf(HeapySet.from(IdentitySet.all(g))));
+  checkEdges(await readPartition(dir, "edges", "one"), g, IdentitySet.all(g).ordinals());
+  const { retainedSize } = dominatorsOf(g);
   const heap = h.heap(g);
   const rows = partition(heap, Clodo).rows;
   const classes = await readPartition(dir, "classes", "one");
@@ -193,21 +159,171 @@ test("every column of the export equals Guppy's arrays, read back by an independ
   );
 
   // The same columns as an Arrow table, straight from the arrays.
-  const table = await toArrow(IdentitySet.all(g));
-  assert.equal(table.numRows, g.nodeCount);
+  await checkArrow(HeapySet.from(IdentitySet.all(g)), objects);
+});
+
+/**
+ * What a selection's export must hold, checked column by column against the set's
+ * members as the session sees them (class from its partition by Clodo), read back by
+ * hyparquet; and its toArrow() gives the same rows.
+ */
+async function checkSelection(set: HeapySet, dir: string, name: string): Promise<void> {
+  const g = set.graph;
+  const members = set.ordinals();
+  const objects = await readPartition(dir, "objects", name);
+  checkObjects(objects, g, members, classesOf(set));
+  checkEdges(await readPartition(dir, "edges", name), g, members);
+  // The classes of the reachable members, as the set's own partition counts them.
+  const reachable = HeapySet.from(set.and(h0.heap(g)));
+  const byClass = (rows: unknown[][]): unknown[][] => rows.sort((a, b) => String(a[0]).localeCompare(String(b[0])));
+  assert.deepEqual(
+    byClass((await readPartition(dir, "classes", name)).map((r) => [r.class, num(r.count), num(r.shallow_size)])),
+    byClass(reachable.by("Clodo").partition.rows.map((r) => [r.kind, r.count, r.size])),
+  );
+  const [snap] = await readPartition(dir, "snapshots", name);
+  assert.deepEqual([snap!.is_selection, num(snap!.objects), num(snap!.edges)], [true, set.count, members.reduce((k, n) => k + g.firstEdge[n + 1]! - g.firstEdge[n]!, 0)]);
+  await checkArrow(set, objects);
+}
+
+/** A session for the expectations of checkSelection (heap(g) needs no live state). */
+const h0 = hpy({ cacheDir: null });
+
+/** Each member's class, from the set's partition by Clodo (not from the exporter's classify call). */
+function classesOf(set: HeapySet): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const part of set.by("Clodo")) for (const n of part.ordinals()) out.set(n, part.partition.rows[0]!.kind);
+  return out;
+}
+
+/** Every column of the objects rows equals the graph's arrays, row k for the member nodes[k]. */
+function checkObjects(objects: Row[], g: HeapGraph, nodes: Uint32Array, classOf: Map<number, string>): void {
+  assert.equal(objects.length, nodes.length);
+  const distance = distancesOf(g);
+  const { idom, retainedSize } = dominatorsOf(g);
+  const sizes = shallowSizes(g);
+  const detachedness = ["unknown", "attached", "detached"];
+  nodes.forEach((n, k) => {
+    const r = objects[k]!;
+    const entries = entriesOf(g, n);
+    const expected = {
+      id: g.nodeId[n],
+      type: g.typeName(n),
+      class: classOf.get(n),
+      name: asRead(g.name(n)),
+      shallow_size: sizes[n],
+      retained_size: retainedSize[n],
+      distance: distance[n] === NO_DISTANCE ? null : distance[n],
+      dominator_id: n === g.root ? null : g.nodeId[idom[n]!],
+      detachedness: g.nodeDetachedness === null ? null : detachedness[g.nodeDetachedness[n]!],
+      allocation_site: null,
+      entries: entries < 0 ? null : entries,
+      reachable: distance[n] !== NO_DISTANCE && g.nodeType[n] !== g.nodeTypes.synthetic,
+    };
+    const got = { ...r, id: num(r.id), shallow_size: num(r.shallow_size), retained_size: num(r.retained_size), dominator_id: num(r.dominator_id), distance: num(r.distance), entries: num(r.entries) };
+    if (JSON.stringify(got) !== JSON.stringify(expected)) assert.deepEqual(got, expected, `node ${n}`);
+  });
+}
+
+/** The edges rows are the references from the member nodes, in order, column by column. */
+function checkEdges(edges: Row[], g: HeapGraph, nodes: Uint32Array): void {
+  let k = 0;
+  for (const n of nodes) {
+    for (let e = g.firstEdge[n]!; e < g.firstEdge[n + 1]!; e++, k++) {
+      const r = edges[k]!;
+      const indexed = g.edgeNameIsIndex(e);
+      const got = [num(r.from_id), num(r.to_id), r.type, r.name, num(r.element_index)];
+      const expected = [g.nodeId[n], g.nodeId[g.edgeTarget[e]!], g.edgeTypeName(e), indexed ? null : asRead(g.edgeNameText(e)), indexed ? g.edgeName[e] : null];
+      if (JSON.stringify(got) !== JSON.stringify(expected)) assert.deepEqual(got, expected, `edge ${e}`);
+    }
+  }
+  assert.equal(edges.length, k);
+}
+
+/** set.toArrow() is an apache-arrow Table with the rows (and columns, in order) that the export read back has. */
+async function checkArrow(set: HeapySet, objects: Row[]): Promise<void> {
+  const table = await set.toArrow();
+  assert.ok(table instanceof Table);
+  assert.equal(table.numRows, objects.length);
   assert.deepEqual(table.schema.fields.map((f) => f.name), Object.keys(objects[0]!));
   const plain = (r: Row): string => JSON.stringify(Object.fromEntries(Object.entries(r).map(([k, v]) => [k, typeof v === "bigint" ? Number(v) : k === "name" ? asRead(String(v)) : v])));
   table.toArray().forEach((r: Row, n: number) => {
     if (plain({ ...r }) !== plain(objects[n]!)) assert.deepEqual({ ...r }, objects[n], `Arrow row ${n}`);
   });
+}
 
-  // A selection exports too: only its members, and the references from them.
-  const leaked = heap.and(h.Clodo("Leaked"));
-  const picked = await exportSet(leaked, dir, "leaked");
-  assert.equal(picked.objects, leaked.count);
-  const members = await readPartition(dir, "objects", "leaked");
-  assert.deepEqual(members.map((r) => num(r.id)), [...leaked.ids()]);
-  assert.deepEqual((await readPartition(dir, "classes", "leaked")).map((r) => [r.class, num(r.count)]), [["Leaked", leaked.count]]);
+class ExportedAfterSetref {
+  readonly label: string;
+  constructor(readonly i: number) {
+    this.label = `exported-${i}`;
+  }
+}
+
+test("set.export(dir) and set.toArrow() of a relative heap after setref: every column is the set's members'", async () => {
+  const h = hpy({ cacheDir: null });
+  try {
+    await h.setref();
+    const keep = Array.from({ length: 300 }, (_, i) => new ExportedAfterSetref(i));
+    const rel = await h.heap();
+    assert.equal(rel.and(h.Clodo("ExportedAfterSetref")).count, 300);
+    const dir = join(tempDir(), "relheap");
+    const summary = await rel.export(dir);
+    assert.deepEqual([summary.snapshot, summary.objects], ["relheap", rel.count], "the partition is named after the folder");
+    await checkSelection(rel, dir, "relheap");
+    // guppy sql reads it as any dataset.
+    const sql = await guppy("sql", "SELECT count(*) AS n FROM objects WHERE class = 'ExportedAfterSetref'", dir, "--json");
+    assert.equal(sql.code, 0, sql.stderr);
+    assert.deepEqual((JSON.parse(sql.stdout) as { rows: Row[] }).rows, [{ n: 300 }]);
+    assert.equal(keep.length, 300);
+  } finally {
+    h.close();
+  }
+});
+
+test("set.export(dir, name) of a leak group from three snapshots: its members, their references and classes", async () => {
+  const h = hpy({ cacheDir: null });
+  const sets = [];
+  for (const f of await threeSnapshots()) sets.push(h.heap(await h.graph(f)));
+  const group = findLeaks(...sets).entries.find((e) => e.kinds.some((k) => k.kind === "Leaked"));
+  assert.ok(group !== undefined, "the fixture's Leaked objects are a leak group");
+  const dir = tempDir();
+  const summary = await group.set.export(dir, "leak-0");
+  assert.deepEqual([summary.snapshot, summary.objects, summary.classes], ["leak-0", group.set.count, group.set.by("Clodo").length]);
+  await checkSelection(group.set, dir, "leak-0");
+  assert.deepEqual((await openDataset(dir)).snapshots, ["leak-0"]);
+});
+
+test("set.export refuses a folder that is not empty, is a file, or cannot be written, with a stable code and one line", async () => {
+  const h = hpy({ cacheDir: null });
+  const set = h.heap(await h.graph((await threeSnapshots())[0]!)).and(h.Clodo("Object"));
+  const refusal = async (dir: string, name?: unknown): Promise<string> => {
+    try {
+      await set.export(dir, name as string);
+    } catch (e) {
+      if (e instanceof GuppyError) return e.describe();
+      throw e;
+    }
+    return "(no error)";
+  };
+  const full = tempDir();
+  writeFileSync(join(full, "notes.txt"), "mine");
+  assert.equal(await refusal(full), `guppy: DIR_NOT_EMPTY ${full}: This folder is not empty: export a selection into a new or empty folder (guppy sql reads several).`);
+  assert.deepEqual(readdirSync(full), ["notes.txt"], "nothing is written beside what was there");
+  const exported = tempDir();
+  await set.export(exported);
+  assert.match(await refusal(exported), /^guppy: DIR_NOT_EMPTY /, "an earlier export is not replaced");
+  const file = join(full, "notes.txt");
+  assert.equal(await refusal(file), `guppy: EXPORT_FAILED ${file}: This is a file, not a folder for a dataset.`);
+  const under = join(file, "set");
+  assert.equal(await refusal(under), `guppy: EXPORT_FAILED ${under}: Cannot write a dataset in this folder (ENOTDIR).`);
+  if (process.getuid?.() !== 0) {
+    // Root writes anywhere, so a read-only folder refuses only an ordinary user.
+    const locked = tempDir();
+    chmodSync(locked, 0o500);
+    assert.equal(await refusal(join(locked, "set")), `guppy: EXPORT_FAILED ${join(locked, "set")}: Cannot write a dataset in this folder (EACCES).`);
+    chmodSync(locked, 0o700);
+  }
+  assert.match(await refusal(""), /^guppy: USAGE export\(\) takes the path of a folder/);
+  assert.match(await refusal(join(tempDir(), "x"), 42), /^guppy: USAGE export\(\) takes a partition name/);
 });
 
 test("a snapshot with allocation traces exports each object's allocation site as Prod names it", async () => {

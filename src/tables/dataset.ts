@@ -1,8 +1,8 @@
 import { readdir, readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { GuppyError } from "../errors.js";
-import { partFiles } from "./export.js";
-import { FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, type PartitionManifest, type TableName } from "./schema.js";
+import { partFiles } from "../heapy/tables/export.js";
+import { FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, type PartitionManifest, type TableName } from "../heapy/tables/schema.js";
 
 /** A checked dataset: its folder and the snapshots every table has a complete partition of. */
 export interface Dataset {

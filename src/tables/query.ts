@@ -1,8 +1,8 @@
 import { join } from "node:path";
 import { GuppyError } from "../errors.js";
 import type { Dataset } from "./dataset.js";
-import { duckMessage, openDuck, sqlString } from "./duck.js";
-import { TABLES } from "./schema.js";
+import { duckMessage, openDuck, sqlString } from "../heapy/tables/duck.js";
+import { TABLES } from "../heapy/tables/schema.js";
 
 /** A query's answer: column names, DuckDB type names and rows of plain JSON-able values. */
 export interface QueryResult {

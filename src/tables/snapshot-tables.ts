@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { cachePathOf, stampOf } from "../heapy/snapshot/graph-cache.js";
 import { isGuppyError } from "../errors.js";
 import { openDataset, type Dataset } from "./dataset.js";
-import { MANIFEST, snapshotName, type PartitionManifest } from "./schema.js";
+import { MANIFEST, snapshotName, type PartitionManifest } from "../heapy/tables/schema.js";
 
 /** Where the on-the-fly export of a snapshot file lives under a cache folder. */
 export function tablesPathOf(file: string, cacheDir: string): string {

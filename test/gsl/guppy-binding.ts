@@ -1,11 +1,13 @@
 // The GSL binding of Guppy's API (specs/guppy.gsl): the objects the generated tests
 // check, the predicates of kinds, and example values of the superkinds without .eg.
-import { mkdtempSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, ShortestPathsView, Stat, StatView, hpy } from "../../src/index.js";
 import { ReferencePattern } from "../../src/heapy/render/reference-pattern.js";
 import type { GslBinding } from "../../src/gsl/test-runtime.js";
+import { openDataset } from "../../src/tables/dataset.js";
+import { Table } from "apache-arrow";
 import { fixtureSnapshot } from "../support/fixtures.js";
 import { BIG_OR_SMALL } from "../support/known-graphs.js";
 
@@ -66,6 +68,18 @@ const binding: GslBinding = {
     PartitionView: (v) => v instanceof PartitionView,
     ShortestPathsView: (v) => v instanceof ShortestPathsView,
     ReferencePattern: (v) => v instanceof ReferencePattern,
+    "arrowtable+": (v) => v instanceof Table,
+    "exportsummary+": (v) => typeof v === "object" && v !== null && ["objects", "edges", "classes", "bytes"].every((k) => Number.isInteger((v as Record<string, unknown>)[k])) && typeof (v as { snapshot?: unknown }).snapshot === "string",
+  },
+  conditions: {
+    emptyfolder: (_set, dir) => !existsSync(dir as string) || readdirSync(dir as string).length === 0,
+    // Checked, then removed: a generated test exports every HeapySet of the binding into the one example folder.
+    exported: async (set, summary, dir) => {
+      const dataset = await openDataset(dir as string);
+      const ok = dataset.snapshots.length === 1 && dataset.snapshots[0] === (summary as { snapshot: string }).snapshot && (summary as { objects: number }).objects === (set as HeapySet).count;
+      rmSync(dir as string, { recursive: true, force: true });
+      return ok;
+    },
   },
   examples: {
     "snapshotfile+": () => file,
@@ -73,6 +87,7 @@ const binding: GslBinding = {
     "anyobject+": () => ({ planted: true }),
     "setorkind+": () => foo,
     "ordinals+": () => foo.ordinals(),
+    "datasetdir+": () => join(statFile, "..", "set"),
     HeapGraph: () => heap.graph,
     IdentitySet: () => foo,
     Classifier: () => ({ ...BIG_OR_SMALL }),

@@ -15,6 +15,9 @@ import { knownWaste, type WasteView } from "../waste/known-waste.js";
 import { NAMED_CLASSIFIERS } from "./classifier-names.js";
 import { NO_OWNER, ownersOf } from "../graph/shallow-sizes.js";
 import { isStore } from "../classify/classifiers.js";
+import type { Table } from "apache-arrow";
+import { toArrow } from "../tables/arrow.js";
+import { exportSet, type ExportSummary } from "../tables/export.js";
 
 /** A classifier by the name users type ('Type', 'clodo', 'Dupstr'): Heapy's and the known-waste ones. */
 function named(name: string): CallableClassifier | undefined {
@@ -337,6 +340,28 @@ export class HeapySet extends IdentitySet {
     const kinds = rows.length === 1 ? rows[0]!.kind : `(${rows.slice(0, BRIEF_MEMBERS).map((r) => r.kind).join(" | ")}${rows.length > BRIEF_MEMBERS ? " | ..." : ""})`;
     const ids = [...this.ordinals().subarray(0, BRIEF_MEMBERS)].map((n) => `@${this.graph.nodeId[n]}`);
     return `<${this.count} ${kinds}: ${ids.join(", ")}${this.count > BRIEF_MEMBERS ? "..." : ""}>`;
+  }
+
+  /**
+   * The members as an Apache Arrow table (await it), one row per object with the
+   * columns of the exported `objects` table (id, type, class, name, shallow_size,
+   * retained_size, distance, dominator_id, detachedness, allocation_site, entries,
+   * reachable), in the set's order: `(await rel.toArrow()).toArray()`.
+   */
+  toArrow(): Promise<Table> {
+    return toArrow(this);
+  }
+
+  /**
+   * Writes the members as a new Parquet dataset at `dir` (await it), as `guppy export`
+   * writes a snapshot: the objects, the references from them and their classes, one
+   * partition named `name` (default: the folder's name) that `guppy sql` queries. The
+   * folder must be new or empty (DIR_NOT_EMPTY otherwise); one that cannot be written
+   * gives EXPORT_FAILED and leaves no partial dataset behind.
+   */
+  async export(dir: string, name?: string): Promise<ExportSummary> {
+    if (name !== undefined && (typeof name !== "string" || name === "")) throw new GuppyError("USAGE", `export() takes a partition name (a string) after the folder; got ${describe(name)}.`);
+    return exportSet(this, dir, name);
   }
 
   /** Interactive help: `x.doc` lists the attributes, `x.doc.sp` explains one. */

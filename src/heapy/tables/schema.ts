@@ -1,5 +1,5 @@
 import { basename } from "node:path";
-import type { SourceStamp } from "../heapy/snapshot/heap-graph.js";
+import type { SourceStamp } from "../snapshot/heap-graph.js";
 
 /**
  * The layout of an exported heap dataset: plain Hive-partitioned Parquet that DuckDB,

@@ -1,13 +1,13 @@
 import { mkdir, mkdtemp, readdir, rename, rm, stat, writeFile } from "node:fs/promises";
-import { join } from "node:path";
-import { Clodo, Prod } from "../heapy/classify/classifiers.js";
-import { distancesOf, NO_DISTANCE } from "../heapy/graph/distances.js";
-import { dominatorsOf } from "../heapy/graph/dominators.js";
-import { shallowSizes } from "../heapy/graph/shallow-sizes.js";
-import { IdentitySet } from "../heapy/sets/identity-set.js";
-import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
-import { entriesOf } from "../heapy/waste/growth.js";
-import { GuppyError, isGuppyError } from "../errors.js";
+import { basename, join, resolve } from "node:path";
+import { Clodo, Prod } from "../classify/classifiers.js";
+import { distancesOf, NO_DISTANCE } from "../graph/distances.js";
+import { dominatorsOf } from "../graph/dominators.js";
+import { shallowSizes } from "../graph/shallow-sizes.js";
+import { IdentitySet } from "../sets/identity-set.js";
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { entriesOf } from "../waste/growth.js";
+import { GuppyError, isGuppyError } from "../../errors.js";
 import { appendRows, duckMessage, lookupTable, openDuck, sqlString, type Duck } from "./duck.js";
 import { DETACHEDNESS, FORMAT, MANIFEST, SCHEMA_VERSION, TABLES, safeName, type PartitionManifest, type TableName } from "./schema.js";
 
@@ -74,9 +74,20 @@ export async function exportGraph(g: HeapGraph, dir: string, options: ExportOpti
   }
 }
 
-/** Exports a selection (a relative heap, a leak group, a partition row) as partition `name` of the dataset at `dir`. */
-export async function exportSet(set: IdentitySet, dir: string, name: string): Promise<ExportSummary> {
-  return exportGraph(set.graph, dir, { name, members: set });
+/**
+ * Exports a selection (a relative heap, a leak group, a partition row) as a new
+ * dataset at `dir`, one partition named `name` (default: the folder's base name, so
+ * datasets of several selections can be queried together). The folder must not exist
+ * or be empty: a selection never replaces or mixes into other data.
+ */
+export async function exportSet(set: IdentitySet, dir: string, name?: string): Promise<ExportSummary> {
+  if (typeof dir !== "string" || dir === "") throw new GuppyError("USAGE", "export() takes the path of a folder for the dataset.");
+  const info = await stat(dir).catch(() => null);
+  if (info !== null && !info.isDirectory()) throw new GuppyError("EXPORT_FAILED", "This is a file, not a folder for a dataset.", { file: dir });
+  if (info !== null && (await readdir(dir)).length > 0) {
+    throw new GuppyError("DIR_NOT_EMPTY", "This folder is not empty: export a selection into a new or empty folder (guppy sql reads several).", { file: dir });
+  }
+  return exportGraph(set.graph, dir, { name: name ?? basename(resolve(dir)), members: set });
 }
 
 async function writeTables(duck: Duck, g: HeapGraph, staging: string, name: string, options: ExportOptions): Promise<ExportSummary> {

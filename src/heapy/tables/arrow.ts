@@ -1,10 +1,10 @@
 import type { Data, Table, Vector } from "apache-arrow";
-import { Clodo, Prod } from "../heapy/classify/classifiers.js";
-import { distancesOf, NO_DISTANCE } from "../heapy/graph/distances.js";
-import { dominatorsOf } from "../heapy/graph/dominators.js";
-import { shallowSizes } from "../heapy/graph/shallow-sizes.js";
-import type { IdentitySet } from "../heapy/sets/identity-set.js";
-import { entriesOf } from "../heapy/waste/growth.js";
+import { Clodo, Prod } from "../classify/classifiers.js";
+import { distancesOf, NO_DISTANCE } from "../graph/distances.js";
+import { dominatorsOf } from "../graph/dominators.js";
+import { shallowSizes } from "../graph/shallow-sizes.js";
+import type { IdentitySet } from "../sets/identity-set.js";
+import { entriesOf } from "../waste/growth.js";
 import { DETACHEDNESS } from "./schema.js";
 
 
