@@ -20,7 +20,7 @@ pre{background:#f5f5f5;padding:.5em;overflow-x:auto}`;
 export type PageFormat = "html" | "xhtml";
 
 /** Where each kind is documented: the first document giving it a man page, in any page format. */
-function homes(model: SpecModel): Map<string, DocumentSpec> {
+export function homes(model: SpecModel): Map<string, DocumentSpec> {
   const home = new Map<string, DocumentSpec>();
   for (const d of model.documents) {
     if (!d.outputs.includes("html") && !d.outputs.includes("xhtml")) continue;
@@ -80,7 +80,7 @@ class DocumentWriter {
     let out = "";
     for (const m of items) {
       const piece = this.one(m, context, paragraphs);
-      out += out === "" || piece === "" || /^[.,;:!?)]/.test(piece) ? piece : ` ${piece}`;
+      out += out === "" || piece === "" || /^[.,;:!?)]/.test(piece) || out.endsWith("(") ? piece : ` ${piece}`;
     }
     return out;
   }

@@ -1,4 +1,4 @@
-// The GSL binding of Guppy's API (specs/guppy.gsl): the objects the generated tests
+// The GSL binding of Guppy's API (specs/index.gsl and the files it reads): the objects the generated tests
 // check, the predicates of kinds, and example values of the superkinds without .eg.
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,8 +68,8 @@ const binding: GslBinding = {
     ReferencePattern: (v) => v instanceof ReferencePattern,
   },
   examples: {
-    "snapshotfile+": () => file,
-    "statfile+": () => statFile,
+    "snapshot file+": () => file,
+    "stat file+": () => statFile,
     "anyobject+": () => ({ planted: true }),
     "setorkind+": () => foo,
     "ordinals+": () => foo.ordinals(),
