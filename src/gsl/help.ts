@@ -1,5 +1,5 @@
-import type { KindSpec, Markup, SpecModel } from "./model.js";
-import { itemNotation, TEXT_STYLE } from "./notation.js";
+import type { KindSpec, Markup, MethodSpec, SpecModel } from "./model.js";
+import { itemNotation, joinPieces, TEXT_STYLE } from "./notation.js";
 
 /**
  * One-line help of a kind's members, read from a specification: what the REPL's
@@ -22,13 +22,8 @@ export interface MemberHelp {
 
 /** Markup as one line of plain text (references by name). */
 export function plainText(items: readonly Markup[]): string {
-  let out = "";
-  for (const m of items) {
-    const piece = typeof m === "string" ? m : m.el === "ref" ? m.attrs.target!.split(".").pop()! : m.el !== "pre" && m.el !== "dwh" ? plainText(m.children) : "";
-    // Pieces are separate source lines: a space between them, except before punctuation.
-    out += out === "" || piece === "" || /^[.,;:!?)]/.test(piece) || out.endsWith("(") ? piece : ` ${piece}`;
-  }
-  return out.replace(/\s+/g, " ").trim();
+  const piece = (m: Markup): string => (typeof m === "string" ? m : m.el === "ref" ? m.attrs.target!.split(".").pop()! : m.el !== "pre" && m.el !== "dwh" ? plainText(m.children) : "");
+  return items.reduce((out: string, m) => joinPieces(out, piece(m)), "").replace(/\s+/g, " ").trim();
 }
 
 /** The first paragraph of a description: the help line. */
@@ -41,14 +36,13 @@ export function firstParagraph(items: readonly Markup[]): string {
 export function ownMembers(kind: KindSpec): MemberHelp[] {
   return [
     ...kind.attrs.map((a) => ({ name: a.name, usage: `{v}.${a.name}`, operator: a.operator?.notation ?? null, text: firstParagraph(a.description), kind: kind.name })),
-    ...kind.methods.map((m) => ({
-      name: m.name,
-      usage: `{v}.${m.name}(${itemNotation(m.args, TEXT_STYLE, false)})${m.returns === null ? "" : ` -> ${m.returns.kind}`}`,
-      operator: m.operator?.notation ?? null,
-      text: firstParagraph(m.description),
-      kind: kind.name,
-    })),
+    ...kind.methods.map((m) => ({ name: m.name, usage: callUsage(m, `{v}.${m.name}`), operator: m.operator?.notation ?? null, text: firstParagraph(m.description), kind: kind.name })),
   ];
+}
+
+/** A call in GSL's notation as plain text: `callee(arguments) -> return kind`. */
+export function callUsage(m: MethodSpec, callee: string): string {
+  return `${callee}(${itemNotation(m.args, TEXT_STYLE, false)})${m.returns === null ? "" : ` -> ${m.returns.kind}`}`;
 }
 
 /** A kind's members and those of the kinds it is also of (a HeapySet is an IdentitySet); a kind's own member hides a parent's. */

@@ -1,8 +1,7 @@
 import { GuppyError } from "../errors.js";
-import { firstParagraph, ownMembers, plainText } from "./help.js";
+import { callUsage, firstParagraph, ownMembers, plainText } from "./help.js";
 import { anchorOf } from "./html.js";
 import type { DocumentSpec, KindSpec, SpecModel } from "./model.js";
-import { itemNotation, TEXT_STYLE } from "./notation.js";
 
 /**
  * `guppy gsl --markdown FILE`: the specification's API as Markdown (a section per
@@ -32,8 +31,7 @@ function kindSection(model: SpecModel, kind: KindSpec, page: string): string[] {
     return `| ${usage}${m.operator === null ? "" : ` (${code(m.operator)})`} | ${md(m.text)} |`;
   });
   if (kind.mapping !== null) {
-    const m = kind.mapping;
-    rows.unshift(`| ${code(`${v}(${itemNotation(m.args, TEXT_STYLE, false)})${m.returns === null ? "" : ` -> ${m.returns.kind}`}`)} | ${md(plainText(m.description.slice(0, 1)))} |`);
+    rows.unshift(`| ${code(callUsage(kind.mapping, v))} | ${md(firstParagraph(kind.mapping.description))} |`);
   }
   if (rows.length > 0) out.push("| Member | What it is |", "|---|---|", ...rows, "");
   return out;
