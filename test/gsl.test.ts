@@ -1,20 +1,23 @@
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, join } from "node:path";
 import { test } from "node:test";
 import { promisify } from "node:util";
 import { GuppyError } from "../src/errors.js";
 import { parseDotted } from "../src/gsl/dotted-tree.js";
 import { compileSpecs } from "../src/gsl/gsl.js";
 import { htmlDocuments, methodSignatureHtml } from "../src/gsl/html.js";
+import { currentSection, MARKDOWN_BEGIN, MARKDOWN_END, markdownSection } from "../src/gsl/markdown.js";
+import { plainText } from "../src/gsl/help.js";
 import { readSpecs } from "../src/gsl/model.js";
 import { projectRoot } from "./support/paths.js";
 
 const run = promisify(execFile);
 const root = projectRoot();
 const EXAMPLE = join(root, "specs", "docexample.gsl");
+const GUPPY = join(root, "specs", "index.gsl");
 
 /** Writes spec files into a fresh folder; returns the path of the first. */
 function specs(files: Record<string, string>): string {
@@ -138,12 +141,43 @@ test("generated tests pass against a correct implementation and fail, clearly, a
   assert.match(bad.out, /what example_kind\.range\(number 1\) returned: string "0" is not of kind list_of_integers/);
 });
 
-test("docs/ is what the specifications generate (npm run docs keeps it so)", () => {
-  for (const spec of ["guppy", "docexample"]) {
+test("docs/ is what the specifications generate, and nothing else (npm run docs keeps it so)", () => {
+  const generated: string[] = [];
+  for (const spec of ["index", "docexample"]) {
     const out = mkdtempSync(join(tmpdir(), "guppy-gsl-docs-"));
-    compileSpecs([join(root, "specs", `${spec}.gsl`)], { html: out });
-    assert.equal(readFileSync(join(out, `${spec}.html`), "utf8").replace(/from [^<]*\.gsl/, ""), readFileSync(join(root, "docs", `${spec}.html`), "utf8").replace(/from [^<]*\.gsl/, ""), `docs/${spec}.html is stale: run npm run docs`);
+    const { written } = compileSpecs([join(root, "specs", `${spec}.gsl`)], { html: out, xhtml: out });
+    for (const file of written) {
+      const name = basename(file);
+      generated.push(name);
+      assert.equal(readFileSync(file, "utf8"), readFileSync(join(root, "docs", name), "utf8"), `docs/${name} is stale: run npm run docs`);
+    }
   }
+  // A page per part of Guppy's API, in both formats, and the index that links them.
+  const parts = ["heapy_Use", "heapy_UniSet", "heapy_ER", "heapy_Part", "heapy_Path", "heapy_RefPat", "heapy_Stat", "heapy_Graph", "index"];
+  assert.deepEqual(generated.sort(), [...parts.flatMap((p) => [`${p}.html`, `${p}.xhtml`]), "docexample.html"].sort());
+  // docs/img holds the README's screenshots, not pages.
+  assert.deepEqual(readdirSync(join(root, "docs")).filter((f) => f !== "img").sort(), generated.sort(), "docs/ has pages no specification generates");
+});
+
+test("README's API reference is what the specifications generate (npm run docs keeps it so); --markdown writes between the markers", () => {
+  const model = readSpecs([GUPPY]);
+  const section = markdownSection(model, "docs");
+  assert.equal(currentSection(readFileSync(join(root, "README.md"), "utf8")), section, "README.md's API reference is stale: run npm run docs");
+  // A kind's table: its members linked to its page, operators as they read, text escaped for Markdown.
+  assert.ok(section.includes("| [`x.and(other: setorkind+) -> IdentitySet`](docs/heapy_UniSet.html#IdentitySet.and) (`x & other`) | Objects in both"), section);
+  assert.ok(section.includes("| [`x.or(other: IdentitySet) -> IdentitySet`](docs/heapy_UniSet.html#IdentitySet.or) (`x \\| other`) | Objects in either. |"));
+  assert.ok(section.includes("#### HeapySet\n\nA set of objects of one heap snapshot, as a session hands it out: it partitions itself as Heapy's sets do and prints as its partition by class. Also has the members of IdentitySet.\n"));
+  assert.ok(section.includes("| `er(0..*:[label: kind label+]) -> Kind` | The kind of the objects"));
+  assert.ok(section.includes("String(h.Nothing) is \\<Nothing\\>"));
+  // The file written: text outside the markers kept, the section (linked to --html's folder) between them.
+  const dir = mkdtempSync(join(tmpdir(), "guppy-gsl-md-"));
+  const file = join(dir, "README.md");
+  writeFileSync(file, `# Title\n\n${MARKDOWN_BEGIN}\nold text\n${MARKDOWN_END}\n\nAfter.\n`);
+  compileSpecs([GUPPY], { markdown: file, html: join(dir, "pages") });
+  assert.equal(readFileSync(file, "utf8"), `# Title\n\n${MARKDOWN_BEGIN}\n\n${markdownSection(model, "pages")}\n\n${MARKDOWN_END}\n\nAfter.\n`);
+  writeFileSync(file, "# No markers\n");
+  assert.throws(() => compileSpecs([GUPPY], { markdown: file }), (e: unknown) => e instanceof GuppyError && e.code === "USAGE" && /--markdown needs the lines/.test(e.message));
+  assert.throws(() => compileSpecs([GUPPY], { markdown: join(dir, "nowhere.md") }), (e: unknown) => e instanceof GuppyError && e.code === "FILE_NOT_FOUND");
 });
 
 test("conditions: invariants, preconditions and postconditions run where the binding implements them", async () => {
@@ -248,11 +282,7 @@ test("the generated documents are valid HTML (html-validate's recommended rules)
       "",
     ].join("\n"),
   });
-  const pages = [
-    ...htmlDocuments(readSpecs([all])).values(),
-    readFileSync(join(root, "docs", "guppy.html"), "utf8"),
-    readFileSync(join(root, "docs", "docexample.html"), "utf8"),
-  ];
+  const pages = [...htmlDocuments(readSpecs([all])).values(), ...readdirSync(join(root, "docs")).filter((f) => f.endsWith(".html")).map((f) => readFileSync(join(root, "docs", f), "utf8"))];
   for (const page of pages) {
     const report = await validator.validateString(page);
     assert.equal(report.valid, true, JSON.stringify(report.results.flatMap((r) => r.messages.map((m) => `${m.line}:${m.column} ${m.message}`))));
@@ -335,7 +365,9 @@ test("XHTML pages are well-formed XML and, like the HTML pages, valid HTML", asy
   const validator = new HtmlValidate(JSON.parse(readFileSync(join(root, ".htmlvalidate.json"), "utf8")) as ConstructorParameters<typeof HtmlValidate>[0]);
   const model = readSpecs([BITSETS]);
   const chars = readSpecs([specs({ "c.gsl": ".document: c\n..output: html, xhtml\n..p: a\n...char: nbsp\n...t: b\n...br\n...char: mdash\n" })]);
-  const pages = [...htmlDocuments(model, "xhtml"), ...htmlDocuments(chars, "xhtml")];
+  const docs = readdirSync(join(root, "docs")).filter((f) => f.endsWith(".xhtml"));
+  assert.ok(docs.length >= 9, "Guppy's API pages have XHTML beside HTML");
+  const pages = [...htmlDocuments(model, "xhtml"), ...htmlDocuments(chars, "xhtml"), ...docs.map((f) => [f, readFileSync(join(root, "docs", f), "utf8")] as const)];
   for (const [name, page] of pages) {
     const wellFormed = XMLValidator.validate(page);
     assert.equal(wellFormed, true, `${name}: ${JSON.stringify(wellFormed)}`);
@@ -428,4 +460,49 @@ test("Guppy-PE's other forms: .and:: defining a kind, .myfile. kinds, labels, an
 
 test("a returned object's call is checked as any method: its kinds must be defined", () => {
   badSpec(".kind:: a\n..method:: m\n...returns: a\n....mapping\n.....arg: x: ghost\n", 5, 6, /Unknown kind 'ghost' \(kind of argument x\)/);
+});
+
+test("Guppy's API specs: Guppy-PE's structure (parts that .and: the kinds heapykinds.gsl names), and the whole language on the real API", () => {
+  const model = readSpecs([GUPPY]);
+  const parts = ["heapy_Use", "heapy_UniSet", "heapy_ER", "heapy_Part", "heapy_Path", "heapy_RefPat", "heapy_Stat", "heapy_Graph"];
+  assert.deepEqual([...model.files.keys()].map((f) => basename(f, ".gsl")).sort(), ["index", "kindnames", "heapykinds", ...parts].sort());
+  // heapykinds.gsl defines every Heapy kind; each part describes its own.
+  const defined = model.files.get(join(root, "specs", "heapykinds.gsl"))!;
+  for (const k of ["Session", "IdentitySet", "HeapySet", "Kind", "CallableClassifier", "PartitionView", "ShortestPathsView", "ReferencePattern", "Stat", "StatView", "HeapGraph"]) assert.ok(defined.includes(k), k);
+  assert.deepEqual(
+    model.documents.map((d) => [d.name, d.outputs.join(" "), d.manPagesOf.length > 0]),
+    [...parts.map((p) => [p, "html xhtml", true]), ["index", "html xhtml", false], ["test_heapy", "tester", false]],
+  );
+  const ops = (kind: string): string[] => {
+    const k = model.kinds.get(kind)!;
+    return [...k.methods, ...k.attrs].filter((m) => m.operator !== null).map((m) => `${m.operator!.tag} ${m.operator!.notation} = ${m.name}`);
+  };
+  // .op, .fop and .rop as the methods that stand for them, read with the kind's .self.
+  assert.deepEqual(ops("IdentitySet"), ["op x & other = and", "op x | other = or", "op x - other = minus", "op x ^ other = xor", "fop ~x = complement", "op x <= other = le", "op x < other = lt", "op x >= other = ge", "op x > other = gt", "op x == other = equals", "rop node in x = has"]);
+  assert.deepEqual(ops("Kind"), ["op k & other = and", "op k | other = or", "op k - other = minus", "op k ^ other = xor", "fop ~k = complement", "rop set in k = has", "op k == other = equals", "fop str(k) = toString"]);
+  assert.deepEqual(ops("CallableClassifier"), ["op er & other = and", "op er <= other = le", "op er < other = lt", "op er >= other = ge", "op er > other = gt", "rop set in er = has", "fop str(er) = toString"]);
+  // .getitem is at (read-only item access); .fop: len is the length property.
+  assert.deepEqual(ops("HeapySet"), ["getitem x[i] = at", "rop node in x = has", "op x | other = or", "op x ^ other = xor", "fop len(x) = length"]);
+  assert.deepEqual(ops("ReferencePattern"), ["getitem rp[index] = at", "fop len(rp) = length"]);
+  assert.deepEqual(ops("StatView"), ["getitem s[i] = at", "fop len(s) = length"]);
+  assert.deepEqual(ops("ShortestPathsView"), ["getitem sp[i] = at"]);
+  // .subkind of, and .superkind of (which makes the named kinds kinds of it).
+  assert.deepEqual(model.kinds.get("HeapySet")!.kindOf, ["IdentitySet"]);
+  assert.deepEqual(model.kinds.get("StatView")!.kindOf, ["Stat"]);
+  assert.deepEqual(model.kinds.get("IdentitySet")!.kindOf, ["setorkind+"]);
+  assert.deepEqual(model.kinds.get("classifier name+")!.kindOf, ["classifierorname+"]);
+  // Kind names with spaces.
+  for (const k of ["snapshot file+", "stat file+", "read options+", "shortest paths options+", "kind label+", "row name+"]) assert.ok(model.kinds.has(k), k);
+  // The paging macro: the same members on every paged kind, its arguments where it takes them.
+  const describe = (kind: string, attr: string): string => plainText(model.kinds.get(kind)!.attrs.find((a) => a.name === attr)!.description);
+  assert.equal(describe("PartitionView", "more"), "The next ten rows (_.more works on the last result); past the last it says there are no more.");
+  assert.equal(describe("ShortestPathsView", "limit"), "How many paths the page shows: ten, or Infinity for all.");
+  assert.equal(describe("ReferencePattern", "all"), "All the lines from the first, label included (Heapy's _.all).");
+  for (const kind of ["PartitionView", "ShortestPathsView", "ReferencePattern", "StatView"]) {
+    const attrs = model.kinds.get(kind)!.attrs;
+    for (const name of ["more", "all", "prev", "top"]) assert.equal(attrs.find((a) => a.name === name)?.kind, kind, `${kind}.${name}`);
+    assert.equal(attrs.find((a) => a.name === "start")?.kind, "index+");
+  }
+  // The "in JavaScript" macro: a headed note in the kinds whose operators are methods.
+  for (const kind of ["IdentitySet", "Kind", "CallableClassifier"]) assert.ok(model.kinds.get(kind)!.description.some((m) => typeof m !== "string" && m.el === "dwh" && m.attrs.header === "In JavaScript"), kind);
 });

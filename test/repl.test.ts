@@ -52,7 +52,7 @@ test("the REPL: h and the files ready, Heapy text, _ and _.more, help, history",
   // Heapy's sp: the paths to the Foo nearest the root only (the other two are a step farther).
   assert.ok(out.includes("guppy>  0: h.Root.Window.bar.foo\nguppy> "), out);
   assert.ok(out.includes("guppy> Top level interface to Heapy.\nUse eg: h.doc for more info on h.\n"));
-  assert.ok(out.includes("guppy> h.iso(0..*:[object: anyobject+]) -> HeapySet: The set of the given live objects, in a fresh snapshot of this program (await it): .sp says why they are alive, .domisize what freeing them releases.\n[0] docs/guppy.html#Session.iso\n"), out);
+  assert.ok(out.includes("guppy> h.iso(0..*:[object: anyobject+]) -> HeapySet: The set of the given live objects, in a fresh snapshot of this program (await it): .sp says why they are alive, .domisize what freeing them releases.\n[0] docs/heapy_Use.html#Session.iso\n"), out);
 });
 
 test("the REPL completes members with Tab, Guppy's getters included", async () => {
@@ -91,9 +91,9 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   // The help line is the member's signature in GSL's notation and the first paragraph of its specification.
   assert.equal(
     String(h.doc.heap),
-    "h.heap([graph: HeapGraph]) -> HeapySet: This program's own heap now (await it), less Guppy's objects and, after h.setref(), less what existed then; with a graph, the reachable objects of that graph.\n[0] docs/guppy.html#Session.heap",
+    "h.heap([graph: HeapGraph]) -> HeapySet: This program's own heap now (await it), less Guppy's objects and, after h.setref(), less what existed then; with a graph, the reachable objects of that graph.\n[0] docs/heapy_Use.html#Session.heap",
   );
-  assert.equal(h.doc.heap![0], "docs/guppy.html#Session.heap");
+  assert.equal(h.doc.heap![0], "docs/heapy_Use.html#Session.heap");
   assert.equal(h.doc.nosuch, undefined);
   // The help describes what exists: each documented member is on the object it documents.
   const g = (await h.load(file)).graph;
@@ -116,7 +116,14 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   }
   assert.equal(docOf("Stat", "s").diff!.text, "s.diff(other: Stat) -> Stat: The difference this - other, by kind (rows of one kind name summed on each side, as Heapy does), largest absolute size first.");
   // The docs the references point to exist and have those anchors.
-  const page = readFileSync(join(projectRoot(), "docs", "guppy.html"), "utf8");
-  for (const topic of Object.keys(objects)) for (const anchor of Object.values(texts[topic]!.anchors)) assert.ok(page.includes(`id="${anchor.split("#")[1]}"`), anchor);
+  // Each part of the API has its page; inherited members point to the parent kind's (a HeapySet's count to IdentitySet's, on heapy_UniSet.html).
+  assert.equal(texts.HeapySet!.anchors.count, "docs/heapy_UniSet.html#IdentitySet.count");
+  assert.equal(texts.StatView!.anchors.diff, "docs/heapy_Stat.html#StatView.diff");
+  for (const topic of Object.keys(objects)) {
+    for (const anchor of Object.values(texts[topic]!.anchors)) {
+      const [page, id] = anchor.split("#");
+      assert.ok(readFileSync(join(projectRoot(), page!), "utf8").includes(`id="${id}"`), anchor);
+    }
+  }
   assert.ok(set instanceof HeapySet && view instanceof PartitionView && set.rp instanceof ReferencePattern);
 });

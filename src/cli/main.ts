@@ -224,9 +224,10 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--binding <module>", "the module the tests import for objects, predicates and conditions (default: ./gsl-binding.js beside the tests)")
     .option("--runtime <specifier>", "how the tests import the GSL test runtime", "guppy/gsl-test")
     .option("--xhtml <dir>", "write the XHTML documents (of documents with ..output: xhtml) here")
+    .option("--markdown <file>", "write the API as Markdown between guppy gsl's markers in this file (a README), linked to the --html documents")
     .option("--check-types [module]", "check the specs against the TypeScript declarations of this module (default: the --binding module's .ts source); exit 1 on findings")
-    .addHelpText("after", "\nExamples:\n  guppy gsl specs/*.gsl --html docs\n  guppy gsl specs/guppy.gsl --tests test/generated --binding test/gsl-binding.js\n  node --test test/generated/\n  guppy gsl specs/guppy.gsl --check-types test/gsl/guppy-binding.ts")
-    .action(async (specs: string[], o: { html?: string; xhtml?: string; tests?: string; binding?: string; runtime: string; checkTypes?: string | boolean }) => {
+    .addHelpText("after", "\nExamples:\n  guppy gsl specs/index.gsl --html docs --xhtml docs --markdown README.md\n  guppy gsl specs/index.gsl --tests test/generated --binding test/gsl-binding.js\n  node --test test/generated/\n  guppy gsl specs/index.gsl --check-types test/gsl/guppy-binding.ts")
+    .action(async (specs: string[], o: { html?: string; xhtml?: string; tests?: string; binding?: string; runtime: string; markdown?: string; checkTypes?: string | boolean }) => {
       const { written, model } = compileSpecs(specs, o);
       process.stdout.write(`${model.kinds.size} kinds in ${model.files.size} file${model.files.size === 1 ? "" : "s"}; wrote ${written.length} file${written.length === 1 ? "" : "s"}${written.length ? `:\n  ${written.join("\n  ")}` : "."}\n`);
       if (o.checkTypes === undefined) return;

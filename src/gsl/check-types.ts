@@ -102,6 +102,9 @@ function positions(item: ArgItem): (ArgItem & { mode: "arg" })[] | null {
   return out;
 }
 
+/** Where a kind's members are written: the first `.and:` that continues it, or its definition. */
+const describedAt = (kind: KindSpec): Located => kind.continuedAt[0] ?? kind.at;
+
 const plural = (n: number, what: string): string => (n === Number.POSITIVE_INFINITY ? `any number of ${what}s` : `${n} ${what}${n === 1 ? "" : "s"}`);
 
 class TypeChecker {
@@ -123,7 +126,9 @@ class TypeChecker {
   }
 
   private find(code: TypeFinding["code"], message: string, spec: Located | null, declaration: Located | null): void {
-    this.findings.push({ code, message, spec, declaration });
+    const finding = { code, message, spec, declaration };
+    // A kind bound to several types with one declaration (a Stat and a StatView's inherited dump) differs once.
+    if (!this.findings.some((f) => formatFinding(f) === formatFinding(finding))) this.findings.push(finding);
   }
 
   /** A type's declaration, for locations: its symbol's first declaration. */
@@ -250,7 +255,7 @@ class TypeChecker {
       const hasMembers = kind.attrs.length + kind.methods.length > 0 || kind.mapping !== null;
       const bound = this.types.get(kind.name);
       if (bound === undefined || bound.length === 0) {
-        if (hasMembers) this.find("NO_DECLARATION", `kind ${kind.name} has members in the spec but the module neither exports a declaration of that name nor gives instances of it`, kind.at, moduleAt);
+        if (hasMembers) this.find("NO_DECLARATION", `kind ${kind.name} has members in the spec but the module neither exports a declaration of that name nor gives instances of it`, describedAt(kind), moduleAt);
         continue;
       }
       for (const { type, at } of bound) this.checkKind(kind, type, this.declarationOf(type, at));
@@ -301,7 +306,7 @@ class TypeChecker {
       if (d === undefined || documented.has(p.name) || !this.isPublic(p, d)) continue;
       // Where the kind's objects are of several types, its members are those all of them have.
       if (!(this.types.get(kind.name) ?? []).every((t) => t.type.getProperty(p.name) !== undefined)) continue;
-      this.find("UNDOCUMENTED", `${kind.name}.${p.name}: a public member of ${shown} that the spec does not document`, kind.at, this.located(d));
+      this.find("UNDOCUMENTED", `${kind.name}.${p.name}: a public member of ${shown} that the spec does not document`, describedAt(kind), this.located(d));
     }
   }
 

@@ -1,6 +1,8 @@
-import { existsSync, mkdirSync, writeFileSync } from "node:fs";
-import { isAbsolute, join, relative, resolve } from "node:path";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve } from "node:path";
+import { GuppyError } from "../errors.js";
 import { htmlDocuments } from "./html.js";
+import { markdownSection, replaceSection } from "./markdown.js";
 import { readSpecs, type SpecModel } from "./model.js";
 import { testDocuments } from "./tester.js";
 
@@ -16,6 +18,8 @@ export interface GslOptions {
   binding?: string;
   /** How the tests import GSL's test runtime (default "guppy/gsl-test"). */
   runtime?: string;
+  /** A Markdown file (a README) whose section between guppy gsl's markers is replaced by the API, linked to the HTML documents (in --html's folder, else docs/). */
+  markdown?: string;
 }
 
 /** The import specifier of `target` from a file in `fromDir`. */
@@ -43,6 +47,17 @@ export function compileSpecs(files: readonly string[], options: GslOptions = {})
   if (options.tests !== undefined) {
     const binding = importPath(resolve(options.tests), options.binding ?? "./gsl-binding.js");
     for (const [name, text] of testDocuments(model, binding, options.runtime)) write(options.tests, name, text);
+  }
+  if (options.markdown !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.markdown, "utf8");
+    } catch {
+      throw new GuppyError("FILE_NOT_FOUND", "The Markdown file to write the API into cannot be read.", { file: options.markdown });
+    }
+    const links = relative(dirname(resolve(options.markdown)), resolve(options.html ?? "docs")).split("\\").join("/") || ".";
+    writeFileSync(options.markdown, replaceSection(text, markdownSection(model, links), options.markdown));
+    written.push(options.markdown);
   }
   return { model, written };
 }

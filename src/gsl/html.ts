@@ -1,6 +1,6 @@
 import { specError } from "./dotted-tree.js";
 import { resolveRef, type OperatorSpec, type ArgItem, type DocumentSpec, type KindSpec, type Markup, type MethodSpec, type SpecModel } from "./model.js";
-import { escapeHtml, htmlStyle, itemNotation, signature, type NotationStyle } from "./notation.js";
+import { escapeHtml, htmlStyle, itemNotation, joinPieces, signature, type NotationStyle } from "./notation.js";
 
 /** Markup elements written as the HTML element of the same name. */
 const SAME = new Set(["address", "p", "h1", "h2", "h3", "h4", "em", "strong", "code", "pre", "ul", "ol", "li", "sup", "sub", "small", "table", "tr", "th", "td", "dl", "dt", "dd", "span", "div", "var", "blockquote"]);
@@ -20,7 +20,7 @@ pre{background:#f5f5f5;padding:.5em;overflow-x:auto}`;
 export type PageFormat = "html" | "xhtml";
 
 /** Where each kind is documented: the first document giving it a man page, in any page format. */
-function homes(model: SpecModel): Map<string, DocumentSpec> {
+export function homes(model: SpecModel): Map<string, DocumentSpec> {
   const home = new Map<string, DocumentSpec>();
   for (const d of model.documents) {
     if (!d.outputs.includes("html") && !d.outputs.includes("xhtml")) continue;
@@ -76,13 +76,8 @@ class DocumentWriter {
   }
 
   markup(items: readonly Markup[], context: KindSpec | null, paragraphs = true): string {
-    // Pieces are separate source lines: a space between them, except before punctuation (".t:." ends a sentence).
-    let out = "";
-    for (const m of items) {
-      const piece = this.one(m, context, paragraphs);
-      out += out === "" || piece === "" || /^[.,;:!?)]/.test(piece) ? piece : ` ${piece}`;
-    }
-    return out;
+    // Pieces are separate source lines (".t:." ends a sentence without a space).
+    return items.reduce((out: string, m) => joinPieces(out, this.one(m, context, paragraphs)), "");
   }
 
   private one(m: Markup, context: KindSpec | null, paragraphs: boolean): string {

@@ -78,7 +78,10 @@ export interface KindSpec {
   constructors: string[];
   /** Calling an object of the kind (`..mapping`): the call's arguments and result. */
   mapping: MethodSpec | null;
+  /** Where it is defined (`.kind::`). */
   at: Located;
+  /** Where `.and:` continues it: in Guppy-PE's layout, the part that describes a kind another file names. */
+  continuedAt: Located[];
 }
 
 export interface ConditionSpec {
@@ -220,7 +223,7 @@ function methodOf(n: SpecNode, name: string): MethodSpec {
 }
 
 function newKind(name: string, n: SpecNode, superkind: boolean): KindSpec {
-  return { name, superkind, examples: [], description: [], attrs: [], methods: [], kindOf: [], superkindOf: [], self: "x", conditions: [], constructors: [], mapping: null, at: at(n) };
+  return { name, superkind, examples: [], description: [], attrs: [], methods: [], kindOf: [], superkindOf: [], self: "x", conditions: [], constructors: [], mapping: null, at: at(n), continuedAt: [] };
 }
 
 /** The names of a method's arguments, in order (for an operator's notation). */
@@ -424,6 +427,7 @@ export function readSpecs(files: readonly string[], readText: (file: string) => 
       model.files.get(resolve(n.file))?.push(kind.name);
     }
     if (kind === undefined) throw specError(`'.and: ${n.arg}' continues a kind that is not defined ('.kind:: ${n.arg}' first).`, at(n));
+    kind.continuedAt.push(at(n));
     addToKind(kind, n);
   }
   // `.superkind of: K` says K's objects are of this kind too.

@@ -53,3 +53,8 @@ export function signature(method: MethodSpec, s: NotationStyle, name = s.escape(
   const ret = method.returns === null ? "" : `${s.escape(" -> ")}${s.kind(method.returns.kind)}`;
   return `${name}(${itemNotation(method.args, s, false)})${ret}`;
 }
+
+/** Two pieces of text that were separate source lines, as one: a space between them, except before punctuation and after an opening parenthesis. */
+export function joinPieces(out: string, piece: string): string {
+  return out === "" || piece === "" || /^[.,;:!?)]/.test(piece) || out.endsWith("(") ? out + piece : `${out} ${piece}`;
+}

@@ -1,4 +1,4 @@
-// The GSL binding of Guppy's API (specs/guppy.gsl): the objects the generated tests
+// The GSL binding of Guppy's API (specs/index.gsl and the files it reads): the objects the generated tests
 // check, the predicates of kinds, and example values of the superkinds without .eg.
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -68,8 +68,8 @@ const binding: GslBinding = {
     PartitionView: (v) => v instanceof PartitionView,
     ShortestPathsView: (v) => v instanceof ShortestPathsView,
     ReferencePattern: (v) => v instanceof ReferencePattern,
-    "arrowtable+": (v) => v instanceof Table,
-    "exportsummary+": (v) => typeof v === "object" && v !== null && ["objects", "edges", "classes", "bytes"].every((k) => Number.isInteger((v as Record<string, unknown>)[k])) && typeof (v as { snapshot?: unknown }).snapshot === "string",
+    "arrow table+": (v) => v instanceof Table,
+    "export summary+": (v) => typeof v === "object" && v !== null && ["objects", "edges", "classes", "bytes"].every((k) => Number.isInteger((v as Record<string, unknown>)[k])) && typeof (v as { snapshot?: unknown }).snapshot === "string",
   },
   conditions: {
     emptyfolder: (_set, dir) => !existsSync(dir as string) || readdirSync(dir as string).length === 0,
@@ -82,12 +82,12 @@ const binding: GslBinding = {
     },
   },
   examples: {
-    "snapshotfile+": () => file,
-    "statfile+": () => statFile,
+    "snapshot file+": () => file,
+    "stat file+": () => statFile,
     "anyobject+": () => ({ planted: true }),
     "setorkind+": () => foo,
     "ordinals+": () => foo.ordinals(),
-    "datasetdir+": () => join(statFile, "..", "set"),
+    "dataset folder+": () => join(statFile, "..", "set"),
     HeapGraph: () => heap.graph,
     IdentitySet: () => foo,
     Classifier: () => ({ ...BIG_OR_SMALL }),
