@@ -1,10 +1,10 @@
 /**
  * One measurement in a fresh process, so each tool's peak RSS is its own:
  * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of scan, guppy, guppy+dist,
- * guppy-full, guppy-seq, guppy-cached, pb-explore, heap-clodo, cache-prep, export, devtools, memlab.
+ * guppy-full, guppy-seq, guppy-cached, pb-explore, heap-clodo, cache-prep, export, devtools, memlab, vscode.
  * Writes {ms, maxRssMiB, rootRetained, nodes} to RESULT.json (tools may print to stdout).
  */
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createReadStream, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { distancesOf } from "../src/heapy/graph/distances.js";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
@@ -140,6 +140,20 @@ async function memlab(file: string): Promise<Measured> {
   return { rootRetained: heap.getNodeByIndex?.(0)?.retainedSize ?? 0, nodes: heap.nodes.length };
 }
 
+/**
+ * @vscode/v8-heap-parser (Rust compiled to WebAssembly; VS Code's heap viewer): decode
+ * the file's bytes (it takes one buffer, so files past 2 GiB fail), then the class
+ * groups by retained size, which need its dominator tree (their counts add up to the
+ * node count). The root's retained size is the first of its retainers (the queried node itself).
+ */
+async function vscode(file: string): Promise<Measured> {
+  const parser = await import("@vscode/v8-heap-parser");
+  const graph = parser.decode_bytes(readFileSync(file));
+  const groups = graph.get_class_groups(0, 2 ** 31 - 1, false);
+  const [self] = graph.get_all_retainers(graph.root_index, 0);
+  return { rootRetained: Number(self?.retained_size ?? 0), nodes: groups.reduce((n, g) => n + g.children_len, 0) };
+}
+
 const [tool, file, result] = process.argv.slice(2);
 const tools: Record<string, (f: string) => Promise<Measured>> = {
   scan,
@@ -154,6 +168,7 @@ const tools: Record<string, (f: string) => Promise<Measured>> = {
   "pb-explore": pbExplore,
   devtools,
   memlab,
+  vscode,
 };
 const run = tool === undefined ? undefined : tools[tool];
 if (!run || !file || !result) {

@@ -45,7 +45,12 @@ export async function runInPage(browser: Browser, script: string): Promise<CdpCo
 export async function chromiumSnapshot(name: string, script: string): Promise<string> {
   const hash = createHash("sha256").update(script).digest("hex").slice(0, 16);
   const out = join(cacheDir("fixtures"), `chromium-${name}-${hash}.heapsnapshot`);
-  if (existsSync(out)) return out;
+  if (!existsSync(out)) await writePageSnapshot(script, out);
+  return out;
+}
+
+/** Opens a page in a fresh headless Chromium, runs `script` in it and writes the page's heap snapshot to `out` (through a temp file). */
+export async function writePageSnapshot(script: string, out: string): Promise<void> {
   const browser = await launchChromium();
   try {
     const conn = await runInPage(browser, script);
@@ -60,7 +65,6 @@ export async function chromiumSnapshot(name: string, script: string): Promise<st
   } finally {
     await browser.close();
   }
-  return out;
 }
 
 /** A page with attached and detached DOM trees, JS objects held from the DOM and from globals, and a WeakMap. */
