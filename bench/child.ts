@@ -25,8 +25,10 @@ export interface ChildOptions {
 function whyFailed(stderr: string, code: number | null, timedOut: boolean): string {
   if (timedOut) return "timed out";
   if (/heap out of memory|Invalid string length|Array buffer allocation failed|RangeError: .*memory/i.test(stderr)) return "out of memory";
-  const last = stderr.trim().split("\n").filter((l) => l.trim() !== "" && !l.startsWith("Command ")).slice(-1)[0];
-  return (last ?? `exit code ${code}`).slice(0, 120);
+  // The thrown error's line, not the stack after it nor Node's closing version line.
+  const lines = stderr.trim().split("\n").filter((l) => l.trim() !== "" && !/^(Command |Node\.js v|\s+at |\s*\^)/.test(l));
+  const why = lines.filter((l) => /^[A-Za-z]*Error\b/.test(l)).slice(-1)[0] ?? lines.slice(-1)[0];
+  return (why ?? `exit code ${code}`).slice(0, 120);
 }
 
 /** `node ARGS` as a child timed by /usr/bin/time; never rejects. */

@@ -1,10 +1,10 @@
-// The page shape: React rendering a large list (20,000 rows, each a few elements
+// The page shape: React rendering a large list (10,000 rows, each a few elements
 // with its own data and handler) into the document, synchronously, then idle.
 import { useState } from "react";
 import { flushSync } from "react-dom";
 import { createRoot } from "react-dom/client";
 
-const rows = Array.from({ length: 20000 }, (_, i) => ({ id: i, name: `row ${i}`, price: (i * 37) % 1000, tags: [`t${i % 10}`, `g${i % 7}`] }));
+const rows = Array.from({ length: 10000 }, (_, i) => ({ id: i, name: `row ${i}`, price: (i * 37) % 1000, tags: [`t${i % 10}`, `g${i % 7}`] }));
 
 function Row({ row, selected, onSelect }) {
   return (

@@ -56,9 +56,10 @@ export async function writePageSnapshot(script: string, out: string): Promise<vo
     const conn = await runInPage(browser, script);
     await conn.send("HeapProfiler.enable");
     const tmp = `${out}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w");
+    const fd = openSync(tmp, "w", 0o600);
     conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => writeSync(fd, String(p.chunk)));
-    await conn.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    // A large page takes more than the protocol client's default 10 s to write.
+    await conn.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, 10 * 60_000);
     closeSync(fd);
     renameSync(tmp, out);
     conn.close();
