@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CdpConnection, listTargets } from "../../src/heapy/capture/cdp.js";
 import { launchChromium as launch } from "../../src/run/browser.js";
@@ -52,10 +52,10 @@ export async function chromiumSnapshot(name: string, script: string): Promise<st
 /** Opens a page in a fresh headless Chromium, runs `script` in it and writes the page's heap snapshot to `out` (through a temp file). */
 export async function writePageSnapshot(script: string, out: string): Promise<void> {
   const browser = await launchChromium();
+  const tmp = `${out}.${process.pid}.tmp`;
   try {
     const conn = await runInPage(browser, script);
     await conn.send("HeapProfiler.enable");
-    const tmp = `${out}.${process.pid}.tmp`;
     const fd = openSync(tmp, "w", 0o600);
     conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => writeSync(fd, String(p.chunk)));
     // A large page takes more than the protocol client's default 10 s to write.
@@ -64,6 +64,7 @@ export async function writePageSnapshot(script: string, out: string): Promise<vo
     renameSync(tmp, out);
     conn.close();
   } finally {
+    rmSync(tmp, { force: true });
     await browser.close();
   }
 }
