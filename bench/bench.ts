@@ -54,7 +54,7 @@ const tools = values.tools!.split(",");
 const dir = values.dir!;
 const runs = Math.max(1, Number(values.runs));
 mkdirSync(dir, { recursive: true });
-const timeFile = join(dir, `time-${process.pid}.txt`);
+const rssFile = join(dir, `rss-${process.pid}.txt`);
 
 /** The CLI commands measured as whole processes, as a user runs them (the binary cache off). */
 const cli: Record<string, (file: string) => string[]> = {
@@ -78,13 +78,13 @@ async function gzipOf(file: string): Promise<string> {
 async function measure(tool: string, file: string): Promise<Measurement | string> {
   const command = cli[tool];
   if (command) {
-    const r = await timedNode([guppyBin, ...command(file)], { timeoutMs: 20 * 60_000, timeFile, okCodes: [0, 1], env: { ...process.env, GUPPY_CACHE: "off" } });
+    const r = await timedNode([guppyBin, ...command(file)], { timeoutMs: 20 * 60_000, rssFile, okCodes: [0, 1], env: { ...process.env, GUPPY_CACHE: "off" } });
     return r.ok ? { ms: r.wallMs, maxRssMiB: r.maxRssMiB, processMs: r.wallMs, processRssMiB: r.maxRssMiB, wholeProcess: true } : r.message;
   }
   const out = join(dir, `result-${process.pid}.json`);
   rmSync(out, { force: true });
   // Every tool gets the same generous heap limit; what it uses is what it needs.
-  const r = await timedNode(["--max-old-space-size=20000", join(here, "run-tool.js"), tool, file, out], { timeoutMs: 20 * 60_000, timeFile });
+  const r = await timedNode(["--max-old-space-size=20000", join(here, "run-tool.js"), tool, file, out], { timeoutMs: 20 * 60_000, rssFile });
   if (!r.ok) return r.message;
   const result = JSON.parse(readFileSync(out, "utf8")) as Omit<Measurement, "processMs" | "processRssMiB" | "wholeProcess">;
   rmSync(out, { force: true });

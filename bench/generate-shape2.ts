@@ -6,6 +6,7 @@
  */
 import { renameSync } from "node:fs";
 import v8 from "node:v8";
+import { scaleArgs } from "./args.js";
 
 type Link = { prev: Link | null };
 type LinkClass = new (prev: Link | null, value: number, label: string) => Link;
@@ -29,12 +30,7 @@ function handlerFor(id: number, tag: string): () => () => string {
   };
 }
 
-const scale = Number(process.argv[2] ?? "10");
-const out = process.argv[3];
-if (!out || !(scale > 0)) {
-  process.stderr.write("usage: generate-shape2 SCALE_MB OUT.heapsnapshot\n");
-  process.exit(2);
-}
+const { scale, out } = scaleArgs("generate-shape2");
 
 // One unit writes about 7 KB of snapshot on Node 20 (measured); Node's own heap adds about 4.4 MB.
 const units = Math.max(1, Math.round((scale - 4.4) * 144));

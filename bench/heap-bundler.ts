@@ -7,7 +7,8 @@
 import { join } from "node:path";
 import { rollup } from "rollup";
 import { projectRoot } from "../test/support/paths.js";
-import { outArg, writeSelfSnapshot } from "./self-snapshot.js";
+import { outArg } from "./args.js";
+import { writeSelfSnapshot } from "./self-snapshot.js";
 
 const out = outArg("heap-bundler");
 const bundle = await rollup({

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { chromiumMissing, writePageSnapshot } from "../test/support/chromium.js";
 import { projectRoot } from "../test/support/paths.js";
 import { reactBundle } from "../test/support/web-pages.js";
-import { outArg } from "./self-snapshot.js";
+import { outArg } from "./args.js";
 
 const out = outArg("heap-page");
 const missing = chromiumMissing();

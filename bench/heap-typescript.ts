@@ -7,7 +7,8 @@
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import { projectRoot } from "../test/support/paths.js";
-import { outArg, writeSelfSnapshot } from "./self-snapshot.js";
+import { outArg } from "./args.js";
+import { writeSelfSnapshot } from "./self-snapshot.js";
 
 type Ts = typeof import("typescript-js");
 const out = outArg("heap-typescript");

@@ -20,13 +20,3 @@ export async function writeSelfSnapshot(out: string): Promise<void> {
   }
   renameSync(v8.writeHeapSnapshot(`${out}.tmp`), out);
 }
-
-/** The output file of a heap-making program (`node heap-X.js OUT.heapsnapshot`), or exits 2 with its usage. */
-export function outArg(name: string): string {
-  const out = process.argv[2];
-  if (!out) {
-    process.stderr.write(`usage: ${name} OUT.heapsnapshot\n`);
-    process.exit(2);
-  }
-  return out;
-}

@@ -55,7 +55,7 @@ export async function snapshotsOf(name: ShapeName, sizes: readonly number[], dir
     if (!existsSync(file)) {
       process.stderr.write(`making the ${name} snapshot ${file}…\n`);
       const args = mb === null ? [file] : [String(mb), file];
-      const r = await timedNode(["--max-old-space-size=16000", join(here, shape.script), ...args], { timeoutMs: 30 * 60_000, timeFile: `${file}.time` });
+      const r = await timedNode(["--max-old-space-size=16000", join(here, shape.script), ...args], { timeoutMs: 30 * 60_000, rssFile: `${file}.rss` });
       rmSync(`${file}.tmp`, { force: true });
       if (!r.ok) {
         made.push({ shape: name, file: null, failed: `could not make the snapshot: ${r.message}` });

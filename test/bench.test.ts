@@ -13,7 +13,7 @@ import { WINDOW_FOOS } from "./support/known-graphs.js";
 import { synthSnapshot } from "./support/synthetic.js";
 
 const dir = mkdtempSync(join(tmpdir(), "guppy-bench-"));
-const timeFile = join(dir, "time.txt");
+const rssFile = join(dir, "rss.txt");
 
 const m = (ms: number, maxRssMiB: number, extra: Partial<Measurement> = {}): Measurement => ({
   ms,
@@ -55,20 +55,20 @@ test("bench shapes: all five by name; an unknown one is refused with the list", 
 });
 
 test("bench children: wall time and the child's own peak RSS; a failure is its error's line; a hung child is killed at the timeout", async () => {
-  const big = await timedNode(["-e", "const a = new Uint8Array(200 << 20).fill(1); console.log(a[5])"], { timeoutMs: 60_000, timeFile });
+  const big = await timedNode(["-e", "const a = new Uint8Array(200 << 20).fill(1); console.log(a[5])"], { timeoutMs: 60_000, rssFile });
   assert.ok(big.ok, JSON.stringify(big));
   // The child touched 200 MiB; this process did not.
   assert.ok(big.maxRssMiB > 200 && big.maxRssMiB < 400, String(big.maxRssMiB));
   assert.ok(big.wallMs > 0);
-  const small = await timedNode(["-e", "0"], { timeoutMs: 60_000, timeFile });
+  const small = await timedNode(["-e", "0"], { timeoutMs: 60_000, rssFile });
   assert.ok(small.ok && small.maxRssMiB < 150, JSON.stringify(small));
 
-  const failed = await timedNode(["-e", "throw new TypeError('no such thing')"], { timeoutMs: 60_000, timeFile });
+  const failed = await timedNode(["-e", "throw new TypeError('no such thing')"], { timeoutMs: 60_000, rssFile });
   assert.deepEqual(failed, { ok: false, message: "TypeError: no such thing" });
-  assert.deepEqual(await timedNode(["-e", "process.exit(1)"], { timeoutMs: 60_000, timeFile, okCodes: [0, 1] }).then((r) => r.ok), true);
+  assert.deepEqual(await timedNode(["-e", "process.exit(1)"], { timeoutMs: 60_000, rssFile, okCodes: [0, 1] }).then((r) => r.ok), true);
 
   const t0 = performance.now();
-  const hung = await timedNode(["-e", "setInterval(() => {}, 1000)"], { timeoutMs: 1000, timeFile });
+  const hung = await timedNode(["-e", "setInterval(() => {}, 1000)"], { timeoutMs: 1000, rssFile });
   assert.deepEqual(hung, { ok: false, message: "timed out" });
   assert.ok(performance.now() - t0 < 20_000);
 });
