@@ -1,7 +1,16 @@
 /** The bench's table: one row per tool and snapshot, with the anchors' time and peak RSS as multiples of the row's. */
 
-/** One tool's figures on one snapshot. */
-export interface Measurement {
+/** What run-tool's tools compute (run-tool adds the time and the peak RSS). */
+export interface Measured {
+  rootRetained: number;
+  nodes: number;
+  /** For export: the export's own time (after loading) and the Parquet bytes it wrote. */
+  exportMs?: number;
+  exportBytes?: number;
+}
+
+/** One tool's figures on one snapshot (the CLI's rows have no node count nor retained size). */
+export interface Measurement extends Partial<Measured> {
   /** The measured time: in the tool's process (after Node started), or the whole process for CLI rows. */
   ms: number;
   /** Peak RSS of the tool's process. */
@@ -11,11 +20,6 @@ export interface Measurement {
   processRssMiB: number;
   /** A CLI command: compared with the anchors' whole processes, not their in-process times. */
   wholeProcess: boolean;
-  rootRetained?: number;
-  nodes?: number;
-  /** For export: the export's own time (after loading) and the Parquet bytes it wrote. */
-  exportMs?: number;
-  exportBytes?: number;
 }
 
 /** The anchors, each with its own column, in this order. */
@@ -59,7 +63,8 @@ export function formatRows(shape: string, snapshot: string, results: ReadonlyMap
       continue;
     }
     const rel = typeof base === "object" && !r.wholeProcess ? fmt(r.ms / base.ms, 2) : "-";
-    const anchors = ANCHORS.map(([name]) => col(against(results.get(name), r), 15));
+    // The floor's row has no anchor columns: no tool can beat reading the file.
+    const anchors = ANCHORS.map(([name]) => col(tool === "byte scan" ? "-" : against(results.get(name), r), 15));
     const nodes = r.nodes === undefined || tool === "byte scan" ? "" : String(r.nodes);
     rows.push([...lead, col(nodes, 10), `  ${tool}`.padEnd(15), col(fmt(r.ms / 1000, 2), 7), col(fmt(r.maxRssMiB, 0), 8), col(rel, 7), ...anchors].join(" "));
     if (r.exportMs !== undefined && r.exportBytes !== undefined) {
