@@ -23,7 +23,7 @@ async function memlab(file: string): Promise<Measured> {
 
 /**
  * @vscode/v8-heap-parser (Rust compiled to WebAssembly; VS Code's heap viewer): decode
- * the file's bytes (it takes one buffer, so files past 2 GiB fail), then the class
+ * the file's bytes (in its 32-bit memory: large heaps trap), then the class
  * groups by retained size, which need its dominator tree (their counts add up to the
  * node count). The root's retained size is the first of its retainers (the queried node itself).
  */
