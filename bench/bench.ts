@@ -10,7 +10,7 @@
  *
  * Options: --shapes generator,shape2,typescript,bundler,page; --sizes 10,100,1000,2000,4000
  * (MB, synthetic shapes); --tools (below); --runs N (each measurement N times, the
- * median kept; default 1); --dir DIR (cache). GUPPY_BENCH_DIR also sets the cache folder.
+ * median kept, the tools taking turns; default 1); --dir DIR (cache). GUPPY_BENCH_DIR also sets the cache folder.
  *
  * Tools: "guppy" is load from JSON, dominators and retained sizes; "guppy-seq" the same
  * on one thread; "guppy+dist" adds distances, which DevTools also computes; "guppy-full"
@@ -32,7 +32,7 @@ import { parseArgs } from "node:util";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import { timedNode } from "./child.js";
-import { parseShapes, snapshotsOf, SHAPES } from "./shapes.js";
+import { parseShapes, snapshotsOf, SHAPES, type ShapeName } from "./shapes.js";
 import { formatRows, HEADER, type Measurement } from "./table.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
@@ -48,7 +48,14 @@ const { values } = parseArgs({
     dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
   },
 });
-const shapes = parseShapes(values.shapes!);
+const shapes = ((): ShapeName[] => {
+  try {
+    return parseShapes(values.shapes!);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 const sizes = values.sizes!.split(",").map(Number);
 const tools = values.tools!.split(",");
 const dir = values.dir!;
@@ -91,40 +98,49 @@ async function measure(tool: string, file: string): Promise<Measurement | string
   return { ...result, processMs: r.wallMs, processRssMiB: r.maxRssMiB, wholeProcess: false };
 }
 
-/** Runs a measurement `runs` times and keeps the run with the median time. */
-async function measureMedian(tool: string, file: string): Promise<Measurement | string> {
-  const results: Measurement[] = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await measure(tool, file);
-    if (typeof r === "string") return r;
-    results.push(r);
-  }
-  results.sort((a, b) => a.ms - b.ms);
-  return results[Math.floor(results.length / 2)]!;
+/** The run with the median time. */
+function median(results: Measurement[]): Measurement {
+  const sorted = [...results].sort((a, b) => a.ms - b.ms);
+  return sorted[Math.floor(sorted.length / 2)]!;
 }
 
-/** Every tool on one snapshot; a tool that fails is a row saying why, never the end of the bench. */
+/** What a tool runs on: run-tool's tool and the file (the gzipped copy for -gz), prepared beforehand, untimed. */
+async function prepare(tool: string, file: string, fileMiB: number): Promise<{ runAs: string; file: string } | string> {
+  if (tool === "guppy-cached" || tool === "pb-explore") {
+    process.stderr.write(`writing the cache of ${fileMiB.toFixed(0)} MiB (not timed)…\n`);
+    const prep = await measure("cache-prep", file);
+    if (typeof prep === "string") return `no cache: ${prep}`;
+  }
+  return tool.startsWith("guppy-gz") ? { runAs: tool.replace("-gz", ""), file: await gzipOf(file) } : { runAs: tool, file };
+}
+
+/**
+ * Every tool on one snapshot, `runs` rounds of all tools in turn (so a machine's drift
+ * spreads over all of them), each tool's median kept. A tool that fails is a row saying
+ * why, never the end of the bench.
+ */
 async function measureAll(file: string): Promise<Map<string, Measurement | string>> {
   const fileMiB = statSync(file).size / 2 ** 20;
-  const results = new Map<string, Measurement | string>([["byte scan", await measureMedian("scan", file)]]);
+  const inputs = new Map<string, { runAs: string; file: string } | string>([["byte scan", { runAs: "scan", file }]]);
   for (const tool of tools) {
-    if (tool === "guppy-cached" || tool === "pb-explore") {
-      process.stderr.write(`writing the cache of ${fileMiB.toFixed(0)} MiB (not timed)…\n`);
-      const prep = await measure("cache-prep", file);
-      if (typeof prep === "string") {
-        results.set(tool, `no cache: ${prep}`);
-        continue;
-      }
-    }
-    process.stderr.write(`measuring ${tool} on ${fileMiB.toFixed(0)} MiB…\n`);
-    const gz = tool.startsWith("guppy-gz");
     try {
-      results.set(tool, await measureMedian(gz ? tool.replace("-gz", "") : tool, gz ? await gzipOf(file) : file));
+      inputs.set(tool, await prepare(tool, file, fileMiB));
     } catch (e) {
-      results.set(tool, (e as Error).message.split("\n")[0]!.slice(0, 120));
+      inputs.set(tool, (e as Error).message.split("\n")[0]!.slice(0, 120));
     }
   }
-  return results;
+  const samples = new Map<string, Measurement[] | string>([...inputs].map(([tool, input]) => [tool, typeof input === "string" ? input : []]));
+  for (let round = 1; round <= runs; round++) {
+    for (const [tool, input] of inputs) {
+      const done = samples.get(tool)!;
+      if (typeof input === "string" || typeof done === "string") continue;
+      process.stderr.write(`measuring ${tool} on ${fileMiB.toFixed(0)} MiB${runs > 1 ? ` (round ${round} of ${runs})` : ""}…\n`);
+      const r = await measure(input.runAs, input.file);
+      if (typeof r === "string") samples.set(tool, r);
+      else done.push(r);
+    }
+  }
+  return new Map([...samples].map(([tool, s]) => [tool, typeof s === "string" ? s : median(s)]));
 }
 
 const lines: string[] = [HEADER];
