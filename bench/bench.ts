@@ -1,25 +1,29 @@
 /**
- * `npm run bench`: generates snapshots of about 10 MB, 100 MB and 1 GB (cached
- * outside the repo), then measures, each in a fresh process and in one run,
- * Guppy, Chrome DevTools' heap snapshot worker, and memlab: time to load and
- * compute dominators and retained sizes, and peak RSS. Prints a table and each
- * anchor's time and memory as a ratio of Guppy's.
+ * `npm run bench`: for each heap shape (bench/shapes.ts: two synthetic generators
+ * sized by --sizes, and real programs' heaps made from packages in node_modules),
+ * makes the snapshots once (cached outside the repo), then measures, each in a fresh
+ * process and in one run, Guppy, Chrome DevTools' heap snapshot worker, memlab and
+ * @vscode/v8-heap-parser: time to load and compute dominators and retained sizes, and
+ * peak RSS; and the commands users run (`guppy dom FILE --top 5`, `guppy summary FILE`,
+ * cache off) as whole processes. Prints one table, each row with the anchors' time and
+ * peak RSS as multiples of its own.
  *
- * Options: --sizes 10,100,1000,2000,4000 (MB); --tools (below); --runs N (each
- * measurement N times, the median kept; default 1); --dir DIR (cache).
- * GUPPY_BENCH_DIR also sets the cache folder.
+ * Options: --shapes generator,shape2,typescript,bundler,page; --sizes 10,100,1000,2000,4000
+ * (MB, synthetic shapes); --tools (below); --runs N (each measurement N times, the
+ * median kept, the tools taking turns; default 1); --dir DIR (cache). GUPPY_BENCH_DIR also sets the cache folder.
  *
- * Tools: "guppy" is load from JSON, dominators and retained sizes (the ratios are
- * against it); "guppy-seq" the same on one thread; "guppy+dist" adds distances,
- * which DevTools also computes; "guppy-full" adds the partition by constructor;
- * "guppy-cached" reopens from the binary cache (made beforehand, not timed) with all
- * derived arrays; "guppy-gz" and "guppy-gz-seq" are "guppy" and "guppy-seq" on the
- * snapshot gzipped (made beforehand at level 1, not timed); "heap-clodo" is `guppy heap --by clodo` (no dominators);
- * "export" is `guppy export` (load, then the Parquet tables; its own time and the bytes written are noted);
- * "pb-explore" (not run by default) is `guppy pb`'s first table from the cache and one expansion, each printed;
- * "devtools" is Chrome DevTools' heap snapshot worker; "memlab" is memlab's loader.
+ * Tools: "guppy" is load from JSON, dominators and retained sizes; "guppy-seq" the same
+ * on one thread; "guppy+dist" adds distances, which DevTools also computes; "guppy-full"
+ * adds the partition by constructor; "guppy-cached" reopens from the binary cache (made
+ * beforehand, not timed) with all derived arrays; "guppy-gz" and "guppy-gz-seq" are
+ * "guppy" and "guppy-seq" on the snapshot gzipped (made beforehand at level 1, not timed);
+ * "heap-clodo" is `guppy heap --by clodo` (no dominators); "export" is `guppy export`
+ * (load, then the Parquet tables; its own time and the bytes written are noted);
+ * "pb-explore" (not run by default) is `guppy pb`'s first table from the cache and one
+ * expansion; "cli-dom" and "cli-summary" are the CLI commands, whole processes;
+ * "devtools" is Chrome DevTools' heap snapshot worker; "memlab" is memlab's loader;
+ * "vscode" is @vscode/v8-heap-parser (WebAssembly).
  */
-import { execFile } from "node:child_process";
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync } from "node:fs";
 import { homedir } from "node:os";
 import { join } from "node:path";
@@ -27,53 +31,44 @@ import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
-
-interface Result {
-  ms: number;
-  maxRssMiB: number;
-  rootRetained: number;
-  nodes: number;
-  exportMs?: number;
-  exportBytes?: number;
-}
+import { timedNode } from "./child.js";
+import { parseShapes, snapshotsOf, SHAPES, type ShapeName } from "./shapes.js";
+import { formatRows, HEADER, type Measurement } from "./table.js";
 
 const here = fileURLToPath(new URL(".", import.meta.url));
 const { values } = parseArgs({
   options: {
+    shapes: { type: "string", default: SHAPES.join(",") },
     sizes: { type: "string", default: "10,100,1000,2000,4000" },
-    tools: { type: "string", default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,guppy-gz,guppy-gz-seq,heap-clodo,export,devtools,memlab" },
+    tools: {
+      type: "string",
+      default: "guppy,guppy-seq,guppy+dist,guppy-full,guppy-cached,guppy-gz,guppy-gz-seq,heap-clodo,export,cli-dom,cli-summary,devtools,memlab,vscode",
+    },
     runs: { type: "string", default: "1" },
     dir: { type: "string", default: process.env.GUPPY_BENCH_DIR ?? join(homedir(), ".cache", "guppy-bench") },
   },
 });
+const shapes = ((): ShapeName[] => {
+  try {
+    return parseShapes(values.shapes!);
+  } catch (e) {
+    process.stderr.write(`bench: ${(e as Error).message}\n`);
+    process.exit(2);
+  }
+})();
 const sizes = values.sizes!.split(",").map(Number);
 const tools = values.tools!.split(",");
 const dir = values.dir!;
 const runs = Math.max(1, Number(values.runs));
 mkdirSync(dir, { recursive: true });
+const rssFile = join(dir, `rss-${process.pid}.txt`);
 
-function node(args: string[], timeoutMs: number): Promise<{ ok: boolean; message: string }> {
-  return new Promise((resolve) => {
-    execFile(process.execPath, args, { timeout: timeoutMs, maxBuffer: 64 << 20 }, (err, _stdout, stderr) => {
-      if (!err) return resolve({ ok: true, message: "" });
-      const killed = (err as { killed?: boolean }).killed;
-      const oom = /heap out of memory|Invalid string length|Array buffer allocation failed/i.test(stderr);
-      const last = stderr.trim().split("\n").filter((l) => l.trim() !== "").slice(-1)[0] ?? String(err.message);
-      resolve({ ok: false, message: killed ? "timed out" : oom ? "out of memory" : last.slice(0, 120) });
-    });
-  });
-}
-
-async function snapshotOf(mb: number): Promise<string> {
-  // The generator's version is in the name, so a changed generator makes new files.
-  const file = join(dir, `bench-v2-${mb}mb-node${process.versions.node}.heapsnapshot`);
-  if (!existsSync(file)) {
-    process.stderr.write(`generating a ${mb} MB snapshot in ${file}…\n`);
-    const r = await node(["--max-old-space-size=16000", join(here, "generate-heap.js"), String(mb), file], 30 * 60_000);
-    if (!r.ok) throw new Error(`could not generate the ${mb} MB snapshot: ${r.message}`);
-  }
-  return file;
-}
+/** The CLI commands measured as whole processes, as a user runs them (the binary cache off). */
+const cli: Record<string, (file: string) => string[]> = {
+  "cli-dom": (file) => ["dom", file, "--top", "5"],
+  "cli-summary": (file) => ["summary", file],
+};
+const guppyBin = join(here, "..", "..", "bin", "guppy.js");
 
 /** The snapshot gzipped beside it (level 1, as fast tools write them), made once; owner-only, as snapshots hold secrets. */
 async function gzipOf(file: string): Promise<string> {
@@ -86,69 +81,77 @@ async function gzipOf(file: string): Promise<string> {
   return gz;
 }
 
-/** Runs a measurement `runs` times and keeps the run with the median time. */
-async function measureMedian(tool: string, file: string): Promise<Result | string> {
-  const results: Result[] = [];
-  for (let i = 0; i < runs; i++) {
-    const r = await measure(tool, file);
-    if (typeof r === "string") return r;
-    results.push(r);
+/** One measurement in a fresh process: run-tool's own figures, or the CLI's whole process. */
+async function measure(tool: string, file: string): Promise<Measurement | string> {
+  const command = cli[tool];
+  if (command) {
+    const r = await timedNode([guppyBin, ...command(file)], { timeoutMs: 20 * 60_000, rssFile, okCodes: [0, 1], env: { ...process.env, GUPPY_CACHE: "off" } });
+    return r.ok ? { ms: r.wallMs, maxRssMiB: r.maxRssMiB, processMs: r.wallMs, processRssMiB: r.maxRssMiB, wholeProcess: true } : r.message;
   }
-  results.sort((a, b) => a.ms - b.ms);
-  return results[Math.floor(results.length / 2)]!;
-}
-
-async function measure(tool: string, file: string): Promise<Result | string> {
   const out = join(dir, `result-${process.pid}.json`);
   rmSync(out, { force: true });
   // Every tool gets the same generous heap limit; what it uses is what it needs.
-  const r = await node(["--max-old-space-size=20000", join(here, "run-tool.js"), tool, file, out], 20 * 60_000);
+  const r = await timedNode(["--max-old-space-size=20000", join(here, "run-tool.js"), tool, file, out], { timeoutMs: 20 * 60_000, rssFile });
   if (!r.ok) return r.message;
-  const result = JSON.parse(readFileSync(out, "utf8")) as Result;
+  const result = JSON.parse(readFileSync(out, "utf8")) as Omit<Measurement, "processMs" | "processRssMiB" | "wholeProcess">;
   rmSync(out, { force: true });
-  return result;
+  return { ...result, processMs: r.wallMs, processRssMiB: r.maxRssMiB, wholeProcess: false };
 }
 
-const fmt = (x: number, d = 1): string => x.toFixed(d);
-const rows: string[] = [];
-const header = "snapshot        nodes      tool          time s   peak RSS MiB   time ×Guppy   RSS ×Guppy";
-for (const mb of sizes) {
-  const file = await snapshotOf(mb);
-  const fileMiB = statSync(file).size / 2 ** 20;
-  const scan = await measureMedian("scan", file);
-  const results = new Map<string, Result | string>();
-  for (const tool of tools) {
-    if (tool === "guppy-cached" || tool === "pb-explore") {
-      process.stderr.write(`writing the cache of ${fmt(fileMiB, 0)} MiB (not timed)…\n`);
-      const prep = await measure("cache-prep", file);
-      if (typeof prep === "string") {
-        results.set(tool, `no cache: ${prep}`);
-        continue;
-      }
-    }
-    process.stderr.write(`measuring ${tool} on ${fmt(fileMiB, 0)} MiB…\n`);
-    const gz = tool.startsWith("guppy-gz");
-    results.set(tool, await measureMedian(gz ? tool.replace("-gz", "") : tool, gz ? await gzipOf(file) : file));
+/** The run with the median time. */
+function median(results: Measurement[]): Measurement {
+  const sorted = [...results].sort((a, b) => a.ms - b.ms);
+  return sorted[Math.floor(sorted.length / 2)]!;
+}
+
+/** What a tool runs on: run-tool's tool and the file (the gzipped copy for -gz), prepared beforehand, untimed. */
+async function prepare(tool: string, file: string, fileMiB: number): Promise<{ runAs: string; file: string } | string> {
+  if (tool === "guppy-cached" || tool === "pb-explore") {
+    process.stderr.write(`writing the cache of ${fileMiB.toFixed(0)} MiB (not timed)…\n`);
+    const prep = await measure("cache-prep", file);
+    if (typeof prep === "string") return `no cache: ${prep}`;
   }
-  const g = results.get("guppy");
-  const base = typeof g === "object" ? g : null;
-  const label = `${fmt(fileMiB, 0)} MiB`.padEnd(12);
-  if (typeof scan === "object") rows.push(`${label} ${"".padStart(10)}   byte scan     ${fmt(scan.ms / 1000, 2).padStart(7)}   ${fmt(scan.maxRssMiB, 0).padStart(12)}`);
-  for (const [tool, r] of results) {
-    if (typeof r === "string") {
-      rows.push(`${label} ${"".padStart(10)}   ${tool.padEnd(12)}  failed: ${r}`);
+  return tool.startsWith("guppy-gz") ? { runAs: tool.replace("-gz", ""), file: await gzipOf(file) } : { runAs: tool, file };
+}
+
+/**
+ * Every tool on one snapshot, `runs` rounds of all tools in turn (so a machine's drift
+ * spreads over all of them), each tool's median kept. A tool that fails is a row saying
+ * why, never the end of the bench.
+ */
+async function measureAll(file: string): Promise<Map<string, Measurement | string>> {
+  const fileMiB = statSync(file).size / 2 ** 20;
+  const inputs = new Map<string, { runAs: string; file: string } | string>([["byte scan", { runAs: "scan", file }]]);
+  for (const tool of tools) {
+    try {
+      inputs.set(tool, await prepare(tool, file, fileMiB));
+    } catch (e) {
+      inputs.set(tool, (e as Error).message.split("\n")[0]!.slice(0, 120));
+    }
+  }
+  const samples = new Map<string, Measurement[] | string>([...inputs].map(([tool, input]) => [tool, typeof input === "string" ? input : []]));
+  for (let round = 1; round <= runs; round++) {
+    for (const [tool, input] of inputs) {
+      const done = samples.get(tool)!;
+      if (typeof input === "string" || typeof done === "string") continue;
+      process.stderr.write(`measuring ${tool} on ${fileMiB.toFixed(0)} MiB${runs > 1 ? ` (round ${round} of ${runs})` : ""}…\n`);
+      const r = await measure(input.runAs, input.file);
+      if (typeof r === "string") samples.set(tool, r);
+      else done.push(r);
+    }
+  }
+  return new Map([...samples].map(([tool, s]) => [tool, typeof s === "string" ? s : median(s)]));
+}
+
+const lines: string[] = [HEADER];
+for (const shape of shapes) {
+  for (const snapshot of await snapshotsOf(shape, sizes, dir)) {
+    if (snapshot.file === null) {
+      lines.push(...formatRows(shape, "-", new Map([["(snapshot)", snapshot.failed!]])));
       continue;
     }
-    const tr = base ? fmt(r.ms / base.ms, 2) : "-";
-    const mr = base ? fmt(r.maxRssMiB / base.maxRssMiB, 2) : "-";
-    rows.push(`${label} ${String(r.nodes).padStart(10)}   ${tool.padEnd(12)}  ${fmt(r.ms / 1000, 2).padStart(7)}   ${fmt(r.maxRssMiB, 0).padStart(12)}   ${tr.padStart(11)}   ${mr.padStart(10)}`);
-    if (r.exportMs !== undefined && r.exportBytes !== undefined) {
-      rows.push(`  note: the export itself took ${fmt(r.exportMs / 1000, 2)} s after loading and wrote ${fmt(r.exportBytes / 2 ** 20)} MiB of Parquet (${fmt(r.exportBytes / 2 ** 20 / fileMiB, 2)} × the snapshot)`);
-    }
-  }
-  const dt = results.get("devtools");
-  if (base && typeof dt === "object" && dt.rootRetained !== base.rootRetained) {
-    rows.push(`  note: total retained differs: Guppy ${base.rootRetained}, DevTools ${dt.rootRetained}`);
+    const fileMiB = statSync(snapshot.file).size / 2 ** 20;
+    lines.push(...formatRows(shape, `${fileMiB.toFixed(0)} MiB`, await measureAll(snapshot.file)));
   }
 }
-process.stdout.write([header, ...rows].join("\n") + "\n");
+process.stdout.write(lines.join("\n") + "\n");

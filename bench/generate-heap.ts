@@ -6,6 +6,7 @@
  */
 import { renameSync } from "node:fs";
 import v8 from "node:v8";
+import { scaleArgs } from "./args.js";
 
 class Customer {
   orders: Order[] = [];
@@ -22,12 +23,7 @@ class TreeNode {
   constructor(readonly parent: TreeNode | null, readonly label: string) {}
 }
 
-const scale = Number(process.argv[2] ?? "10");
-const out = process.argv[3];
-if (!out || !(scale > 0)) {
-  process.stderr.write("usage: generate-heap SCALE_MB OUT.heapsnapshot\n");
-  process.exit(2);
-}
+const { scale, out } = scaleArgs("generate-heap");
 
 // One unit writes about 32 KB of snapshot on Node 20 (measured); Node's own heap adds about 3.5 MB.
 const units = Math.max(1, Math.round((scale - 3.5) * 31.5));

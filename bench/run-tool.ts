@@ -1,163 +1,25 @@
 /**
  * One measurement in a fresh process, so each tool's peak RSS is its own:
- * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of scan, guppy, guppy+dist,
- * guppy-full, guppy-seq, guppy-cached, pb-explore, heap-clodo, cache-prep, export, devtools, memlab.
+ * `node run-tool.js TOOL FILE RESULT.json` with TOOL one of Guppy's (guppy-tools.ts:
+ * scan, guppy, guppy+dist, guppy-full, guppy-seq, guppy-cached, pb-explore, heap-clodo,
+ * cache-prep, export) or an anchor (anchors.ts: devtools, memlab, vscode).
  * Writes {ms, maxRssMiB, rootRetained, nodes} to RESULT.json (tools may print to stdout).
  */
-import { createReadStream, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { distancesOf } from "../src/heapy/graph/distances.js";
-import { dominatorsOf } from "../src/heapy/graph/dominators.js";
-import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
-import { cacheIsStale, writeGraphCache } from "../src/heapy/snapshot/graph-cache.js";
-import { retainersOf } from "../src/heapy/graph/retainers.js";
-import { Clodo } from "../src/heapy/classify/classifiers.js";
-import { partition } from "../src/heapy/classify/partition.js";
-import { IdentitySet } from "../src/heapy/sets/identity-set.js";
-import { hpy } from "../src/heapy/session/session.js";
-import { exportGraph } from "../src/heapy/tables/export.js";
-import { Explorer } from "../src/pb/explorer.js";
-import { devtoolsSnapshot } from "../test/support/devtools.js";
+import { writeFileSync } from "node:fs";
+import type { Measured } from "./table.js";
 
-interface Measured {
-  rootRetained: number;
-  nodes: number;
-  /** For export: the export's own time (after loading) and the Parquet bytes it wrote. */
-  exportMs?: number;
-  exportBytes?: number;
-}
-
-/** The floor: read every byte and count commas, in JavaScript, with the reader's chunk size. */
-async function scan(file: string): Promise<Measured> {
-  let commas = 0;
-  for await (const chunk of createReadStream(file, { highWaterMark: 8 << 20 })) {
-    const b = chunk as Buffer;
-    for (let i = 0; i < b.length; i++) if (b[i] === 44) commas++;
-  }
-  return { rootRetained: 0, nodes: commas };
-}
-
-/** Where the bench keeps binary caches (never the user's cache folder). */
-const cacheDir = join(dirname(process.argv[4] ?? "."), "gcache");
-
-/** The first measure: load (from JSON, no cache), dominators and retained sizes. */
-async function guppy(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir: null });
-  const d = dominatorsOf(g);
-  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
-}
-
-/** The same on one thread (no worker parsing the edges), to show what the worker buys. */
-async function guppySeq(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
-  const d = dominatorsOf(g);
-  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
-}
-
-/** Everything DevTools' initialisation also computes that Guppy has: distances too. */
-async function guppyAll(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir: null });
-  const d = dominatorsOf(g);
-  distancesOf(g);
-  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
-}
-
-/** The scale issue's "fully analysed": load, dominators, retained sizes, partition by constructor. */
-async function guppyFull(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir: null });
-  const d = dominatorsOf(g);
-  partition(IdentitySet.all(g), Clodo);
-  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
-}
-
-/** `guppy heap --by clodo`: the reachable objects by class; no dominators, so only the columns that needs. */
-async function heapClodo(file: string): Promise<Measured> {
-  const h = hpy({ cacheDir: null });
-  const heap = await h.load(file);
-  partition(heap, Clodo);
-  return { rootRetained: 0, nodes: heap.count };
-}
-
-/** Not measured: writes the cache the cached measure reads (dominators, retained sizes, distances, retainers). */
-async function cachePrep(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir });
-  const d = dominatorsOf(g);
-  distancesOf(g);
-  retainersOf(g);
-  if (cacheIsStale(g) && (await writeGraphCache(g, cacheDir)) === null) throw new Error("the cache could not be written");
-  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
-}
-
-/** Reopening with the cache: the graph and every derived array, ready. */
-async function guppyCached(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir });
-  if (!g.hasCache()) throw new Error("no cache was read");
-  const d = dominatorsOf(g);
-  distancesOf(g);
-  return { rootRetained: d.retainedSize[g.root]!, nodes: g.nodeCount };
-}
-
-/** `guppy export`: load (from JSON), then the Parquet tables of every node and edge, into a folder removed afterwards. */
-async function exportTables(file: string): Promise<Measured> {
-  const g = await readHeapSnapshot(file, { cacheDir: null });
-  const out = mkdtempSync(join(dirname(process.argv[4] ?? "."), "export-"));
-  try {
-    const t0 = performance.now();
-    const summary = await exportGraph(g, out, { name: "bench" });
-    return { rootRetained: dominatorsOf(g).retainedSize[g.root]!, nodes: g.nodeCount, exportMs: performance.now() - t0, exportBytes: summary.bytes };
-  } finally {
-    rmSync(out, { recursive: true, force: true });
-  }
-}
-
-/**
- * The explorer from the cache (made beforehand): `guppy pb`'s first table (the partition
- * by class, its first 100 rows) and then one expansion (the root's edges, each target
- * with its sizes and distance), each time printed; the measure is both together.
- */
-async function pbExplore(file: string): Promise<Measured> {
-  const t0 = performance.now();
-  const explorer = new Explorer([file], hpy({ cacheDir }));
-  const table = await explorer.partition(0, [], "clodo", 0, 100, undefined, "", null, false);
-  const t1 = performance.now();
-  const g = (await explorer.set(0, [])).graph;
-  await explorer.object(0, g.nodeId[g.root]!, 0, 100);
-  const t2 = performance.now();
-  process.stdout.write(`pb-explore: first table ${(t1 - t0).toFixed(0)} ms, one expansion ${(t2 - t1).toFixed(0)} ms\n`);
-  return { rootRetained: dominatorsOf(g).retainedSize[g.root]!, nodes: table.count };
-}
-
-async function devtools(file: string): Promise<Measured> {
-  const s = await devtoolsSnapshot(file);
-  return { rootRetained: s.retainedSizes[0]!, nodes: s.nodeCount };
-}
-
-async function memlab(file: string): Promise<Measured> {
-  const { getFullHeapFromFile } = (await import("@memlab/heap-analysis")) as unknown as {
-    getFullHeapFromFile(f: string): Promise<{ nodes: { length: number }; getNodeByIndex?(i: number): { retainedSize: number } | null }>;
-  };
-  const heap = await getFullHeapFromFile(file);
-  return { rootRetained: heap.getNodeByIndex?.(0)?.retainedSize ?? 0, nodes: heap.nodes.length };
-}
+type Tools = Record<string, (file: string) => Promise<Measured>>;
+const ANCHORS = ["devtools", "memlab", "vscode"];
+// Only the module a tool needs is loaded, so that an anchor's whole process loads none
+// of Guppy (and Guppy's none of the anchors).
+const anchors = async (): Promise<Tools> => (await import("./anchors.js")).anchors;
+const guppy = async (): Promise<Tools> => (await import("./guppy-tools.js")).guppyTools;
 
 const [tool, file, result] = process.argv.slice(2);
-const tools: Record<string, (f: string) => Promise<Measured>> = {
-  scan,
-  guppy,
-  "guppy-seq": guppySeq,
-  "guppy+dist": guppyAll,
-  "guppy-full": guppyFull,
-  "heap-clodo": heapClodo,
-  "cache-prep": cachePrep,
-  "guppy-cached": guppyCached,
-  export: exportTables,
-  "pb-explore": pbExplore,
-  devtools,
-  memlab,
-};
-const run = tool === undefined ? undefined : tools[tool];
+const run = tool === undefined ? undefined : (await (ANCHORS.includes(tool) ? anchors() : guppy()))[tool];
 if (!run || !file || !result) {
-  process.stderr.write(`usage: run-tool (${Object.keys(tools).join("|")}) FILE RESULT.json\n`);
+  const names = [...Object.keys(await guppy()), ...Object.keys(await anchors())];
+  process.stderr.write(`usage: run-tool (${names.join("|")}) FILE RESULT.json\n`);
   process.exit(2);
 }
 const t0 = performance.now();

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { closeSync, existsSync, openSync, renameSync, writeSync } from "node:fs";
+import { closeSync, existsSync, openSync, renameSync, rmSync, writeSync } from "node:fs";
 import { join } from "node:path";
 import { CdpConnection, listTargets } from "../../src/heapy/capture/cdp.js";
 import { launchChromium as launch } from "../../src/run/browser.js";
@@ -45,22 +45,28 @@ export async function runInPage(browser: Browser, script: string): Promise<CdpCo
 export async function chromiumSnapshot(name: string, script: string): Promise<string> {
   const hash = createHash("sha256").update(script).digest("hex").slice(0, 16);
   const out = join(cacheDir("fixtures"), `chromium-${name}-${hash}.heapsnapshot`);
-  if (existsSync(out)) return out;
+  if (!existsSync(out)) await writePageSnapshot(script, out);
+  return out;
+}
+
+/** Opens a page in a fresh headless Chromium, runs `script` in it and writes the page's heap snapshot to `out` (through a temp file). */
+export async function writePageSnapshot(script: string, out: string): Promise<void> {
   const browser = await launchChromium();
+  const tmp = `${out}.${process.pid}.tmp`;
   try {
     const conn = await runInPage(browser, script);
     await conn.send("HeapProfiler.enable");
-    const tmp = `${out}.${process.pid}.tmp`;
-    const fd = openSync(tmp, "w");
+    const fd = openSync(tmp, "w", 0o600);
     conn.on("HeapProfiler.addHeapSnapshotChunk", (p) => writeSync(fd, String(p.chunk)));
-    await conn.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false });
+    // A large page takes more than the protocol client's default 10 s to write.
+    await conn.send("HeapProfiler.takeHeapSnapshot", { reportProgress: false }, 10 * 60_000);
     closeSync(fd);
     renameSync(tmp, out);
     conn.close();
   } finally {
+    rmSync(tmp, { force: true });
     await browser.close();
   }
-  return out;
 }
 
 /** A page with attached and detached DOM trees, JS objects held from the DOM and from globals, and a WeakMap. */

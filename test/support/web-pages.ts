@@ -8,10 +8,10 @@ import { projectRoot } from "./paths.js";
 /** The test pages and scenarios of guppy run (test/fixtures/web). */
 export const WEB = join(projectRoot(), "test", "fixtures", "web");
 
-/** The React page's bundle: React and ReactDOM from the registry, built now as a production bundle (names kept). */
-async function reactBundle(): Promise<string> {
+/** A page's script from a JSX entry: React and ReactDOM from the registry, built now as a production bundle (names kept). */
+export async function reactBundle(entry = join(WEB, "react-app.jsx")): Promise<string> {
   const out = await build({
-    entryPoints: [join(WEB, "react-app.jsx")],
+    entryPoints: [entry],
     bundle: true,
     write: false,
     format: "iife",
