@@ -1,6 +1,6 @@
 import { createInterface } from "node:readline";
 import type { AnnexInfo } from "../heapy/monitor/annex-files.js";
-import { AnnexClient, listAnnexes } from "./annex-client.js";
+import { AnnexClient, listAnnexes } from "../heapy/monitor/annex-client.js";
 
 const HELP = `Commands of the monitor console:
   lc            list the programs that can be monitored (started with: node --import guppy/rm app.js)

@@ -1,14 +1,13 @@
 import { z } from "zod";
 import { GuppyError } from "../errors.js";
-import { renderOverview } from "../cli/analyse.js";
-import { listAnnexes } from "../cli/annex-client.js";
+import { listAnnexes } from "../heapy/monitor/annex-client.js";
 import { className, edgeAccessor } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
 import { distancesOf, NO_DISTANCE, pathTreeOf } from "../heapy/graph/distances.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { retainersOf } from "../heapy/graph/retainers.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
-import { overview } from "../heapy/overview.js";
+import { overview, renderOverview } from "../heapy/overview.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
 import { pathText, renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed } from "../heapy/session/classifier-names.js";
