@@ -11,7 +11,7 @@ export { IdentitySet } from "./heapy/sets/identity-set.js";
 export { CLASSIFIERS, Clodo, Id, IdSet, Module, Prod, Rcs, Size, Type, Unity, Via, className, combine, constructorOf, edgeAccessor, scriptOf, type Classifier, type Kinds } from "./heapy/classify/classifiers.js";
 export { partition, type Partition } from "./heapy/classify/partition.js";
 export { PartitionView } from "./heapy/render/partition-view.js";
-export { PathsView, pathText } from "./heapy/render/paths.js";
+export { pathText } from "./heapy/render/paths.js";
 export { ShortestPath, ShortestPathsView, type ShpathsOptions } from "./heapy/render/shortest-paths-view.js";
 export { Stat, loadStats, parseStats } from "./heapy/stat/stat.js";
 export { renderStat, StatView } from "./heapy/render/stat-text.js";

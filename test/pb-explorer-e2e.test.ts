@@ -264,7 +264,7 @@ test("the demo's leak found by clicking alone: comparison, the new Sessions, a p
     await page.click("#show-paths");
     const path = page.locator("#paths li a.path").first();
     assert.match(await path.innerText(), /cache\.sessions<Map entry>$/);
-    assert.equal(await page.locator("#output p.note").innerText(), "<2880 more paths.>");
+    assert.equal(await page.locator("#output p.note").innerText(), "<... 2880 more paths ...>");
     await path.click();
     await page.locator("#object-title", { hasText: "Session @" }).waitFor();
     // Up the first retainer of each level until the SessionCache that holds them all.

@@ -3,7 +3,6 @@ import { basename } from "node:path";
 import { GuppyError } from "../errors.js";
 import { callable } from "../heapy/classify/classifier-value.js";
 import { partition, type Partition } from "../heapy/classify/partition.js";
-import { pathOrder, pathText, renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import type { Session } from "../heapy/session/session.js";
@@ -244,15 +243,20 @@ export class Explorer {
     return { kindHeader: classifier.kindHeader, totalRows: rows.length, offset, rows: rows.slice(offset, offset + limit) };
   }
 
-  /** Shortest paths from the root to the set's objects, as Heapy prints them, and each line's object. */
-  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<{ text: string; rows: PathRow[] }> {
-    const set = await this.set(id, steps, minus);
-    // The listing's first `limit` lines, each the path to one object.
-    const order = pathOrder(set);
-    const { reached, texts } = order;
-    const text = renderPaths(set, { limit, order });
-    const rows: PathRow[] = reached.slice(0, limit).map((n, index) => ({ index, id: set.graph.nodeId[n]!, text: texts?.get(n) ?? pathText(set.graph, n) ?? "" }));
-    return { text, rows };
+  /**
+   * Heapy's shortest paths of the set (`x.sp`): every shortest path from the root to the
+   * members nearest it, the first `limit` as Heapy prints them (`<... N more paths ...>`),
+   * and each line's path with the object it ends at.
+   */
+  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<{ text: string; numpaths: number; rows: PathRow[] }> {
+    const sp = (await this.set(id, steps, minus)).sp;
+    sp.maxpaths = limit;
+    const rows: PathRow[] = [];
+    for (let i = 0; i < Math.min(limit, sp.numpaths); i++) {
+      const p = sp.at(i)!;
+      rows.push({ index: i, id: p.id, text: p.text });
+    }
+    return { text: String(sp), numpaths: sp.numpaths, rows };
   }
 
   /** The set's reference pattern, as Heapy prints it and as rows for a tree. */
