@@ -2,7 +2,7 @@ import { inspect } from "node:util";
 import { docTexts } from "./docs.js";
 
 /** Whether a web browser can be opened for the user: a terminal, on a desktop. */
-function canOpenBrowser(): boolean {
+export function canOpenBrowser(): boolean {
   if (!process.stdout.isTTY) return false;
   return process.platform === "darwin" || process.platform === "win32" || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
 }

@@ -2,7 +2,17 @@
  * Guppy's public API: Heapy's session (`hpy()`), its sets and classifiers, and the
  * snapshot engine under them (reading, the columnar graph, its derived arrays).
  */
-export { hpy, Session } from "./heapy/session/session.js";
+import { hpy as sessionOf, type Session, type SessionOptions } from "./heapy/session/session.js";
+import { SESSION_TOOLS } from "./session-tools.js";
+export { Session, type PbHandle, type PbOptions, type SessionOptions } from "./heapy/session/session.js";
+
+/**
+ * A new Heapy session (Guppy-PE's `hpy()`): all state lives on it. Its `pb()` and
+ * `monitor()` are the profile browser and the remote-monitor console.
+ */
+export function hpy(options: SessionOptions = {}): Session {
+  return sessionOf({ ...SESSION_TOOLS, ...options });
+}
 export { HeapySet } from "./heapy/session/heapy-set.js";
 export { LiveHeap } from "./heapy/capture/live-heap.js";
 export { Kind, LabelKind, RangeKind, SoKind, SetKind, ANYTHING, NOTHING, type AltOp } from "./heapy/classify/kind.js";

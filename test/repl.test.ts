@@ -89,7 +89,7 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   const lines = text.split("\n");
   assert.equal(lines[0], "Top level interface to Heapy. Available attributes:");
   assert.equal(lines[lines.length - 1], "Use eg: h.doc.<attribute> for info on <attribute>.");
-  assert.match(lines[1]!, /^Anything {12}Prod {16}doc {17}nodes$/);
+  assert.match(lines[1]!, /^Anything {12}Prod {16}doc {17}monitor$/);
   // The help is the member's signature in GSL's notation, its whole specification wrapped
   // at 76 columns, and numbered references: [0] its own page, then the kinds it names.
   const pageUrl = pathToFileURL(join(projectRoot(), "docs", "guppy.html")).href;
