@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { GuppyError } from "../errors.js";
 import { callable } from "../heapy/classify/classifier-value.js";
@@ -74,7 +74,8 @@ export class Explorer {
   private readonly list: (OpenFile & { path: string })[];
   private readonly sets = new Lru<HeapySet>(CACHE_ENTRIES);
   private readonly partitions = new Lru<Partition>(CACHE_ENTRIES);
-  private readonly stats = new Map<number, Stat[]>();
+  /** Each stat file's records, with the size and time of the file they were read from. */
+  private readonly stats = new Map<number, { records: Stat[]; size: number; mtimeMs: number }>();
   private readonly retained = new Lru<Float64Array>(CACHE_ENTRIES);
   private readonly comparisons = new Lru<ComparisonRow[]>(CACHE_ENTRIES);
 
@@ -96,13 +97,19 @@ export class Explorer {
     return f;
   }
 
+  /**
+   * A stat file's records, read again when the file has changed since (Heapy's Collect:
+   * a `guppy record` still appending to it), so the page can follow it.
+   */
   private records(id: number): Stat[] {
-    let stats = this.stats.get(id);
-    if (stats === undefined) {
-      stats = loadStats(this.file(id, "stat").path);
-      this.stats.set(id, stats);
+    const { path } = this.file(id, "stat");
+    const { size, mtimeMs } = statSync(path);
+    let cached = this.stats.get(id);
+    if (cached === undefined || cached.size !== size || cached.mtimeMs !== mtimeMs) {
+      cached = { records: loadStats(path), size, mtimeMs };
+      this.stats.set(id, cached);
     }
-    return stats;
+    return cached.records;
   }
 
   /** The samples as series by size or count: each sample's 10 largest kinds, the rest summed. */
