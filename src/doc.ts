@@ -1,16 +1,67 @@
+import { inspect } from "node:util";
 import { docTexts } from "./docs.js";
 
+/** Whether a web browser can be opened for the user: a terminal, on a desktop. */
+export function canOpenBrowser(): boolean {
+  if (!process.stdout.isTTY) return false;
+  return process.platform === "darwin" || process.platform === "win32" || Boolean(process.env.DISPLAY || process.env.WAYLAND_DISPLAY);
+}
+
 /**
- * One member's help text, with its numbered references to the documentation
- * (`h.doc.heap[0]` is the page that describes it); prints as the text and the references.
+ * A numbered reference of a help text, once asked for: the page is opened in the web
+ * browser when there is one to open (a terminal on a desktop), and the value prints as
+ * what was done, or as the page's address to open by hand.
+ */
+export class DocReference {
+  constructor(
+    /** The page's address (file: URL of the shipped page in docs/, with the anchor). */
+    readonly url: string,
+    /** Whether a browser was asked to open it. */
+    readonly opened: boolean,
+  ) {}
+
+  toString(): string {
+    return this.opened ? `Opening ${this.url} in the web browser.` : this.url;
+  }
+
+  [inspect.custom](): string {
+    return String(this);
+  }
+}
+
+/** Opens a page of the documentation if a browser can be opened; says where it is otherwise. */
+export function openReference(url: string, browser = canOpenBrowser()): DocReference {
+  if (!browser) return new DocReference(url, false);
+  // The `open` package picks the platform's opener; a failure leaves the printed address.
+  void import("open").then((m) => m.default(url)).catch(() => undefined);
+  return new DocReference(url, true);
+}
+
+/**
+ * One member's help text, with its numbered references to the documentation; prints as
+ * the whole text. `h.doc.heap[0]` opens the page that describes it (Heapy's), `[1]` and on
+ * the pages of the kinds it names; `references` are their addresses, opening nothing.
  */
 export class DocEntry {
-  readonly 0: string;
-  constructor(readonly name: string, readonly text: string, page: string) {
-    this[0] = page;
+  readonly [index: number]: DocReference;
+
+  constructor(
+    readonly name: string,
+    /** The one-line summary `h.doc` is made of. */
+    readonly line: string,
+    /** The whole help text. */
+    readonly text: string,
+    readonly references: readonly string[],
+  ) {
+    references.forEach((url, i) => Object.defineProperty(this, i, { get: () => openReference(url), enumerable: false }));
   }
+
   toString(): string {
-    return `${this.text}\n[0] ${this[0]}`;
+    return this.text;
+  }
+
+  [inspect.custom](): string {
+    return this.text;
   }
 }
 
@@ -41,13 +92,16 @@ export function docOf(topic: string, variable: string): Doc {
   const entry = docTexts()[topic];
   if (entry === undefined) throw new Error(`no documentation topic ${topic}`);
   const names = Object.keys(entry.members).sort();
-  const line = (key: string): string => entry.members[key]!.replaceAll("{v}", variable);
+  const entryOf = (key: string): DocEntry => {
+    const named = (t: string): string => t.replaceAll("{v}", variable);
+    return new DocEntry(key, named(entry.members[key]!), named(entry.texts[key]!), entry.references[key]!);
+  };
   const text = `${entry.title} Available attributes:\n${columns(names)}\nUse eg: ${variable}.doc.<attribute> for info on <attribute>.`;
   return new Proxy({} as Doc, {
     get(_t, key) {
       if (key === "toString" || key === Symbol.toPrimitive) return () => text;
       if (key === "topic") return topic;
-      if (typeof key === "string" && key in entry.members) return new DocEntry(key, line(key), entry.anchors[key]!);
+      if (typeof key === "string" && key in entry.members) return entryOf(key);
       return undefined;
     },
     has(_t, key) {
@@ -57,7 +111,7 @@ export function docOf(topic: string, variable: string): Doc {
       return names;
     },
     getOwnPropertyDescriptor(_t, key) {
-      return typeof key === "string" && key in entry.members ? { enumerable: true, configurable: true, value: new DocEntry(key, line(key), entry.anchors[key]!) } : undefined;
+      return typeof key === "string" && key in entry.members ? { enumerable: true, configurable: true, value: entryOf(key) } : undefined;
     },
   });
 }

@@ -2,7 +2,17 @@
  * Guppy's public API: Heapy's session (`hpy()`), its sets and classifiers, and the
  * snapshot engine under them (reading, the columnar graph, its derived arrays).
  */
-export { hpy, Session } from "./heapy/session/session.js";
+import { hpy as sessionOf, type Session, type SessionOptions } from "./heapy/session/session.js";
+import { SESSION_TOOLS } from "./session-tools.js";
+export { Session, type PbHandle, type PbOptions, type SessionOptions } from "./heapy/session/session.js";
+
+/**
+ * A new Heapy session (Guppy-PE's `hpy()`): all state lives on it. Its `pb()` and
+ * `monitor()` are the profile browser and the remote-monitor console.
+ */
+export function hpy(options: SessionOptions = {}): Session {
+  return sessionOf({ ...SESSION_TOOLS, ...options });
+}
 export { HeapySet } from "./heapy/session/heapy-set.js";
 export { LiveHeap } from "./heapy/capture/live-heap.js";
 export { Kind, LabelKind, RangeKind, SoKind, SetKind, ANYTHING, NOTHING, type AltOp } from "./heapy/classify/kind.js";
@@ -11,7 +21,7 @@ export { IdentitySet } from "./heapy/sets/identity-set.js";
 export { CLASSIFIERS, Clodo, Id, IdSet, Module, Prod, Rcs, Size, Type, Unity, Via, className, combine, constructorOf, edgeAccessor, scriptOf, type Classifier, type Kinds } from "./heapy/classify/classifiers.js";
 export { partition, type Partition } from "./heapy/classify/partition.js";
 export { PartitionView } from "./heapy/render/partition-view.js";
-export { PathsView, pathText } from "./heapy/render/paths.js";
+export { pathText } from "./heapy/render/paths.js";
 export { ShortestPath, ShortestPathsView, type ShpathsOptions } from "./heapy/render/shortest-paths-view.js";
 export { Stat, loadStats, parseStats } from "./heapy/stat/stat.js";
 export { renderStat, StatView } from "./heapy/render/stat-text.js";

@@ -280,10 +280,23 @@ test("the REPL: a Heapy user's session works as typed, promises awaited, _ pages
 });
 
 test("the monitor's commands have _, the last result, so _.more pages on", async () => {
-  const runner = new CommandRunner(h);
+  const runner = new CommandRunner(() => h);
   assert.equal(await runner.run("({ toString: () => 'page 1', more: { toString: () => 'page 2' } })"), "page 1");
   assert.equal(await runner.run("_.more"), "page 2");
   assert.equal(await runner.run("_"), "page 2");
+  // What a line declares stays for the next lines (Heapy's console locals), until reset.
+  await runner.run("let [x, { y = 3 }] = [1, {}]; var z = x + y");
+  assert.equal(await runner.run("z"), "4");
+  await runner.run("var z");
+  assert.equal(await runner.run("z"), "4", "var without a value keeps it");
+  await runner.run("let z");
+  assert.equal(await runner.run("String(z)"), "undefined", "let without a value makes it undefined");
+  await runner.run("class P { get v() { return 7 } }");
+  assert.equal(await runner.run("new P().v"), "7");
+  assert.equal(await runner.run("typeof globalThis.x"), "undefined", "the names live in the console, not on the global object");
+  await assert.rejects(runner.run("let = ;"), { name: "SyntaxError" });
+  runner.reset();
+  assert.equal(await runner.run("typeof x + typeof _"), "undefinedundefined");
 });
 
 test("owners and dictof: V8's property stores and the objects that own them; prod of a singleton", async () => {

@@ -101,10 +101,15 @@ test("guppy mcp on a known graph: Heapy's tables exactly, paging by cursor, the 
     assert.equal((await s.call("partition", { set: 's0 & Type("array") | s0 & Clodo("Bar")' })).structured.count, 5);
     assert.equal((await s.call("partition", { set: "s0 & Clodo('Bar', \"Window\")" })).structured.count, 2, "a kind of several labels, either quote");
 
-    assert.equal((await s.call("shortest_paths", { set: 's0 & Clodo("Foo")' })).text, ["3 objects, 3 reached by a path from the root.", " 0: h.Root.Window.bar.foo", " 1: h.Root.Window.foos[1]", " 2: h.Root.Window.foos[2]"].join("\n"));
-    const paged = await s.call("shortest_paths", { set: 's0 & Clodo("Foo")', limit: 1, cursor: "rows:1" });
-    assert.equal(paged.text, [" 1: h.Root.Window.foos[1]", '<1 more row: call again with cursor "rows:2".>'].join("\n"));
-    assert.deepEqual(paged.structured.rows, [{ index: 1, path: "h.Root.Window.foos[1]" }]);
+    // Heapy's paths: only to the members nearest the root (the Bar's Foo; the array's are a step farther).
+    assert.equal((await s.call("shortest_paths", { set: 's0 & Clodo("Foo")' })).text, ["3 objects; 1 shortest path to the 1 object nearest the root.", " 0: h.Root.Window.bar.foo"].join("\n"));
+    const inArray = '(s0 & Clodo("Foo")) - (s0 & Clodo("Bar")).referents';
+    const firstPage = await s.call("shortest_paths", { set: inArray, limit: 1 });
+    assert.equal(firstPage.text, ["2 objects; 2 shortest paths to the 2 objects nearest the root.", " 0: h.Root.Window.foos[1]", '<... 1 more path (call again with cursor "rows:1") ...>'].join("\n"));
+    const paged = await s.call("shortest_paths", { set: inArray, limit: 1, cursor: "rows:1" });
+    assert.equal(paged.text, " 1: h.Root.Window.foos[2]");
+    assert.deepEqual(paged.structured.rows, [{ index: 1, id: 11, path: "h.Root.Window.foos[2]" }]);
+    assert.equal(paged.structured.numpaths, 2);
 
     const rp = await s.call("reference_pattern", { set: 's0 & Clodo("Bar")' });
     assert.equal(rp.text, ["Reference Pattern by <class / dict of class>.", " 0: _ --- [-] 1 Bar: @13", " 1: a      [R] 1 Window: @3"].join("\n"));
@@ -218,6 +223,24 @@ test("guppy mcp: bad input is a tool error with Guppy's one-line message, and th
   }
 });
 
+test("guppy mcp shortest_paths: an object two globals hold has two paths, a nearer member hides farther ones", async () => {
+  const s = await guppyMcp();
+  try {
+    await s.call("open_snapshot", { path: await fixtureSnapshot("shared-holders") });
+    const twice = await s.call("shortest_paths", { set: 's0 & Clodo("TwiceHeld")' });
+    const lines = twice.text.split("\n");
+    assert.equal(lines[0], "1 object; 2 shortest paths to the 1 object nearest the root.");
+    // Their order is the order V8 wrote the global's properties.
+    assert.deepEqual(lines.slice(1).map((l) => l.slice(0, 4)), [" 0: ", " 1: "]);
+    assert.deepEqual(lines.slice(1).map((l) => l.slice(4)).sort(), ["h.Root.global.aaa", "h.Root.global.bbb"]);
+    assert.equal(twice.structured.numpaths, 2);
+    const both = await s.call("shortest_paths", { set: 's0 & Clodo("Session") | s0 & Clodo("SessionCache")' });
+    assert.equal(both.text, ["3001 objects; 1 shortest path to the 1 object nearest the root.", " 0: h.Root.global.app.cache"].join("\n"));
+  } finally {
+    await s.close();
+  }
+});
+
 test("guppy mcp finds the demo's leak in three tool calls", async () => {
   const [before, after] = await demoSnapshots();
   const s = await guppyMcp({ GUPPY_CACHE: mkdtempSync(join(tmpdir(), "guppy-mcp-cache-")) });
@@ -236,6 +259,7 @@ test("guppy mcp finds the demo's leak in three tool calls", async () => {
     const why = await s.call("shortest_paths", { set: 's1 - s0 & Clodo("Session")', limit: 1 });
     assert.equal(why.text.split("\n")[1], " 0: h.Root.global.app.cache.sessions<Map entry>");
     assert.equal(why.structured.reached, 2900);
+    assert.equal(why.structured.numpaths, 2900);
 
     // Dominators, computed on first use (this server's cache folder is new), report their progress too.
     const stages: { progress: number; total?: number; message?: string }[] = [];

@@ -47,6 +47,64 @@ test("a monitored program is listed, selected, and answers Heapy commands about 
   }
 });
 
+test("the program's console keeps its names and _ between lines and visits; stat, isolatest, reset; . returns to the monitor", async () => {
+  const dir = mkdtempSync(join(tmpdir(), "guppy-monitor-"));
+  const target = await startMonitored(dir, "inspect-target.mjs");
+  const pid = target.child.pid!;
+  try {
+    const input = [
+      "lc",
+      "sc 0",
+      "let n = 2",
+      "n * 21",
+      "const { a, b: [c] } = { a: 1, b: [5] }",
+      "a + c",
+      "const four = twice(n); function twice(x) { return 2 * x }",
+      "four",
+      '(await h.heap()).and(h.Clodo("Leaky")).count',
+      "_ + 1",
+      "stat",
+      "isolatest",
+      ".",
+      "n",
+      "sc",
+      "n",
+      ".lc",
+      "reset",
+      "typeof n",
+      "close",
+      "exit",
+    ];
+    const lines = (await monitor(dir, input)).split("\n");
+    const from = lines.indexOf(`Selected pid ${pid} (inspect-target.mjs). h is its session; try (await h.heap()).byclodo`);
+    assert.ok(from > 0, lines.join("\n"));
+    const rule = "-".repeat(36);
+    assert.deepEqual(lines.slice(from + 1, from + 17), [
+      "To return to the monitor, type . (the connection stays open).",
+      "42",
+      "6",
+      "4",
+      "777",
+      "778",
+      "Target overview",
+      rule,
+      `target.execPath         = ${process.execPath}`,
+      `target.argv             = ${JSON.stringify([process.execPath, join(root, "test", "fixtures", "programs", "inspect-target.mjs")])}`,
+      `target.wd               = ${process.cwd()}`,
+      `target.pid              = ${pid}`,
+      rule,
+      "Isolation test succeeded.",
+      `Back in the monitor; pid ${pid} stays connected (sc returns to it).`,
+      "No program is selected; type lc, then sc N.",
+    ]);
+    // Selected again: the same connection, its names kept; reset forgets them.
+    assert.deepEqual(lines.slice(from + 19, from + 24), ["2", ` 0: pid ${pid}  inspect-target.mjs  (selected)`, "The console is reset: h is a new session, and the names the lines made, and _, are gone.", "undefined", ""]);
+    assert.equal(lines[from + 17], lines[from]);
+  } finally {
+    target.child.kill("SIGKILL");
+  }
+});
+
 test("a connection without the token is refused and logged by the program", async () => {
   const dir = mkdtempSync(join(tmpdir(), "guppy-monitor-"));
   const target = await startMonitored(dir, "inspect-target.mjs");

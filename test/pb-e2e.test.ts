@@ -18,13 +18,14 @@ const ARTIFACTS = join(projectRoot(), "test-artifacts");
 let browser: Browser;
 let pb: ProfileBrowser;
 let stats: Stat[] = [];
+let statFile = "";
 
 before(async () => {
   if (skip) return;
   mkdirSync(ARTIFACTS, { recursive: true });
   const base = await fixtureSnapshot("three-snapshots");
   const h = hpy({ cacheDir: null });
-  const statFile = join(mkdtempSync(join(tmpdir(), "guppy-pb-e2e-")), "run.hpy");
+  statFile = join(mkdtempSync(join(tmpdir(), "guppy-pb-e2e-")), "run.hpy");
   stats = [];
   for (const f of [base, `${base}.target`, `${base}.final`]) {
     const s = (await h.load(f)).stat;
@@ -97,6 +98,27 @@ test("a recorded stat file: the chart, markers A and B set by clicking, the tabl
   await page.selectOption("#style", "lines");
   await page.waitForSelector("#chart canvas");
   await page.screenshot({ path: join(ARTIFACTS, "pb-stat.png"), fullPage: true });
+  assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
+  await page.close();
+});
+
+test("Collect follows a stat file that is still growing; Track keeps B at its newest sample", { skip }, async () => {
+  const page = await open();
+  await page.locator("h2", { hasText: "run.hpy: 3 samples" }).waitFor();
+  await page.check("#collect");
+  await page.check("#track");
+  assert.equal(await page.inputValue("#mark-b"), "2");
+  // A recorder appends a sample: the page reads the file again and B moves to it.
+  stats[0]!.dump(statFile);
+  await page.locator("h2", { hasText: "run.hpy: 4 samples" }).waitFor({ timeout: 10_000 });
+  await page.locator("#table-caption", { hasText: "B = sample 3" }).waitFor();
+  assert.equal(await page.inputValue("#mark-b"), "3");
+  assert.equal(await page.getAttribute("#mark-b", "max"), "3");
+  // Not collecting: a further sample is not read.
+  await page.uncheck("#collect");
+  stats[1]!.dump(statFile);
+  await new Promise((r) => setTimeout(r, 2500));
+  assert.match(await page.locator("h2").first().innerText(), /run\.hpy: 4 samples/);
   assert.deepEqual((page as Page & { problems?: string[] }).problems, []);
   await page.close();
 });

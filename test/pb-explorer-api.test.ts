@@ -24,12 +24,20 @@ function later(): SynthNode[] {
   return nodes;
 }
 
+/** WINDOW_FOOS with the Bar held twice by the global: \`Window.bar\` and \`Window.alias\`. */
+function aliased(): SynthNode[] {
+  const nodes = structuredClone(WINDOW_FOOS);
+  nodes[1]!.edges.push({ type: "property", name: "alias", to: 6 });
+  return nodes;
+}
+
 let pb: ProfileBrowser;
 before(async () => {
   const dir = mkdtempSync(join(tmpdir(), "guppy-pb-api-"));
   writeFileSync(join(dir, "a.heapsnapshot"), synthSnapshot(withValues()));
   writeFileSync(join(dir, "b.heapsnapshot"), synthSnapshot(later()));
-  pb = await startProfileBrowser([join(dir, "a.heapsnapshot"), join(dir, "b.heapsnapshot")], { cacheDir: null });
+  writeFileSync(join(dir, "c.heapsnapshot"), synthSnapshot(aliased()));
+  pb = await startProfileBrowser([join(dir, "a.heapsnapshot"), join(dir, "b.heapsnapshot"), join(dir, "c.heapsnapshot")], { cacheDir: null });
 });
 after(async () => pb?.close());
 
@@ -116,9 +124,23 @@ test("the comparison of two snapshots by class, and the new and deleted objects 
   const added = (await api(`/api/snap/object?file=1&id=101`)).body as { object: { name: string } };
   assert.equal(added.object.name, "Foo");
   const newFoos = (await api(`/api/snap/paths?file=1&minus=0&steps=${steps([{ by: "clodo", kind: "Foo" }])}`)).body;
-  assert.deepEqual(newFoos, { text: " 0: h.Root.Window.foos[2]", rows: [{ index: 0, id: 101, text: "h.Root.Window.foos[2]" }] });
+  assert.deepEqual(newFoos, { text: " 0: h.Root.Window.foos[2]", numpaths: 1, rows: [{ index: 0, id: 101, text: "h.Root.Window.foos[2]" }] });
   const deletedFoos = (await api(`/api/snap/paths?file=0&minus=1&steps=${steps([{ by: "clodo", kind: "Foo" }])}`)).body as { rows: { id: number }[] };
   assert.deepEqual(deletedFoos.rows.map((r) => r.id), [11]);
+});
+
+test("a set's paths are Heapy's: every shortest path to the members nearest the root, counted", async () => {
+  const foo = steps([{ by: "clodo", kind: "Foo" }]);
+  // The Bar's Foo is a step nearer than the array's two, which are left out.
+  assert.deepEqual((await api(`/api/snap/paths?file=0&steps=${foo}`)).body, { text: " 0: h.Root.Window.bar.foo", numpaths: 1, rows: [{ index: 0, id: 7, text: "h.Root.Window.bar.foo" }] });
+  // One object the global holds twice: two paths, and a page of one says how many more.
+  const bar = steps([{ by: "clodo", kind: "Bar" }]);
+  assert.deepEqual((await api(`/api/snap/paths?file=2&steps=${bar}`)).body, {
+    text: " 0: h.Root.Window.bar\n 1: h.Root.Window.alias",
+    numpaths: 2,
+    rows: [{ index: 0, id: 13, text: "h.Root.Window.bar" }, { index: 1, id: 13, text: "h.Root.Window.alias" }],
+  });
+  assert.deepEqual((await api(`/api/snap/paths?file=2&steps=${bar}&limit=1`)).body, { text: " 0: h.Root.Window.bar\n<... 1 more paths ...>", numpaths: 2, rows: [{ index: 0, id: 13, text: "h.Root.Window.bar" }] });
 });
 
 test("a reference pattern's rows for a tree, and a row opened as a set", async () => {

@@ -261,7 +261,7 @@ test("the demo's leak found by clicking alone: comparison, the new Sessions, a p
     assert.deepEqual(walk.sessionRow, ["Session", "2900", "0", "2900"]);
     assert.match(walk.summary, /^Partition of a set of 2900 objects\. Total size = \d+ bytes\. 1 kinds\.$/);
     assert.match(walk.path, /cache\.sessions<Map entry>$/);
-    assert.equal(walk.note, "<2880 more paths.>");
+    assert.equal(walk.note, "<... 2880 more paths ...>");
     assert.equal(walk.holderEdge, "sessions");
     // What holds the SessionCache: the module's `cache` variable (a context slot) and the app object's property.
     assert.ok(walk.holderRetainers.some((e) => /^cache\b.*context/.test(e)), walk.holderRetainers.join(" | "));

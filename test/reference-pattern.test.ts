@@ -45,4 +45,11 @@ test("a reference pattern in Heapy's layout: levels of referrers by kind, stop k
   const shallow = target.getRp(1);
   assert.deepEqual(shallow.rows.map((r) => `${r.name}${r.mark}`), ["_-", "a+", "bS"]);
   assert.equal(rp.toJSON().rows[4]!.seen, 3);
+  // Iteration gives the rows' sets (Heapy's `for s in rp`), `length` their number.
+  assert.deepEqual([...rp].map((r) => r.count), [1, 3, 1, 1, 1]);
+  assert.ok([...rp][1]!.equals(rp.row("a")));
+  assert.equal(rp.length, 5);
+  // Paged past the end, reset() starts again from the first page, label included (Heapy's rp.reset()).
+  assert.equal(String(rp.more), "No more lines.");
+  assert.equal(String(rp.more.reset()), String(rp));
 });

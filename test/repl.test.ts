@@ -4,9 +4,10 @@ import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { PassThrough } from "node:stream";
 import { guppyRepl } from "../src/cli/repl.js";
-import { docOf } from "../src/doc.js";
+import { docOf, openReference } from "../src/doc.js";
 import { docTexts } from "../src/docs.js";
 import { hpy, HeapySet, IdentitySet, PartitionView, Stat, partition, Clodo } from "../src/index.js";
 import { ReferencePattern } from "../src/heapy/render/reference-pattern.js";
@@ -52,7 +53,8 @@ test("the REPL: h and the files ready, Heapy text, _ and _.more, help, history",
   // Heapy's sp: the paths to the Foo nearest the root only (the other two are a step farther).
   assert.ok(out.includes("guppy>  0: h.Root.Window.bar.foo\nguppy> "), out);
   assert.ok(out.includes("guppy> Top level interface to Heapy.\nUse eg: h.doc for more info on h.\n"));
-  assert.ok(out.includes("guppy> h.iso(0..*:[object: anyobject+]) -> HeapySet: The set of the given live objects, in a fresh snapshot of this program (await it): .sp says why they are alive, .domisize what freeing them releases.\n[0] docs/heapy_Use.html#Session.iso\n"), out);
+  const docs = pathToFileURL(join(projectRoot(), "docs")).href;
+  assert.ok(out.includes(`guppy> h.iso(0..*:[object: anyobject+]) -> HeapySet\n    The set of the given live objects, in a fresh snapshot of this program\n    (await it): .sp says why they are alive, .domisize what freeing them\n    releases.\n  Returns: HeapySet [1]\nReferences:\n[0] ${docs}/heapy_Use.html#Session.iso\n[1] ${docs}/heapy_UniSet.html#HeapySet\n`), out);
 });
 
 test("the REPL completes members with Tab, Guppy's getters included", async () => {
@@ -87,13 +89,32 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
   const lines = text.split("\n");
   assert.equal(lines[0], "Top level interface to Heapy. Available attributes:");
   assert.equal(lines[lines.length - 1], "Use eg: h.doc.<attribute> for info on <attribute>.");
-  assert.match(lines[1]!, /^Anything {12}Prod {16}doc {17}nodes$/);
-  // The help line is the member's signature in GSL's notation and the first paragraph of its specification.
+  assert.match(lines[1]!, /^Anything {12}Prod {16}doc {17}monitor$/);
+  // The help is the member's signature in GSL's notation, its whole specification wrapped
+  // at 76 columns, and numbered references: [0] its own page, then the kinds it names.
+  const docs = pathToFileURL(join(projectRoot(), "docs")).href;
   assert.equal(
     String(h.doc.heap),
-    "h.heap([graph: HeapGraph]) -> HeapySet: This program's own heap now (await it), less Guppy's objects and, after h.setref(), less what existed then; with a graph, the reachable objects of that graph.\n[0] docs/heapy_Use.html#Session.heap",
+    [
+      "h.heap([graph: HeapGraph]) -> HeapySet",
+      "    This program's own heap now (await it), less Guppy's objects and, after",
+      "    h.setref(), less what existed then; with a graph, the reachable objects",
+      "    of that graph.",
+      "  Arguments:",
+      "    graph: HeapGraph [1]",
+      "  Returns: HeapySet [2]",
+      "References:",
+      `[0] ${docs}/heapy_Use.html#Session.heap`,
+      `[1] ${docs}/heapy_Graph.html#HeapGraph`,
+      `[2] ${docs}/heapy_UniSet.html#HeapySet`,
+    ].join("\n"),
   );
-  assert.equal(h.doc.heap![0], "docs/heapy_Use.html#Session.heap");
+  assert.equal(String(h.doc.heap!.line), "h.heap([graph: HeapGraph]) -> HeapySet: This program's own heap now (await it), less Guppy's objects and, after h.setref(), less what existed then; with a graph, the reachable objects of that graph.");
+  assert.deepEqual(h.doc.heap!.references, [`${docs}/heapy_Use.html#Session.heap`, `${docs}/heapy_Graph.html#HeapGraph`, `${docs}/heapy_UniSet.html#HeapySet`]);
+  // [0] opens the page when a browser can be opened; without a display (or not on a terminal) it is the page's address.
+  assert.equal(String(openReference(`${docs}/heapy_Use.html#Session.heap`, false)), `${docs}/heapy_Use.html#Session.heap`);
+  assert.equal(openReference(`${docs}/heapy_Use.html#Session.heap`, false).opened, false);
+  if (!process.stdout.isTTY) assert.equal(String(h.doc.heap![0]), `${docs}/heapy_Use.html#Session.heap`);
   assert.equal(h.doc.nosuch, undefined);
   // The help describes what exists: each documented member is on the object it documents.
   const g = (await h.load(file)).graph;
@@ -114,7 +135,7 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
     assert.equal(doc.topic, topic);
     assert.equal(String(doc).split("\n")[0], `${entry.title} Available attributes:`);
   }
-  assert.equal(docOf("Stat", "s").diff!.text, "s.diff(other: Stat) -> Stat: The difference this - other, by kind (rows of one kind name summed on each side, as Heapy does), largest absolute size first.");
+  assert.equal(docOf("Stat", "s").diff!.line, "s.diff(other: Stat) -> Stat: The difference this - other, by kind (rows of one kind name summed on each side, as Heapy does), largest absolute size first.");
   // The docs the references point to exist and have those anchors.
   // Each part of the API has its page; inherited members point to the parent kind's (a HeapySet's count to IdentitySet's, on heapy_UniSet.html).
   assert.equal(texts.HeapySet!.anchors.count, "docs/heapy_UniSet.html#IdentitySet.count");
@@ -123,6 +144,15 @@ test("help: h.doc lists attributes in columns and ends with how to ask more; eve
     for (const anchor of Object.values(texts[topic]!.anchors)) {
       const [page, id] = anchor.split("#");
       assert.ok(readFileSync(join(projectRoot(), page!), "utf8").includes(`id="${id}"`), anchor);
+    }
+  }
+  // Every numbered reference is an anchor of a generated page.
+  for (const topic of Object.keys(objects)) {
+    for (const refs of Object.values(texts[topic]!.references)) {
+      for (const r of refs) {
+        const [page, id] = r.split("#");
+        assert.ok(readFileSync(fileURLToPath(page!), "utf8").includes(`id="${id}"`), r);
+      }
     }
   }
   assert.ok(set instanceof HeapySet && view instanceof PartitionView && set.rp instanceof ReferencePattern);

@@ -1,4 +1,4 @@
-import { writeLauncher } from "../pb/launcher.js";
+import { openInBrowser } from "../pb/session-pb.js";
 import { startProfileBrowser } from "../pb/server.js";
 
 /**
@@ -9,12 +9,9 @@ import { startProfileBrowser } from "../pb/server.js";
 export async function pbCommand(files: string[], opts: { port: number; open: boolean }): Promise<void> {
   const pb = await startProfileBrowser(files, { port: opts.port });
   process.stdout.write(`Guppy profile browser: ${pb.url}\n(only this address opens it: it carries the access token; Ctrl-C stops)\n`);
-  const launcher = opts.open ? writeLauncher(pb.url) : undefined;
+  const launcher = opts.open ? await openInBrowser(pb.url) : null;
+  if (opts.open && launcher === null) process.stderr.write("guppy: could not open a browser; open the address above.\n");
   try {
-    if (launcher !== undefined) {
-      const { default: open } = await import("open");
-      await open(launcher.url).catch(() => process.stderr.write("guppy: could not open a browser; open the address above.\n"));
-    }
     await new Promise<void>((resolve) => {
       const stop = (): void => resolve();
       process.once("SIGINT", stop);

@@ -7,7 +7,7 @@ import { attachSnapshot } from "../heapy/capture/attach.js";
 import { partition } from "../heapy/classify/partition.js";
 import { hpy } from "../heapy/session/session.js";
 import { Stat } from "../heapy/stat/stat.js";
-import { AnnexClient, listAnnexes } from "./annex-client.js";
+import { AnnexClient, listAnnexes } from "../heapy/monitor/annex-client.js";
 import { classifierNamed } from "../heapy/session/classifier-names.js";
 
 /** Options of `guppy record`. */

@@ -5,6 +5,7 @@ import repl from "node:repl";
 import { inspect } from "node:util";
 import type { HeapySet } from "../heapy/session/heapy-set.js";
 import { hpy, type Session } from "../heapy/session/session.js";
+import { SESSION_TOOLS } from "../session-tools.js";
 import { loadHeap } from "./load.js";
 import { isGuppyError } from "../errors.js";
 
@@ -105,7 +106,7 @@ export function guppyRepl(opts: { h: Session; sets: HeapySet[]; input?: NodeJS.R
  * await works (`await h.heap()`), members complete with Tab, history is kept.
  */
 export async function startRepl(files: string[]): Promise<void> {
-  const h = hpy();
+  const h = hpy({ pb: SESSION_TOOLS.pb });
   const sets = [];
   for (const f of files) sets.push(await loadHeap(h, f, false));
   const out = process.stdout;

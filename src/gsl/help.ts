@@ -1,4 +1,4 @@
-import type { KindSpec, Markup, MethodSpec, SpecModel } from "./model.js";
+import type { ArgItem, KindSpec, Markup, MethodSpec, SpecModel } from "./model.js";
 import { itemNotation, joinPieces, TEXT_STYLE } from "./notation.js";
 
 /**
@@ -18,6 +18,12 @@ export interface MemberHelp {
   text: string;
   /** The kind whose specification documents it (a parent kind's, for inherited members). */
   kind: string;
+  /** Its whole description. */
+  description: readonly Markup[];
+  /** A method's arguments, each with its kind and description; none for an attribute. */
+  args: readonly { name: string; kind: string; description: Markup[] }[];
+  /** What it gives: an attribute's kind, a method's return kind. */
+  result: { label: "Kind" | "Returns"; kind: string } | null;
 }
 
 /** Markup as one line of plain text (references by name). */
@@ -35,9 +41,21 @@ export function firstParagraph(items: readonly Markup[]): string {
 /** The members a kind's own specification documents, attributes first. */
 export function ownMembers(kind: KindSpec): MemberHelp[] {
   return [
-    ...kind.attrs.map((a) => ({ name: a.name, usage: `{v}.${a.name}`, operator: a.operator?.notation ?? null, text: firstParagraph(a.description), kind: kind.name })),
-    ...kind.methods.map((m) => ({ name: m.name, usage: callUsage(m, `{v}.${m.name}`), operator: m.operator?.notation ?? null, text: firstParagraph(m.description), kind: kind.name })),
+    ...kind.attrs.map((a) => ({ name: a.name, usage: `{v}.${a.name}`, operator: a.operator?.notation ?? null, text: firstParagraph(a.description), kind: kind.name, description: a.description, args: [], result: a.kind === null ? null : { label: "Kind" as const, kind: a.kind } })),
+    ...kind.methods.map((m) => ({ name: m.name, usage: callUsage(m, `{v}.${m.name}`), operator: m.operator?.notation ?? null, text: firstParagraph(m.description), kind: kind.name, description: m.description, args: argsOf(m.args), result: m.returns === null ? null : { label: "Returns" as const, kind: m.returns.kind } })),
   ];
+}
+
+/** The arguments of a signature, in order, however nested in optionals and alternatives. */
+function argsOf(item: ArgItem, out: { name: string; kind: string; description: Markup[] }[] = []): { name: string; kind: string; description: Markup[] }[] {
+  if (item.mode === "arg") out.push(item);
+  else for (const i of item.items) argsOf(i, out);
+  return out;
+}
+
+/** Every paragraph of a description, each as one line of plain text. */
+export function paragraphs(items: readonly Markup[]): string[] {
+  return items.map((m) => plainText([m])).filter((t) => t !== "");
 }
 
 /** A call in GSL's notation as plain text: `callee(arguments) -> return kind`. */

@@ -8,6 +8,7 @@ import { shallowSizes } from "./graph/shallow-sizes.js";
 import { IdentitySet } from "./sets/identity-set.js";
 import type { PartitionRow } from "./classify/partition.js";
 import { nodeLabel } from "./render/node-label.js";
+import { renderPartition } from "./render/partition-table.js";
 import type { HeapGraph } from "./snapshot/heap-graph.js";
 
 /** One of the objects that retain the most. */
@@ -94,4 +95,17 @@ export function renderRetainers(rows: readonly Retainer[], totalSize: number): s
     lines.push(`${String(i).padStart(6)} ${String(r.retainedSize).padStart(9)} ${String(pct).padStart(3)} ${String(r.selfSize).padStart(8)} ${("@" + r.id).padStart(11)} ${r.label}`);
   });
   return lines.join("\n");
+}
+
+/** The overview as `guppy analyse` prints it: totals, the table by V8 type, the largest retainers. */
+export function renderOverview(o: Overview): string {
+  const native = o.extraNativeBytes > 0 ? ` (+ ${o.extraNativeBytes} native bytes outside the heap graph)` : "";
+  return [
+    `Heap snapshot ${o.file}: ${o.nodeCount} nodes, ${o.edgeCount} edges, total size ${o.totalSize} bytes${native}.`,
+    "",
+    renderPartition(o.byType, Type.kindHeader),
+    "",
+    "Largest retainers (retained size: the bytes freed if the object went away).",
+    renderRetainers(o.largest, o.totalSize),
+  ].join("\n");
 }

@@ -25,6 +25,8 @@ export interface Listing<T> {
   items: (start: number, count: number) => T[];
   total: number;
   offset: number;
+  /** The line after a page that is not the last (rows left, the cursor to pass); a generic one when not given. */
+  moreLine?: (left: number, cursor: string) => string;
 }
 
 /** An MCP tool answer: Heapy's text and its structured copy. */
@@ -70,7 +72,8 @@ export function page<T>(listing: Listing<T>, req: PageRequest, summary: Record<s
   }
   const end = listing.offset + shown;
   const nextCursor = end < listing.total ? `rows:${end}` : undefined;
-  if (nextCursor !== undefined) lines.push(`<${listing.total - end} more row${listing.total - end === 1 ? "" : "s"}: call again with cursor "${nextCursor}".>`);
+  const left = listing.total - end;
+  if (nextCursor !== undefined) lines.push(listing.moreLine?.(left, nextCursor) ?? `<${left} more row${left === 1 ? "" : "s"}: call again with cursor "${nextCursor}".>`);
   let text = lines.join("\n");
   if (text.length > maxChars) text = `${text.slice(0, maxChars - 1)}…`;
   return {

@@ -1,16 +1,16 @@
+import { inspect } from "node:util";
 import { z } from "zod";
 import { GuppyError } from "../errors.js";
-import { renderOverview } from "../cli/analyse.js";
-import { listAnnexes } from "../cli/annex-client.js";
+import { listAnnexes } from "../heapy/monitor/annex-client.js";
 import { className, edgeAccessor } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
-import { distancesOf, NO_DISTANCE, pathTreeOf } from "../heapy/graph/distances.js";
+import { distancesOf, NO_DISTANCE } from "../heapy/graph/distances.js";
 import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { retainersOf } from "../heapy/graph/retainers.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
-import { overview } from "../heapy/overview.js";
+import { overview, renderOverview } from "../heapy/overview.js";
 import { renderPartition } from "../heapy/render/partition-table.js";
-import { pathText, renderPaths } from "../heapy/render/paths.js";
+import { pathText } from "../heapy/render/paths.js";
 import { classifierNamed } from "../heapy/session/classifier-names.js";
 import type { HeapySet } from "../heapy/session/heapy-set.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
@@ -143,19 +143,21 @@ export const TOOLS: Tool[] = [
   },
   {
     name: "shortest_paths",
-    description: "Shortest paths from the root to the objects of a set, written as JavaScript accessors (h.Root.app.cache.sessions<Map entry>), shortest first.",
+    description: "Heapy's shortest paths of a set: every shortest path from the root to the set's objects nearest it (an object held by two globals has two), written as JavaScript accessors (h.Root.global.app.cache.sessions<Map entry>), numbered; numpaths counts them.",
     input: { set: setArg, ...paging },
     async run(a, ctx) {
       const set = ctx.ws.set(s(a.set));
-      const g = set.graph;
-      const parent = pathTreeOf(g);
-      const total = [...set.ordinals()].filter((n) => n === g.root || parent[n]! >= 0).length;
+      const sp = set.sp;
+      const { numpaths, targets, depth } = sp.graph;
       const offset = cursorOffset(a.cursor as string | undefined);
-      const text = renderPaths(set, { start: offset, limit: pageRows(a as Paged) });
-      const rows = total === 0 ? [] : renderedRows(text, () => false).rows;
-      const head = offset === 0 ? [`${plural(set.count, "object")}, ${total} reached by a path from the root.`] : [];
-      const items = (_s: number, c: number) => rows.slice(0, c).map((r) => ({ index: Number(r.slice(0, r.indexOf(":"))), path: r.slice(r.indexOf(":") + 2) }));
-      return page({ head, rows, total, offset, items }, a as Paged, { count: set.count, reached: total });
+      const limit = pageRows(a as Paged);
+      const paths = Array.from({ length: Math.max(0, Math.min(numpaths, offset + limit) - offset) }, (_, i) => sp.at(offset + i)!);
+      const head =
+        offset > 0 ? [] : numpaths === 0 ? [`${plural(set.count, "object")}; no path from the root reaches them (they are held only weakly, or not at all).`] : [`${plural(set.count, "object")}; ${plural(numpaths, "shortest path")} to the ${plural(targets.length, "object")} nearest the root.`];
+      const rows = paths.map((p) => inspect(p));
+      const items = (_s: number, c: number) => paths.slice(0, c).map((p) => ({ index: p.index, id: p.id, path: p.text }));
+      const moreLine = (left: number, cursor: string) => `<... ${left} more path${left === 1 ? "" : "s"} (call again with cursor "${cursor}") ...>`;
+      return page({ head, rows, total: numpaths, offset, items, moreLine }, a as Paged, { count: set.count, numpaths, reached: targets.length, depth });
     },
   },
   {

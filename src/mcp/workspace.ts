@@ -7,7 +7,7 @@ import { readHeapSnapshot } from "../heapy/snapshot/reader.js";
 import type { HeapySet } from "../heapy/session/heapy-set.js";
 import { hpy, type Session, type SessionOptions } from "../heapy/session/session.js";
 import type { HeapGraph } from "../heapy/snapshot/heap-graph.js";
-import { listAnnexes, AnnexClient } from "../cli/annex-client.js";
+import { listAnnexes, AnnexClient } from "../heapy/monitor/annex-client.js";
 import { setOf } from "./expression.js";
 
 /** An open snapshot: its handle, where it came from, and its reachable objects. */

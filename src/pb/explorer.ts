@@ -1,9 +1,8 @@
-import { closeSync, openSync, readSync } from "node:fs";
+import { closeSync, openSync, readSync, statSync } from "node:fs";
 import { basename } from "node:path";
 import { GuppyError } from "../errors.js";
 import { callable } from "../heapy/classify/classifier-value.js";
 import { partition, type Partition } from "../heapy/classify/partition.js";
-import { pathOrder, pathText, renderPaths } from "../heapy/render/paths.js";
 import { classifierNamed, CLASSIFIER_NAMES } from "../heapy/session/classifier-names.js";
 import { HeapySet } from "../heapy/session/heapy-set.js";
 import type { Session } from "../heapy/session/session.js";
@@ -75,7 +74,8 @@ export class Explorer {
   private readonly list: (OpenFile & { path: string })[];
   private readonly sets = new Lru<HeapySet>(CACHE_ENTRIES);
   private readonly partitions = new Lru<Partition>(CACHE_ENTRIES);
-  private readonly stats = new Map<number, Stat[]>();
+  /** Each stat file's records, with the size and time of the file they were read from. */
+  private readonly stats = new Map<number, { records: Stat[]; size: number; mtimeMs: number }>();
   private readonly retained = new Lru<Float64Array>(CACHE_ENTRIES);
   private readonly comparisons = new Lru<ComparisonRow[]>(CACHE_ENTRIES);
 
@@ -97,13 +97,19 @@ export class Explorer {
     return f;
   }
 
+  /**
+   * A stat file's records, read again when the file has changed since (Heapy's Collect:
+   * a `guppy record` still appending to it), so the page can follow it.
+   */
   private records(id: number): Stat[] {
-    let stats = this.stats.get(id);
-    if (stats === undefined) {
-      stats = loadStats(this.file(id, "stat").path);
-      this.stats.set(id, stats);
+    const { path } = this.file(id, "stat");
+    const { size, mtimeMs } = statSync(path);
+    let cached = this.stats.get(id);
+    if (cached === undefined || cached.size !== size || cached.mtimeMs !== mtimeMs) {
+      cached = { records: loadStats(path), size, mtimeMs };
+      this.stats.set(id, cached);
     }
-    return stats;
+    return cached.records;
   }
 
   /** The samples as series by size or count: each sample's 10 largest kinds, the rest summed. */
@@ -244,15 +250,20 @@ export class Explorer {
     return { kindHeader: classifier.kindHeader, totalRows: rows.length, offset, rows: rows.slice(offset, offset + limit) };
   }
 
-  /** Shortest paths from the root to the set's objects, as Heapy prints them, and each line's object. */
-  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<{ text: string; rows: PathRow[] }> {
-    const set = await this.set(id, steps, minus);
-    // The listing's first `limit` lines, each the path to one object.
-    const order = pathOrder(set);
-    const { reached, texts } = order;
-    const text = renderPaths(set, { limit, order });
-    const rows: PathRow[] = reached.slice(0, limit).map((n, index) => ({ index, id: set.graph.nodeId[n]!, text: texts?.get(n) ?? pathText(set.graph, n) ?? "" }));
-    return { text, rows };
+  /**
+   * Heapy's shortest paths of the set (`x.sp`): every shortest path from the root to the
+   * members nearest it, the first `limit` as Heapy prints them (`<... N more paths ...>`),
+   * and each line's path with the object it ends at.
+   */
+  async paths(id: number, steps: readonly Step[], limit: number, minus?: number): Promise<{ text: string; numpaths: number; rows: PathRow[] }> {
+    const sp = (await this.set(id, steps, minus)).sp;
+    sp.maxpaths = limit;
+    const rows: PathRow[] = [];
+    for (let i = 0; i < Math.min(limit, sp.numpaths); i++) {
+      const p = sp.at(i)!;
+      rows.push({ index: i, id: p.id, text: p.text });
+    }
+    return { text: String(sp), numpaths: sp.numpaths, rows };
   }
 
   /** The set's reference pattern, as Heapy prints it and as rows for a tree. */

@@ -3,7 +3,8 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, ShortestPathsView, Stat, StatView, hpy } from "../../src/index.js";
+import { HeapGraph, HeapySet, IdentitySet, Kind, PartitionView, ShortestPathsView, Stat, StatView, hpy, type PbHandle } from "../../src/index.js";
+import { sessionProfileBrowser } from "../../src/pb/session-pb.js";
 import { ReferencePattern } from "../../src/heapy/render/reference-pattern.js";
 import type { GslBinding } from "../../src/gsl/test-runtime.js";
 import { openDataset } from "../../src/tables/dataset.js";
@@ -21,8 +22,20 @@ heap.stat.dump(statFile);
 
 /** Sessions the tests made: closed at the end, so no inspector session or tracking outlives them. */
 const sessions: ReturnType<typeof hpy>[] = [];
+/** Profile browsers h.pb() started, stopped at the end; never opened in a browser. */
+const browsers: PbHandle[] = [];
 const session = (): ReturnType<typeof hpy> => {
-  const s = hpy({ cacheDir: null });
+  const s = hpy({
+    cacheDir: null,
+    pb: async (files, options) => {
+      const pb = await sessionProfileBrowser(files, { ...options, open: false });
+      browsers.push(pb);
+      return pb;
+    },
+    // The console reads the test process's stdin, which never ends: test/session-tools.test.ts
+    // runs it on an input of its own.
+    monitor: async () => undefined,
+  });
   sessions.push(s);
   return s;
 };
@@ -33,6 +46,7 @@ const binding: GslBinding = {
       await s.untrack();
       s.close();
     }
+    for (const pb of browsers) await pb.close();
   },
   instances: {
     Session: () => [session()],

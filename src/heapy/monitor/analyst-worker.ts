@@ -9,7 +9,7 @@ import { CommandRunner } from "./command-runner.js";
 
 if (parentPort === null) throw new Error("analyst-worker runs as a worker thread");
 const port = parentPort;
-const runner = new CommandRunner(hpy({ target: "main-thread" }));
+const runner = new CommandRunner(() => hpy({ target: "main-thread" }));
 
 port.on("message", async (msg: { id: number; code?: string; interrupt?: boolean }) => {
   try {

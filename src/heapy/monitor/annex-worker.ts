@@ -2,7 +2,8 @@
  * The remote-monitor annex, in a worker thread of the monitored program: it listens on
  * 127.0.0.1 (a random port), requires the token it wrote to a 0600 file, and answers
  * Heapy commands about the main thread's heap. One JSON object per line each way:
- * in { token, code }, { token, interrupt: true } or { token, resume: true }; out { text } or { error }.
+ * in { token, code }, { token, interrupt: true }, { token, resume: true } or { token, command:
+ * "stat" | "reset" | "isolatest" }; out { text } or { error }.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
@@ -15,8 +16,8 @@ import { boundedLines } from "./bounded-lines.js";
 import { CommandRunner } from "./command-runner.js";
 
 const token = newToken();
-const runner = new CommandRunner(hpy({ target: "main-thread" }));
-const { pid, script } = workerData as { pid: number; script: string };
+const { pid, script, argv, cwd } = workerData as { pid: number; script: string; argv: string[]; cwd: string };
+const runner = new CommandRunner(() => hpy({ target: "main-thread" }), { pid, argv, execPath: process.execPath, wd: cwd });
 
 /** Longest request line accepted; a client sending more is answered once and dropped. */
 const maxRequestBytes = 1024 * 1024;
@@ -27,7 +28,15 @@ const maxConnections = 32;
 
 const tokenOk = tokenChecker(token);
 
-type Request = { token?: unknown; code?: unknown; interrupt?: unknown; resume?: unknown };
+type Request = { token?: unknown; code?: unknown; interrupt?: unknown; resume?: unknown; command?: unknown };
+
+/** The annex's own commands (Heapy's Annex): the rest of a request is code for the console. */
+function annexCommand(command: unknown): Promise<string> | string | null {
+  if (command === "stat") return runner.stat();
+  if (command === "reset") return runner.reset();
+  if (command === "isolatest") return runner.isolatest();
+  return null;
+}
 
 // Every client is hostile until it shows the token: nothing it sends or does may throw
 // out of here, because an uncaught error in this worker would end the monitored program.
@@ -62,7 +71,7 @@ const server = createServer({ allowHalfOpen: true }, (socket) => {
       return refuse({ error: "refused: wrong or missing token" });
     }
     try {
-      const text = msg.interrupt === true ? await runner.interrupt() : msg.resume === true ? await runner.resume() : await runner.run(String(msg.code ?? ""));
+      const text = msg.interrupt === true ? await runner.interrupt() : msg.resume === true ? await runner.resume() : ((await annexCommand(msg.command)) ?? (await runner.run(String(msg.code ?? ""))));
       send({ text });
     } catch (e) {
       send({ error: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });

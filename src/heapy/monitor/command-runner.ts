@@ -1,7 +1,6 @@
 import { Session as InspectorSession } from "node:inspector/promises";
 import type { Session } from "../session/session.js";
-
-const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
+import { compileCommand, type Bindings } from "./console-code.js";
 
 /** How a result prints: Heapy's text for Guppy's objects, JSON for plain data. */
 export function show(value: unknown): string {
@@ -11,42 +10,78 @@ export function show(value: unknown): string {
   return JSON.stringify(value, null, 2) ?? String(value);
 }
 
-/**
- * Compiles a command: an expression whose value is shown; or statements whose last
- * line, if an expression, is shown (as a REPL does); or statements alone.
- */
-function compile(code: string): (...a: unknown[]) => Promise<unknown> {
-  const lines = code.trimEnd().split("\n");
-  const last = lines.pop() ?? "";
-  const attempts = [`return (${code}\n);`, `${lines.join("\n")}\nreturn (${last.replace(/;\s*$/, "")}\n);`, code];
-  for (const body of attempts) {
-    try {
-      return new AsyncFunction("h", "_", body);
-    } catch {
-      // not this form; try the next
-    }
-  }
-  return new AsyncFunction("h", "_", code); // throws the SyntaxError of the code as written
+/** What the console knows of the monitored program, for `stat`. */
+export interface TargetInfo {
+  pid: number;
+  argv: readonly string[];
+  execPath: string;
+  /** The working directory when the annex started. */
+  wd: string;
 }
 
 /**
- * Runs Heapy commands in a worker thread for the main thread's heap: code is an
- * expression (its value is shown) or statements, with `h` bound to the session and
- * `_` to the last result.
+ * Runs Heapy commands in a worker thread for the main thread's heap, as Heapy's annex
+ * console does: code is an expression (its value is shown) or statements, with `h`
+ * bound to the session, `hpy` making others of the same target, `_` to the last result,
+ * and what a line declares kept for the next ones, until `reset`.
  */
 export class CommandRunner {
   // A connection of its own for interrupting: the session's may be busy with a snapshot.
   private control: InspectorSession | null = null;
 
-  /** The last result, `_` in the next command (so `_.more` pages on, as in the REPL). */
-  private last: unknown = undefined;
+  private bindings: Bindings = Object.create(null) as Bindings;
 
-  constructor(private readonly h: Session) {}
+  constructor(
+    private readonly newSession: () => Session,
+    private readonly target: TargetInfo = { pid: process.pid, argv: process.argv, execPath: process.execPath, wd: process.cwd() },
+  ) {
+    this.reset();
+  }
 
   async run(code: string): Promise<string> {
-    const value = await compile(code)(this.h, this.last);
-    if (value !== undefined) this.last = value;
+    const value = await compileCommand(code, this.bindings)();
+    // `_` is the last result, so `_.more` pages on, as in the REPL.
+    if (value !== undefined) this.bindings._ = value;
     return show(value);
+  }
+
+  /** Heapy's annex `reset`: the bindings are forgotten, and h is a new session. */
+  reset(): string {
+    (this.bindings.h as Session | undefined)?.close();
+    const b = Object.create(null) as Bindings;
+    b.hpy = this.newSession;
+    b.h = this.newSession();
+    this.bindings = b;
+    return "The console is reset: h is a new session, and the names the lines made, and _, are gone.";
+  }
+
+  /** Heapy's annex `stat`: an overview of the monitored program. */
+  stat(): string {
+    const rule = "-".repeat(36);
+    const t = this.target;
+    return ["Target overview", rule, `target.execPath         = ${t.execPath}`, `target.argv             = ${JSON.stringify(t.argv)}`, `target.wd               = ${t.wd}`, `target.pid              = ${t.pid}`, rule].join("\n");
+  }
+
+  /**
+   * Heapy's `isolatest`: objects made by the console (one held by its bindings, one
+   * by the runner) must not be in the heap that h reports, since the console lives in
+   * another isolate. Their class is made by console code, not by Guppy's scripts, so
+   * Guppy's hiding of its own objects cannot be what hides them.
+   */
+  async isolatest(): Promise<string> {
+    const h = this.bindings.h as Session;
+    const Probe = new Function("return class GuppyIsolationProbe {}")() as new () => object;
+    const held = [new Probe(), new Probe()];
+    this.bindings.__guppyIsolationProbe = held[0];
+    try {
+      const heap = await h.heap();
+      const seen = heap.and(h.Clodo("GuppyIsolationProbe"));
+      if (seen.count === 0) return "Isolation test succeeded.";
+      return ["Isolation test failed.", "-- Shortest Path(s) to the console's test objects --", String(seen.sp)].join("\n");
+    } finally {
+      delete this.bindings.__guppyIsolationProbe;
+      held.length = 0;
+    }
   }
 
   private async controlSession(): Promise<InspectorSession> {

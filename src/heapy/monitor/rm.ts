@@ -10,7 +10,7 @@ import { isMainThread, Worker } from "node:worker_threads";
 // worker is started without the flags, so it cannot start another.
 if (isMainThread) {
   const worker = new Worker(new URL("./annex-worker.js", import.meta.url), {
-    workerData: { pid: process.pid, script: process.argv[1] ?? "node" },
+    workerData: { pid: process.pid, script: process.argv[1] ?? "node", argv: process.argv, cwd: process.cwd() },
     execArgv: [],
   });
   worker.unref();

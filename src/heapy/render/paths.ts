@@ -1,11 +1,8 @@
 import { COLLECTIONS, edgeAccessor, member } from "../classify/classifiers.js";
-import { BASE_SYSTEM_DISTANCE, distancesOf, PATH_ORIGIN, pathTreeOf } from "../graph/distances.js";
+import { PATH_ORIGIN, pathTreeOf } from "../graph/distances.js";
 import { globalName, globalObjectsOf } from "../graph/globals.js";
 import { ephemeronsOf } from "../graph/weakmap-edges.js";
-import type { IdentitySet } from "../sets/identity-set.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-import { PagedView } from "./paged-view.js";
-import { DEFAULT_ROWS } from "./partition-table.js";
 import { terminalText } from "./terminal-text.js";
 
 
@@ -104,75 +101,4 @@ export function naturalCompare(a: string, b: string): number {
     return x < y ? -1 : 1;
   }
   return pa.length - pb.length;
-}
-
-/**
- * The set's objects that a path reaches, in the listing's order: shortest first (by
- * DevTools distance, then in text order when there are few enough to build them all),
- * with the paths' texts when they were built.
- */
-export function pathOrder(set: IdentitySet, root?: string): { reached: number[]; texts: Map<number, string> | null } {
-  const g = set.graph;
-  const parent = pathTreeOf(g);
-  const distance = distancesOf(g);
-  const reached = [...set.ordinals()].filter((n) => n === g.root || parent[n] !== -1);
-  const steps = reached.reduce((sum, n) => sum + (distance[n]! % BASE_SYSTEM_DISTANCE), 0);
-  // Equal lengths read best in text order (fresh[2] before fresh[10]); that needs every
-  // path's text, so it is done when the paths are few and short enough to build them all.
-  const texts = reached.length <= 10000 && steps <= 1_000_000 ? new Map(reached.map((n) => [n, pathText(g, n, root)!])) : null;
-  reached.sort((a, b) => distance[a]! - distance[b]! || (texts ? naturalCompare(texts.get(a)!, texts.get(b)!) : 0) || a - b);
-  return { reached, texts };
-}
-
-/**
- * Heapy's shortest-paths listing for a set: one numbered line per object that has a
- * path, shortest first (by DevTools distance, then in text order when there are few
- * enough to build them all), `limit` lines and then how many more.
- */
-export function renderPaths(set: IdentitySet, options: { start?: number; limit?: number; root?: string; order?: ReturnType<typeof pathOrder> } = {}): string {
-  const g = set.graph;
-  if (set.count === 0) return "The set is empty.";
-  // A caller that also needs the order (the profile browser's links) passes it in: it is computed once.
-  const { reached, texts } = options.order ?? pathOrder(set, options.root);
-  const start = options.start ?? 0;
-  const limit = options.limit ?? DEFAULT_ROWS;
-  if (start > 0 && start >= reached.length) return "No more paths.";
-  const out: string[] = [];
-  for (let i = start; i < reached.length && i < start + limit; i++) {
-    out.push(`${String(i).padStart(2)}: ${texts?.get(reached[i]!) ?? pathText(g, reached[i]!, options.root)}`);
-  }
-  const more = reached.length - start - limit;
-  if (more > 0) out.push(`<${more} more paths. Type e.g. '_.more' to view.>`);
-  if (reached.length === 0) out.push("No path from the root reaches these objects (they are held only weakly, or not at all).");
-  return out.join("\n");
-}
-
-/** The shortest paths of a set, ten at a time (Heapy's `x.sp`), with `more` and `all`. */
-export class PathsView extends PagedView {
-  constructor(
-    readonly set: IdentitySet,
-    start = 0,
-    limit = DEFAULT_ROWS,
-  ) {
-    super(start, limit);
-  }
-
-  protected get total(): number {
-    return this.set.count;
-  }
-
-  protected page(start: number, limit: number): this {
-    return new PathsView(this.set, start, limit) as this;
-  }
-
-  toString(): string {
-    return renderPaths(this.set, { start: this.start, limit: this.limit });
-  }
-
-  /** Every member with its path (null when none), in node order. */
-  toJSON(): { count: number; paths: { id: number; path: string | null }[] } {
-    const g = this.set.graph;
-    const members = [...this.set.ordinals()].slice(this.start, this.start + (Number.isFinite(this.limit) ? this.limit : this.set.count));
-    return { count: this.set.count, paths: members.map((n) => ({ id: g.nodeId[n]!, path: pathText(g, n) })) };
-  }
 }

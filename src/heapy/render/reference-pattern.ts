@@ -256,6 +256,20 @@ export class ReferencePattern<S extends IdentitySet = IdentitySet> extends Paged
     return new ShortestPathsView(this.set, { src: this.row(key) });
   }
 
+  /**
+   * The pattern made again from its set, at its first page (Heapy's `rp.reset()`, which
+   * forgets the rows generated and the printing position). A snapshot does not change, so
+   * the rows are the same; patterns are values, so it returns the new one.
+   */
+  reset(): ReferencePattern<S> {
+    return new ReferencePattern(this.set, this.classifier, this.options);
+  }
+
+  /** The rows' sets in order (Heapy's `for s in rp`). */
+  *[Symbol.iterator](): IterableIterator<S> {
+    for (const r of this.rows) yield r.set;
+  }
+
   /** The number of rows (Heapy's `len(p)`). */
   get length(): number {
     return this.rows.length;

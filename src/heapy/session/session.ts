@@ -29,6 +29,33 @@ export interface SessionOptions {
    * GUPPY_CACHE, else ~/.cache/guppy/snapshots.
    */
   cacheDir?: string | null;
+  /**
+   * Heapy's `h.pb(files)`: starts the profile browser. The profile browser is a layer
+   * above the session, so the package's `hpy()` (src/index.ts) gives it here.
+   */
+  pb?: (files: readonly string[], options: PbOptions) => Promise<PbHandle>;
+  /** Heapy's `h.monitor()`: the remote-monitor console on stdin and stdout, given likewise. */
+  monitor?: () => Promise<void>;
+}
+
+/** Options of `h.pb()`. */
+export interface PbOptions {
+  /** The port on 127.0.0.1; 0 (the default) picks a free one. */
+  port?: number;
+  /** Open it in the web browser: by default when on a terminal on a desktop. */
+  open?: boolean;
+}
+
+/** A running profile browser, as `h.pb()` gives it. */
+export interface PbHandle {
+  /** Its address, with the access token in the fragment. */
+  readonly url: string;
+  /** Whether a web browser was asked to open it. */
+  readonly opened: boolean;
+  /** Stops it. */
+  close(): Promise<void>;
+  /** Its address and how to stop it, as the REPL prints it. */
+  toString(): string;
 }
 
 /**
@@ -326,6 +353,28 @@ export class Session {
     graphArg(g, "h.idset()");
     if (typeof ids !== "object" || ids === null || typeof ids.length !== "number") throw new GuppyError("USAGE", `h.idset() takes a graph and an array of V8 object ids; got ${describe(ids)}.`);
     return HeapySet.from(IdentitySet.ofIds(g, ids));
+  }
+
+  /**
+   * Heapy's `h.pb(file)`: the profile browser of stat files and snapshots, served on
+   * 127.0.0.1 (await it) and opened in the web browser when Guppy runs on a desktop
+   * terminal; the handle gives its address and `close()`.
+   */
+  async pb(files: string | readonly string[], options: PbOptions = {}): Promise<PbHandle> {
+    const list = typeof files === "string" ? [files] : files;
+    if (!Array.isArray(list) || list.length === 0 || !list.every((f) => typeof f === "string")) throw new GuppyError("USAGE", `h.pb() takes a file name or a list of them (stat files, snapshots); got ${describe(files)}.`);
+    if (this.options.pb === undefined) throw new GuppyError("USAGE", "h.pb() is given by the guppy package's hpy() (import { hpy } from \"guppy\"); this session was made without it.");
+    return this.options.pb(list, options);
+  }
+
+  /**
+   * Heapy's `h.monitor()`: the remote-monitor console (`guppy monitor`) on this
+   * process's stdin and stdout, until `exit` (await it). Not in the REPL, whose input it
+   * would share.
+   */
+  async monitor(): Promise<void> {
+    if (this.options.monitor === undefined) throw new GuppyError("USAGE", "h.monitor() is given by the guppy package's hpy() in a script; in the REPL, run guppy monitor in another terminal.");
+    return this.options.monitor();
   }
 
   /** The empty set of a graph (Heapy's Nothing). */

@@ -49,7 +49,7 @@ async function showStat(file: OpenFile): Promise<void> {
   let metric: "size" | "count" = "size";
   let style: "bars" | "lines" = "bars";
   let series: StatSeries = await api<StatSeries>("/api/stat/series", { file: file.id, metric });
-  const n = series.times.length;
+  let n = series.times.length;
   let markA: number | null = n > 0 ? 0 : null;
   let markB: number | null = n > 1 ? n - 1 : null;
   let nextMark: "A" | "B" = "A";
@@ -62,6 +62,10 @@ async function showStat(file: OpenFile): Promise<void> {
   const inputB = el("input", { id: "mark-b", type: "number", min: "0", max: String(Math.max(0, n - 1)), "aria-label": "Sample at B" });
   const clickSets = el("span", { id: "click-sets" });
   markSel.append("A ", inputA, " B ", inputB, " ", clickSets);
+  // Heapy's Collect (read the file again every second while it grows) and Track (B follows the newest sample).
+  const collect = el("input", { id: "collect", type: "checkbox" });
+  const track = el("input", { id: "track", type: "checkbox" });
+  const follow = el("span", { class: "follow" }, el("label", { title: "Read the file again every second, as it grows" }, collect, " Collect"), " ", el("label", { title: "Keep B at the newest sample" }, track, " Track"));
   const columnsBox = el("fieldset", { class: "columns" }, el("legend", {}, "Columns"));
   for (const [key, label] of COLUMNS) {
     const box = el("input", { type: "checkbox", id: `col-${key}`, "data-col": key });
@@ -75,9 +79,12 @@ async function showStat(file: OpenFile): Promise<void> {
   }
   const chartBox = el("div", { id: "chart", class: "chart" });
   const tableBox = el("div", { id: "stat-table" });
+  const title = el("h2", {});
+  const showTitle = (): void => void (title.textContent = `${file.name}: ${n} sample${n === 1 ? "" : "s"}, ${series.kindHeader}`);
+  showTitle();
   view.replaceChildren(
-    el("h2", {}, `${file.name}: ${n} sample${n === 1 ? "" : "s"}, ${series.kindHeader}`),
-    el("div", { class: "controls" }, metricSel, styleSel, markSel),
+    title,
+    el("div", { class: "controls" }, metricSel, styleSel, markSel, follow),
     chartBox,
     columnsBox,
     tableBox,
@@ -214,6 +221,33 @@ async function showStat(file: OpenFile): Promise<void> {
       if (Number.isInteger(i) && i >= 0 && i < n) setMark(which, i);
     });
   }
+  let collecting: ReturnType<typeof setInterval> | null = null;
+  const grow = async (): Promise<void> => {
+    // The view was left: stop reading.
+    if (!chartBox.isConnected) {
+      if (collecting !== null) clearInterval(collecting);
+      return;
+    }
+    const next = await api<StatSeries>("/api/stat/series", { file: file.id, metric });
+    if (next.times.length === n) return;
+    series = next;
+    n = series.times.length;
+    for (const input of [inputA, inputB]) input.max = String(Math.max(0, n - 1));
+    if (markA === null && n > 0) markA = 0;
+    if ((track.checked || markB === null) && n > 1) markB = n - 1;
+    showTitle();
+    draw();
+    showMarks();
+    await drawTable();
+  };
+  collect.addEventListener("change", () => {
+    if (collecting !== null) clearInterval(collecting);
+    collecting = collect.checked ? setInterval(() => void grow().catch(showError), 1000) : null;
+  });
+  track.addEventListener("change", () => {
+    if (track.checked && n > 1) setMark("B", n - 1);
+    showMarks();
+  });
   draw();
   showMarks();
   await drawTable();

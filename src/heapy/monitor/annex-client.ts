@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from "node:fs";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { createInterface, type Interface } from "node:readline";
-import { annexDir, type AnnexInfo } from "../heapy/monitor/annex-files.js";
+import { annexDir, type AnnexInfo } from "./annex-files.js";
 
 /** One connection to an annex; replies come back in order, one line each. */
 export class AnnexClient {
