@@ -14,9 +14,9 @@ export interface Dominators {
 
 /**
  * SEMI-NCA (Lengauer–Tarjan's semidominators, then nearest common ancestors) over
- * the essential edges, with DevTools' treatment of what the root does not reach: first nodes with only weak
- * retainers (and their descendants) are searched from as if the root pointed at
- * them, in node order; then any node still unvisited (a cycle held only by
+ * the essential edges, with DevTools' treatment of what the root does not reach:
+ * first nodes with only weak retainers (and their descendants) are searched from as
+ * if the root pointed at them, in node order; then any node still unvisited (a cycle held only by
  * itself) is hung under the root on its own. Equal inputs give DevTools' tree.
  * Arrays are 1-based (vertex v is node v-1) so 0 can mean "none".
  */
@@ -117,6 +117,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // dominator as the nearest ancestor of its DFS parent numbered at most its
   // semidominator (processed in DFS order, so the ancestors' are known). No buckets
   // and no second pass: less memory traffic, the same tree.
+  // Progress every 2^20 vertices: cheap, and often enough for a bar on a big heap.
   for (let i = n; i >= 2; i--) {
     if (onProgress && (i & 0xfffff) === 0) onProgress(0.45 + 0.45 * (1 - i / n));
     const w = vertex[i]!;
