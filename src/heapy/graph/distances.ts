@@ -71,8 +71,12 @@ function startsOf(g: HeapGraph, readable: boolean): Int32Array {
   return Int32Array.from(starts);
 }
 
-/** Numbers of the names of descriptor arrays' named edges (V8 writes indices; a name is read as parseInt does). */
+/** Numbers of the names of descriptor arrays' named edges (V8 writes indices; a name is read as parseInt does); found once per graph. */
 function descriptorIndexOf(g: HeapGraph, mapDescriptors: Uint8Array): Float64Array | null {
+  return g.derived("descriptorIndex", () => findDescriptorIndex(g, mapDescriptors));
+}
+
+function findDescriptorIndex(g: HeapGraph, mapDescriptors: Uint8Array): Float64Array | null {
   let index: Float64Array | null = null;
   for (let n = 0; n < g.nodeCount; n++) {
     if (g.nodeType[n] !== g.nodeTypes.array || !mapDescriptors[g.nodeName[n]!]) continue;
