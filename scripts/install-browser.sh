@@ -1,11 +1,16 @@
 #!/usr/bin/env bash
-# Installs Debian's Chromium for the browser-heap tests (tests skip them without it,
-# except in CI, where they must run). Needs root, as on the project's machines.
+# Installs Debian's Chromium and Firefox ESR for the browser tests: heaps of pages and
+# the explorer's page end to end (tests skip them without the browsers, except in CI,
+# where they must run). Needs root, as on the project's machines.
 set -euo pipefail
-if [ -x /usr/bin/chromium ]; then
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium)
+[ -x /usr/bin/firefox-esr ] || missing+=(firefox-esr)
+if [ ${#missing[@]} -eq 0 ]; then
   exit 0
 fi
 export DEBIAN_FRONTEND=noninteractive
 apt-get update -qq
-apt-get install -y -qq --no-install-recommends chromium >/dev/null
+apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 /usr/bin/chromium --version
+/usr/bin/firefox-esr --version

@@ -17,7 +17,7 @@ const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const { values } = parseArgs({ options: { out: { type: "string", default: join(root, "docs", "img") }, browser: { type: "string", default: process.env.GUPPY_CHROMIUM ?? "/usr/bin/chromium" } } });
 const dist = (p) => import(join(root, "dist", p));
 const { startProfileBrowser } = await dist("src/pb/server.js");
-const { walkDemoLeak, shootRegion, WALK_STEPS } = await dist("test/support/demo-walk.js");
+const { walkDemoLeak, playwrightWalkPage, shootRegion, WALK_STEPS } = await dist("test/support/demo-walk.js");
 
 const work = mkdtempSync(join(tmpdir(), "guppy-screenshots-"));
 const before = join(work, "demo-before.heapsnapshot");
@@ -30,7 +30,7 @@ try {
   const page = await browser.newPage({ viewport: { width: 1100, height: 720 } });
   await page.goto(pb.url);
   const files = [];
-  const result = await walkDemoLeak(page, "demo-after", async (step, region) => {
+  const result = await walkDemoLeak(playwrightWalkPage(page), "demo-after", async (step, region) => {
     const file = join(values.out, `pb-walk-${step}.png`);
     await shootRegion(page, region, file);
     files.push(file);

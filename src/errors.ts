@@ -27,6 +27,7 @@ export type GuppyErrorCode =
   | "BAD_QUERY"
   | "EXPORT_FAILED"
   | "DIR_NOT_EMPTY"
+  | "CACHE_DAMAGED"
   | "USAGE";
 
 export interface GuppyErrorDetails {

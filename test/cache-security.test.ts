@@ -1,11 +1,12 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync, renameSync } from "node:fs";
+import { existsSync, chmodSync, chownSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync, writeSync, closeSync, renameSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
-import { dominatorsOf, readHeapSnapshot } from "../src/index.js";
-import { cachePathOf, readGraphCache, writeGraphCache } from "../src/heapy/snapshot/graph-cache.js";
+import { dominatorsOf, GuppyError, readHeapSnapshot } from "../src/index.js";
+import { cacheIsStale, cachePathOf, readGraphCache, writeGraphCache } from "../src/heapy/snapshot/graph-cache.js";
+import { cacheSections, damageSection, forgeSectionHash } from "./support/cache-sections.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 
 // Issue 15, finding 2: a cache folder that others can write, forged caches, planted links and FIFOs.
@@ -135,14 +136,46 @@ test("a FIFO at the cache path is ignored at once; so is a folder under /proc", 
   }
 });
 
-test("a cache edited in its body is caught by its section hashes", async () => {
+test("a cache edited in its body is caught by its section hashes, whenever the section is read", async () => {
+  const { file, dir } = await copyOf("known-waste");
+  const fresh = await readHeapSnapshot(file, { cacheDir: null });
+  const { path } = await cached(file, dir);
+  const good = readFileSync(path);
+  // A byte of the string table (the class names `heap` shows), read with the graph: no graph from the cache.
+  damageSection(path, "stringBytes");
+  assert.equal(await readGraphCache(file, dir), null);
+  // A derived array, read when first used: it is computed anew instead, and the cache no longer counts as holding it.
+  writeFileSync(path, good, { mode: 0o600 });
+  damageSection(path, "derived.dominators.retainedSize");
+  const g = (await readGraphCache(file, dir))!;
+  assert.ok(g !== null);
+  assert.deepEqual(dominatorsOf(g).retainedSize, dominatorsOf(fresh).retainedSize);
+  assert.equal(cacheIsStale(g), true, "worth writing again");
+  // An edge column, read when first used: the command stops with CACHE_DAMAGED, and the cache is removed so the next run parses.
+  writeFileSync(path, good, { mode: 0o600 });
+  damageSection(path, "edgeTarget");
+  const damaged = (await readGraphCache(file, dir))!;
+  assert.ok(damaged !== null);
+  assert.throws(() => damaged.edgeTarget, (e: unknown) => e instanceof GuppyError && e.code === "CACHE_DAMAGED" && !e.message.includes(file));
+  assert.equal(existsSync(path), false);
+  const again = await readHeapSnapshot(file, { cacheDir: dir });
+  assert.equal(again.hasCache(), false);
+  assert.deepEqual(again.edgeTarget, fresh.edgeTarget);
+});
+
+test("a cache whose edge targets point past the nodes is refused when they are read, though its hash was recomputed", async () => {
   const { file, dir } = await copyOf("known-waste");
   const { path } = await cached(file, dir);
+  const sec = cacheSections(path).get("edgeTarget")!;
+  const g0 = (await readGraphCache(file, dir))!;
   const bytes = readFileSync(path);
-  // A byte of the string table (the class names `heap` shows), then the file put back as ours.
-  bytes[bytes.length - 200] ^= 0x01;
+  // A forged target: nodeCount, one past the last node.
+  bytes.writeUInt32LE(g0.nodeCount, sec.start);
   writeFileSync(path, bytes, { mode: 0o600 });
-  assert.equal(await readGraphCache(file, dir), null);
+  await forgeSectionHash(path, "edgeTarget");
+  const g = (await readGraphCache(file, dir))!;
+  assert.ok(g !== null, "its hash matches: the graph opens");
+  assert.throws(() => g.edgeTarget, (e: unknown) => e instanceof GuppyError && e.code === "CACHE_DAMAGED");
 });
 
 test("a cache written before anything was derived reads back (its empty last sections lie past the end)", async () => {

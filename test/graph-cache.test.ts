@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { copyFileSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync, writeSync, closeSync } from "node:fs";
+import { readlinkSync, copyFileSync, mkdtempSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
@@ -8,6 +8,7 @@ import { cachePathOf, readGraphCache, writeGraphCache } from "../src/heapy/snaps
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { guppy } from "./support/cli.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
+import { damageSection } from "./support/cache-sections.js";
 
 /** A private copy of a fixture (its own path, mtime and inode) and an empty cache folder. */
 async function copyOf(name: "classes-in-map" | "allocation-traces" | "known-waste"): Promise<{ file: string; dir: string }> {
@@ -60,10 +61,8 @@ test("a stale or corrupt cache is ignored, never trusted", async () => {
   const good = readFileSync(path);
   const reload = async () => readGraphCache(file, dir);
   assert.notEqual(await reload(), null);
-  // One byte changed deep inside a section (not the header): its hash no longer matches.
-  const fd = openSync(path, "r+");
-  writeSync(fd, new Uint8Array([good[good.length - 100]! ^ 0xff]), 0, 1, good.length - 100);
-  closeSync(fd);
+  // One byte changed inside a section read with the graph (not the header): its hash no longer matches.
+  damageSection(path, "nodeName");
   assert.equal(await reload(), null);
   // Cut short.
   writeFileSync(path, good.subarray(0, good.length >> 1));
@@ -123,4 +122,42 @@ test("guppy commands write the cache when done and start from it next time", asy
     if (prev === undefined) delete process.env.GUPPY_CACHE;
     else process.env.GUPPY_CACHE = prev;
   }
+});
+
+/** The descriptors this process has open on `path`. */
+function openOn(path: string): number {
+  return readdirSync("/proc/self/fd").filter((fd) => {
+    try {
+      return readlinkSync(`/proc/self/fd/${fd}`) === path;
+    } catch {
+      return false;
+    }
+  }).length;
+}
+
+test("a graph from its cache reads its edges and derived arrays when first used, and holds the file open only until all are read", { skip: process.platform !== "linux" }, async () => {
+  const { file, dir } = await copyOf("allocation-traces");
+  const g = await readHeapSnapshot(file, { cacheDir: dir });
+  const dom = dominatorsOf(g);
+  distancesOf(g);
+  retainersOf(g);
+  const path = (await writeGraphCache(g, dir))!;
+  const again = (await readGraphCache(file, dir))!;
+  const unread = again.unreadParts();
+  for (const part of ["edgeTarget", "edgeName", "edgeType", "firstEdge", "nodeId", "derived.dominators.retainedSize", "derived.retainers.retainerNode"]) assert.ok(unread.includes(part), part);
+  assert.equal(openOn(path), 1, "open while parts are unread");
+  // Heapy's first table by class reads none of the edges.
+  assert.equal(String(hpy().heap(again).byclodo), String(hpy().heap(g).byclodo));
+  assert.ok(again.unreadParts().includes("edgeName") && again.unreadParts().includes("derived.retainers.retainerNode"));
+  // Renaming a new cache over the file (as every write does) does not change what the open graph reads.
+  const other = await readHeapSnapshot(file, { cacheDir: null });
+  dominatorsOf(other);
+  assert.equal(await writeGraphCache(other, dir), path);
+  assert.deepEqual(dominatorsOf(again).retainedSize, dom.retainedSize);
+  assert.deepEqual(again.edgeTarget, g.edgeTarget);
+  await again.readRest();
+  assert.deepEqual(again.unreadParts(), []);
+  assert.equal(openOn(path), 0, "closed once every part is read");
+  assert.deepEqual(retainersOf(again).retainerNode, retainersOf(g).retainerNode);
+  assert.deepEqual(again.edgeName, g.edgeName);
 });

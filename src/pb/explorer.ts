@@ -184,6 +184,8 @@ export class Explorer {
     const key = JSON.stringify([id, steps, minus ?? null, classifier.name]);
     const set = await this.set(id, steps, minus);
     const p = await this.partitions.get(key, () => partition(set, classifier));
+    // The first table is out: what a graph from its cache has not read yet is read in the background, so the next clicks find it in memory.
+    void set.graph.readRest();
     // Retained sizes take a walk of the whole dominator tree: the page asks for them after the first table.
     const retained = !withRetained && sort?.key !== "retained" ? this.retained.peek(key) ?? null : await this.retained.get(key, () => {
       // The partition's rows are by size; the classifier's labels are in its own order.

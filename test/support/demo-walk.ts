@@ -35,56 +35,101 @@ export interface WalkResult {
   elapsedMs: number;
 }
 
-/** A page's element to photograph at a step: the part of the page the step is about. */
-export type Shoot = (step: WalkStep, region: Locator) => Promise<void>;
+/**
+ * What the walk needs of a browser page, so the same walk runs under Playwright
+ * (Chromium) and Puppeteer (Firefox, over WebDriver BiDi). A target is the first
+ * element matching `css` whose text — or, with `within`, a descendant's text — matches `text`.
+ */
+export interface WalkPage {
+  click(t: Target): Promise<void>;
+  waitFor(t: Target): Promise<void>;
+  count(t: Target): Promise<number>;
+  /** The target's innerText. */
+  text(t: Target): Promise<string>;
+  /** The innerText of every element matching `css`. */
+  texts(css: string): Promise<string[]>;
+  attribute(t: Target, name: string): Promise<string | null>;
+  /** Chooses the option at `index` of a <select>. */
+  selectIndex(css: string, index: number): Promise<void>;
+}
+
+export interface Target {
+  css: string;
+  text?: RegExp;
+  within?: string;
+  /** Act on this descendant of the element found (a button in a row, say). */
+  inside?: string;
+}
+
+/** A page's part to photograph at a step (a CSS selector). */
+export type Shoot = (step: WalkStep, region: string) => Promise<void>;
+
+/** Playwright's page as a WalkPage. */
+export function playwrightWalkPage(page: Page): WalkPage {
+  const matching = (t: Target): Locator => {
+    const all = page.locator(t.css);
+    if (t.text === undefined) return all;
+    return t.within === undefined ? all.filter({ hasText: t.text }) : all.filter({ has: page.locator(t.within, { hasText: t.text }) });
+  };
+  const locate = (t: Target): Locator => (t.inside === undefined ? matching(t).first() : matching(t).first().locator(t.inside).first());
+  return {
+    click: (t) => locate(t).click(),
+    waitFor: (t) => locate(t).waitFor(),
+    count: (t) => matching(t).count(),
+    text: (t) => locate(t).innerText(),
+    texts: (css) => page.locator(css).allInnerTexts(),
+    attribute: (t, name) => locate(t).getAttribute(name),
+    selectIndex: async (css, index) => void (await page.selectOption(css, { index })),
+  };
+}
+
+const escaped = (text: string): RegExp => new RegExp(text.replace(/[.*+?^${}()|[\]\\]/g, "\\$&"));
 
 /**
  * Walks the demo's leak on a page already at the profile browser's address, the later
  * snapshot named `after` (a file button's text), calling `shoot` after each step.
  */
-export async function walkDemoLeak(page: Page, after: string, shoot: Shoot = async () => {}): Promise<WalkResult> {
-  await page.click(`nav#files button:has-text("${after}")`);
-  await page.waitForSelector("#partition tbody tr");
+export async function walkDemoLeak(page: WalkPage, after: string, shoot: Shoot = async () => {}): Promise<WalkResult> {
+  await page.click({ css: "nav#files button", text: escaped(after) });
+  await page.waitFor({ css: "#partition tbody tr" });
   const started = Date.now();
-  await shoot("1-table", page.locator("main"));
+  await shoot("1-table", "main");
 
-  await page.selectOption("#compare", { index: 1 });
-  const session = page.locator('#comparison tbody tr[data-kind="Session"]');
-  await session.waitFor();
-  const sessionRow = (await session.locator("td").allInnerTexts()).slice(0, 4);
-  await shoot("2-compare", page.locator("main"));
+  await page.selectIndex("#compare", 1);
+  const session = '#comparison tbody tr[data-kind="Session"]';
+  await page.waitFor({ css: session });
+  const sessionRow = (await page.texts(`${session} td`)).slice(0, 4);
+  await shoot("2-compare", "main");
 
-  await session.locator("a.new-objects").click();
-  await page.locator("#summary", { hasText: "Partition of a set of" }).waitFor();
-  await page.locator("#partition tbody tr").first().waitFor();
-  const summary = await page.locator("#summary").innerText();
-  await shoot("3-new-sessions", page.locator("main"));
+  await page.click({ css: `${session} a.new-objects` });
+  await page.waitFor({ css: "#summary", text: /Partition of a set of/ });
+  await page.waitFor({ css: "#partition tbody tr" });
+  const summary = (await page.texts("#summary"))[0]!;
+  await shoot("3-new-sessions", "main");
 
-  await page.click("#show-paths");
-  const first = page.locator("#paths li a.path").first();
-  await first.waitFor();
-  const path = await first.innerText();
-  const note = await page.locator("#output p.note").innerText();
-  await shoot("4-paths", page.locator("#output"));
+  await page.click({ css: "#show-paths" });
+  const first = { css: "#paths li a.path" };
+  await page.waitFor(first);
+  const path = (await page.texts(first.css))[0]!;
+  const note = (await page.texts("#output p.note"))[0]!;
+  await shoot("4-paths", "#output");
 
-  await first.click();
-  await page.locator("#object-title", { hasText: "Session @" }).waitFor();
+  await page.click(first);
+  await page.waitFor({ css: "#object-title", text: /Session @/ });
   // Up the first retainer of each level until the SessionCache that holds them all.
-  const cacheRow = '#retainers tbody tr:has(td.kind:text-matches("^SessionCache @"))';
-  for (let depth = 0; depth < 8 && (await page.locator(cacheRow).count()) === 0; depth++) {
-    await page.locator(`#retainers tbody tr[data-depth="${depth}"] button.toggle`).first().click();
-    await page.locator(`#retainers tbody tr[data-depth="${depth + 1}"]`).first().waitFor();
+  const cacheRow = { css: "#retainers tbody tr", within: "td.kind", text: /^SessionCache @/ };
+  for (let depth = 0; depth < 8 && (await page.count(cacheRow)) === 0; depth++) {
+    await page.click({ css: `#retainers tbody tr[data-depth="${depth}"] button.toggle` });
+    await page.waitFor({ css: `#retainers tbody tr[data-depth="${depth + 1}"]` });
   }
-  const holder = page.locator(cacheRow).first();
-  const holderEdge = (await holder.locator("td.edge").innerText()).replace(/^[▸▾\s]+/, "");
+  const depth = Number(await page.attribute(cacheRow, "data-depth"));
+  const holderEdge = (await page.text({ ...cacheRow, inside: "td.edge" })).replace(/^[▸▾\s]+/, "");
   // And what holds the SessionCache: one level further up.
-  const depth = Number(await holder.getAttribute("data-depth"));
-  await holder.locator("button.toggle").click();
-  const above = page.locator(`#retainers tbody tr[data-depth="${depth + 1}"]`);
-  await above.first().waitFor();
-  const holderRetainers = (await above.locator("td.edge").allInnerTexts()).map((t) => t.replace(/^[▸▾\s]+/, ""));
+  await page.click({ ...cacheRow, inside: "button.toggle" });
+  await page.waitFor({ css: `#retainers tbody tr[data-depth="${depth + 1}"]` });
+  const holderRetainers = (await page.texts(`#retainers tbody tr[data-depth="${depth + 1}"] td.edge`)).map((t) => t.replace(/^[▸▾\s]+/, ""));
   const elapsedMs = Date.now() - started;
-  await shoot("5-holder", page.locator("#object"));
+  await shoot("5-holder", "#object");
   return { sessionRow, summary, path, note, holderEdge, holderRetainers, elapsedMs };
 }
 
@@ -95,7 +140,8 @@ const MAX_SHOT_HEIGHT = 620;
  * Photographs a region of the page: scrolled to its top, the full width of the
  * viewport, at most MAX_SHOT_HEIGHT tall (a README picture, not a page dump).
  */
-export async function shootRegion(page: Page, region: Locator, file: string): Promise<void> {
+export async function shootRegion(page: Page, css: string, file: string): Promise<void> {
+  const region = page.locator(css).first();
   await region.evaluate((e) => e.scrollIntoView({ block: "start" }));
   const box = await region.boundingBox();
   const viewport = page.viewportSize();

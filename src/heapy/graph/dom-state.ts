@@ -17,7 +17,7 @@ export const DOM_DETACHED = 2;
  */
 export function domStatesOf(g: HeapGraph): Uint8Array {
   return g.derived("domStates", () => {
-    const { nodeCount, firstEdge, edgeTarget, edgeType, nodeType } = g;
+    const { nodeCount, nodeType } = g;
     const native = g.nodeTypes.native;
     const state = new Uint8Array(nodeCount);
     if (g.nodeDetachedness === null) {
@@ -26,6 +26,9 @@ export function domStatesOf(g: HeapGraph): Uint8Array {
       return state;
     }
     state.set(g.nodeDetachedness);
+    // A heap without DOM (Node's: the field is all zero) spreads nothing, and needs no edges read.
+    if (state.indexOf(DOM_ATTACHED) < 0 && state.indexOf(DOM_DETACHED) < 0) return state;
+    const { firstEdge, edgeTarget, edgeType } = g;
     const visited = new Uint8Array(nodeCount);
     const attached: number[] = [];
     const detached: number[] = [];

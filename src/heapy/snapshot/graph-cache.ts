@@ -1,10 +1,12 @@
 import { createHash, randomBytes } from "node:crypto";
-import { constants, type Stats } from "node:fs";
+import { closeSync, constants, fstat, fstatSync, lstatSync, open as openCallback, read, readSync, rmSync, type Stats } from "node:fs";
 import { open, rename, rm, stat } from "node:fs/promises";
+import { promisify } from "node:util";
+import { GuppyError } from "../../errors.js";
 import { homedir } from "node:os";
 import { basename, join, resolve } from "node:path";
 import { ensureFolder } from "../../folders.js";
-import { HeapGraph, type AllocationTraces, type HeapGraphParts, type SourceStamp } from "./heap-graph.js";
+import { HeapGraph, type AllocationTraces, type DeferredColumn, type DeferredParts, type HeapGraphParts, type SourceStamp } from "./heap-graph.js";
 import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
 import { StringTable } from "./string-table.js";
 
@@ -32,6 +34,12 @@ const META_LIMIT = 64 << 20;
 const SAMPLE_BYTES = 64 << 10;
 /** Derived arrays worth keeping: costly to compute, plain typed arrays or records of them. */
 const CACHED_DERIVED = ["retainers", "dominators", "distances", "pathTree", "shallowSizes", "owners", "idIndex", "pageOwned", "ephemerons", "ephemeronPairs", "dominationRoots"];
+
+const openFd = promisify(openCallback);
+const fstatFd = promisify(fstat);
+/** A positional read on a raw descriptor (libuv's threads), resolving to the bytes read. */
+const readFd = (fd: number, b: Uint8Array, at: number, n: number, position: number): Promise<number> =>
+  new Promise((done, fail) => read(fd, b, at, n, position, (e, bytesRead) => (e ? fail(e) : done(bytesRead))));
 
 type Typed = Uint8Array | Uint32Array | Int32Array | Float64Array;
 const KINDS = { u8: Uint8Array, u32: Uint32Array, i32: Int32Array, f64: Float64Array } as const;
@@ -72,19 +80,30 @@ function kindOf(a: Typed): KindName | null {
   return null;
 }
 
-/** FNV-1a over 32-bit words in four lanes (fast in V8), then the tail bytes. */
-export function hashBytes(bytes: Uint8Array): number {
+/**
+ * FNV-1a over 32-bit words in four lanes (fast in V8), then the tail bytes; -1 when
+ * a word is `bound` or more (so a column of node ordinals is hashed and bounds-checked
+ * in one pass).
+ */
+export function hashBytes(bytes: Uint8Array, bound = 2 ** 32): number {
   const words = bytes.byteOffset % 4 === 0 ? new Uint32Array(bytes.buffer, bytes.byteOffset, bytes.length >>> 2) : new Uint32Array(bytes.slice(0, bytes.length & ~3).buffer);
   let h0 = 0x811c9dc5 | 0, h1 = 0x01000193 | 0, h2 = 0x5bd1e995 | 0, h3 = bytes.length | 0;
+  let max = 0;
   const m = words.length & ~3;
   let i = 0;
   for (; i < m; i += 4) {
-    h0 = Math.imul(h0 ^ words[i]!, 16777619);
-    h1 = Math.imul(h1 ^ words[i + 1]!, 16777619);
-    h2 = Math.imul(h2 ^ words[i + 2]!, 16777619);
-    h3 = Math.imul(h3 ^ words[i + 3]!, 16777619);
+    const a = words[i]!, b = words[i + 1]!, c = words[i + 2]!, d = words[i + 3]!;
+    h0 = Math.imul(h0 ^ a, 16777619);
+    h1 = Math.imul(h1 ^ b, 16777619);
+    h2 = Math.imul(h2 ^ c, 16777619);
+    h3 = Math.imul(h3 ^ d, 16777619);
+    max = Math.max(max, a, b, c, d);
   }
-  for (; i < words.length; i++) h0 = Math.imul(h0 ^ words[i]!, 16777619);
+  for (; i < words.length; i++) {
+    h0 = Math.imul(h0 ^ words[i]!, 16777619);
+    max = Math.max(max, words[i]!);
+  }
+  if (max >= bound) return -1;
   for (let j = words.length * 4; j < bytes.length; j++) h1 = Math.imul(h1 ^ bytes[j]!, 16777619);
   return (Math.imul(h0, 31) ^ Math.imul(h1, 37) ^ Math.imul(h2, 41) ^ h3) >>> 0;
 }
@@ -282,6 +301,11 @@ export async function writeGraphCache(g: HeapGraph, dir: string | null = default
  * made from another version of the file or by another version of Guppy, or any
  * part of it fails its check. A folder others could write is not used (`onWarning`
  * hears why); a cache file that is not a regular file of ours alone is ignored.
+ *
+ * Only the node columns and strings are read now; the edge columns, ids, locations
+ * and derived arrays are read (and checked) when first used, so a command reads only
+ * what it needs. The file stays open until every part is read: the cache is only
+ * ever replaced by renaming a new file over it, so the open file keeps what was checked.
  */
 export async function readGraphCache(file: string, dir: string | null = defaultCacheDir(), onWarning?: (message: string) => void): Promise<HeapGraph | null> {
   if (dir === null) return null;
@@ -292,69 +316,234 @@ export async function readGraphCache(file: string, dir: string | null = defaultC
   }
   const stamp = await stampOf(file);
   if (stamp === null) return null;
-  let fh;
+  const path = cachePathOf(file, dir);
+  let fd: number;
   try {
     // Non-blocking: a FIFO planted at the cache path must not stall the run.
-    fh = await open(cachePathOf(file, dir), constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    fd = await openFd(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch {
     return null;
   }
+  // The file stays open only for a graph that will read from it.
+  let kept = false;
   try {
-    const st = await fh.stat();
+    const st = await fstatFd(fd);
     if (!st.isFile() || !oursAlone(st)) return null;
     const size = st.size;
     const fixed = new Uint8Array(FIXED);
-    if ((await fh.read(fixed, 0, FIXED, 0)).bytesRead !== FIXED) return null;
+    if ((await readFd(fd, fixed, 0, FIXED, 0)) !== FIXED) return null;
     if (new TextDecoder().decode(fixed.subarray(0, 8)) !== MAGIC) return null;
     const view = new DataView(fixed.buffer);
     const metaLength = view.getUint32(12, true);
     if (view.getUint32(8, true) !== VERSION || metaLength > META_LIMIT || FIXED + metaLength > size) return null;
     const metaBytes = new Uint8Array(metaLength);
-    await fh.read(metaBytes, 0, metaLength, FIXED);
+    if ((await readFd(fd, metaBytes, 0, metaLength, FIXED)) !== metaLength) return null;
     if (hashBytes(metaBytes) !== view.getUint32(16, true)) return null;
     const meta = JSON.parse(new TextDecoder().decode(metaBytes)) as Meta;
     if (meta.version !== VERSION || typeof meta.source !== "object" || meta.source === null || !sameStamp(meta.source, stamp)) return null;
     const dataStart = Math.ceil((FIXED + metaLength) / 8) * 8;
-    const arrays = new Map<string, Typed>();
-    // Reads run on libuv's threads: hash each section while the next one is read.
-    let hashing: Promise<boolean> = Promise.resolve(true);
     for (const sec of meta.sections) {
       const Kind = KINDS[sec.kind];
       // (An empty section may sit at the padded end, past the last byte written.)
       if (Kind === undefined || !(sec.length >= 0) || (sec.length > 0 && dataStart + sec.offset + sec.length * Kind.BYTES_PER_ELEMENT > size)) return null;
-      const a = new Kind(sec.length);
+    }
+    const g = await new CacheSections(fd, path, dataStart, meta).graph(file, stamp);
+    kept = g !== null;
+    return g;
+  } catch {
+    return null;
+  } finally {
+    if (!kept) closeSync(fd);
+  }
+}
+
+/** Section names of the columns a cached graph reads when first used, with the length each must have. */
+const DEFERRED: Record<DeferredColumn, (m: Meta) => number | null> = {
+  nodeId: (m) => m.nodeCount,
+  firstEdge: (m) => m.nodeCount + 1,
+  edgeType: (m) => m.edgeCount,
+  edgeName: (m) => m.edgeCount,
+  edgeTarget: (m) => m.edgeCount,
+  locations: () => null,
+};
+
+/**
+ * A cache file's sections: the eager ones read at once, the rest when first asked for
+ * (synchronously, or all in the background by readRest). Every section is checked
+ * against its hash when read, and the columns against the graph's bounds.
+ */
+class CacheSections implements DeferredParts {
+  readonly derivedKeys: ReadonlySet<string>;
+  private readonly byName: Map<string, Section>;
+  /** Sections read (and checked) but not yet taken, and those still to read. */
+  private readonly ready = new Map<string, Typed>();
+  private readonly unreadNames: Set<string>;
+  private fd: number | null;
+  private background: Promise<void> | null = null;
+
+  constructor(fd: number, private readonly path: string, private readonly dataStart: number, private readonly meta: Meta) {
+    this.fd = fd;
+    this.byName = new Map(meta.sections.map((s) => [s.name, s]));
+    const keys = new Set<string>();
+    for (const s of meta.sections) if (s.name.startsWith("derived.")) keys.add(derivedKeyOf(s.name, meta));
+    for (const k of Object.keys(meta.scalars)) keys.add(k.slice(0, k.indexOf(".")));
+    this.derivedKeys = new Set([...keys].filter((k) => CACHED_DERIVED.includes(k)));
+    this.unreadNames = new Set(meta.sections.filter((s) => isDeferred(s.name)).map((s) => s.name));
+  }
+
+  /** The graph, its eager sections read (each hashed while the next is read); null when one fails. */
+  async graph(file: string, stamp: Stamp): Promise<HeapGraph | null> {
+    const arrays = new Map<string, Typed>();
+    let hashing: Promise<boolean> = Promise.resolve(true);
+    for (const sec of this.meta.sections) {
+      if (isDeferred(sec.name)) continue;
+      const a = new KINDS[sec.kind](sec.length);
       const b = bytesOf(a);
-      const reading = b.length === 0 ? Promise.resolve({ bytesRead: 0 }) : fh.read(b, 0, b.length, dataStart + sec.offset);
-      const [ok, r] = await Promise.all([hashing, reading]);
-      if (!ok || r.bytesRead !== b.length) return null;
+      const [ok, n] = await Promise.all([hashing, b.length === 0 ? 0 : readFd(this.fd!, b, 0, b.length, this.dataStart + sec.offset)]);
+      if (!ok || n !== b.length) return null;
       hashing = Promise.resolve().then(() => hashBytes(b) === sec.hash);
       arrays.set(sec.name, a);
     }
     if (!(await hashing)) return null;
-    return graphOf(file, stamp, meta, arrays);
-  } catch {
-    return null;
-  } finally {
-    await fh.close();
+    for (const [name, length] of Object.entries(DEFERRED)) {
+      const want = length(this.meta);
+      const sec = this.byName.get(name);
+      if (sec === undefined || (want !== null && sec.length !== want)) return null;
+    }
+    return graphOf(file, stamp, this.meta, arrays, this);
+  }
+
+  column(name: DeferredColumn): Uint8Array | Uint32Array | Float64Array {
+    const a = this.take(name);
+    if (a === null || !(a instanceof (name === "edgeType" ? Uint8Array : name === "locations" ? Float64Array : Uint32Array))) {
+      this.discard();
+      throw new GuppyError("CACHE_DAMAGED", "The snapshot's cache failed its check while in use and was removed; open the snapshot again to read it from the file.", { file: this.meta.source.path });
+    }
+    return a as Uint8Array | Uint32Array | Float64Array;
+  }
+
+  derived(key: string): unknown {
+    const bare = this.meta.bareDerived.includes(key);
+    if (bare) return this.take(`derived.${key}`);
+    const record: Record<string, unknown> = {};
+    for (const s of this.meta.sections) {
+      if (!s.name.startsWith(`derived.${key}.`)) continue;
+      const a = this.take(s.name);
+      if (a === null) return null;
+      record[s.name.slice(9 + key.length)] = a;
+    }
+    for (const [path, v] of Object.entries(this.meta.scalars)) if (path.startsWith(`${key}.`)) record[path.slice(key.length + 1)] = v;
+    return record;
+  }
+
+  unread(): string[] {
+    return [...this.unreadNames];
+  }
+
+  readRest(): Promise<void> {
+    this.background ??= this.readAll();
+    return this.background;
+  }
+
+  /** Closes the file (reads after this fail their check). */
+  close(): void {
+    if (this.fd !== null) closeSync(this.fd);
+    this.fd = null;
+  }
+
+  private async readAll(): Promise<void> {
+    for (const sec of this.meta.sections) {
+      if (!this.unreadNames.has(sec.name) || this.fd === null) continue;
+      const a = new KINDS[sec.kind](sec.length);
+      const b = bytesOf(a);
+      let n: number;
+      try {
+        n = b.length === 0 ? 0 : await readFd(this.fd, b, 0, b.length, this.dataStart + sec.offset);
+      } catch {
+        return;
+      }
+      // (Taken meanwhile by a synchronous read: this copy is not needed.)
+      if (!this.unreadNames.has(sec.name) || n !== b.length || !this.checked(sec, a)) continue;
+      this.unreadNames.delete(sec.name);
+      this.ready.set(sec.name, a);
+      this.closeWhenRead();
+    }
+  }
+
+  /** A deferred section, read now unless the background read has it; null when it fails its check. */
+  private take(name: string): Typed | null {
+    const got = this.ready.get(name);
+    if (got !== undefined) {
+      this.ready.delete(name);
+      return got;
+    }
+    const sec = this.byName.get(name);
+    if (sec === undefined || this.fd === null || !this.unreadNames.has(name)) return null;
+    this.unreadNames.delete(name);
+    const a = new KINDS[sec.kind](sec.length);
+    const b = bytesOf(a);
+    let ok: boolean;
+    try {
+      ok = (b.length === 0 || readSync(this.fd, b, 0, b.length, this.dataStart + sec.offset) === b.length) && this.checked(sec, a);
+    } catch {
+      ok = false;
+    }
+    this.closeWhenRead();
+    return ok ? a : null;
+  }
+
+  /**
+   * Whether a section read is what was written (its hash) and, for the columns the
+   * graph indexes with, in bounds: the hashes prove the bytes are what was written,
+   * the bounds keep even a forged cache from indexing out of range.
+   */
+  private checked(sec: Section, a: Typed): boolean {
+    const { nodeCount: N, edgeCount: E } = this.meta;
+    if (hashBytes(bytesOf(a), sec.name === "edgeTarget" ? N : sec.name === "firstEdge" ? E + 1 : 2 ** 32) !== sec.hash) return false;
+    if (sec.name === "firstEdge") {
+      if (a[N] !== E) return false;
+      for (let i = 0; i < N; i++) if (a[i]! > a[i + 1]!) return false;
+    }
+    return true;
+  }
+
+  private closeWhenRead(): void {
+    if (this.unreadNames.size === 0) this.close();
+  }
+
+  /** A cache that failed its check is removed (if it is still the file that was opened), so the next run parses the snapshot. */
+  private discard(): void {
+    try {
+      if (this.fd !== null && lstatSync(this.path).ino === fstatSync(this.fd).ino) rmSync(this.path, { force: true });
+    } catch {
+      // Already gone or unreadable: nothing to remove.
+    }
+    this.close();
   }
 }
 
-/** Rebuilds the graph and its derived arrays from checked sections; null when one is missing or out of range. */
-function graphOf(file: string, stamp: Stamp, meta: Meta, arrays: Map<string, Typed>): HeapGraph | null {
+function isDeferred(name: string): boolean {
+  return name.startsWith("derived.") || Object.hasOwn(DEFERRED, name);
+}
+
+/** The derived key a section belongs to: "derived.KEY" (a bare array) or "derived.KEY.FIELD". */
+function derivedKeyOf(name: string, meta: Meta): string {
+  const rest = name.slice(8);
+  if (meta.bareDerived.includes(rest)) return rest;
+  const dot = rest.indexOf(".");
+  return dot < 0 ? rest : rest.slice(0, dot);
+}
+
+/** Rebuilds the graph from its checked eager sections; null when one is missing or out of range. */
+function graphOf(file: string, stamp: Stamp, meta: Meta, arrays: Map<string, Typed>, deferred: DeferredParts): HeapGraph | null {
   const get = <T extends Typed>(name: string, Kind: new (n: number) => T, length?: number): T | null => {
     const a = arrays.get(name);
     return a instanceof Kind && (length === undefined || a.length === length) ? (a as T) : null;
   };
   const N = meta.nodeCount;
-  const E = meta.edgeCount;
-  const firstEdge = get("firstEdge", Uint32Array, N + 1);
-  const edgeTarget = get("edgeTarget", Uint32Array, E);
   const starts = get("stringStarts", Uint32Array, meta.stringCount + 1);
   const bytes = get("stringBytes", Uint8Array);
-  if (firstEdge === null || edgeTarget === null || starts === null || bytes === null || firstEdge[N] !== E || starts[meta.stringCount] !== bytes.length) return null;
-  // The hashes prove the bytes are what was written; these bounds keep even a forged cache from indexing out of range.
-  for (let i = 0; i < E; i++) if (edgeTarget[i]! >= N) return null;
-  for (let i = 0; i < N; i++) if (firstEdge[i]! > firstEdge[i + 1]!) return null;
+  if (starts === null || bytes === null || starts[meta.stringCount] !== bytes.length) return null;
   let traces: AllocationTraces | null = null;
   if (meta.traceFields !== null) {
     const t = {
@@ -374,48 +563,22 @@ function graphOf(file: string, stamp: Stamp, meta: Meta, arrays: Map<string, Typ
     header: meta.header,
     layout: meta.layout,
     nodeCount: N,
-    edgeCount: E,
+    edgeCount: meta.edgeCount,
     nodeType: get("nodeType", Uint8Array, N)!,
     nodeName: get("nodeName", Uint32Array, N)!,
-    nodeId: get("nodeId", Uint32Array, N)!,
     nodeSelfSize: get("nodeSelfSize", Uint32Array, N)!,
-    firstEdge,
     nodeTraceId: arrays.has("nodeTraceId") ? get("nodeTraceId", Uint32Array, N) : null,
     nodeDetachedness: arrays.has("nodeDetachedness") ? get("nodeDetachedness", Uint8Array, N) : null,
-    edgeType: get("edgeType", Uint8Array, E)!,
-    edgeName: get("edgeName", Uint32Array, E)!,
-    edgeTarget,
     strings: new StringTable(bytes, starts, meta.stringCount),
     traces,
     samples: get("samples", Float64Array)!,
-    locations: get("locations", Float64Array)!,
     warnings: meta.warnings,
     source: stamp,
+    deferred,
   };
-  if ([parts.nodeType, parts.nodeName, parts.nodeId, parts.nodeSelfSize, parts.edgeType, parts.edgeName, parts.samples, parts.locations].some((a) => a === null)) return null;
+  if ([parts.nodeType, parts.nodeName, parts.nodeSelfSize, parts.samples].some((a) => a === null)) return null;
   if ((arrays.has("nodeTraceId") && parts.nodeTraceId === null) || (arrays.has("nodeDetachedness") && parts.nodeDetachedness === null)) return null;
   const g = new HeapGraph(parts);
-  // Derived records come back field by field; bare arrays as they were.
-  const records = new Map<string, Record<string, unknown>>();
-  for (const [name, a] of arrays) {
-    if (!name.startsWith("derived.")) continue;
-    const rest = name.slice(8);
-    if (meta.bareDerived.includes(rest)) {
-      g.preload(rest, a);
-      continue;
-    }
-    const dot = rest.indexOf(".");
-    const key = rest.slice(0, dot);
-    if (!records.has(key)) records.set(key, {});
-    records.get(key)![rest.slice(dot + 1)] = a;
-  }
-  for (const [path, v] of Object.entries(meta.scalars)) {
-    const dot = path.indexOf(".");
-    const key = path.slice(0, dot);
-    if (!records.has(key)) records.set(key, {});
-    records.get(key)![path.slice(dot + 1)] = v;
-  }
-  for (const [key, record] of records) if (CACHED_DERIVED.includes(key)) g.preload(key, record);
   g.markCached();
   return g;
 }

@@ -23,21 +23,45 @@ export interface HeapGraphParts {
   edgeCount: number;
   nodeType: Uint8Array;
   nodeName: Uint32Array;
-  nodeId: Uint32Array;
   nodeSelfSize: Uint32Array;
-  firstEdge: Uint32Array;
   nodeTraceId: Uint32Array | null;
   nodeDetachedness: Uint8Array | null;
-  edgeType: Uint8Array;
-  edgeName: Uint32Array;
-  edgeTarget: Uint32Array;
   strings: StringTable;
   traces: AllocationTraces | null;
   samples: Float64Array;
-  locations: Float64Array;
   warnings: string[];
   /** The file the graph was read from, as it was then (for its cache); absent for streams. */
   source?: SourceStamp | null;
+  /** The deferrable columns, each given or else read from `deferred` when first used. */
+  nodeId?: Uint32Array;
+  firstEdge?: Uint32Array;
+  edgeType?: Uint8Array;
+  edgeName?: Uint32Array;
+  edgeTarget?: Uint32Array;
+  locations?: Float64Array;
+  /** Where columns not given, and derived values, are read from when first used (a cache file). */
+  deferred?: DeferredParts;
+}
+
+/** The columns a graph may read only when first used. */
+export type DeferredColumn = "nodeId" | "firstEdge" | "edgeType" | "edgeName" | "edgeTarget" | "locations";
+
+/**
+ * The parts of a graph not read yet: a cache file's sections, read and checked when
+ * first used, so that what a command never touches is never read.
+ * @internal The binary cache's plumbing.
+ */
+export interface DeferredParts {
+  /** The column, read and checked now; throws GuppyError CACHE_DAMAGED when it fails its check. */
+  column(name: DeferredColumn): Uint8Array | Uint32Array | Float64Array;
+  /** The derived keys it holds. */
+  readonly derivedKeys: ReadonlySet<string>;
+  /** The derived value, read and checked now; null when it fails its check (it is then computed anew). */
+  derived(key: string): unknown;
+  /** Reads every part not read yet, in the background (libuv's threads), so later uses wait for nothing. */
+  readRest(): Promise<void>;
+  /** The names of the sections not read yet. */
+  unread(): string[];
 }
 
 /** What identifies a snapshot file's content without reading it. */
@@ -100,28 +124,16 @@ export class HeapGraph {
   readonly nodeType: Uint8Array;
   /** Name per node, an index into strings. */
   readonly nodeName: Uint32Array;
-  /** V8 heap object id per node; stable across snapshots of one process. */
-  readonly nodeId: Uint32Array;
   /** Self size as V8 reported it (see graph/shallow-sizes for the size DevTools shows). */
   readonly nodeSelfSize: Uint32Array;
-  /** CSR offsets into the edge columns, nodeCount + 1 entries. */
-  readonly firstEdge: Uint32Array;
   /** Allocation trace node per node, or null when the snapshot has none. */
   readonly nodeTraceId: Uint32Array | null;
   /** DOM detachedness per node (0 unknown, 1 attached, 2 detached), or null. */
   readonly nodeDetachedness: Uint8Array | null;
-  /** Edge type per edge, an index into layout.edgeTypes. */
-  readonly edgeType: Uint8Array;
-  /** Edge name: a string index, or the element/hidden index for element and hidden edges. */
-  readonly edgeName: Uint32Array;
-  /** Target node ordinal per edge. */
-  readonly edgeTarget: Uint32Array;
   readonly strings: StringTable;
   readonly traces: AllocationTraces | null;
   /** samples, flat, as in the file (timestamp_us, last_assigned_id pairs). */
   readonly samples: Float64Array;
-  /** locations, flat: node ordinal, script id, line, column. */
-  readonly locations: Float64Array;
   /** Ordinal of the root node. */
   readonly root: number;
   /** Problems the reader worked around (for example a cut-off string table). */
@@ -132,7 +144,14 @@ export class HeapGraph {
   readonly source: SourceStamp | null;
   private readonly memo = new Map<string, unknown>();
   /** The derived entries the graph's cache file holds, once it was read from or written to one. */
-  private cached: ReadonlySet<string> | null = null;
+  private cached: Set<string> | null = null;
+  private readonly deferred: DeferredParts | null;
+  private nodeIdColumn: Uint32Array | undefined;
+  private firstEdgeColumn: Uint32Array | undefined;
+  private edgeTypeColumn: Uint8Array | undefined;
+  private edgeNameColumn: Uint32Array | undefined;
+  private edgeTargetColumn: Uint32Array | undefined;
+  private locationsColumn: Float64Array | undefined;
 
   constructor(p: HeapGraphParts) {
     this.file = p.file;
@@ -142,18 +161,22 @@ export class HeapGraph {
     this.edgeCount = p.edgeCount;
     this.nodeType = p.nodeType;
     this.nodeName = p.nodeName;
-    this.nodeId = p.nodeId;
     this.nodeSelfSize = p.nodeSelfSize;
-    this.firstEdge = p.firstEdge;
     this.nodeTraceId = p.nodeTraceId;
     this.nodeDetachedness = p.nodeDetachedness;
-    this.edgeType = p.edgeType;
-    this.edgeName = p.edgeName;
-    this.edgeTarget = p.edgeTarget;
     this.strings = p.strings;
     this.traces = p.traces;
     this.samples = p.samples;
-    this.locations = p.locations;
+    this.deferred = p.deferred ?? null;
+    this.nodeIdColumn = p.nodeId;
+    this.firstEdgeColumn = p.firstEdge;
+    this.edgeTypeColumn = p.edgeType;
+    this.edgeNameColumn = p.edgeName;
+    this.edgeTargetColumn = p.edgeTarget;
+    this.locationsColumn = p.locations;
+    if (this.deferred === null && [p.nodeId, p.firstEdge, p.edgeType, p.edgeName, p.edgeTarget, p.locations].includes(undefined)) {
+      throw new TypeError("HeapGraph: a column is missing and there is nowhere to read it from");
+    }
     this.warnings = p.warnings;
     this.source = p.source ?? null;
     this.root = Math.floor((p.header.root_index ?? 0) / p.layout.nodeFieldCount);
@@ -186,6 +209,53 @@ export class HeapGraph {
       shortcut: e("shortcut"),
       weak: e("weak"),
     };
+  }
+
+  /** V8 heap object id per node; stable across snapshots of one process. */
+  get nodeId(): Uint32Array {
+    return (this.nodeIdColumn ??= this.deferred!.column("nodeId") as Uint32Array);
+  }
+
+  /** CSR offsets into the edge columns, nodeCount + 1 entries. */
+  get firstEdge(): Uint32Array {
+    return (this.firstEdgeColumn ??= this.deferred!.column("firstEdge") as Uint32Array);
+  }
+
+  /** Edge type per edge, an index into layout.edgeTypes. */
+  get edgeType(): Uint8Array {
+    return (this.edgeTypeColumn ??= this.deferred!.column("edgeType") as Uint8Array);
+  }
+
+  /** Edge name: a string index, or the element/hidden index for element and hidden edges. */
+  get edgeName(): Uint32Array {
+    return (this.edgeNameColumn ??= this.deferred!.column("edgeName") as Uint32Array);
+  }
+
+  /** Target node ordinal per edge. */
+  get edgeTarget(): Uint32Array {
+    return (this.edgeTargetColumn ??= this.deferred!.column("edgeTarget") as Uint32Array);
+  }
+
+  /** locations, flat: node ordinal, script id, line, column. */
+  get locations(): Float64Array {
+    return (this.locationsColumn ??= this.deferred!.column("locations") as Float64Array);
+  }
+
+  /**
+   * Reads, in the background, every part of the graph's cache not read yet (nothing
+   * when it was not read from a cache), so that later steps find them in memory.
+   * Long-lived views call it once their first answer is out.
+   */
+  async readRest(): Promise<void> {
+    await this.deferred?.readRest();
+  }
+
+  /**
+   * The parts of the graph's cache file not read yet (empty when it was not read from one).
+   * @internal The binary cache's plumbing.
+   */
+  unreadParts(): string[] {
+    return this.deferred?.unread() ?? [];
   }
 
   /** The node's name. */
@@ -227,7 +297,12 @@ export class HeapGraph {
    */
   derived<T>(key: string, compute: () => T): T {
     if (this.memo.has(key)) return this.memo.get(key) as T;
-    const v = compute();
+    let v = this.deferred?.derivedKeys.has(key) ? (this.deferred.derived(key) as T | null) : null;
+    if (v === null) {
+      // (A cached value that failed its check is computed anew, and the cache no longer counts as holding it.)
+      this.cached?.delete(key);
+      v = compute();
+    }
     this.memo.set(key, v);
     return v;
   }
@@ -237,7 +312,7 @@ export class HeapGraph {
    * @internal The graph layer's memo.
    */
   hasDerived(key: string): boolean {
-    return this.memo.has(key);
+    return this.memo.has(key) || (this.deferred?.derivedKeys.has(key) === true && this.cached?.has(key) === true);
   }
 
   /**
@@ -245,6 +320,12 @@ export class HeapGraph {
    * @internal The binary cache's plumbing.
    */
   memoEntries(): [string, unknown][] {
+    for (const key of this.deferred?.derivedKeys ?? []) {
+      if (this.memo.has(key) || !this.cached?.has(key)) continue;
+      const v = this.deferred!.derived(key);
+      if (v === null) this.cached.delete(key);
+      else this.memo.set(key, v);
+    }
     return [...this.memo];
   }
 
@@ -261,7 +342,7 @@ export class HeapGraph {
    * @internal The binary cache's plumbing.
    */
   markCached(): void {
-    this.cached = new Set(this.memo.keys());
+    this.cached = new Set([...this.memo.keys(), ...(this.cached === null ? (this.deferred?.derivedKeys ?? []) : [])]);
   }
 
   /**
