@@ -201,7 +201,9 @@ export class Explorer {
     });
     const all = p.rows.map((r, index) => ({ index, ...r, retained: retained === null ? null : retained[index]! }));
     const rows = sortedRows(all, PARTITION_COLUMNS, filter, sort);
-    return { count: set.count, size: set.size, kindHeader: classifier.kindHeader, totalRows: rows.length, allRows: all.length, offset, rows: rows.slice(offset, offset + limit) };
+    // The rows cover every member once: their sizes add up to the set's, without another pass over it.
+    const size = p.rows.reduce((sum, r) => sum + r.size, 0);
+    return { count: set.count, size, kindHeader: classifier.kindHeader, totalRows: rows.length, allRows: all.length, offset, rows: rows.slice(offset, offset + limit) };
   }
 
   /** The snapshot's graph, for looking at single objects. */

@@ -122,7 +122,7 @@ export const Clodo: Classifier = {
     const table = new LabelTable();
     // The class name depends on the type alone, or for objects and native objects on
     // the name (and detachedness): one kind per name index, found by array lookup.
-    const byName = new Map<number, Int32Array>();
+    const byName: (Int32Array | undefined)[] = [];
     const byType = new Int32Array(g.layout.nodeTypes.length).fill(-1);
     const kindOfNode = (n: number): number => {
       const t = g.nodeType[n]!;
@@ -133,8 +133,8 @@ export const Clodo: Classifier = {
       }
       // Detached DOM nodes get their own table: "Detached <div>" is another class than "<div>".
       const slot = t * 2 + (t === T.native && states[n] === DOM_DETACHED ? 1 : 0);
-      let names = byName.get(slot);
-      if (names === undefined) byName.set(slot, (names = new Int32Array(g.strings.count).fill(-1)));
+      let names = byName[slot];
+      if (names === undefined) byName[slot] = names = new Int32Array(g.strings.count).fill(-1);
       const name = g.nodeName[n]!;
       let k = names[name]!;
       if (k < 0) names[name] = k = table.kindOf(className(g, n));
