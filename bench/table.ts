@@ -10,6 +10,8 @@ export interface Measured {
   /** For pb-explore: the first table's time and one expansion's, each as the page waits for it. */
   firstTableMs?: number;
   expansionMs?: number;
+  /** Another expansion, once the rest of the cache was read in the background. */
+  laterExpansionMs?: number;
 }
 
 /** One tool's figures on one snapshot (the CLI's rows have no node count nor retained size). */
@@ -74,7 +76,8 @@ export function formatRows(shape: string, snapshot: string, results: ReadonlyMap
       notes.push(`  note: the export itself took ${fmt(r.exportMs / 1000, 2)} s after loading and wrote ${fmt(r.exportBytes / 2 ** 20)} MiB of Parquet`);
     }
     if (r.firstTableMs !== undefined && r.expansionMs !== undefined) {
-      notes.push(`  note: the explorer's first table took ${fmt(r.firstTableMs / 1000, 2)} s (target 1.5 s) and one expansion ${fmt(r.expansionMs / 1000, 2)} s (target 0.3 s), from the cache`);
+      const later = r.laterExpansionMs === undefined ? "" : `; ${fmt(r.laterExpansionMs / 1000, 2)} s once the rest of the cache is read`;
+      notes.push(`  note: the explorer's first table took ${fmt(r.firstTableMs / 1000, 2)} s (target 1.5 s) and one expansion at once ${fmt(r.expansionMs / 1000, 2)} s (target 0.3 s), from the cache${later}`);
     }
   }
   for (const [name, label] of ANCHORS) {
