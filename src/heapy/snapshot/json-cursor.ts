@@ -386,59 +386,80 @@ export class JsonCursor {
   /**
    * Streams a JSON array of strings into `out`, keeping each string's raw bytes.
    * On truncation it throws TRUNCATED after `out` holds every complete string.
+   * Strings within the chunk at hand are read in one synchronous loop (a snapshot has
+   * millions, most of them short); only a chunk's end waits for the next.
    */
   async readStringArray(out: StringTableBuilder): Promise<void> {
     await this.expect(OPEN_BRACKET, "'['");
     let first = true;
+    // 0: before a string (or the ']' of an empty array), 1: inside one, 2: after one.
+    let st = 0;
+    // Count of backslashes that end the content so far, to tell \" from a closing quote.
+    let trailing = 0;
     for (;;) {
-      const c = await this.peek();
-      if (c < 0) throw this.truncated();
-      if (c === CLOSE_BRACKET) {
-        if (!first) throw this.unexpected(c, "a string", this.offset);
-        this.pos++;
-        return;
-      }
-      if (c !== QUOTE) throw this.unexpected(c, "a string", this.offset);
-      this.pos++;
-      out.begin();
-      // Count of backslashes that end the content so far, to tell \" from a closing quote.
-      let trailing = 0;
-      for (;;) {
-        const buf = this.buf;
-        const segStart = this.pos;
-        let q = buf.indexOf(QUOTE, segStart);
-        while (q >= 0 && q < this.end) {
-          let k = q - 1;
-          while (k >= segStart && buf[k] === BACKSLASH) k--;
-          let run = q - 1 - k;
-          if (k < segStart) run += trailing;
-          if ((run & 1) === 0) break;
-          q = buf.indexOf(QUOTE, q + 1);
+      const buf = this.buf;
+      const end = this.end;
+      let i = this.pos;
+      while (i < end) {
+        if (st === 0) {
+          const c = buf[i]!;
+          if (isSpace(c)) {
+            i++;
+            continue;
+          }
+          if (c === CLOSE_BRACKET && first) {
+            this.pos = i + 1;
+            return;
+          }
+          if (c !== QUOTE) throw this.unexpected(c, "a string", this.base + i);
+          i++;
+          out.begin();
+          st = 1;
+          trailing = 0;
+        } else if (st === 1) {
+          const segStart = i;
+          let q = buf.indexOf(QUOTE, segStart);
+          while (q >= 0 && q < end) {
+            let k = q - 1;
+            while (k >= segStart && buf[k] === BACKSLASH) k--;
+            let run = q - 1 - k;
+            if (k < segStart) run += trailing;
+            if ((run & 1) === 0) break;
+            q = buf.indexOf(QUOTE, q + 1);
+          }
+          if (q >= 0 && q < end) {
+            this.checkEscapes(buf, segStart, q);
+            if (this.esc !== 0) throw this.badEscape();
+            out.append(buf, segStart, q);
+            out.end();
+            first = false;
+            i = q + 1;
+            st = 2;
+          } else {
+            this.checkEscapes(buf, segStart, end);
+            out.append(buf, segStart, end);
+            let k = end - 1;
+            while (k >= segStart && buf[k] === BACKSLASH) k--;
+            trailing = k < segStart ? trailing + (end - segStart) : end - 1 - k;
+            i = end;
+          }
+        } else {
+          const c = buf[i]!;
+          if (isSpace(c)) {
+            i++;
+            continue;
+          }
+          if (c === COMMA) {
+            i++;
+            st = 0;
+          } else if (c === CLOSE_BRACKET) {
+            this.pos = i + 1;
+            return;
+          } else throw this.unexpected(c, "',' or ']'", this.base + i);
         }
-        if (q >= 0 && q < this.end) {
-          this.checkEscapes(buf, segStart, q);
-          if (this.esc !== 0) throw this.badEscape();
-          out.append(buf, segStart, q);
-          this.pos = q + 1;
-          break;
-        }
-        this.checkEscapes(buf, segStart, this.end);
-        out.append(buf, segStart, this.end);
-        let k = this.end - 1;
-        while (k >= segStart && buf[k] === BACKSLASH) k--;
-        trailing = k < segStart ? trailing + (this.end - segStart) : this.end - 1 - k;
-        this.pos = this.end;
-        if (!(await this.fill())) throw this.truncated();
       }
-      out.end();
-      first = false;
-      const sep = await this.peek();
-      if (sep < 0) throw this.truncated();
-      if (sep === COMMA) this.pos++;
-      else if (sep === CLOSE_BRACKET) {
-        this.pos++;
-        return;
-      } else throw this.unexpected(sep, "',' or ']'", this.offset);
+      this.pos = i;
+      if (!(await this.fill())) throw this.truncated();
     }
   }
 }

@@ -136,7 +136,12 @@ export class StringTableBuilder {
       grown.set(this.bytes.subarray(0, this.used));
       this.bytes = grown;
     }
-    this.bytes.set(src.subarray(from, to), this.used);
+    // Most names are short: copied by hand, without a view object made for each.
+    if (len <= 32) {
+      const bytes = this.bytes;
+      let at = this.used;
+      for (let k = from; k < to; k++) bytes[at++] = src[k]!;
+    } else this.bytes.set(src.subarray(from, to), this.used);
     this.used += len;
   }
 
