@@ -3,7 +3,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
-import { dominatorsOf } from "../src/heapy/graph/dominators.js";
+import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
+import { hasUserRoots } from "../src/heapy/graph/roots.js";
+import { ownersOf, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { largestRetainers } from "../src/heapy/overview.js";
 import { pathText } from "../src/heapy/render/paths.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
@@ -90,5 +92,23 @@ test("distances searched on a worker thread while dominators are built here equa
     prefetchDistances(plain, 0);
     assert.equal(plain.hasDerived("distanceSearch"), false);
     assert.deepEqual(distancesOf(plain), distances);
+  }
+});
+
+test("dominators with a worker (the owners, then the predecessor lists, on a second thread) give what one thread gives, node for node", async () => {
+  for (const name of FIXTURES) {
+    const file = await fixtureSnapshot(name);
+    const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
+    const one = computeDominators(plain);
+    // The parallel reader's columns are in shared memory; a threshold of 0 starts the workers on a small graph.
+    const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
+    const two = computeDominators(g, undefined, 0);
+    // (Without user roots, as at the heap limit, shallow sizes need no owners: nothing to search.)
+    assert.equal(g.hasDerived("ownersSearch"), hasUserRoots(g), `${name}: the owners were searched on a worker`);
+    assert.deepEqual(two.idom, one.idom, name);
+    assert.deepEqual(two.retainedSize, one.retainedSize, name);
+    assert.equal(two.unreachable, one.unreachable, name);
+    assert.deepEqual(ownersOf(g), ownersOf(plain), name);
+    assert.deepEqual(shallowSizes(g), shallowSizes(plain), name);
   }
 });

@@ -51,19 +51,6 @@ export interface SearchOutput {
   onProgress?: () => void;
 }
 
-/** What the main thread sends a worker (distance-worker.ts): the input, columns in shared memory, and where to write. */
-export interface DistanceWork {
-  input: SearchInput;
-  distances: Int32Array;
-  parentEdge: Int32Array | null;
-  /** [0]: STARTED, DONE or FAILED (0 before it starts); [1]: a progress count. */
-  state: Int32Array;
-}
-
-export const STARTED = 1;
-export const DONE = 2;
-export const FAILED = 3;
-
 /**
  * DevTools' distance search: from the starts at distance 1, then from the root for what
  * is left (offset by BASE_SYSTEM_DISTANCE when there were starts). Weak edges are not

@@ -1,6 +1,6 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-import { Worker } from "node:worker_threads";
-import { DONE, FAILED, PATH_ORIGIN, search, type DistanceWork, type SearchInput } from "./distance-search.js";
+import { backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { PATH_ORIGIN, search, type SearchInput } from "./distance-search.js";
 import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
 import { nameFlags, suffixFlags } from "./name-flags.js";
@@ -99,16 +99,7 @@ function pathSearchIsDistanceSearch(g: HeapGraph): boolean {
 
 const CONSOLE_HANDLE = " / DevTools console";
 
-/** A distance search on a worker thread (see prefetchDistances). */
-interface BackgroundSearch {
-  work: DistanceWork;
-  worker: Worker;
-}
-
-/** Below this many nodes a search takes milliseconds: no thread for it. */
-const PREFETCH_MIN_NODES = 1 << 20;
-/** A worker whose progress stands still this long is given up on, and the search made here. */
-const STALL_MS = 30_000;
+type DistanceJob = BackgroundJob<Extract<KernelWork, { kernel: "distances" }>>;
 
 /**
  * Starts the distance search (with the path tree, when one search gives both) on a
@@ -117,43 +108,19 @@ const STALL_MS = 30_000;
  * are in shared memory (read by the parallel reader); otherwise does nothing.
  * `minNodes` (default 2^20) is the size below which a thread is not worth starting.
  */
-export function prefetchDistances(g: HeapGraph, minNodes = PREFETCH_MIN_NODES): void {
-  if (g.nodeCount < minNodes || g.hasDerived("distances") || g.hasDerived("distanceSearch")) return;
+export function prefetchDistances(g: HeapGraph, minNodes?: number): void {
+  if (!backgroundWorthy(g, minNodes) || g.hasDerived("distances") || g.hasDerived("distanceSearch")) return;
   const input = searchInput(g, false);
-  const columns = [input.firstEdge, input.edgeTarget, input.edgeType, input.edgeName, input.nodeType, input.nodeName];
-  if (!columns.every((c) => c.buffer instanceof SharedArrayBuffer)) return;
-  const shared = (length: number): Int32Array => new Int32Array(new SharedArrayBuffer(length * 4));
   const tree = pathSearchIsDistanceSearch(g) && !g.hasDerived("pathTree");
-  const work: DistanceWork = { input, distances: shared(g.nodeCount), parentEdge: tree ? shared(g.nodeCount) : null, state: shared(2) };
-  // Guppy's compiled code needs none of the program's flags (as for the edge reader).
-  const worker = new Worker(new URL("./distance-worker.js", import.meta.url), { workerData: work, execArgv: [] });
-  worker.unref();
-  // It answers through shared memory; one that dies stalls, and the waiter searches itself.
-  worker.on("error", () => {});
-  g.preload("distanceSearch", { work, worker } satisfies BackgroundSearch);
+  const job: DistanceJob = startKernel({ kernel: "distances", input, distances: shared(Int32Array, g.nodeCount), parentEdge: tree ? shared(Int32Array, g.nodeCount) : null, state: shared(Int32Array, 2) });
+  g.preload("distanceSearch", job);
 }
 
 /** The background search's result, waited for; null when none was started or it failed or stalled. */
 function backgroundResult(g: HeapGraph): { distances: Int32Array; parentEdge: Int32Array | null } | null {
-  const job = g.hasDerived("distanceSearch") ? g.derived<BackgroundSearch | null>("distanceSearch", () => null) : null;
-  if (job === null) return null;
-  const { state } = job.work;
-  let progress = -1;
-  let since = Date.now();
-  for (;;) {
-    const s = Atomics.load(state, 0);
-    if (s === DONE) return { distances: job.work.distances, parentEdge: job.work.parentEdge };
-    if (s === FAILED) return null;
-    const now = Atomics.load(state, 1);
-    if (now !== progress) {
-      progress = now;
-      since = Date.now();
-    } else if (Date.now() - since > STALL_MS) {
-      void job.worker.terminate();
-      return null;
-    }
-    Atomics.wait(state, 0, s, 100);
-  }
+  const job = g.hasDerived("distanceSearch") ? g.derived<DistanceJob | null>("distanceSearch", () => null) : null;
+  if (job === null || !joinKernel(job)) return null;
+  return { distances: job.work.distances, parentEdge: job.work.parentEdge };
 }
 
 /** The graph's distances from the root, computed on first use (with the path tree, when one search gives both). */

@@ -1,6 +1,8 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { essentialEdgesCounted } from "./essential-edges.js";
-import { shallowSizes } from "./shallow-sizes.js";
+import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
+import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
 
 /** The dominator tree and the retained sizes it implies. */
 export interface Dominators {
@@ -20,14 +22,18 @@ export interface Dominators {
  * itself) is hung under the root on its own. Equal inputs give DevTools' tree.
  * Arrays are 1-based (vertex v is node v-1) so 0 can mean "none".
  */
-export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void): Dominators {
+export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
-  // First, so the owners' work list is gone before the dominators' arrays come (peak memory).
-  const sizes = shallowSizes(g);
-  const essential = essentialEdgesCounted(g);
+  // On a large graph in shared memory (`minBackgroundNodes` nodes at least), a worker
+  // finds the owners (for shallow sizes) while this thread marks the edges, then builds
+  // the predecessor lists while this thread does the depth-first search: neither needs
+  // the other's result until later.
+  const background = backgroundWorthy(g, minBackgroundNodes);
+  if (background) prefetchOwners(g, minBackgroundNodes);
+  const essential = essentialEdgesCounted(g, background);
   const bits = essential.bits.words;
   onProgress?.(0.1);
-  const { firstPred, preds } = essentialPredecessors(g, bits, essential.counts);
+  const predecessors = startPredecessors(g, bits, essential.counts, background);
   onProgress?.(0.2);
   const size = nodeCount + 1;
   const parent = new Uint32Array(size);
@@ -68,6 +74,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const r = g.root + 1;
   dfs(r);
   onProgress?.(0.45);
+  // (What the root's search left needs the lists: only nodes without retainers start a search of their own.)
+  const { firstPred, preds } = finishPredecessors(g, bits, predecessors);
   let unreachable = 0;
   if (n < nodeCount) {
     unreachable = nodeCount - n;
@@ -150,7 +158,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // Shift to 0-based node ordinals in place.
   for (let v = 0; v < nodeCount; v++) dom[v] = dom[v + 1]! - 1;
   const idom = dom.subarray(0, nodeCount);
-  const retainedSize = Float64Array.from(sizes);
+  const retainedSize = Float64Array.from(shallowSizes(g));
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retainedSize[idom[v]!]! += retainedSize[v]!;
@@ -158,32 +166,38 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   return { idom, retainedSize, unreachable };
 }
 
+type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors" }>>;
+
+/** The predecessor lists, made here, or started on a worker (then finishPredecessors waits for them). */
+function startPredecessors(g: HeapGraph, bits: Uint32Array, counts: Uint32Array | null, background: boolean): PredecessorInput | PredecessorJob {
+  const firstPred = counts ?? countPredecessors(g, bits);
+  const input: PredecessorInput = { nodeCount: g.nodeCount, firstEdge: g.firstEdge, edgeTarget: g.edgeTarget, bits, firstPred, preds: new Uint32Array(0) };
+  if (background && allShared([bits, firstPred])) return startKernel({ kernel: "predecessors", input: { ...input, preds: shared(Uint32Array, predecessorTotal(firstPred)) }, state: shared(Int32Array, 2) });
+  input.preds = new Uint32Array(predecessorTotal(firstPred));
+  fillPredecessors(input);
+  return input;
+}
+
 /**
  * For each node, the nodes that retain it through an essential edge (CSR). Only the
- * dominator computation needs these, so they are built for it and then dropped.
+ * dominator computation needs these, so they are built for it and then dropped. A
+ * worker that failed has left its counts half-summed: they are counted again here.
  */
-function essentialPredecessors(g: HeapGraph, bits: Uint32Array, counts: Uint32Array | null): { firstPred: Uint32Array; preds: Uint32Array } {
-  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
-  let firstPred = counts;
-  if (firstPred === null) {
-    firstPred = new Uint32Array(nodeCount + 1);
-    for (let e = 0; e < edgeCount; e++) if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) firstPred[edgeTarget[e]! + 1]!++;
-  }
-  for (let v = 0; v < nodeCount; v++) firstPred[v + 1]! += firstPred[v]!;
-  const total = firstPred[nodeCount]!;
-  // Place each predecessor at the end of its target's range, moving the end down:
-  // afterwards firstPred[t + 1] holds t's start, so one shift restores the offsets.
-  const preds = new Uint32Array(total);
-  for (let v = 0; v < nodeCount; v++) {
-    const end = firstEdge[v + 1]!;
-    for (let e = firstEdge[v]!; e < end; e++) {
-      if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-      preds[--firstPred[edgeTarget[e]! + 1]!] = v;
-    }
-  }
-  firstPred.copyWithin(0, 1);
-  firstPred[nodeCount] = total;
-  return { firstPred, preds };
+function finishPredecessors(g: HeapGraph, bits: Uint32Array, made: PredecessorInput | PredecessorJob): { firstPred: Uint32Array; preds: Uint32Array } {
+  if (!("work" in made)) return made;
+  if (joinKernel(made)) return made.work.input;
+  const firstPred = countPredecessors(g, bits);
+  const input = { ...made.work.input, firstPred, preds: new Uint32Array(predecessorTotal(firstPred)) };
+  fillPredecessors(input);
+  return input;
+}
+
+/** Each node's count of essential retainers, at counts[node + 1]. */
+function countPredecessors(g: HeapGraph, bits: Uint32Array): Uint32Array {
+  const { nodeCount, edgeTarget, edgeCount } = g;
+  const counts = new Uint32Array(nodeCount + 1);
+  for (let e = 0; e < edgeCount; e++) if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) counts[edgeTarget[e]! + 1]!++;
+  return counts;
 }
 
 /** The graph's dominator tree and retained sizes, computed on first use (`onProgress` gets 0..1 then). */

@@ -17,22 +17,23 @@ export function essentialEdges(g: HeapGraph): BitVector {
 /**
  * essentialEdges, with each node's count of essential retainers at counts[node + 1]
  * when the edges are marked now (null when another analysis marked them already): the
- * dominators' predecessor lists then need no pass of their own to count.
+ * dominators' predecessor lists then need no pass of their own to count. `inShared`
+ * puts both in shared memory, for a worker thread to build those lists.
  */
-export function essentialEdgesCounted(g: HeapGraph): { bits: BitVector; counts: Uint32Array | null } {
+export function essentialEdgesCounted(g: HeapGraph, inShared = false): { bits: BitVector; counts: Uint32Array | null } {
   if (g.hasDerived("essentialEdges")) return { bits: essentialEdges(g), counts: null };
-  const counts = new Uint32Array(g.nodeCount + 1);
-  const bits = markEssentialEdges(g, counts);
+  const counts = inShared ? new Uint32Array(new SharedArrayBuffer((g.nodeCount + 1) * 4)) : new Uint32Array(g.nodeCount + 1);
+  const bits = markEssentialEdges(g, counts, inShared);
   g.preload("essentialEdges", bits);
   return { bits, counts };
 }
 
-function markEssentialEdges(g: HeapGraph, predecessors?: Uint32Array): BitVector {
+function markEssentialEdges(g: HeapGraph, predecessors?: Uint32Array, inShared = false): BitVector {
   const { nodeCount, edgeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeId } = g;
   const { internal, weak, shortcut } = g.edgeTypes;
   const owned = pageOwnedNodes(g);
   const { isEphemeron, tableId } = ephemeronsOf(g);
-  const bits = new BitVector(edgeCount);
+  const bits = new BitVector(edgeCount, inShared);
   const words = bits.words;
   const root = g.root;
   for (let n = 0; n < nodeCount; n++) {

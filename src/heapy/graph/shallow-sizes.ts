@@ -1,9 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { NO_OWNER, ownerSearch, type OwnerInput } from "./owner-search.js";
 import { hasUserRoots } from "./roots.js";
-
-const UNVISITED = 0xffffffff;
-const SHARED = 0xfffffffe;
-
 
 /**
  * The shallow sizes DevTools shows: V8's internal arrays and hidden objects that
@@ -31,53 +29,39 @@ export function shallowSizes(g: HeapGraph): Uint32Array {
   });
 }
 
-/** What ownersOf gives a node that no ordinary object owns alone. */
-export const NO_OWNER = 0xffffffff;
+export { NO_OWNER } from "./owner-search.js";
+
+type OwnersJob = BackgroundJob<Extract<KernelWork, { kernel: "owners" }>>;
 
 /**
  * For each node, the ordinary object that alone owns it: itself for ordinary nodes;
  * for V8's internal arrays and hidden objects, the one ordinary object that reaches
  * them through internal nodes only, or NO_OWNER when there is none or several.
+ * Computed on first use, or taken from the worker prefetchOwners started.
  */
 export function ownersOf(g: HeapGraph): Uint32Array {
-  return g.derived("owners", () => computeOwners(g));
+  return g.derived("owners", () => {
+    const job = g.hasDerived("ownersSearch") ? g.derived<OwnersJob | null>("ownersSearch", () => null) : null;
+    if (job !== null && joinKernel(job)) return job.work.input.owners;
+    const input = ownerInput(g, new Uint32Array(g.nodeCount));
+    ownerSearch(input);
+    return input.owners;
+  });
 }
 
-function computeOwners(g: HeapGraph): Uint32Array {
+/**
+ * Starts the owners search on a worker thread (graphs of `minNodes` nodes or more,
+ * default 2^20, whose columns are in shared memory), so that shallowSizes() finds it
+ * done while this thread does other work: the dominators' edge marking and search.
+ */
+export function prefetchOwners(g: HeapGraph, minNodes?: number): void {
+  if (!backgroundWorthy(g, minNodes) || g.hasDerived("owners") || g.hasDerived("ownersSearch") || !hasUserRoots(g)) return;
+  g.preload("ownersSearch", startKernel({ kernel: "owners", input: ownerInput(g, shared(Uint32Array, g.nodeCount)), state: shared(Int32Array, 2) }) satisfies OwnersJob);
+}
+
+function ownerInput(g: HeapGraph, owners: Uint32Array): OwnerInput {
   const { nodeCount, nodeType, nodeName, firstEdge, edgeTarget, edgeType } = g;
   const { hidden, array, native } = g.nodeTypes;
-  const weak = g.edgeTypes.weak;
-  const externalStringData = new Set(g.strings.indicesOf("system / ExternalStringData"));
-  const owners = new Uint32Array(nodeCount);
-  // Each node enters the work list at most twice: once owned, once shared.
-  const work = new Uint32Array(nodeCount * 2);
-  let top = 0;
-  for (let n = 0; n < nodeCount; n++) {
-    const t = nodeType[n]!;
-    if (t === hidden || t === array || (t === native && externalStringData.has(nodeName[n]!))) {
-      owners[n] = UNVISITED;
-    } else {
-      owners[n] = n;
-      work[top++] = n;
-    }
-  }
-  while (top > 0) {
-    const n = work[--top]!;
-    const owner = owners[n]!;
-    const end = firstEdge[n + 1]!;
-    for (let e = firstEdge[n]!; e < end; e++) {
-      if (edgeType[e] === weak) continue;
-      const t = edgeTarget[e]!;
-      const current = owners[t]!;
-      if (current === UNVISITED) {
-        owners[t] = owner;
-        work[top++] = t;
-      } else if (current !== t && current !== owner && current !== SHARED) {
-        owners[t] = SHARED;
-        work[top++] = t;
-      }
-    }
-  }
-  for (let n = 0; n < nodeCount; n++) if (owners[n] === UNVISITED || owners[n] === SHARED) owners[n] = NO_OWNER;
-  return owners;
+  const codes = { hidden, array, native, weak: g.edgeTypes.weak };
+  return { nodeCount, nodeType, nodeName, firstEdge, edgeTarget, edgeType, codes, externalStringData: Uint32Array.from(g.strings.indicesOf("system / ExternalStringData")), owners };
 }

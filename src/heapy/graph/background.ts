@@ -1,0 +1,78 @@
+import { Worker } from "node:worker_threads";
+import type { HeapGraph } from "../snapshot/heap-graph.js";
+import type { SearchInput } from "./distance-search.js";
+import type { OwnerInput } from "./owner-search.js";
+import type { PredecessorInput } from "./predecessors.js";
+
+/**
+ * Kernels over a graph's shared columns, run on a worker thread while this one goes
+ * on: the distance search, the owners search, the predecessor lists. The worker
+ * answers through shared memory only, so this thread can wait for it without its
+ * event loop (state[0]: STARTED, DONE or FAILED; state[1]: a progress count, so a
+ * waiter tells a stalled worker from a busy one).
+ */
+export type KernelWork =
+  | { kernel: "distances"; input: SearchInput; distances: Int32Array; parentEdge: Int32Array | null; state: Int32Array }
+  | { kernel: "owners"; input: OwnerInput; state: Int32Array }
+  | { kernel: "predecessors"; input: PredecessorInput; state: Int32Array };
+
+export const STARTED = 1;
+export const DONE = 2;
+export const FAILED = 3;
+
+/** Below this many nodes a kernel takes milliseconds: no thread for it. */
+export const BACKGROUND_MIN_NODES = 1 << 20;
+/** A worker whose progress stands still this long is given up on, and the work done here. */
+const STALL_MS = 30_000;
+
+/** A kernel running on a worker thread. */
+export interface BackgroundJob<W extends KernelWork = KernelWork> {
+  work: W;
+  worker: Worker;
+}
+
+/** An Int32Array (or other typed array) in shared memory, zeroed. */
+export function shared<T extends Int32Array | Uint32Array | Uint8Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT));
+}
+
+/** Whether every array is in shared memory (the parallel reader's columns are), so a worker can read it. */
+export function allShared(arrays: readonly ArrayBufferView[]): boolean {
+  return arrays.every((a) => a.buffer instanceof SharedArrayBuffer);
+}
+
+/** Whether the graph is worth a thread and its columns can be shared with one. */
+export function backgroundWorthy(g: HeapGraph, minNodes = BACKGROUND_MIN_NODES): boolean {
+  return g.nodeCount >= minNodes && allShared([g.firstEdge, g.edgeTarget, g.edgeType, g.edgeName, g.nodeType, g.nodeName]);
+}
+
+/** Starts a kernel on a new worker thread (its arrays must be in shared memory). */
+export function startKernel<W extends KernelWork>(work: W): BackgroundJob<W> {
+  // Guppy's compiled code needs none of the program's flags (as for the edge reader).
+  const worker = new Worker(new URL("./graph-worker.js", import.meta.url), { workerData: work, execArgv: [] });
+  worker.unref();
+  // It answers through shared memory; one that dies stalls, and the waiter computes itself.
+  worker.on("error", () => {});
+  return { work, worker };
+}
+
+/** Waits for a kernel: true when it is done, false when it failed or stalled (the caller then computes itself). */
+export function joinKernel(job: BackgroundJob): boolean {
+  const { state } = job.work;
+  let progress = -1;
+  let since = Date.now();
+  for (;;) {
+    const s = Atomics.load(state, 0);
+    if (s === DONE) return true;
+    if (s === FAILED) return false;
+    const now = Atomics.load(state, 1);
+    if (now !== progress) {
+      progress = now;
+      since = Date.now();
+    } else if (Date.now() - since > STALL_MS) {
+      void job.worker.terminate();
+      return false;
+    }
+    Atomics.wait(state, 0, s, 100);
+  }
+}
