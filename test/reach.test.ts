@@ -6,6 +6,7 @@ import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf }
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
+import { ephemeronPairsOf } from "../src/heapy/graph/weakmap-edges.js";
 import { largestRetainers } from "../src/heapy/overview.js";
 import { pathText } from "../src/heapy/render/paths.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
@@ -95,7 +96,7 @@ test("distances searched on a worker thread while dominators are built here equa
   }
 });
 
-test("dominators with a worker (the owners, then the predecessor lists, on a second thread) give what one thread gives, node for node", async () => {
+test("dominators with a worker (the owners, the predecessor lists and the WeakMap pairs on a second thread) give what one thread gives, node for node", async () => {
   for (const name of FIXTURES) {
     const file = await fixtureSnapshot(name);
     const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
@@ -110,5 +111,9 @@ test("dominators with a worker (the owners, then the predecessor lists, on a sec
     assert.equal(two.unreachable, one.unreachable, name);
     assert.deepEqual(ownersOf(g), ownersOf(plain), name);
     assert.deepEqual(shallowSizes(g), shallowSizes(plain), name);
+    // The WeakMap names were paired on the worker too, as the distance search then needs.
+    assert.ok(g.hasDerived("pairSearch"), `${name}: the WeakMap names were paired on a worker`);
+    assert.deepEqual(ephemeronPairsOf(g), ephemeronPairsOf(plain), name);
+    assert.deepEqual(distancesOf(g), distancesOf(plain), name);
   }
 });

@@ -1,20 +1,23 @@
 import { Worker } from "node:worker_threads";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import type { SearchInput } from "./distance-search.js";
+import type { PairInput } from "./ephemeron-pairs.js";
 import type { OwnerInput } from "./owner-search.js";
 import type { PredecessorInput } from "./predecessors.js";
 
 /**
  * Kernels over a graph's shared columns, run on a worker thread while this one goes
- * on: the distance search, the owners search, the predecessor lists. The worker
+ * on: the distance search, the owners search, the predecessor lists, the WeakMap
+ * names' pairs. The worker
  * answers through shared memory only, so this thread can wait for it without its
- * event loop (state[0]: STARTED, DONE or FAILED; state[1]: a progress count, so a
- * waiter tells a stalled worker from a busy one).
+ * event loop (each kernel's state[0]: STARTED, DONE or FAILED; the worker's
+ * heartbeat grows as it works, so a waiter tells a stalled worker from a busy one).
  */
 export type KernelWork =
   | { kernel: "distances"; input: SearchInput; distances: Int32Array; parentEdge: Int32Array | null; state: Int32Array }
   | { kernel: "owners"; input: OwnerInput; state: Int32Array }
-  | { kernel: "predecessors"; input: PredecessorInput; state: Int32Array };
+  | { kernel: "predecessors"; input: PredecessorInput; state: Int32Array }
+  | { kernel: "pairs"; input: PairInput; state: Int32Array };
 
 export const STARTED = 1;
 export const DONE = 2;
@@ -25,10 +28,18 @@ export const BACKGROUND_MIN_NODES = 1 << 20;
 /** A worker whose progress stands still this long is given up on, and the work done here. */
 const STALL_MS = 30_000;
 
-/** A kernel running on a worker thread. */
+/** A kernel queued on a graph's worker thread. */
 export interface BackgroundJob<W extends KernelWork = KernelWork> {
   work: W;
   worker: Worker;
+  /** The worker's heartbeat: [0] grows while any of its kernels works. */
+  beat: Int32Array;
+}
+
+/** A graph's worker thread and its heartbeat. */
+interface GraphWorker {
+  worker: Worker;
+  beat: Int32Array;
 }
 
 /** An Int32Array (or other typed array) in shared memory, zeroed. */
@@ -46,28 +57,41 @@ export function backgroundWorthy(g: HeapGraph, minNodes = BACKGROUND_MIN_NODES):
   return g.nodeCount >= minNodes && allShared([g.firstEdge, g.edgeTarget, g.edgeType, g.edgeName, g.nodeType, g.nodeName]);
 }
 
-/** Starts a kernel on a new worker thread (its arrays must be in shared memory). */
-export function startKernel<W extends KernelWork>(work: W): BackgroundJob<W> {
-  // Guppy's compiled code needs none of the program's flags (as for the edge reader).
-  const worker = new Worker(new URL("./graph-worker.js", import.meta.url), { workerData: work, execArgv: [] });
-  worker.unref();
-  // It answers through shared memory; one that dies stalls, and the waiter computes itself.
-  worker.on("error", () => {});
-  return { work, worker };
+/**
+ * Queues a kernel on the graph's worker thread (started with the first): kernels run
+ * one after another there, so two of them never share the second core with this
+ * thread (on two cores, that would slow this one down more than it saves).
+ */
+export function startKernel<W extends KernelWork>(g: HeapGraph, work: W): BackgroundJob<W> {
+  const { worker, beat } = g.derived<GraphWorker>("backgroundWorker", () => {
+    const beat = shared(Int32Array, 1);
+    // Guppy's compiled code needs none of the program's flags (as for the edge reader).
+    const w = new Worker(new URL("./graph-worker.js", import.meta.url), { execArgv: [], workerData: beat });
+    // It never keeps the process alive, and answers through shared memory: one that dies stalls, and waiters compute themselves.
+    w.unref();
+    w.on("error", () => {});
+    return { worker: w, beat };
+  });
+  worker.postMessage(work);
+  return { work, worker, beat };
 }
 
-/** Waits for a kernel: true when it is done, false when it failed or stalled (the caller then computes itself). */
+/**
+ * Waits for a kernel: true when it is done, false when it failed, or when the worker's
+ * heartbeat stood still for STALL_MS (a dead worker, or one that never started): the
+ * caller then computes itself.
+ */
 export function joinKernel(job: BackgroundJob): boolean {
   const { state } = job.work;
-  let progress = -1;
+  let beat = -1;
   let since = Date.now();
   for (;;) {
     const s = Atomics.load(state, 0);
     if (s === DONE) return true;
     if (s === FAILED) return false;
-    const now = Atomics.load(state, 1);
-    if (now !== progress) {
-      progress = now;
+    const now = Atomics.load(job.beat, 0);
+    if (now !== beat) {
+      beat = now;
       since = Date.now();
     } else if (Date.now() - since > STALL_MS) {
       void job.worker.terminate();

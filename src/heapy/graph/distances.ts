@@ -112,7 +112,7 @@ export function prefetchDistances(g: HeapGraph, minNodes?: number): void {
   if (!backgroundWorthy(g, minNodes) || g.hasDerived("distances") || g.hasDerived("distanceSearch")) return;
   const input = searchInput(g, false);
   const tree = pathSearchIsDistanceSearch(g) && !g.hasDerived("pathTree");
-  const job: DistanceJob = startKernel({ kernel: "distances", input, distances: shared(Int32Array, g.nodeCount), parentEdge: tree ? shared(Int32Array, g.nodeCount) : null, state: shared(Int32Array, 2) });
+  const job: DistanceJob = startKernel(g, { kernel: "distances", input, distances: shared(Int32Array, g.nodeCount), parentEdge: tree ? shared(Int32Array, g.nodeCount) : null, state: shared(Int32Array, 1) });
   g.preload("distanceSearch", job);
 }
 

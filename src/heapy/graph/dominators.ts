@@ -3,6 +3,7 @@ import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, 
 import { essentialEdgesCounted } from "./essential-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
+import { prefetchEphemeronPairs } from "./weakmap-edges.js";
 
 /** The dominator tree and the retained sizes it implies. */
 export interface Dominators {
@@ -34,6 +35,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const bits = essential.bits.words;
   onProgress?.(0.1);
   const predecessors = startPredecessors(g, bits, essential.counts, background);
+  // Paths and distances, which most commands print after the dominators, need the WeakMap names paired: the worker does that too.
+  if (background) prefetchEphemeronPairs(g, minBackgroundNodes);
   onProgress?.(0.2);
   const size = nodeCount + 1;
   const parent = new Uint32Array(size);
@@ -172,7 +175,7 @@ type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors"
 function startPredecessors(g: HeapGraph, bits: Uint32Array, counts: Uint32Array | null, background: boolean): PredecessorInput | PredecessorJob {
   const firstPred = counts ?? countPredecessors(g, bits);
   const input: PredecessorInput = { nodeCount: g.nodeCount, firstEdge: g.firstEdge, edgeTarget: g.edgeTarget, bits, firstPred, preds: new Uint32Array(0) };
-  if (background && allShared([bits, firstPred])) return startKernel({ kernel: "predecessors", input: { ...input, preds: shared(Uint32Array, predecessorTotal(firstPred)) }, state: shared(Int32Array, 2) });
+  if (background && allShared([bits, firstPred])) return startKernel(g, { kernel: "predecessors", input: { ...input, preds: shared(Uint32Array, predecessorTotal(firstPred)) }, state: shared(Int32Array, 1) });
   input.preds = new Uint32Array(predecessorTotal(firstPred));
   fillPredecessors(input);
   return input;

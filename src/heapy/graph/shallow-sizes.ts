@@ -56,7 +56,7 @@ export function ownersOf(g: HeapGraph): Uint32Array {
  */
 export function prefetchOwners(g: HeapGraph, minNodes?: number): void {
   if (!backgroundWorthy(g, minNodes) || g.hasDerived("owners") || g.hasDerived("ownersSearch") || !hasUserRoots(g)) return;
-  g.preload("ownersSearch", startKernel({ kernel: "owners", input: ownerInput(g, shared(Uint32Array, g.nodeCount)), state: shared(Int32Array, 2) }) satisfies OwnersJob);
+  g.preload("ownersSearch", startKernel(g, { kernel: "owners", input: ownerInput(g, shared(Uint32Array, g.nodeCount)), state: shared(Int32Array, 1) }) satisfies OwnersJob);
 }
 
 function ownerInput(g: HeapGraph, owners: Uint32Array): OwnerInput {

@@ -1,5 +1,7 @@
 import { latin1Bytes } from "../../bytes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { allShared, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { isDigit, pairEphemerons, sharedStart, type PairInput } from "./ephemeron-pairs.js";
 
 // V8 names both edges to a WeakMap value "<n> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
 // This is DevTools' definition; recognise() below decides the same on raw bytes, faster.
@@ -32,18 +34,9 @@ export interface EphemeronPairs {
   pairCount: number;
 }
 
-const isDigit = (c: number | undefined): boolean => c !== undefined && c >= 0x30 && c <= 0x39;
-
 function matchesAt(bytes: Uint8Array, at: number, lit: Uint8Array): boolean {
   for (let k = 0; k < lit.length; k++) if (bytes[at + k] !== lit[k]) return false;
   return true;
-}
-
-/** Where a name's part shared by a pair's two names starts: after its leading number. */
-function sharedStart(b: Uint8Array, from: number, to: number): number {
-  let j = from;
-  while (j < to && isDigit(b[j])) j++;
-  return j;
 }
 
 /**
@@ -95,7 +88,8 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
   return g.derived("ephemerons", () => {
     const { strings } = g;
     const { bytes, starts } = strings.rawView();
-    const isEphemeron = new Uint8Array(strings.count);
+    // In shared memory when the strings are, for the pairing on a worker.
+    const isEphemeron = strings.rawView().bytes.buffer instanceof SharedArrayBuffer ? new Uint8Array(new SharedArrayBuffer(strings.count)) : new Uint8Array(strings.count);
     const tableId = new Float64Array(strings.count);
     for (let s = 0; s < strings.count; s++) {
       const from = starts[s]!;
@@ -116,75 +110,44 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
   });
 }
 
-/** The pairs of ephemeron edges, by the part of their names the two share; computed on first use. */
+type PairsJob = BackgroundJob<Extract<KernelWork, { kernel: "pairs" }>>;
+
+/** The pairs of ephemeron edges, by the part of their names the two share; computed on first use, or taken from the worker prefetchEphemeronPairs started. */
 export function ephemeronPairsOf(g: HeapGraph): EphemeronPairs {
   return g.derived("ephemeronPairs", () => {
-    const { isEphemeron } = ephemeronsOf(g);
-    const { strings } = g;
-    const { bytes, starts } = strings.rawView();
-    const pair = new Uint32Array(strings.count);
-    let pairCount = 0;
-    // An open-addressing table of (string index + 1, shared start, hash) in one array,
-    // four ints a slot, so a probe touches one cache line and growing needs no byte of
-    // the names; the shared parts are compared in place, never copied into strings.
-    const STRIDE = 4;
-    let slots = 1 << 12;
-    let table = new Int32Array(slots * STRIDE);
-    let used = 0;
-    const sameShared = (a: number, aFrom: number, bFrom: number, bTo: number): boolean => {
-      const aTo = starts[a + 1]!;
-      if (aTo - aFrom !== bTo - bFrom) return false;
-      for (let k = 0; k < aTo - aFrom; k++) if (bytes[aFrom + k] !== bytes[bFrom + k]) return false;
-      return true;
-    };
-    const insert = (s: number, shared: number, hash: number): number => {
-      const mask = slots - 1;
-      for (let i = hash & mask; ; i = (i + 1) & mask) {
-        const at = i * STRIDE;
-        const t = table[at]!;
-        if (t === 0) {
-          table[at] = s + 1;
-          table[at + 1] = shared;
-          table[at + 2] = hash;
-          used++;
-          return (pair[s] = pairCount++);
-        }
-        if (table[at + 2] === hash && sameShared(t - 1, table[at + 1]!, shared, starts[s + 1]!)) return (pair[s] = pair[t - 1]!);
-      }
-    };
-    const grow = (): void => {
-      const old = table;
-      slots *= 2;
-      table = new Int32Array(slots * STRIDE);
-      const mask = slots - 1;
-      for (let at = 0; at < old.length; at += STRIDE) {
-        if (old[at] === 0) continue;
-        let k = old[at + 2]! & mask;
-        while (table[k * STRIDE] !== 0) k = (k + 1) & mask;
-        const to = k * STRIDE;
-        table[to] = old[at]!;
-        table[to + 1] = old[at + 1]!;
-        table[to + 2] = old[at + 2]!;
-      }
-    };
+    const job = g.hasDerived("pairSearch") ? g.derived<PairsJob | null>("pairSearch", () => null) : null;
+    const input = job !== null && joinKernel(job) ? job.work.input : pairInput(g, new Uint32Array(g.strings.count), new Uint32Array(1));
+    if (job === null || input !== job.work.input) pairEphemerons(input);
+    const { pair } = input;
+    let pairCount = input.pairCount[0]!;
     // Names with escapes are rare; they are paired by their decoded shared part.
+    const { isEphemeron } = input;
     const decodedPairs = new Map<string, number>();
-    for (let s = 0; s < strings.count; s++) {
-      if (isEphemeron[s] === 0) continue;
-      if (isEphemeron[s] === 1) {
-        const to = starts[s + 1]!;
-        const shared = sharedStart(bytes, starts[s]!, to);
-        let h = 0x811c9dc5;
-        for (let k = shared; k < to; k++) h = Math.imul(h ^ bytes[k]!, 0x01000193);
-        if (used * 2 >= slots) grow();
-        insert(s, shared, h | 0);
-        continue;
-      }
-      const key = EPHEMERON.exec(strings.get(s))![1]!;
+    for (let s = 0; s < g.strings.count; s++) {
+      if (isEphemeron[s] !== 2) continue;
+      const key = EPHEMERON.exec(g.strings.get(s))![1]!;
       let p = decodedPairs.get(key);
       if (p === undefined) decodedPairs.set(key, (p = pairCount++));
       pair[s] = p;
     }
     return { pair, pairCount };
   });
+}
+
+/**
+ * Starts pairing the WeakMap names on a worker thread (large graphs whose strings are
+ * in shared memory), so that the distance search finds them ready: dominators call
+ * it once the names are recognised, since paths and distances usually come next.
+ */
+export function prefetchEphemeronPairs(g: HeapGraph, minNodes?: number): void {
+  if (!backgroundWorthy(g, minNodes) || g.hasDerived("ephemeronPairs") || g.hasDerived("pairSearch")) return;
+  const { bytes, starts } = g.strings.rawView();
+  const { isEphemeron } = ephemeronsOf(g);
+  if (!allShared([bytes, starts, isEphemeron])) return;
+  g.preload("pairSearch", startKernel(g, { kernel: "pairs", input: pairInput(g, shared(Uint32Array, g.strings.count), shared(Uint32Array, 1)), state: shared(Int32Array, 1) }) satisfies PairsJob);
+}
+
+function pairInput(g: HeapGraph, pair: Uint32Array, pairCount: Uint32Array): PairInput {
+  const { bytes, starts } = g.strings.rawView();
+  return { bytes, starts, count: g.strings.count, isEphemeron: ephemeronsOf(g).isEphemeron, pair, pairCount };
 }

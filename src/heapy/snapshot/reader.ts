@@ -185,6 +185,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     options.onProgress?.(shown, source.totalBytes);
   };
   const cursor = new JsonCursor(source, report);
+  // Large inputs: a worker parses the edges, and the columns go in shared memory for later workers.
+  const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
 
   let header: SnapshotHeader | null = null;
   let L: SnapshotLayout | null = null;
@@ -249,7 +251,6 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           break;
         }
         case "nodes": {
-          const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!, parallel)));
           if (parallel && (await cursor.peek()) === 0x5b) {
             if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!);
@@ -304,7 +305,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           break;
         }
         case "strings": {
-          strings = new StringTableBuilder(source.compressed || source.totalBytes === 0 ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset));
+          // In shared memory when the columns are: workers then read names (WeakMap entries) too.
+          strings = new StringTableBuilder(source.compressed || source.totalBytes === 0 ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset), parallel);
           await cursor.readStringArray(strings);
           stringsComplete = true;
           break;

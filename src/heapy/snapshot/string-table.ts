@@ -109,9 +109,21 @@ export class StringTableBuilder {
   private starts: Uint32Array;
   private n = 0;
 
-  constructor(byteCapacityHint: number) {
-    this.bytes = new Uint8Array(Math.max(1024, byteCapacityHint));
-    this.starts = new Uint32Array(1024);
+  /** `inShared`: the table in shared memory, for worker threads to read its bytes. */
+  constructor(byteCapacityHint: number, private readonly inShared = false) {
+    this.bytes = this.array(Uint8Array, Math.max(1024, byteCapacityHint));
+    this.starts = this.array(Uint32Array, 1024);
+  }
+
+  private array<T extends Uint8Array | Uint32Array>(Kind: { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+    return this.inShared ? new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT)) : new Kind(length);
+  }
+
+  /** The first `length` entries, in a new array of the table's kind of memory. */
+  private copy<T extends Uint8Array | Uint32Array>(Kind: { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, from: T, length: number): T {
+    const out = this.array(Kind, length);
+    out.set(from.subarray(0, length));
+    return out;
   }
 
   get count(): number {
@@ -121,7 +133,7 @@ export class StringTableBuilder {
   /** Opens string number `count`. */
   begin(): void {
     if (this.n + 2 > this.starts.length) {
-      const s = new Uint32Array(this.starts.length * 2);
+      const s = this.array(Uint32Array, this.starts.length * 2);
       s.set(this.starts);
       this.starts = s;
     }
@@ -132,7 +144,7 @@ export class StringTableBuilder {
   append(src: Uint8Array, from: number, to: number): void {
     const len = to - from;
     if (this.used + len > this.bytes.length) {
-      const grown = new Uint8Array(Math.max(this.bytes.length * 2, this.used + len));
+      const grown = this.array(Uint8Array, Math.max(this.bytes.length * 2, this.used + len));
       grown.set(this.bytes.subarray(0, this.used));
       this.bytes = grown;
     }
@@ -153,8 +165,8 @@ export class StringTableBuilder {
 
   finish(): StringTable {
     // Trim the capacity slack so the table holds only what it needs.
-    const bytes = this.used * 2 < this.bytes.length ? this.bytes.slice(0, this.used) : this.bytes;
+    const bytes = this.used * 2 < this.bytes.length ? this.copy(Uint8Array, this.bytes, this.used) : this.bytes;
     if (this.n === 0) this.starts[0] = 0;
-    return new StringTable(bytes, this.starts.slice(0, this.n + 1), this.n);
+    return new StringTable(bytes, this.copy(Uint32Array, this.starts, this.n + 1), this.n);
   }
 }
