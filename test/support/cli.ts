@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { cacheDir, projectRoot } from "./paths.js";
+import { projectRoot, runCacheDir } from "./paths.js";
 
 const exec = promisify(execFile);
 
@@ -16,7 +16,7 @@ export interface Run {
 export async function guppy(...args: string[]): Promise<Run> {
   try {
     // Snapshot caches go to the tests' cache folder, never the user's.
-    const env = { ...process.env, GUPPY_CACHE: process.env.GUPPY_CACHE ?? cacheDir("snapshot-caches") };
+    const env = { ...process.env, GUPPY_CACHE: process.env.GUPPY_CACHE ?? runCacheDir("snapshot-caches") };
     const { stdout, stderr } = await exec(process.execPath, [join(projectRoot(), "bin", "guppy.js"), ...args], { timeout: 120_000, env });
     return { code: 0, stdout, stderr };
   } catch (e) {

@@ -5,7 +5,7 @@ import { promisify } from "node:util";
 import { join } from "node:path";
 import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
-import { cacheDir, projectRoot } from "./paths.js";
+import { projectRoot, runCacheDir } from "./paths.js";
 
 /** One tool call's answer: its text, its structured copy, and whether it is a tool error. */
 export interface McpResult {
@@ -43,7 +43,7 @@ export async function mcpServer(command: string, args: string[], env: Record<str
 
 /** `guppy mcp` from this checkout, its snapshot caches in the tests' cache folder. */
 export function guppyMcp(env: Record<string, string> = {}): Promise<McpSession> {
-  return mcpServer(process.execPath, [join(projectRoot(), "bin", "guppy.js"), "mcp"], { GUPPY_CACHE: process.env.GUPPY_CACHE ?? cacheDir("snapshot-caches"), ...env });
+  return mcpServer(process.execPath, [join(projectRoot(), "bin", "guppy.js"), "mcp"], { GUPPY_CACHE: process.env.GUPPY_CACHE ?? runCacheDir("snapshot-caches"), ...env });
 }
 
 /** The demo's two snapshots (`guppy demo`'s leaky program), written to a fresh folder: [before, after]. */

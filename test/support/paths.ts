@@ -14,10 +14,24 @@ export function projectRoot(): string {
   return dir;
 }
 
-/** A cache folder outside the repository, shared by test processes of this Node version. */
+/**
+ * A cache folder outside the repository, shared by test processes of this Node
+ * version (and kept between runs: for fixtures, which real runtimes take long to make).
+ */
 export function cacheDir(name: string): string {
   const dir = join(process.env.GUPPY_CACHE_DIR ?? join(tmpdir(), "guppy-cache"), `${name}-node${process.versions.node}`);
   // Owner-only: Guppy refuses a snapshot cache folder that others can write (a umask of 002 would make it so).
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  return dir;
+}
+
+/**
+ * A folder for this run's binary caches of snapshots (the CLI's and the MCP server's):
+ * under the run's own temporary folder (scripts/run-tests.mjs removes it), since they
+ * are tied to temporary snapshot paths and would pile up if kept between runs.
+ */
+export function runCacheDir(name: string): string {
+  const dir = join(tmpdir(), `guppy-${name}`);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   return dir;
 }
