@@ -1,3 +1,4 @@
+import assert from "node:assert/strict";
 import type { Locator, Page } from "playwright-core";
 
 /**
@@ -8,6 +9,17 @@ import type { Locator, Page } from "playwright-core";
  * shows) and scripts/screenshots.mjs (which photographs each step for the README), so
  * the pictures are of the path the test walks.
  */
+
+/** Checks what the walk met against the demo's known answer (the same in every browser). */
+export function checkDemoWalk(walk: WalkResult): void {
+  assert.deepEqual(walk.sessionRow, ["Session", "2900", "0", "2900"]);
+  assert.match(walk.summary, /^Partition of a set of 2900 objects\. Total size = \d+ bytes\. 1 kinds\.$/);
+  assert.match(walk.path, /cache\.sessions<Map entry>$/);
+  assert.equal(walk.note, "<... 2880 more paths ...>");
+  assert.equal(walk.holderEdge, "sessions");
+  // What holds the SessionCache: the module's `cache` variable (a context slot) and the app object's property.
+  assert.ok(walk.holderRetainers.some((e) => /^cache\b.*context/.test(e)), walk.holderRetainers.join(" | "));
+}
 
 /** A step of the walk, in order: its screenshot's file name (docs/img/pb-walk-N-name.png) and what it shows. */
 export const WALK_STEPS = [
