@@ -4,6 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
+import { PENDING } from "../src/heapy/graph/background.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf } from "../src/heapy/graph/weakmap-edges.js";
@@ -114,6 +115,13 @@ test("dominators with a worker (the owners, the predecessor lists and the WeakMa
     // The WeakMap names were paired on the worker too, as the distance search then needs.
     assert.ok(g.hasDerived("pairSearch"), `${name}: the WeakMap names were paired on a worker`);
     assert.deepEqual(ephemeronPairsOf(g), ephemeronPairsOf(plain), name);
+    // The worker ends once its last kernel is done (an idle thread holds no graph's columns); the next kernel gets a new one.
+    const holder = g.derived<{ current: { beat: Int32Array } | null }>("backgroundWorker", () => ({ current: null }));
+    const first = holder.current!;
+    for (let i = 0; i < 200 && Atomics.load(first.beat, PENDING) !== -1; i++) await new Promise((r) => setTimeout(r, 25));
+    assert.equal(Atomics.load(first.beat, PENDING), -1, `${name}: the worker closed`);
+    prefetchDistances(g, 0);
+    assert.notEqual(holder.current, first, `${name}: a new worker for the distances`);
     assert.deepEqual(distancesOf(g), distancesOf(plain), name);
   }
 });

@@ -32,14 +32,22 @@ const STALL_MS = 30_000;
 export interface BackgroundJob<W extends KernelWork = KernelWork> {
   work: W;
   worker: Worker;
-  /** The worker's heartbeat: [0] grows while any of its kernels works. */
+  /** The worker's shared cells: [0], its heartbeat, grows while any of its kernels works; [1], see PENDING. */
   beat: Int32Array;
 }
 
-/** A graph's worker thread and its heartbeat. */
+/**
+ * beat[PENDING]: the kernels sent to the worker and not finished, or -1 once it has
+ * closed. The worker closes when its last kernel is done (so an idle thread never
+ * holds a graph's columns); a sender adds one while it is not closed, and otherwise
+ * starts a new worker. Both change it by compare-and-exchange, so no kernel is ever
+ * sent to a worker that has closed.
+ */
+export const PENDING = 1;
+
+/** A graph's current worker thread, if any. */
 interface GraphWorker {
-  worker: Worker;
-  beat: Int32Array;
+  current: { worker: Worker; beat: Int32Array } | null;
 }
 
 /** An Int32Array (or other typed array) in shared memory, zeroed. */
@@ -58,22 +66,34 @@ export function backgroundWorthy(g: HeapGraph, minNodes = BACKGROUND_MIN_NODES):
 }
 
 /**
- * Queues a kernel on the graph's worker thread (started with the first): kernels run
- * one after another there, so two of them never share the second core with this
- * thread (on two cores, that would slow this one down more than it saves).
+ * Queues a kernel on the graph's worker thread (started when there is none, or it has
+ * closed): kernels run one after another there, so two of them never share the second
+ * core with this thread (on two cores, that would slow this one down more than it saves).
  */
 export function startKernel<W extends KernelWork>(g: HeapGraph, work: W): BackgroundJob<W> {
-  const { worker, beat } = g.derived<GraphWorker>("backgroundWorker", () => {
-    const beat = shared(Int32Array, 1);
+  const holder = g.derived<GraphWorker>("backgroundWorker", () => ({ current: null }));
+  let current = holder.current;
+  if (current === null || !claim(current.beat)) {
+    const beat = shared(Int32Array, 2);
+    beat[PENDING] = 1;
     // Guppy's compiled code needs none of the program's flags (as for the edge reader).
-    const w = new Worker(new URL("./graph-worker.js", import.meta.url), { execArgv: [], workerData: beat });
+    const worker = new Worker(new URL("./graph-worker.js", import.meta.url), { execArgv: [], workerData: beat });
     // It never keeps the process alive, and answers through shared memory: one that dies stalls, and waiters compute themselves.
-    w.unref();
-    w.on("error", () => {});
-    return { worker: w, beat };
-  });
-  worker.postMessage(work);
-  return { work, worker, beat };
+    worker.unref();
+    worker.on("error", () => {});
+    holder.current = current = { worker, beat };
+  }
+  current.worker.postMessage(work);
+  return { work, worker: current.worker, beat: current.beat };
+}
+
+/** Counts one more kernel for a worker that has not closed; false when it has. */
+function claim(beat: Int32Array): boolean {
+  for (;;) {
+    const pending = Atomics.load(beat, PENDING);
+    if (pending < 0) return false;
+    if (Atomics.compareExchange(beat, PENDING, pending, pending + 1) === pending) return true;
+  }
 }
 
 /**

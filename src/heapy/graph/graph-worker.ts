@@ -4,13 +4,13 @@
  * state[0] is STARTED, then DONE or FAILED.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { DONE, FAILED, STARTED, type KernelWork } from "./background.js";
+import { DONE, FAILED, PENDING, STARTED, type KernelWork } from "./background.js";
 import { search } from "./distance-search.js";
 import { pairEphemerons } from "./ephemeron-pairs.js";
 import { ownerSearch } from "./owner-search.js";
 import { fillPredecessors } from "./predecessors.js";
 
-/** The heartbeat every kernel's progress moves. */
+/** The worker's shared cells: [0] the heartbeat every kernel's progress moves, [PENDING] its kernels to do. */
 const beat = workerData as Int32Array;
 
 /** Runs one kernel, saying in its state when it starts and how it ended. */
@@ -32,5 +32,18 @@ function run(work: KernelWork): void {
   Atomics.notify(state, 0);
 }
 
-// Kernels come as messages and run in the order sent.
-parentPort?.on("message", (work: KernelWork) => run(work));
+/** One kernel fewer to do; true when that was the last, and the worker has closed (no sender will count on it again). */
+function finished(): boolean {
+  for (;;) {
+    const pending = Atomics.load(beat, PENDING);
+    const next = pending === 1 ? -1 : pending - 1;
+    if (Atomics.compareExchange(beat, PENDING, pending, next) === pending) return next < 0;
+  }
+}
+
+// Kernels come as messages and run in the order sent; after the last one the thread
+// ends, so that an idle worker holds no graph's columns.
+parentPort?.on("message", (work: KernelWork) => {
+  run(work);
+  if (finished()) process.exit(0);
+});
