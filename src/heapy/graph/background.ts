@@ -114,6 +114,8 @@ export function joinKernel(job: BackgroundJob): boolean {
       beat = now;
       since = Date.now();
     } else if (Date.now() - since > STALL_MS) {
+      // Marked closed first, so that no later kernel is sent to it.
+      Atomics.store(job.beat, PENDING, -1);
       void job.worker.terminate();
       return false;
     }
