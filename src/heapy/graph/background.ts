@@ -1,5 +1,6 @@
 import { Worker } from "node:worker_threads";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { isShared, typedArray } from "../snapshot/memory.js";
 import type { SearchInput } from "./distance-search.js";
 import type { PairInput } from "./ephemeron-pairs.js";
 import type { OwnerInput } from "./owner-search.js";
@@ -50,14 +51,14 @@ interface GraphWorker {
   current: { worker: Worker; beat: Int32Array } | null;
 }
 
-/** An Int32Array (or other typed array) in shared memory, zeroed. */
-export function shared<T extends Int32Array | Uint32Array | Uint8Array>(Kind: { new (b: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-  return new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT));
+/** A zeroed typed array in shared memory, for a kernel to read or write. */
+export function shared<T extends Int32Array | Uint32Array | Uint8Array>(Kind: { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+  return typedArray(Kind, length, true);
 }
 
 /** Whether every array is in shared memory (the parallel reader's columns are), so a worker can read it. */
 export function allShared(arrays: readonly ArrayBufferView[]): boolean {
-  return arrays.every((a) => a.buffer instanceof SharedArrayBuffer);
+  return arrays.every(isShared);
 }
 
 /** Whether the graph is worth a thread and its columns can be shared with one. */

@@ -1,4 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { typedArray } from "../snapshot/memory.js";
 import { BitVector } from "./bit-vector.js";
 import { pageOwnedNodes } from "./roots.js";
 import { ephemeronsOf } from "./weakmap-edges.js";
@@ -22,7 +23,7 @@ export function essentialEdges(g: HeapGraph): BitVector {
  */
 export function essentialEdgesCounted(g: HeapGraph, inShared = false): { bits: BitVector; counts: Uint32Array | null } {
   if (g.hasDerived("essentialEdges")) return { bits: essentialEdges(g), counts: null };
-  const counts = inShared ? new Uint32Array(new SharedArrayBuffer((g.nodeCount + 1) * 4)) : new Uint32Array(g.nodeCount + 1);
+  const counts = typedArray(Uint32Array, g.nodeCount + 1, inShared);
   const bits = markEssentialEdges(g, counts, inShared);
   g.preload("essentialEdges", bits);
   return { bits, counts };

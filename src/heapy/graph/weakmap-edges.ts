@@ -1,5 +1,6 @@
 import { latin1Bytes } from "../../bytes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { isShared, typedArray } from "../snapshot/memory.js";
 import { allShared, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { isDigit, pairEphemerons, sharedStart, type PairInput } from "./ephemeron-pairs.js";
 
@@ -89,7 +90,7 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
     const { strings } = g;
     const { bytes, starts } = strings.rawView();
     // In shared memory when the strings are, for the pairing on a worker.
-    const isEphemeron = strings.rawView().bytes.buffer instanceof SharedArrayBuffer ? new Uint8Array(new SharedArrayBuffer(strings.count)) : new Uint8Array(strings.count);
+    const isEphemeron = typedArray(Uint8Array, strings.count, isShared(strings.rawView().bytes));
     const tableId = new Float64Array(strings.count);
     for (let s = 0; s < strings.count; s++) {
       const from = starts[s]!;

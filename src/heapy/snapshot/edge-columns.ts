@@ -1,5 +1,6 @@
 import type { JsonCursor } from "./json-cursor.js";
 import type { SnapshotLayout } from "./meta.js";
+import { bufferOf } from "./memory.js";
 
 /** What filling edge columns needs of the layout (a plain object, so it crosses to a worker). */
 export type EdgeLayout = Pick<SnapshotLayout, "edgeFieldCount" | "nodeFieldCount" | "edgeType" | "edgeNameOrIndex" | "edgeToNode" | "edgeTypes">;
@@ -33,8 +34,8 @@ export class EdgeColumns {
    * thread can fill them; given buffers, the columns are over another thread's.
    */
   constructor(readonly count: number, readonly nodeCount: number, readonly L: EdgeLayout, memory: "own" | "shared" | EdgeBuffers = "own") {
-    const make = (bytes: number): ArrayBuffer | SharedArrayBuffer => (memory === "shared" ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    const buffers = typeof memory === "object" ? memory : { type: make(count), name: make(count * 4), target: make(count * 4) };
+    const inShared = memory === "shared";
+    const buffers = typeof memory === "object" ? memory : { type: bufferOf(count, inShared), name: bufferOf(count * 4, inShared), target: bufferOf(count * 4, inShared) };
     this.type = new Uint8Array(buffers.type);
     this.name = new Uint32Array(buffers.name);
     this.target = new Uint32Array(buffers.target);

@@ -1,6 +1,7 @@
 import { GuppyError } from "../../errors.js";
 import { GZIP_INFLATE_RATIO, openByteSource, type ByteSource } from "./byte-source.js";
 import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
+import { typedArray } from "./memory.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
 import { EdgeJob } from "./parallel-edges.js";
@@ -62,12 +63,11 @@ class NodeColumns {
 
   /** `shared`: the columns a worker thread may search (types, names, first edges) go in shared memory. */
   constructor(readonly count: number, readonly L: SnapshotLayout, shared = false) {
-    const memory = (bytes: number): ArrayBuffer | SharedArrayBuffer => (shared ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
-    this.type = new Uint8Array(memory(count));
-    this.name = new Uint32Array(memory(count * 4));
+    this.type = typedArray(Uint8Array, count, shared);
+    this.name = typedArray(Uint32Array, count, shared);
     this.id = new Uint32Array(count);
     this.selfSize = new Uint32Array(count);
-    this.firstEdge = new Uint32Array(memory((count + 1) * 4));
+    this.firstEdge = typedArray(Uint32Array, count + 1, shared);
     this.traceId = L.nodeTraceNodeId >= 0 ? new Uint32Array(count) : null;
     this.detachedness = L.nodeDetachedness >= 0 ? new Uint8Array(count) : null;
   }

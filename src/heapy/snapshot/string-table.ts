@@ -1,4 +1,5 @@
 import { latin1Bytes, utf8Text } from "../../bytes.js";
+import { typedArray } from "./memory.js";
 
 const BACKSLASH = 0x5c;
 
@@ -115,12 +116,12 @@ export class StringTableBuilder {
     this.starts = this.array(Uint32Array, 1024);
   }
 
-  private array<T extends Uint8Array | Uint32Array>(Kind: { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
-    return this.inShared ? new Kind(new SharedArrayBuffer(length * Kind.BYTES_PER_ELEMENT)) : new Kind(length);
+  private array<T extends Uint8Array | Uint32Array>(Kind: { new (buffer: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+    return typedArray(Kind, length, this.inShared);
   }
 
   /** The first `length` entries, in a new array of the table's kind of memory. */
-  private copy<T extends Uint8Array | Uint32Array>(Kind: { new (length: number): T; new (buffer: SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, from: T, length: number): T {
+  private copy<T extends Uint8Array | Uint32Array>(Kind: { new (buffer: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, from: T, length: number): T {
     const out = this.array(Kind, length);
     out.set(from.subarray(0, length));
     return out;
