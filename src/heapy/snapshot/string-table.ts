@@ -2,6 +2,9 @@ import { latin1Bytes, utf8Text } from "../../bytes.js";
 import { typedArray } from "./memory.js";
 
 const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+/** Strings up to this many bytes are taken by StringTableBuilder.takeSimple. */
+const SIMPLE_STRING = 128;
 
 /**
  * The text of a JSON string's content. The reader refuses bad escapes, but a raw
@@ -141,14 +144,43 @@ export class StringTableBuilder {
     this.starts[this.n] = this.used;
   }
 
+  /**
+   * Takes a whole short string without escapes from `src`, starting just after its
+   * opening quote: returns the index of its closing quote, or -1, taking nothing,
+   * when it has a backslash or does not end within SIMPLE_STRING bytes before `end`
+   * (the caller then reads it with begin, append and end).
+   */
+  takeSimple(src: Uint8Array, from: number, end: number): number {
+    if (this.n + 2 > this.starts.length) this.begin();
+    if (this.used + SIMPLE_STRING > this.bytes.length) this.reserve(SIMPLE_STRING);
+    const bytes = this.bytes;
+    let at = this.used;
+    const limit = Math.min(end, from + SIMPLE_STRING);
+    for (let k = from; k < limit; k++) {
+      const c = src[k]!;
+      if (c === QUOTE) {
+        this.starts[this.n] = this.used;
+        this.used = at;
+        this.starts[++this.n] = at;
+        return k;
+      }
+      if (c === BACKSLASH) return -1;
+      bytes[at++] = c;
+    }
+    return -1;
+  }
+
+  /** Room for `len` more bytes. */
+  private reserve(len: number): void {
+    const grown = this.array(Uint8Array, Math.max(this.bytes.length * 2, this.used + len));
+    grown.set(this.bytes.subarray(0, this.used));
+    this.bytes = grown;
+  }
+
   /** Appends raw bytes to the open string. */
   append(src: Uint8Array, from: number, to: number): void {
     const len = to - from;
-    if (this.used + len > this.bytes.length) {
-      const grown = this.array(Uint8Array, Math.max(this.bytes.length * 2, this.used + len));
-      grown.set(this.bytes.subarray(0, this.used));
-      this.bytes = grown;
-    }
+    if (this.used + len > this.bytes.length) this.reserve(len);
     // Most names are short: copied by hand, without a view object made for each.
     if (len <= 32) {
       const bytes = this.bytes;

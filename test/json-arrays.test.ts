@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
 import { GuppyError } from "../src/errors.js";
 import { JsonCursor } from "../src/heapy/snapshot/json-cursor.js";
+import { StringTableBuilder } from "../src/heapy/snapshot/string-table.js";
 
 /** What reading `text` as a number array gives: the numbers, or the error's code and offset. */
 async function read(text: string, chunkSize: number, unsigned32: boolean): Promise<number[] | string> {
@@ -59,5 +60,46 @@ test("number arrays read the same in every chunking: V8's own layout on its fast
       // invalid JSON: compared across chunkings above
     }
     if (!/[.e]/.test(text) && Array.isArray(parsed) && parsed.every((x) => Number.isSafeInteger(x) && (!unsigned32 || (x >= 0 && x <= 0xffffffff)))) assert.deepEqual(slow, parsed, JSON.stringify(text));
+  }
+});
+
+/** What reading `text` as a string array gives: the strings, or the error's code and offset. */
+async function readStrings(text: string, chunkSize: number): Promise<string[] | string> {
+  const bytes = Buffer.from(text, "utf8");
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(new Uint8Array(bytes.subarray(i, i + chunkSize)));
+  const cursor = new JsonCursor(bufferSource("t", chunks), () => undefined);
+  const out = new StringTableBuilder(16);
+  try {
+    await cursor.readStringArray(out);
+    const table = out.finish();
+    return Array.from({ length: table.count }, (_, k) => table.get(k));
+  } catch (e) {
+    if (!(e instanceof GuppyError)) throw e;
+    return `${e.code} at ${e.offset}`;
+  }
+}
+
+const STRING_PIECES = ['"a"', '"(GC roots)"', `"${"x".repeat(100)}"`, `"${"y".repeat(300)}"`, '"é"', '"q\\"q"', '"b\\\\"', '"\\n\\u00e9"', '"\\x"', '""', ",\n", ",", " ", "\n", '"', "]"];
+
+test("string arrays read the same in every chunking: short plain names on their fast loop, the rest on the general one", async () => {
+  const v8 = `["<dummy>",\n"",\n"(GC roots)",\n"${"z".repeat(127)}",\n"${"z".repeat(128)}",\n"a\\"b",\n"c"]`;
+  const expected = JSON.parse(v8) as string[];
+  for (const size of [1, 2, 3, 7, 64, 1 << 20]) assert.deepEqual(await readStrings(v8, size), expected, `chunk size ${size}`);
+  const next = rng(21);
+  for (let k = 0; k < 400; k++) {
+    let text = "[";
+    const len = Math.floor(next() * 16);
+    for (let j = 0; j < len; j++) text += STRING_PIECES[Math.floor(next() * STRING_PIECES.length)];
+    text += next() < 0.9 ? "]" : "";
+    const slow = await readStrings(text, 1);
+    for (const size of [2, 5, 16, 200, 1 << 20]) assert.deepEqual(await readStrings(text, size), slow, `${JSON.stringify(text)}, chunk size ${size}`);
+    let parsed: unknown = null;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // invalid JSON: compared across chunkings above
+    }
+    if (Array.isArray(parsed)) assert.deepEqual(slow, parsed, JSON.stringify(text));
   }
 });
