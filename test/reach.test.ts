@@ -7,7 +7,7 @@ import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.j
 import { PENDING } from "../src/heapy/graph/background.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
-import { ephemeronPairsOf } from "../src/heapy/graph/weakmap-edges.js";
+import { ephemeronPairsOf, ephemeronsOf } from "../src/heapy/graph/weakmap-edges.js";
 import { largestRetainers } from "../src/heapy/overview.js";
 import { pathText } from "../src/heapy/render/paths.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
@@ -97,7 +97,7 @@ test("distances searched on a worker thread while dominators are built here equa
   }
 });
 
-test("dominators with a worker (the owners, the predecessor lists and the WeakMap pairs on a second thread) give what one thread gives, node for node", async () => {
+test("dominators with a worker (the WeakMap names and pairs, the owners and the predecessor lists on a second thread) give what one thread gives, node for node", async () => {
   for (const name of FIXTURES) {
     const file = await fixtureSnapshot(name);
     const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
@@ -112,7 +112,9 @@ test("dominators with a worker (the owners, the predecessor lists and the WeakMa
     assert.equal(two.unreachable, one.unreachable, name);
     assert.deepEqual(ownersOf(g), ownersOf(plain), name);
     assert.deepEqual(shallowSizes(g), shallowSizes(plain), name);
-    // The WeakMap names were paired on the worker too, as the distance search then needs.
+    // The WeakMap names were recognised on the worker, and paired there too, as the distance search then needs.
+    assert.ok(g.hasDerived("nameSearch"), `${name}: the WeakMap names were recognised on a worker`);
+    assert.deepEqual(ephemeronsOf(g), ephemeronsOf(plain), name);
     assert.ok(g.hasDerived("pairSearch"), `${name}: the WeakMap names were paired on a worker`);
     assert.deepEqual(ephemeronPairsOf(g), ephemeronPairsOf(plain), name);
     // The worker ends once its last kernel is done (an idle thread holds no graph's columns); the next kernel gets a new one.

@@ -1,8 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { ephemeronPairsOf, ephemeronsOf } from "../src/heapy/graph/weakmap-edges.js";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames, prefetchEphemeronPairs } from "../src/heapy/graph/weakmap-edges.js";
 import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
-import { readFromSource } from "../src/heapy/snapshot/reader.js";
+import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
+import { readFromSource, readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
 
 // DevTools' definition, the oracle for the byte-level recogniser.
@@ -40,7 +44,21 @@ test("WeakMap edge names are recognised exactly as DevTools' pattern does, and p
     { type: "object", name: "Holder", size: 16, edges: names.map((name) => ({ type: "internal", name, to: 2 })) },
     { type: "object", name: "Value", size: 16, edges: [] },
   ];
-  const g = await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes))]));
+  const file = join(mkdtempSync(join(tmpdir(), "guppy-weakmap-")), "names.heapsnapshot");
+  writeFileSync(file, synthSnapshot(nodes));
+  // On one thread, and on a worker thread (the parallel reader's shared columns, a threshold of 0).
+  for (const onWorker of [false, true]) {
+    const g = onWorker ? await readHeapSnapshot(file, { cacheDir: null, parallel: true }) : await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes))]));
+    if (onWorker) {
+      prefetchEphemeronNames(g, 0);
+      prefetchEphemeronPairs(g, 0);
+      assert.ok(g.hasDerived("nameSearch") && g.hasDerived("pairSearch"), "both kernels were queued on a worker");
+    }
+    checkNames(g);
+  }
+});
+
+function checkNames(g: HeapGraph): void {
   const eph = { ...ephemeronsOf(g), ...ephemeronPairsOf(g) };
   const pairOf = new Map<string, number>();
   for (let e = g.firstEdge[1]!; e < g.firstEdge[2]!; e++) {
@@ -58,4 +76,4 @@ test("WeakMap edge names are recognised exactly as DevTools' pattern does, and p
   }
   assert.equal(eph.pairCount, pairOf.size);
   assert.ok(pairOf.size >= 8);
-});
+}

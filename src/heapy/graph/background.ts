@@ -2,6 +2,7 @@ import { Worker } from "node:worker_threads";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
 import type { SearchInput } from "./distance-search.js";
+import type { NameInput } from "./ephemeron-names.js";
 import type { PairInput } from "./ephemeron-pairs.js";
 import type { OwnerInput } from "./owner-search.js";
 import type { PredecessorInput } from "./predecessors.js";
@@ -9,7 +10,7 @@ import type { PredecessorInput } from "./predecessors.js";
 /**
  * Kernels over a graph's shared columns, run on a worker thread while this one goes
  * on: the distance search, the owners search, the predecessor lists, the WeakMap
- * names' pairs. The worker
+ * names and their pairs. The worker
  * answers through shared memory only, so this thread can wait for it without its
  * event loop (each kernel's state[0]: STARTED, DONE or FAILED; the worker's
  * heartbeat grows as it works, so a waiter tells a stalled worker from a busy one).
@@ -18,7 +19,8 @@ export type KernelWork =
   | { kernel: "distances"; input: SearchInput; distances: Int32Array; parentEdge: Int32Array | null; state: Int32Array }
   | { kernel: "owners"; input: OwnerInput; state: Int32Array }
   | { kernel: "predecessors"; input: PredecessorInput; state: Int32Array }
-  | { kernel: "pairs"; input: PairInput; state: Int32Array };
+  | { kernel: "pairs"; input: PairInput; state: Int32Array }
+  | { kernel: "names"; input: NameInput; state: Int32Array };
 
 export const STARTED = 1;
 export const DONE = 2;
@@ -52,7 +54,7 @@ interface GraphWorker {
 }
 
 /** A zeroed typed array in shared memory, for a kernel to read or write. */
-export function shared<T extends Int32Array | Uint32Array | Uint8Array>(Kind: { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
+export function shared<T extends Int32Array | Uint32Array | Uint8Array | Float64Array>(Kind: { new (b: ArrayBuffer | SharedArrayBuffer): T; BYTES_PER_ELEMENT: number }, length: number): T {
   return typedArray(Kind, length, true);
 }
 

@@ -3,7 +3,7 @@ import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, 
 import { essentialEdgesCounted } from "./essential-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
-import { prefetchEphemeronPairs } from "./weakmap-edges.js";
+import { prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
 
 /** The dominator tree and the retained sizes it implies. */
 export interface Dominators {
@@ -26,11 +26,15 @@ export interface Dominators {
 export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
   // On a large graph in shared memory (`minBackgroundNodes` nodes at least), a worker
-  // finds the owners (for shallow sizes) while this thread marks the edges, then builds
-  // the predecessor lists while this thread does the depth-first search: neither needs
+  // recognises the WeakMap names and finds the owners (for shallow sizes) while this
+  // thread finds the page-owned objects and marks the edges, then builds the
+  // predecessor lists while this thread does the depth-first search: neither needs
   // the other's result until later.
   const background = backgroundWorthy(g, minBackgroundNodes);
-  if (background) prefetchOwners(g, minBackgroundNodes);
+  if (background) {
+    prefetchEphemeronNames(g, minBackgroundNodes);
+    prefetchOwners(g, minBackgroundNodes);
+  }
   const essential = essentialEdgesCounted(g, background);
   const bits = essential.bits.words;
   onProgress?.(0.1);

@@ -6,6 +6,7 @@
 import { parentPort, workerData } from "node:worker_threads";
 import { DONE, FAILED, PENDING, STARTED, type KernelWork } from "./background.js";
 import { search } from "./distance-search.js";
+import { recogniseEphemeronNames } from "./ephemeron-names.js";
 import { pairEphemerons } from "./ephemeron-pairs.js";
 import { ownerSearch } from "./owner-search.js";
 import { fillPredecessors } from "./predecessors.js";
@@ -24,6 +25,7 @@ function run(work: KernelWork): void {
     if (work.kernel === "distances") search(work.input, { distances: work.distances, parentEdge: work.parentEdge ?? undefined, onProgress: tick });
     else if (work.kernel === "owners") ownerSearch(work.input, tick);
     else if (work.kernel === "pairs") pairEphemerons(work.input, tick);
+    else if (work.kernel === "names") recogniseEphemeronNames(work.input, tick);
     else fillPredecessors(work.input, tick);
     Atomics.store(state, 0, DONE);
   } catch {

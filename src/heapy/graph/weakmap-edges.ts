@@ -1,20 +1,12 @@
-import { latin1Bytes } from "../../bytes.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
 import { allShared, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
-import { isDigit, pairEphemerons, sharedStart, type PairInput } from "./ephemeron-pairs.js";
+import { recogniseEphemeronNames, UNDECIDED, type NameInput } from "./ephemeron-names.js";
+import { pairEphemerons, type PairInput } from "./ephemeron-pairs.js";
 
 // V8 names both edges to a WeakMap value "<n> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
-// This is DevTools' definition; recognise() below decides the same on raw bytes, faster.
+// This is DevTools' definition; ephemeron-names.ts decides the same on raw bytes, faster.
 const EPHEMERON = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
-
-const PART_OF_KEY = latin1Bytes(" / part of key (");
-const TABLE = latin1Bytes(" pair in WeakMap (table @");
-const ARROW = latin1Bytes(") -> value (");
-const BACKSLASH = 0x5c;
-const AT = 0x40;
-const SPACE = 0x20;
-const CLOSE = 0x29;
 
 /**
  * The WeakMap ephemeron edges of a graph, recognised by name once per graph: for
@@ -35,51 +27,6 @@ export interface EphemeronPairs {
   pairCount: number;
 }
 
-function matchesAt(bytes: Uint8Array, at: number, lit: Uint8Array): boolean {
-  for (let k = 0; k < lit.length; k++) if (bytes[at + k] !== lit[k]) return false;
-  return true;
-}
-
-/**
- * Decides EPHEMERON on the raw bytes [from, to) of a name. Returns the table id;
- * -1 when it does not match, or -2 when the bytes hold escapes or non-ASCII and the
- * regex must decide.
- */
-function recognise(b: Uint8Array, from: number, to: number): number {
-  const j = sharedStart(b, from, to);
-  if (j === from || !matchesAt(b, j, PART_OF_KEY)) return -1;
-  // Tail: " pair in WeakMap (table @" digits ")".
-  if (b[to - 1] !== CLOSE) return -1;
-  let d = to - 1;
-  while (d > from && isDigit(b[d - 1])) d--;
-  if (d === to - 1) return -1;
-  const tableAt = d - TABLE.length;
-  const midFrom = j + PART_OF_KEY.length;
-  if (tableAt < midFrom || !matchesAt(b, tableAt, TABLE)) return -1;
-  // Middle: X " @" digits ") -> value (" Y " @" digits ")", X and Y anything.
-  const v = tableAt - 1;
-  if (b[v] !== CLOSE) return -1;
-  let vd = v;
-  while (vd > midFrom && isDigit(b[vd - 1])) vd--;
-  if (vd === v || vd - 2 < midFrom || b[vd - 1] !== AT || b[vd - 2] !== SPACE) return -1;
-  const yEnd = vd - 2;
-  // One pass: reject escapes and non-ASCII, find a valid arrow.
-  let arrow = false;
-  for (let k = j; k < to; k++) {
-    const c = b[k]!;
-    if (c === BACKSLASH || c >= 0x80) return -2;
-    if (c === CLOSE && !arrow && k + ARROW.length <= yEnd && k > midFrom && matchesAt(b, k, ARROW)) {
-      let kd = k;
-      while (kd > midFrom && isDigit(b[kd - 1])) kd--;
-      arrow = kd < k && kd - 2 >= midFrom && b[kd - 1] === AT && b[kd - 2] === SPACE;
-    }
-  }
-  if (!arrow) return -1;
-  let id = 0;
-  for (let k = d; k < to - 1; k++) id = id * 10 + (b[k]! - 0x30);
-  return id;
-}
-
 /**
  * Decided per string, not per edge: a string matching the pattern that names no
  * internal edge is flagged too, and every reader tests the edge's type first, so one
@@ -88,27 +35,43 @@ function recognise(b: Uint8Array, from: number, to: number): number {
 export function ephemeronsOf(g: HeapGraph): Ephemerons {
   return g.derived("ephemerons", () => {
     const { strings } = g;
-    const { bytes, starts } = strings.rawView();
-    // In shared memory when the strings are, for the pairing on a worker.
-    const isEphemeron = typedArray(Uint8Array, strings.count, isShared(strings.rawView().bytes));
-    const tableId = new Float64Array(strings.count);
+    const job = g.hasDerived("nameSearch") ? g.derived<NamesJob | null>("nameSearch", () => null) : null;
+    let input: NameInput;
+    if (job !== null && joinKernel(job)) input = job.work.input;
+    else {
+      // In shared memory when the strings are, for the pairing on a worker.
+      input = nameInput(g, typedArray(Uint8Array, strings.count, isShared(strings.rawView().bytes)), new Float64Array(strings.count));
+      recogniseEphemeronNames(input);
+    }
+    const { isEphemeron, tableId } = input;
+    // Names with escapes or non-ASCII bytes (rare) are decided on their decoded text.
     for (let s = 0; s < strings.count; s++) {
-      const from = starts[s]!;
-      const to = starts[s + 1]!;
-      if (from === to || !isDigit(bytes[from])) continue;
-      const id = recognise(bytes, from, to);
-      if (id >= 0) {
-        isEphemeron[s] = 1;
-        tableId[s] = id;
-      } else if (id === -2) {
-        const m = EPHEMERON.exec(strings.get(s));
-        if (m === null) continue;
-        isEphemeron[s] = 2;
-        tableId[s] = Number(m[2]);
-      }
+      if (isEphemeron[s] !== UNDECIDED) continue;
+      const m = EPHEMERON.exec(strings.get(s));
+      isEphemeron[s] = m === null ? 0 : 2;
+      if (m !== null) tableId[s] = Number(m[2]);
     }
     return { isEphemeron, tableId };
   });
+}
+
+type NamesJob = BackgroundJob<Extract<KernelWork, { kernel: "names" }>>;
+
+/**
+ * Starts recognising the WeakMap names on a worker thread (large graphs whose strings
+ * are in shared memory): the dominators call it first, and find the names ready once
+ * they have found the page-owned objects.
+ */
+export function prefetchEphemeronNames(g: HeapGraph, minNodes?: number): void {
+  if (!backgroundWorthy(g, minNodes) || g.hasDerived("ephemerons") || g.hasDerived("nameSearch")) return;
+  const { bytes, starts } = g.strings.rawView();
+  if (!allShared([bytes, starts])) return;
+  g.preload("nameSearch", startKernel(g, { kernel: "names", input: nameInput(g, shared(Uint8Array, g.strings.count), shared(Float64Array, g.strings.count)), state: shared(Int32Array, 1) }) satisfies NamesJob);
+}
+
+function nameInput(g: HeapGraph, isEphemeron: Uint8Array, tableId: Float64Array): NameInput {
+  const { bytes, starts } = g.strings.rawView();
+  return { bytes, starts, count: g.strings.count, isEphemeron, tableId };
 }
 
 type PairsJob = BackgroundJob<Extract<KernelWork, { kernel: "pairs" }>>;
