@@ -48,33 +48,53 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const vertex = new Uint32Array(size);
   const label = new Uint32Array(size);
   const semi = new Uint32Array(size);
-  const nextEdge = new Uint32Array(size);
   let n = 0;
 
+  // An explicit stack of (vertex, next edge to look at): the search's working state
+  // stays in a few cache lines, instead of a random read of per-node cursors at every
+  // step back. It grows with the depth (long chains make deep searches).
+  let stackV = new Uint32Array(1 << 16);
+  let stackE = new Uint32Array(1 << 16);
   const dfs = (start: number): void => {
-    nextEdge[start - 1] = firstEdge[start - 1]!;
+    semi[start] = ++n;
+    vertex[n] = start;
+    let sp = 0;
     let v = start;
-    while (v !== 0) {
-      if (semi[v] === 0) {
-        semi[v] = ++n;
-        vertex[n] = label[v] = v;
-      }
-      let next = parent[v]!;
-      const vo = v - 1;
-      const end = firstEdge[vo + 1]!;
-      for (let e = nextEdge[vo]!; e < end; e++) {
+    let e = firstEdge[start - 1]!;
+    let end = firstEdge[start]!;
+    for (;;) {
+      let w = 0;
+      for (; e < end; e++) {
         if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-        const w = edgeTarget[e]! + 1;
-        if (semi[w] === 0) {
-          parent[w] = v;
-          nextEdge[w - 1] = firstEdge[w - 1]!;
-          nextEdge[vo] = e + 1;
-          next = w;
+        const t = edgeTarget[e]! + 1;
+        if (semi[t] === 0) {
+          w = t;
           break;
         }
       }
-      if (next === parent[v]) nextEdge[vo] = end;
-      v = next;
+      if (w !== 0) {
+        parent[w] = v;
+        semi[w] = ++n;
+        vertex[n] = w;
+        stackV[sp] = v;
+        stackE[sp] = e + 1;
+        if (++sp === stackV.length) {
+          const grownV = new Uint32Array(sp * 2);
+          grownV.set(stackV);
+          stackV = grownV;
+          const grownE = new Uint32Array(sp * 2);
+          grownE.set(stackE);
+          stackE = grownE;
+        }
+        v = w;
+        e = firstEdge[w - 1]!;
+        end = firstEdge[w]!;
+      } else {
+        if (sp === 0) return;
+        v = stackV[--sp]!;
+        e = stackE[sp]!;
+        end = firstEdge[v]!;
+      }
     }
   };
 
@@ -98,10 +118,13 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
       if (semi[v] === 0) {
         parent[v] = r;
         semi[v] = ++n;
-        vertex[n] = label[v] = v;
+        vertex[n] = v;
       }
     }
   }
+
+  // Every vertex is its own label to begin with (set here in one sequential pass, not at each visit).
+  for (let v = 1; v <= nodeCount; v++) label[v] = v;
 
   // Path compression without recursion. Paths are short in practice, so the stack
   // starts small and doubles when a long one comes.
@@ -148,8 +171,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     semi[w] = sw;
     ancestor[w] = parent[w]!;
   }
-  // The DFS numbers again, in the array the DFS is done with.
-  const number = nextEdge;
+  // The DFS numbers again.
+  const number = new Uint32Array(size);
   for (let i = 1; i <= n; i++) number[vertex[i]!] = i;
   // The dominators go where the labels were: only the evaluation read them.
   const dom = label.fill(0);
