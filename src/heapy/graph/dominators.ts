@@ -1,6 +1,8 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
-import { essentialEdgesCounted } from "./essential-edges.js";
+import { BitVector } from "./bit-vector.js";
+import { essentialEdges, retainInput } from "./essential-edges.js";
+import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
 import { prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
@@ -26,22 +28,22 @@ export interface Dominators {
 export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
   // On a large graph in shared memory (`minBackgroundNodes` nodes at least), a worker
-  // recognises the WeakMap names and finds the owners (for shallow sizes) while this
-  // thread finds the page-owned objects and marks the edges, then builds the
-  // predecessor lists while this thread does the depth-first search: neither needs
-  // the other's result until later.
+  // recognises the WeakMap names while this thread finds the page-owned objects; then
+  // it marks the retaining edges and builds the predecessor lists while this thread
+  // does the depth-first search, applying the same rule edge by edge; then it finds
+  // the owners (for shallow sizes) and pairs the WeakMap names (for the paths most
+  // commands print next). Neither thread needs the other's result until later.
   const background = backgroundWorthy(g, minBackgroundNodes);
-  if (background) {
-    prefetchEphemeronNames(g, minBackgroundNodes);
-    prefetchOwners(g, minBackgroundNodes);
-  }
-  const essential = essentialEdgesCounted(g, background);
-  const bits = essential.bits.words;
+  if (background) prefetchEphemeronNames(g, minBackgroundNodes);
+  const rule = retainInput(g);
   onProgress?.(0.1);
-  const predecessors = startPredecessors(g, bits, essential.counts, background);
-  // Paths and distances, which most commands print after the dominators, need the WeakMap names paired: the worker does that too.
-  if (background) prefetchEphemeronPairs(g, minBackgroundNodes);
+  const predecessors = startPredecessors(g, rule, background);
+  if (background) {
+    prefetchOwners(g, minBackgroundNodes);
+    prefetchEphemeronPairs(g, minBackgroundNodes);
+  }
   onProgress?.(0.2);
+  const { owned } = rule;
   const size = nodeCount + 1;
   const parent = new Uint32Array(size);
   const ancestor = new Uint32Array(size);
@@ -64,11 +66,12 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     let end = firstEdge[start]!;
     for (;;) {
       let w = 0;
+      const vo = v - 1;
+      const fromOwned = owned[vo]!;
       for (; e < end; e++) {
-        if ((bits[e >>> 5]! & (1 << (e & 31))) === 0) continue;
-        const t = edgeTarget[e]! + 1;
-        if (semi[t] === 0) {
-          w = t;
+        const t = edgeTarget[e]!;
+        if (semi[t + 1] === 0 && retains(rule, vo, e, t, fromOwned)) {
+          w = t + 1;
           break;
         }
       }
@@ -102,7 +105,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   dfs(r);
   onProgress?.(0.45);
   // (What the root's search left needs the lists: only nodes without retainers start a search of their own.)
-  const { firstPred, preds } = finishPredecessors(g, bits, predecessors);
+  const { firstPred, preds } = finishPredecessors(g, rule, predecessors);
   let unreachable = 0;
   if (n < nodeCount) {
     unreachable = nodeCount - n;
@@ -198,28 +201,50 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
 
 type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors" }>>;
 
-/** The predecessor lists, made here, or started on a worker (then finishPredecessors waits for them). */
-function startPredecessors(g: HeapGraph, bits: Uint32Array, counts: Uint32Array | null, background: boolean): PredecessorInput | PredecessorJob {
-  const firstPred = counts ?? countPredecessors(g, bits);
-  const input: PredecessorInput = { nodeCount: g.nodeCount, firstEdge: g.firstEdge, edgeTarget: g.edgeTarget, bits, firstPred, preds: new Uint32Array(0) };
-  if (background && allShared([bits, firstPred])) return startKernel(g, { kernel: "predecessors", input: { ...input, preds: shared(Uint32Array, predecessorTotal(firstPred)) }, state: shared(Int32Array, 1) });
-  input.preds = new Uint32Array(predecessorTotal(firstPred));
+/**
+ * The predecessor lists, made here, or started on a worker (then finishPredecessors
+ * waits for them). The worker also marks the retaining edges when they are not marked
+ * yet: it cannot know their count before, so its list has room for every edge.
+ */
+function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean): PredecessorInput | PredecessorJob {
+  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
+  if (g.hasDerived("essentialEdges")) {
+    const bits = essentialEdges(g).words;
+    const firstPred = countPredecessors(g, bits);
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, firstPred, preds: new Uint32Array(predecessorTotal(firstPred)), rule: null };
+    fillPredecessors(input);
+    return input;
+  }
+  if (background && allShared([rule.owned, rule.nodeId, rule.isEphemeron, rule.tableId])) {
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), firstPred: shared(Uint32Array, nodeCount + 1), preds: shared(Uint32Array, edgeCount), rule };
+    return startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
+  }
+  return predecessorsHere(g, rule);
+}
+
+/** Marks the retaining edges and builds the lists on this thread. */
+function predecessorsHere(g: HeapGraph, rule: RetainInput): PredecessorInput {
+  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
+  const bits = new BitVector(edgeCount);
+  const firstPred = new Uint32Array(nodeCount + 1);
+  markRetaining(rule, bits.words, firstPred);
+  g.preload("essentialEdges", bits);
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, firstPred, preds: new Uint32Array(predecessorTotal(firstPred)), rule: null };
   fillPredecessors(input);
   return input;
 }
 
 /**
  * For each node, the nodes that retain it through an essential edge (CSR). Only the
- * dominator computation needs these, so they are built for it and then dropped. A
- * worker that failed has left its counts half-summed: they are counted again here.
+ * dominator computation needs these, so they are built for it and then dropped. When
+ * the worker failed, all is done again here.
  */
-function finishPredecessors(g: HeapGraph, bits: Uint32Array, made: PredecessorInput | PredecessorJob): { firstPred: Uint32Array; preds: Uint32Array } {
+function finishPredecessors(g: HeapGraph, rule: RetainInput, made: PredecessorInput | PredecessorJob): { firstPred: Uint32Array; preds: Uint32Array } {
   if (!("work" in made)) return made;
-  if (joinKernel(made)) return made.work.input;
-  const firstPred = countPredecessors(g, bits);
-  const input = { ...made.work.input, firstPred, preds: new Uint32Array(predecessorTotal(firstPred)) };
-  fillPredecessors(input);
-  return input;
+  if (!joinKernel(made)) return predecessorsHere(g, rule);
+  const { bits, firstPred, preds } = made.work.input;
+  g.preload("essentialEdges", new BitVector(g.edgeCount, true, bits));
+  return { firstPred, preds: preds.subarray(0, firstPred[g.nodeCount]) };
 }
 
 /** Each node's count of essential retainers, at counts[node + 1]. */

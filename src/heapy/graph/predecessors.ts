@@ -3,18 +3,21 @@
  * can build them on the graph's shared columns while the main thread runs the
  * dominators' depth-first search.
  */
+import { markRetaining, type RetainInput } from "./retaining-edges.js";
 
 /** What the predecessor lists are made of, and where they go. */
 export interface PredecessorInput {
   nodeCount: number;
   firstEdge: Uint32Array;
   edgeTarget: Uint32Array;
-  /** The essential edges, one bit each. */
+  /** The essential edges, one bit each (zeros, to be marked, when `rule` is given). */
   bits: Uint32Array;
-  /** counts[t + 1]: t's essential retainers; becomes firstPred (nodeCount + 1 offsets). */
+  /** counts[t + 1]: t's essential retainers (zeros when `rule` is given); becomes firstPred (nodeCount + 1 offsets). */
   firstPred: Uint32Array;
   /** Written: the retainers, as many as the counts add up to. */
   preds: Uint32Array;
+  /** The rule to mark the edges by first, or null when they are marked and counted. */
+  rule: RetainInput | null;
 }
 
 /** The total of the counts: how long `preds` must be. */
@@ -29,7 +32,8 @@ export function predecessorTotal(counts: Uint32Array): number {
  * retainers are preds[firstPred[t]] .. preds[firstPred[t + 1] - 1].
  */
 export function fillPredecessors(input: PredecessorInput, onProgress?: () => void): void {
-  const { nodeCount, firstEdge, edgeTarget, bits, firstPred, preds } = input;
+  const { nodeCount, firstEdge, edgeTarget, bits, firstPred, preds, rule } = input;
+  if (rule !== null) markRetaining(rule, bits, firstPred, onProgress);
   for (let v = 0; v < nodeCount; v++) firstPred[v + 1]! += firstPred[v]!;
   const total = firstPred[nodeCount]!;
   // Place each predecessor at the end of its target's range, moving the end down:

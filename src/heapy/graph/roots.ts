@@ -1,4 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
+import { isShared, typedArray } from "../snapshot/memory.js";
 
 /**
  * DevTools' "user roots": the root's children that are not synthetic (the global
@@ -33,7 +34,8 @@ export function pageOwnedNodes(g: HeapGraph): Uint8Array {
     const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
     const { element, shortcut, weak } = g.edgeTypes;
     const dom = documentDomTreesNames(g);
-    const owned = new Uint8Array(nodeCount);
+    // In shared memory when the columns are, for the worker that marks the retaining edges.
+    const owned = typedArray(Uint8Array, nodeCount, isShared(firstEdge));
     const stack = new Uint32Array(nodeCount);
     let top = 0;
     for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {

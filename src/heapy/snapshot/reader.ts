@@ -61,11 +61,11 @@ class NodeColumns {
   maxName = 0;
   traceSeen = false;
 
-  /** `shared`: the columns a worker thread may search (types, names, first edges) go in shared memory. */
+  /** `shared`: the columns a worker thread may search (types, names, ids, first edges) go in shared memory. */
   constructor(readonly count: number, readonly L: SnapshotLayout, shared = false) {
     this.type = typedArray(Uint8Array, count, shared);
     this.name = typedArray(Uint32Array, count, shared);
-    this.id = new Uint32Array(count);
+    this.id = typedArray(Uint32Array, count, shared);
     this.selfSize = new Uint32Array(count);
     this.firstEdge = typedArray(Uint32Array, count + 1, shared);
     this.traceId = L.nodeTraceNodeId >= 0 ? new Uint32Array(count) : null;
