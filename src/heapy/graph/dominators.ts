@@ -57,8 +57,13 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // step back. It grows with the depth (long chains make deep searches).
   let stackV = new Uint32Array(1 << 16);
   let stackE = new Uint32Array(1 << 16);
+  // Which vertices the search has numbered, one bit each: most edges lead to one it
+  // has, and this small array stays in the cache where the semi array (4 bytes a
+  // node) would be a random read from memory per edge.
+  const seen = new Uint32Array((size + 31) >>> 5);
   const dfs = (start: number): void => {
     semi[start] = ++n;
+    seen[start >>> 5]! |= 1 << (start & 31);
     vertex[n] = start;
     let sp = 0;
     let v = start;
@@ -69,15 +74,16 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
       const vo = v - 1;
       const fromOwned = owned[vo]!;
       for (; e < end; e++) {
-        const t = edgeTarget[e]!;
-        if (semi[t + 1] === 0 && retains(rule, vo, e, t, fromOwned)) {
-          w = t + 1;
+        const t = edgeTarget[e]! + 1;
+        if ((seen[t >>> 5]! & (1 << (t & 31))) === 0 && retains(rule, vo, e, t - 1, fromOwned)) {
+          w = t;
           break;
         }
       }
       if (w !== 0) {
         parent[w] = v;
         semi[w] = ++n;
+        seen[w >>> 5]! |= 1 << (w & 31);
         vertex[n] = w;
         stackV[sp] = v;
         stackE[sp] = e + 1;
