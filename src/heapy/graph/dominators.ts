@@ -180,8 +180,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     semi[w] = sw;
     ancestor[w] = parent[w]!;
   }
-  // The DFS numbers again.
-  const number = new Uint32Array(size);
+  // The DFS numbers again, where the ancestors were (only the evaluation read them;
+  // every vertex is numbered by now, so every entry is written).
+  const number = ancestor;
   for (let i = 1; i <= n; i++) number[vertex[i]!] = i;
   // The dominators go where the labels were: only the evaluation read them.
   const dom = label.fill(0);
