@@ -90,6 +90,11 @@ export function startKernel<W extends KernelWork>(g: HeapGraph, work: W): Backgr
   return { work, worker: current.worker, beat: current.beat };
 }
 
+/** The kernel job queued for a graph under `key` (by g.preload), or null when none was. */
+export function queuedJob<J extends BackgroundJob>(g: HeapGraph, key: string): J | null {
+  return g.hasDerived(key) ? g.derived<J | null>(key, () => null) : null;
+}
+
 /** Counts one more kernel for a worker that has not closed; false when it has. */
 function claim(beat: Int32Array): boolean {
   for (;;) {

@@ -1,5 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-import { backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { PATH_ORIGIN, search, type SearchInput } from "./distance-search.js";
 import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
@@ -118,7 +118,7 @@ export function prefetchDistances(g: HeapGraph, minNodes?: number): void {
 
 /** The background search's result, waited for; null when none was started or it failed or stalled. */
 function backgroundResult(g: HeapGraph): { distances: Int32Array; parentEdge: Int32Array | null } | null {
-  const job = g.hasDerived("distanceSearch") ? g.derived<DistanceJob | null>("distanceSearch", () => null) : null;
+  const job = queuedJob<DistanceJob>(g, "distanceSearch");
   if (job === null || !joinKernel(job)) return null;
   return { distances: job.work.distances, parentEdge: job.work.parentEdge };
 }

@@ -1,5 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-import { backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { NO_OWNER, ownerSearch, type OwnerInput } from "./owner-search.js";
 import { hasUserRoots } from "./roots.js";
 
@@ -41,7 +41,7 @@ type OwnersJob = BackgroundJob<Extract<KernelWork, { kernel: "owners" }>>;
  */
 export function ownersOf(g: HeapGraph): Uint32Array {
   return g.derived("owners", () => {
-    const job = g.hasDerived("ownersSearch") ? g.derived<OwnersJob | null>("ownersSearch", () => null) : null;
+    const job = queuedJob<OwnersJob>(g, "ownersSearch");
     if (job !== null && joinKernel(job)) return job.work.input.owners;
     const input = ownerInput(g, new Uint32Array(g.nodeCount));
     ownerSearch(input);

@@ -1,6 +1,6 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
-import { allShared, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { allShared, backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { recogniseEphemeronNames, UNDECIDED, type NameInput } from "./ephemeron-names.js";
 import { pairEphemerons, type PairInput } from "./ephemeron-pairs.js";
 
@@ -35,7 +35,7 @@ export interface EphemeronPairs {
 export function ephemeronsOf(g: HeapGraph): Ephemerons {
   return g.derived("ephemerons", () => {
     const { strings } = g;
-    const job = g.hasDerived("nameSearch") ? g.derived<NamesJob | null>("nameSearch", () => null) : null;
+    const job = queuedJob<NamesJob>(g, "nameSearch");
     let input: NameInput;
     if (job !== null && joinKernel(job)) input = job.work.input;
     else {
@@ -79,7 +79,7 @@ type PairsJob = BackgroundJob<Extract<KernelWork, { kernel: "pairs" }>>;
 /** The pairs of ephemeron edges, by the part of their names the two share; computed on first use, or taken from the worker prefetchEphemeronPairs started. */
 export function ephemeronPairsOf(g: HeapGraph): EphemeronPairs {
   return g.derived("ephemeronPairs", () => {
-    const job = g.hasDerived("pairSearch") ? g.derived<PairsJob | null>("pairSearch", () => null) : null;
+    const job = queuedJob<PairsJob>(g, "pairSearch");
     const input = job !== null && joinKernel(job) ? job.work.input : pairInput(g, new Uint32Array(g.strings.count), new Uint32Array(1));
     if (job === null || input !== job.work.input) pairEphemerons(input);
     const { pair } = input;
