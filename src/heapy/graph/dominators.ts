@@ -1,6 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { BitVector } from "./bit-vector.js";
+import { distancesWanted, prefetchDistances } from "./distances.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
@@ -45,15 +46,13 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   onProgress?.(0.2);
   const { owned } = rule;
   const size = nodeCount + 1;
-  // The parents and the semidominators share one buffer that, once the tree is built
-  // and both are done with, holds the retained sizes (8 bytes a node): a third of the
-  // dominators' peak memory less than a buffer of their own.
-  const pairBuffer = new ArrayBuffer(size * 8);
-  const parent = new Uint32Array(pairBuffer, 0, size);
-  const ancestor = new Uint32Array(size);
+  // Each vertex's semidominator and ancestor side by side (sa[2v], sa[2v + 1]): the
+  // evaluation reads both of a vertex at once, so one cache miss brings them. Once the
+  // tree is built, the same 8 bytes a node hold the retained sizes.
+  const sa = new Uint32Array(size * 2);
+  const parent = new Uint32Array(size);
   const vertex = new Uint32Array(size);
   const label = new Uint32Array(size);
-  const semi = new Uint32Array(pairBuffer, size * 4, size);
   let n = 0;
 
   // An explicit stack of (vertex, next edge to look at): the search's working state
@@ -66,7 +65,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // node) would be a random read from memory per edge.
   const seen = new Uint32Array((size + 31) >>> 5);
   const dfs = (start: number): void => {
-    semi[start] = ++n;
+    sa[start << 1] = ++n;
     seen[start >>> 5]! |= 1 << (start & 31);
     vertex[n] = start;
     let sp = 0;
@@ -86,7 +85,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
       }
       if (w !== 0) {
         parent[w] = v;
-        semi[w] = ++n;
+        sa[w << 1] = ++n;
         seen[w >>> 5]! |= 1 << (w & 31);
         vertex[n] = w;
         stackV[sp] = v;
@@ -114,13 +113,16 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const r = g.root + 1;
   dfs(r);
   onProgress?.(0.45);
+  // Asked for, the distance search follows the pairing on the worker (its input is made
+  // here, while the worker may still be building the lists this thread waits for next).
+  if (background && distancesWanted(g)) prefetchDistances(g, minBackgroundNodes);
   // (What the root's search left needs the lists: only nodes without retainers start a search of their own.)
   const { firstPred, preds } = finishPredecessors(g, rule, predecessors);
   let unreachable = 0;
   if (n < nodeCount) {
     unreachable = nodeCount - n;
     for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] === 0 && firstPred[v - 1] === firstPred[v]) {
+      if (sa[v << 1] === 0 && firstPred[v - 1] === firstPred[v]) {
         parent[v] = r;
         dfs(v);
       }
@@ -128,9 +130,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   }
   if (n < nodeCount) {
     for (let v = 1; v <= nodeCount; v++) {
-      if (semi[v] === 0) {
+      if (sa[v << 1] === 0) {
         parent[v] = r;
-        semi[v] = ++n;
+        sa[v << 1] = ++n;
         vertex[n] = v;
       }
     }
@@ -143,23 +145,23 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // starts small and doubles when a long one comes.
   let stack = new Uint32Array(1024);
   const evaluate = (v: number): number => {
-    if (ancestor[v] === 0) return v;
+    if (sa[(v << 1) | 1] === 0) return v;
     let sp = 0;
     let x = v;
-    while (ancestor[ancestor[x]!] !== 0) {
+    while (sa[(sa[(x << 1) | 1]! << 1) | 1] !== 0) {
       if (sp === stack.length) {
         const grown = new Uint32Array(stack.length * 2);
         grown.set(stack);
         stack = grown;
       }
       stack[sp++] = x;
-      x = ancestor[x]!;
+      x = sa[(x << 1) | 1]!;
     }
     while (sp > 0) {
       const w = stack[--sp]!;
-      const a = ancestor[w]!;
-      if (semi[label[a]!]! < semi[label[w]!]!) label[w] = label[a]!;
-      ancestor[w] = ancestor[a]!;
+      const a = sa[(w << 1) | 1]!;
+      if (sa[label[a]! << 1]! < sa[label[w]! << 1]!) label[w] = label[a]!;
+      sa[(w << 1) | 1] = sa[(a << 1) | 1]!;
     }
     return label[v]!;
   };
@@ -174,35 +176,34 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     const w = vertex[i]!;
     const wo = w - 1;
     const end = firstPred[wo + 1]!;
-    let sw = semi[w]!;
-    // A node nothing essential retains hangs from the root (semi[r] is the least).
-    if (firstPred[wo] === end) sw = semi[r]!;
+    let sw = sa[w << 1]!;
+    // A node nothing essential retains hangs from the root (its semidominator is the least).
+    if (firstPred[wo] === end) sw = sa[r << 1]!;
     for (let s = firstPred[wo]!; s < end; s++) {
-      const su = semi[evaluate(preds[s]! + 1)]!;
+      const su = sa[evaluate(preds[s]! + 1) << 1]!;
       if (su < sw) sw = su;
     }
-    semi[w] = sw;
-    ancestor[w] = parent[w]!;
+    sa[w << 1] = sw;
+    sa[(w << 1) | 1] = parent[w]!;
   }
   // The DFS numbers again, where the ancestors were (only the evaluation read them;
   // every vertex is numbered by now, so every entry is written).
-  const number = ancestor;
-  for (let i = 1; i <= n; i++) number[vertex[i]!] = i;
+  for (let i = 1; i <= n; i++) sa[(vertex[i]! << 1) | 1] = i;
   // The dominators go where the labels were: only the evaluation read them.
   const dom = label.fill(0);
   dom[0] = dom[r] = r;
   for (let i = 2; i <= n; i++) {
     const w = vertex[i]!;
-    const sw = semi[w]!;
+    const sw = sa[w << 1]!;
     let d = parent[w]!;
-    while (number[d]! > sw) d = dom[d]!;
+    while (sa[(d << 1) | 1]! > sw) d = dom[d]!;
     dom[w] = d;
   }
 
   // Shift to 0-based node ordinals in place.
   for (let v = 0; v < nodeCount; v++) dom[v] = dom[v + 1]! - 1;
   const idom = dom.subarray(0, nodeCount);
-  const retainedSize = new Float64Array(pairBuffer, 0, nodeCount);
+  const retainedSize = new Float64Array(sa.buffer, 0, nodeCount);
   retainedSize.set(shallowSizes(g));
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
