@@ -5,21 +5,27 @@ import { GuppyError } from "../src/errors.js";
 import { JsonCursor } from "../src/heapy/snapshot/json-cursor.js";
 import { StringTableBuilder } from "../src/heapy/snapshot/string-table.js";
 
-/** What reading `text` as a number array gives: the numbers, or the error's code and offset. */
-async function read(text: string, chunkSize: number, unsigned32: boolean): Promise<number[] | string> {
-  const bytes = Buffer.from(text, "latin1");
+/** What `reading` gives over `text` cut in chunks of `chunkSize` bytes: its value, or the error's code and offset. */
+async function inChunks<T>(text: string, chunkSize: number, reading: (cursor: JsonCursor) => Promise<T>): Promise<T | string> {
+  const bytes = Buffer.from(text, "utf8");
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(new Uint8Array(bytes.subarray(i, i + chunkSize)));
-  const cursor = new JsonCursor(bufferSource("t", chunks), () => undefined);
-  const batch = new Float64Array(6);
-  const out: number[] = [];
   try {
-    await cursor.readNumberArray(batch, (n) => out.push(...batch.subarray(0, n)), unsigned32);
-    return out;
+    return await reading(new JsonCursor(bufferSource("t", chunks), () => undefined));
   } catch (e) {
     if (!(e instanceof GuppyError)) throw e;
     return `${e.code} at ${e.offset}`;
   }
+}
+
+/** What reading `text` as a number array gives: the numbers, or the error's code and offset. */
+function read(text: string, chunkSize: number, unsigned32: boolean): Promise<number[] | string> {
+  return inChunks(text, chunkSize, async (cursor) => {
+    const batch = new Float64Array(6);
+    const out: number[] = [];
+    await cursor.readNumberArray(batch, (n) => out.push(...batch.subarray(0, n)), unsigned32);
+    return out;
+  });
 }
 
 /** A small deterministic generator, so a failure names its case. */
@@ -64,20 +70,13 @@ test("number arrays read the same in every chunking: V8's own layout on its fast
 });
 
 /** What reading `text` as a string array gives: the strings, or the error's code and offset. */
-async function readStrings(text: string, chunkSize: number): Promise<string[] | string> {
-  const bytes = Buffer.from(text, "utf8");
-  const chunks: Uint8Array[] = [];
-  for (let i = 0; i < bytes.length; i += chunkSize) chunks.push(new Uint8Array(bytes.subarray(i, i + chunkSize)));
-  const cursor = new JsonCursor(bufferSource("t", chunks), () => undefined);
-  const out = new StringTableBuilder(16);
-  try {
+function readStrings(text: string, chunkSize: number): Promise<string[] | string> {
+  return inChunks(text, chunkSize, async (cursor) => {
+    const out = new StringTableBuilder(16);
     await cursor.readStringArray(out);
     const table = out.finish();
     return Array.from({ length: table.count }, (_, k) => table.get(k));
-  } catch (e) {
-    if (!(e instanceof GuppyError)) throw e;
-    return `${e.code} at ${e.offset}`;
-  }
+  });
 }
 
 const STRING_PIECES = ['"a"', '"(GC roots)"', `"${"x".repeat(100)}"`, `"${"y".repeat(300)}"`, '"é"', '"q\\"q"', '"b\\\\"', '"\\n\\u00e9"', '"\\x"', '""', ",\n", ",", " ", "\n", '"', "]"];

@@ -3,6 +3,7 @@
  * only (no HeapGraph, no strings), so that a worker thread can run it on the graph's
  * shared columns while the main thread computes something else.
  */
+import type { KernelColumns } from "./kernel-columns.js";
 
 /** Distance of nodes nothing reaches (DevTools' "no distance"). */
 export const NO_DISTANCE = -5;
@@ -12,13 +13,7 @@ export const BASE_SYSTEM_DISTANCE = 100000000;
 export const PATH_ORIGIN = -2;
 
 /** What the search reads: the graph's columns and per-string tables made from its strings. */
-export interface SearchInput {
-  nodeCount: number;
-  root: number;
-  firstEdge: Uint32Array;
-  edgeTarget: Uint32Array;
-  edgeType: Uint8Array;
-  edgeName: Uint32Array;
+export interface SearchInput extends KernelColumns {
   nodeType: Uint8Array;
   nodeName: Uint32Array;
   /** Type codes: edges weak, internal, element and hidden; nodes hidden and array. */

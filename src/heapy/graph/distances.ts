@@ -3,6 +3,7 @@ import { backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type Back
 import { PATH_ORIGIN, search, type SearchInput } from "./distance-search.js";
 import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
+import { kernelColumns } from "./kernel-columns.js";
 import { nameFlags, suffixFlags } from "./name-flags.js";
 import { ephemeronPairsOf, ephemeronsOf, queuedEphemeronPairs } from "./weakmap-edges.js";
 
@@ -41,12 +42,7 @@ function searchInputWith(g: HeapGraph, readable: boolean, { pair, pairCount }: {
   const T = g.edgeTypes;
   const mapDescriptors = nameFlags(g, "(map descriptors)");
   return {
-    nodeCount: g.nodeCount,
-    root: g.root,
-    firstEdge: g.firstEdge,
-    edgeTarget: g.edgeTarget,
-    edgeType: g.edgeType,
-    edgeName: g.edgeName,
+    ...kernelColumns(g),
     nodeType: g.nodeType,
     nodeName: g.nodeName,
     codes: { weak: T.weak, internal: T.internal, element: T.element, hidden: T.hidden, hiddenNode: g.nodeTypes.hidden, arrayNode: g.nodeTypes.array },

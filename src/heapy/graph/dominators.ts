@@ -61,8 +61,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   let stackV = new Uint32Array(1 << 16);
   let stackE = new Uint32Array(1 << 16);
   // Which vertices the search has numbered, one bit each: most edges lead to one it
-  // has, and this small array stays in the cache where the semi array (4 bytes a
-  // node) would be a random read from memory per edge.
+  // has, and this small array stays in the cache where the semidominators would be a
+  // random read from memory per edge.
   const seen = new Uint32Array((size + 31) >>> 5);
   const dfs = (start: number): void => {
     sa[start << 1] = ++n;

@@ -1,5 +1,6 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { BitVector } from "./bit-vector.js";
+import { kernelColumns } from "./kernel-columns.js";
 import { markRetaining, type RetainInput } from "./retaining-edges.js";
 import { pageOwnedNodes } from "./roots.js";
 import { ephemeronsOf } from "./weakmap-edges.js";
@@ -20,9 +21,8 @@ export function essentialEdges(g: HeapGraph): BitVector {
 
 /** What the rule needs of a graph: its columns, the page-owned objects and the WeakMap names. */
 export function retainInput(g: HeapGraph): RetainInput {
-  const { nodeCount, firstEdge, edgeTarget, edgeType, edgeName, nodeId } = g;
   const { weak, internal, shortcut } = g.edgeTypes;
   const owned = pageOwnedNodes(g);
   const { isEphemeron, tableId } = ephemeronsOf(g);
-  return { nodeCount, root: g.root, firstEdge, edgeTarget, edgeType, edgeName, nodeId, weak, internal, shortcut, owned, isEphemeron, tableId };
+  return { ...kernelColumns(g), nodeId: g.nodeId, weak, internal, shortcut, owned, isEphemeron, tableId };
 }

@@ -3,15 +3,10 @@
  * plain typed arrays only: a worker thread marks the edges by it while the main
  * thread's depth-first search applies the same rule edge by edge.
  */
+import type { KernelColumns } from "./kernel-columns.js";
 
 /** What the rule reads. */
-export interface RetainInput {
-  nodeCount: number;
-  root: number;
-  firstEdge: Uint32Array;
-  edgeTarget: Uint32Array;
-  edgeType: Uint8Array;
-  edgeName: Uint32Array;
+export interface RetainInput extends KernelColumns {
   nodeId: Uint32Array;
   weak: number;
   internal: number;

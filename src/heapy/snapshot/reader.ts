@@ -53,13 +53,13 @@ class NodeColumns {
   readonly id: Uint32Array;
   readonly selfSize: Uint32Array;
   readonly firstEdge: Uint32Array;
-  readonly traceId: Uint32Array | null;
+  /** Allocated at the first non-zero trace id: most snapshots record no allocation traces, and this saves 4 bytes a node. */
+  traceId: Uint32Array | null = null;
   readonly detachedness: Uint8Array | null;
   filled = 0;
   edgeTotal = 0;
   maxType = 0;
   maxName = 0;
-  traceSeen = false;
 
   /** `shared`: the columns a worker thread may search (types, names, ids, first edges) go in shared memory. */
   constructor(readonly count: number, readonly L: SnapshotLayout, shared = false) {
@@ -68,7 +68,6 @@ class NodeColumns {
     this.id = typedArray(Uint32Array, count, shared);
     this.selfSize = new Uint32Array(count);
     this.firstEdge = typedArray(Uint32Array, count + 1, shared);
-    this.traceId = L.nodeTraceNodeId >= 0 ? new Uint32Array(count) : null;
     this.detachedness = L.nodeDetachedness >= 0 ? new Uint8Array(count) : null;
   }
 
@@ -77,13 +76,12 @@ class NodeColumns {
     const L = this.L;
     const nf = L.nodeFieldCount;
     checkRecords(cursor, "node", n, nf, this.filled, this.count);
-    const { type, name, id, selfSize, firstEdge, traceId, detachedness } = this;
+    const { type, name, id, selfSize, firstEdge, detachedness } = this;
     const oT = L.nodeType, oN = L.nodeName, oI = L.nodeId, oS = L.nodeSelfSize, oE = L.nodeEdgeCount;
     const oTr = L.nodeTraceNodeId, oD = L.nodeDetachedness;
     let k = this.filled;
     let edges = this.edgeTotal;
     let maxType = this.maxType, maxName = this.maxName;
-    let traceSeen = this.traceSeen;
     for (let j = 0; j < n; j += nf, k++) {
       const t = b[j + oT]!, nm = b[j + oN]!, i = b[j + oI]!, s = b[j + oS]!, e = b[j + oE]!;
       if (t > maxType) maxType = t;
@@ -94,10 +92,9 @@ class NodeColumns {
       selfSize[k] = s;
       firstEdge[k] = edges;
       edges += e;
-      if (traceId !== null) {
+      if (oTr >= 0) {
         const tr = b[j + oTr]!;
-        traceId[k] = tr;
-        if (tr !== 0) traceSeen = true;
+        if (tr !== 0) (this.traceId ??= new Uint32Array(this.count))[k] = tr;
       }
       if (detachedness !== null) detachedness[k] = b[j + oD]!;
     }
@@ -105,7 +102,6 @@ class NodeColumns {
     this.edgeTotal = edges;
     this.maxType = maxType;
     this.maxName = maxName;
-    this.traceSeen = traceSeen;
   }
 }
 
@@ -398,7 +394,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     nodeId: nodes.id,
     nodeSelfSize: nodes.selfSize,
     firstEdge: nodes.firstEdge,
-    nodeTraceId: nodes.traceSeen ? nodes.traceId : null,
+    nodeTraceId: nodes.traceId,
     nodeDetachedness: nodes.detachedness,
     edgeType: edges.type,
     edgeName: edges.name,
