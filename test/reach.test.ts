@@ -2,9 +2,9 @@
 // prints: each must give what the whole searches give, node for node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf, searchInput, wantDistances } from "../src/heapy/graph/distances.js";
+import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
-import { FAILED, joinKernel, PENDING, startKernel } from "../src/heapy/graph/background.js";
+import { PENDING } from "../src/heapy/graph/background.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf, ephemeronsOf } from "../src/heapy/graph/weakmap-edges.js";
@@ -126,39 +126,4 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
     assert.notEqual(holder.current, first, `${name}: a new worker for the distances`);
     assert.deepEqual(distancesOf(g), distancesOf(plain), name);
   }
-});
-
-test("distances wanted after the dominators are searched on the worker behind the WeakMap pairing, and the largest retainers' reach comes from that search", async () => {
-  for (const name of FIXTURES) {
-    const file = await fixtureSnapshot(name);
-    const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
-    const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
-    wantDistances(g);
-    computeDominators(g, undefined, 0);
-    const job = g.hasDerived("distanceSearch") ? g.derived<{ work: { after: Int32Array | null; parentEdge: Int32Array | null } }>("distanceSearch", () => null as never) : null;
-    assert.ok(job !== null, `${name}: the search was queued by the dominators`);
-    // It reads the pairs the worker makes before it, unless a name needed decoding.
-    assert.equal(job.work.after !== null, !ephemeronsOf(plain).isEphemeron.includes(2), `${name}: it waits on the pairing`);
-    const nodes = largestRetainers(plain, 10).map((r) => r.node);
-    const reach = reachOf(g, nodes);
-    // Where the path search is DevTools' distance search, the worker's search gives both, and the reach is it.
-    const whole = job.work.parentEdge !== null;
-    assert.equal(g.hasDerived("pathTree"), whole, `${name}: the reach is the whole search's`);
-    assert.deepEqual(distancesOf(g), distancesOf(plain), name);
-    for (const n of nodes) assert.equal(reach.distance[n], distancesOf(plain)[n], `${name}: node ${n}`);
-    if (whole) assert.deepEqual(reach.parentEdge, pathTreeOf(plain), name);
-  }
-});
-
-test("a kernel queued behind one that failed fails too, and the distances are then searched here", async () => {
-  const file = await fixtureSnapshot("classes-in-map");
-  const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
-  const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
-  const input = searchInput(g, false);
-  const failed = new Int32Array(new SharedArrayBuffer(4));
-  failed[0] = FAILED;
-  const job = startKernel(g, { kernel: "distances", input, distances: new Int32Array(new SharedArrayBuffer(4 * g.nodeCount)), parentEdge: null, after: failed, state: new Int32Array(new SharedArrayBuffer(4)) });
-  g.preload("distanceSearch", job);
-  assert.equal(joinKernel(job), false, "the kernel did not run");
-  assert.deepEqual(distancesOf(g), distancesOf(plain));
 });

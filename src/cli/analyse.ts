@@ -1,5 +1,4 @@
 import { dominatorsOf } from "../heapy/graph/dominators.js";
-import { wantDistances } from "../heapy/graph/distances.js";
 import { overview, renderOverview, type Overview } from "../heapy/overview.js";
 import { loadGraph } from "./load.js";
 import type { Session } from "../heapy/session/session.js";
@@ -16,8 +15,6 @@ export async function analyseFile(file: string, opts: AnalyseOptions, session?: 
   const progress = createProgress(!opts.json);
   let result: Overview;
   try {
-    // The largest retainers' paths come from the whole distance search, on the worker beside the dominators.
-    wantDistances(g);
     dominatorsOf(g, (done) => progress.computing("Dominators", done));
     result = overview(g, opts.top);
   } finally {

@@ -14,11 +14,9 @@ import type { PredecessorInput } from "./predecessors.js";
  * answers through shared memory only, so this thread can wait for it without its
  * event loop (each kernel's state[0]: STARTED, DONE or FAILED; the worker's
  * heartbeat grows as it works, so a waiter tells a stalled worker from a busy one).
- * A kernel that reads another's output names that one's state in `after`: it runs
- * only if that one is DONE, and fails otherwise.
  */
 export type KernelWork =
-  | { kernel: "distances"; input: SearchInput; distances: Int32Array; parentEdge: Int32Array | null; after: Int32Array | null; state: Int32Array }
+  | { kernel: "distances"; input: SearchInput; distances: Int32Array; parentEdge: Int32Array | null; state: Int32Array }
   | { kernel: "owners"; input: OwnerInput; state: Int32Array }
   | { kernel: "predecessors"; input: PredecessorInput; state: Int32Array }
   | { kernel: "pairs"; input: PairInput; state: Int32Array }

@@ -27,8 +27,7 @@ export interface SearchInput extends KernelColumns {
   /** WeakMap entries: per string index, an ephemeron name, and the pair its two edges share. */
   isEphemeron: Uint8Array;
   pair: Uint32Array;
-  /** [0]: how many pairs; a cell, so that a search queued behind the pairing on a worker reads it once that is done. */
-  pairCount: Uint32Array;
+  pairCount: number;
   /** Per string index, 1 for names of DevTools-console handles, taken last; null to take them in order. */
   consoleHandle: Uint8Array | null;
   /** The nodes at distance 1, each with the edge that reaches it (or PATH_ORIGIN), in order. */
@@ -65,7 +64,7 @@ export function search(input: SearchInput, out: SearchOutput): void {
   parentEdge?.fill(-1);
   const queue = new Uint32Array(input.nodeCount);
   // Per key/value pair: 1 once the first of its two edges has been skipped.
-  const pending = new Uint8Array(input.pairCount[0]!);
+  const pending = new Uint8Array(input.pairCount);
   const SLOPPY_CONTEXT = 1;
   const DESCRIPTORS = 2;
   const deferred: number[] = [];

@@ -5,7 +5,7 @@ import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
 import { kernelColumns } from "./kernel-columns.js";
 import { nameFlags, suffixFlags } from "./name-flags.js";
-import { ephemeronPairsOf, ephemeronsOf, queuedEphemeronPairs } from "./weakmap-edges.js";
+import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
 export { BASE_SYSTEM_DISTANCE, NO_DISTANCE, PATH_ORIGIN } from "./distance-search.js";
 
@@ -33,12 +33,8 @@ export function computeDistances(g: HeapGraph, options: SearchOptions = {}): Int
 
 /** The search's input for a graph: its columns, and the tables made from its strings. */
 export function searchInput(g: HeapGraph, readable: boolean): SearchInput {
-  return searchInputWith(g, readable, pairsHere(g));
-}
-
-/** searchInput with the WeakMap pairs given (made here, or to be made by the worker before the search runs). */
-function searchInputWith(g: HeapGraph, readable: boolean, { pair, pairCount }: { pair: Uint32Array; pairCount: Uint32Array }): SearchInput {
   const { isEphemeron } = ephemeronsOf(g);
+  const { pair, pairCount } = ephemeronPairsOf(g);
   const T = g.edgeTypes;
   const mapDescriptors = nameFlags(g, "(map descriptors)");
   return {
@@ -57,11 +53,6 @@ function searchInputWith(g: HeapGraph, readable: boolean, { pair, pairCount }: {
     consoleHandle: readable ? suffixFlags(g, CONSOLE_HANDLE) : null,
     starts: startsOf(g, readable),
   };
-}
-
-function pairsHere(g: HeapGraph): { pair: Uint32Array; pairCount: Uint32Array } {
-  const { pair, pairCount } = ephemeronPairsOf(g);
-  return { pair, pairCount: Uint32Array.of(pairCount) };
 }
 
 /** The nodes at distance 1 and their edges: the user roots, or for readable paths of a page without them, its globals. */
@@ -115,27 +106,10 @@ type DistanceJob = BackgroundJob<Extract<KernelWork, { kernel: "distances" }>>;
  */
 export function prefetchDistances(g: HeapGraph, minNodes?: number): void {
   if (!backgroundWorthy(g, minNodes) || g.hasDerived("distances") || g.hasDerived("distanceSearch")) return;
-  // Queued behind the WeakMap pairing when that is on the worker: it reads the pairs once they are made.
-  const queued = queuedEphemeronPairs(g);
-  const input = searchInputWith(g, false, queued ?? pairsHere(g));
+  const input = searchInput(g, false);
   const tree = pathSearchIsDistanceSearch(g) && !g.hasDerived("pathTree");
-  const job: DistanceJob = startKernel(g, { kernel: "distances", input, distances: shared(Int32Array, g.nodeCount), parentEdge: tree ? shared(Int32Array, g.nodeCount) : null, after: queued?.state ?? null, state: shared(Int32Array, 1) });
+  const job: DistanceJob = startKernel(g, { kernel: "distances", input, distances: shared(Int32Array, g.nodeCount), parentEdge: tree ? shared(Int32Array, g.nodeCount) : null, state: shared(Int32Array, 1) });
   g.preload("distanceSearch", job);
-}
-
-/**
- * Says that every node's distance will be wanted after the dominators (`guppy
- * summary` finds its largest retainers' paths in the whole search): on a large graph
- * the dominators then queue the distance search on the worker, after the WeakMap
- * pairing, to run beside their own last steps.
- */
-export function wantDistances(g: HeapGraph): void {
-  g.preload("distancesWanted", true);
-}
-
-/** Whether wantDistances was called for the graph. */
-export function distancesWanted(g: HeapGraph): boolean {
-  return g.hasDerived("distancesWanted");
 }
 
 /** The background search's result, waited for; null when none was started or it failed or stalled. */
@@ -195,9 +169,7 @@ export interface Reach {
  * else searches that stop once they have reached those nodes.
  */
 export function reachOf(g: HeapGraph, nodes: Iterable<number>): Reach {
-  // The whole search, when it is done or on its way on the worker with its path tree (see wantDistances).
-  const whole = (g.hasDerived("distances") && g.hasDerived("pathTree")) || (queuedJob<DistanceJob>(g, "distanceSearch")?.work.parentEdge ?? null) !== null;
-  if (whole) return { distance: distancesOf(g), parentEdge: pathTreeOf(g) };
+  if (g.hasDerived("distances") && g.hasDerived("pathTree")) return { distance: distancesOf(g), parentEdge: pathTreeOf(g) };
   const targets = new Uint8Array(g.nodeCount);
   let targetCount = 0;
   for (const n of nodes) {

@@ -1,7 +1,6 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { BitVector } from "./bit-vector.js";
-import { distancesWanted, prefetchDistances } from "./distances.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
@@ -113,9 +112,6 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const r = g.root + 1;
   dfs(r);
   onProgress?.(0.45);
-  // Asked for, the distance search follows the pairing on the worker (its input is made
-  // here, while the worker may still be building the lists this thread waits for next).
-  if (background && distancesWanted(g)) prefetchDistances(g, minBackgroundNodes);
   // (What the root's search left needs the lists: only nodes without retainers start a search of their own.)
   const { firstPred, preds } = finishPredecessors(g, rule, predecessors);
   let unreachable = 0;

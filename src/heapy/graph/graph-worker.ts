@@ -22,10 +22,7 @@ function run(work: KernelWork): void {
   Atomics.notify(state, 0);
   const tick = (): void => void Atomics.add(beat, 0, 1);
   try {
-    if (work.kernel === "distances") {
-      if (work.after !== null && Atomics.load(work.after, 0) !== DONE) throw new Error("the kernel whose output it reads did not finish");
-      search(work.input, { distances: work.distances, parentEdge: work.parentEdge ?? undefined, onProgress: tick });
-    }
+    if (work.kernel === "distances") search(work.input, { distances: work.distances, parentEdge: work.parentEdge ?? undefined, onProgress: tick });
     else if (work.kernel === "owners") ownerSearch(work.input, tick);
     else if (work.kernel === "pairs") pairEphemerons(work.input, tick);
     else if (work.kernel === "names") recogniseEphemeronNames(work.input, tick);

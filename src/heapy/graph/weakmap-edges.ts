@@ -99,17 +99,6 @@ export function ephemeronPairsOf(g: HeapGraph): EphemeronPairs {
 }
 
 /**
- * The pairs as the worker's pairing will leave them, when it is queued there and is
- * the whole answer (no name needs decoding after it): for a kernel queued behind it,
- * which runs only once `state` says the pairing is done.
- */
-export function queuedEphemeronPairs(g: HeapGraph): { pair: Uint32Array; pairCount: Uint32Array; state: Int32Array } | null {
-  const job = queuedJob<PairsJob>(g, "pairSearch");
-  if (job === null || g.hasDerived("ephemeronPairs") || ephemeronsOf(g).isEphemeron.includes(2)) return null;
-  return { pair: job.work.input.pair, pairCount: job.work.input.pairCount, state: job.work.state };
-}
-
-/**
  * Starts pairing the WeakMap names on a worker thread (large graphs whose strings are
  * in shared memory), so that the distance search finds them ready: dominators call
  * it once the names are recognised, since paths and distances usually come next.
