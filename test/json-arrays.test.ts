@@ -28,6 +28,23 @@ function read(text: string, chunkSize: number, unsigned32: boolean): Promise<num
   });
 }
 
+/** A random array's text: up to `most` of the pieces, closed nine times in ten. */
+function randomArray(next: () => number, pieces: readonly string[], most: number): string {
+  let text = "[";
+  const len = Math.floor(next() * most);
+  for (let j = 0; j < len; j++) text += pieces[Math.floor(next() * pieces.length)];
+  return text + (next() < 0.9 ? "]" : "");
+}
+
+/** What JSON.parse makes of `text`, or null where it is not JSON. */
+function parsedOrNull(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}
+
 /** A small deterministic generator, so a failure names its case. */
 function rng(seed: number): () => number {
   let s = seed >>> 0;
@@ -51,20 +68,12 @@ test("number arrays read the same in every chunking: V8's own layout on its fast
   // Random arrays of valid and invalid pieces: every chunking gives what one byte at a time gives.
   const next = rng(18);
   for (let k = 0; k < 400; k++) {
-    let text = "[";
-    const len = Math.floor(next() * 24);
-    for (let j = 0; j < len; j++) text += PIECES[Math.floor(next() * PIECES.length)];
-    text += next() < 0.9 ? "]" : "";
+    const text = randomArray(next, PIECES, 24);
     const unsigned32 = next() < 0.5;
     const slow = await read(text, 1, unsigned32);
     for (const size of [2, 5, 16, 1 << 20]) assert.deepEqual(await read(text, size, unsigned32), slow, `${JSON.stringify(text)}, chunk size ${size}, unsigned32 ${unsigned32}`);
     // And where JSON itself reads it as whole numbers written as such (Guppy refuses 1e3), the same numbers.
-    let parsed: unknown = null;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // invalid JSON: compared across chunkings above
-    }
+    const parsed = parsedOrNull(text);
     if (!/[.e]/.test(text) && Array.isArray(parsed) && parsed.every((x) => Number.isSafeInteger(x) && (!unsigned32 || (x >= 0 && x <= 0xffffffff)))) assert.deepEqual(slow, parsed, JSON.stringify(text));
   }
 });
@@ -87,18 +96,10 @@ test("string arrays read the same in every chunking: short plain names on their 
   for (const size of [1, 2, 3, 7, 64, 1 << 20]) assert.deepEqual(await readStrings(v8, size), expected, `chunk size ${size}`);
   const next = rng(21);
   for (let k = 0; k < 400; k++) {
-    let text = "[";
-    const len = Math.floor(next() * 16);
-    for (let j = 0; j < len; j++) text += STRING_PIECES[Math.floor(next() * STRING_PIECES.length)];
-    text += next() < 0.9 ? "]" : "";
+    const text = randomArray(next, STRING_PIECES, 16);
     const slow = await readStrings(text, 1);
     for (const size of [2, 5, 16, 200, 1 << 20]) assert.deepEqual(await readStrings(text, size), slow, `${JSON.stringify(text)}, chunk size ${size}`);
-    let parsed: unknown = null;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      // invalid JSON: compared across chunkings above
-    }
+    const parsed = parsedOrNull(text);
     if (Array.isArray(parsed)) assert.deepEqual(slow, parsed, JSON.stringify(text));
   }
 });
