@@ -136,12 +136,14 @@ export class StringTableBuilder {
 
   /** Opens string number `count`. */
   begin(): void {
-    if (this.n + 2 > this.starts.length) {
-      const s = this.array(Uint32Array, this.starts.length * 2);
-      s.set(this.starts);
-      this.starts = s;
-    }
+    if (this.n + 2 > this.starts.length) this.growStarts();
     this.starts[this.n] = this.used;
+  }
+
+  private growStarts(): void {
+    const s = this.array(Uint32Array, this.starts.length * 2);
+    s.set(this.starts);
+    this.starts = s;
   }
 
   /**
@@ -151,7 +153,7 @@ export class StringTableBuilder {
    * (the caller then reads it with begin, append and end).
    */
   takeSimple(src: Uint8Array, from: number, end: number): number {
-    if (this.n + 2 > this.starts.length) this.begin();
+    if (this.n + 2 > this.starts.length) this.growStarts();
     if (this.used + SIMPLE_STRING > this.bytes.length) this.reserve(SIMPLE_STRING);
     const bytes = this.bytes;
     let at = this.used;
