@@ -4,9 +4,9 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames, prefetchEphemeronPairs } from "../src/heapy/graph/weakmap-edges.js";
-import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
-import { readFromSource, readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { isShared } from "../src/heapy/snapshot/memory.js";
+import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
 
 // DevTools' definition, the oracle for the byte-level recogniser.
@@ -46,13 +46,19 @@ test("WeakMap edge names are recognised exactly as DevTools' pattern does, and p
   ];
   const file = join(mkdtempSync(join(tmpdir(), "guppy-weakmap-")), "names.heapsnapshot");
   writeFileSync(file, synthSnapshot(nodes));
-  // On one thread, and on a worker thread (the parallel reader's shared columns, a threshold of 0).
-  for (const onWorker of [false, true]) {
-    const g = onWorker ? await readHeapSnapshot(file, { cacheDir: null, parallel: true }) : await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes))]));
-    if (onWorker) {
+  // On one thread, on this thread over shared columns, and on a worker thread (the
+  // parallel reader's shared columns, a threshold of 0).
+  for (const where of ["one thread", "shared", "worker"] as const) {
+    const g = await readHeapSnapshot(file, { cacheDir: null, parallel: where !== "one thread" });
+    if (where === "worker") {
       prefetchEphemeronNames(g, 0);
       prefetchEphemeronPairs(g, 0);
       assert.ok(g.hasDerived("nameSearch") && g.hasDerived("pairSearch"), "both kernels were queued on a worker");
+    }
+    if (where === "shared") {
+      // Recognised here, the names still go to shared memory: the worker that marks the retaining edges reads them.
+      const { isEphemeron, tableId } = ephemeronsOf(g);
+      assert.ok(isShared(isEphemeron) && isShared(tableId), "the names' flags and table ids are in shared memory");
     }
     checkNames(g);
   }

@@ -4,7 +4,6 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync 
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { readHeapSnapshot } from "../../src/heapy/snapshot/reader.js";
 import { cacheDir, projectRoot } from "./paths.js";
 
 const run = promisify(execFile);
@@ -60,21 +59,6 @@ async function v8WrittenSnapshot(name: FixtureName, program: string): Promise<st
   return join(cwd, written[0]!);
 }
 
-/** Whether some node of the snapshot carries an allocation trace. */
-async function hasTracedNodes(file: string): Promise<boolean> {
-  const g = await readHeapSnapshot(file, { cacheDir: null });
-  if (g.nodeTraceId === null) return false;
-  // The program's own objects (its 500 Tracked) must be attributed: on Node 26 under load
-  // V8 has attributed some of the runtime's allocations and none of the program's.
-  let tracked = 0;
-  for (let n = 0; n < g.nodeCount; n++) {
-    if (g.name(n) !== "Tracked" || g.typeName(n) !== "object") continue;
-    if (g.nodeTraceId[n] === 0) return false;
-    tracked++;
-  }
-  return tracked > 0;
-}
-
 /**
  * Path of a snapshot written by the named fixture program in a fresh Node process.
  * Cached by the programs' path and content, so test files that share a fixture make it once.
@@ -93,13 +77,6 @@ export async function fixtureSnapshot(name: FixtureName): Promise<string> {
     } else {
       // The program writes OUT.tmp and renames it, so a concurrent reader never sees half a file.
       await run(process.execPath, [program, out], { timeout: 120_000 });
-      // V8 (seen on Node 24 and 26 under load) now and then attributes none of the program's
-      // allocations; such a snapshot tests nothing of the traces, so the program runs again
-      // (four times at most).
-      for (let attempt = 1; name === "allocation-traces" && attempt < 5 && !(await hasTracedNodes(out)); attempt++) {
-        rmSync(out, { force: true });
-        await run(process.execPath, [program, out], { timeout: 120_000 });
-      }
     }
   }
   return out;

@@ -252,7 +252,7 @@ function finishPredecessors(g: HeapGraph, rule: RetainInput, made: PredecessorIn
   if (!("work" in made)) return made;
   if (!joinKernel(made)) return predecessorsHere(g, rule);
   const { bits, firstPred, preds } = made.work.input;
-  g.preload("essentialEdges", new BitVector(g.edgeCount, true, bits));
+  g.preload("essentialEdges", new BitVector(g.edgeCount, bits));
   return { firstPred, preds: preds.subarray(0, firstPred[g.nodeCount]) };
 }
 

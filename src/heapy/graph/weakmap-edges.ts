@@ -39,8 +39,10 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
     let input: NameInput;
     if (job !== null && joinKernel(job)) input = job.work.input;
     else {
-      // In shared memory when the strings are, for the pairing on a worker.
-      input = nameInput(g, typedArray(Uint8Array, strings.count, isShared(strings.rawView().bytes)), new Float64Array(strings.count));
+      // In shared memory when the strings are, for the kernels on a worker (the pairing
+      // reads the flags; the retaining edges' marking reads both).
+      const inShared = isShared(strings.rawView().bytes);
+      input = nameInput(g, typedArray(Uint8Array, strings.count, inShared), typedArray(Float64Array, strings.count, inShared));
       recogniseEphemeronNames(input);
     }
     const { isEphemeron, tableId } = input;
