@@ -134,14 +134,14 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     }
   }
 
-  // Every vertex is its own label to begin with (set here in one sequential pass, not at each visit).
-  for (let v = 1; v <= nodeCount; v++) label[v] = v;
-
   // Path compression without recursion. Paths are short in practice, so the stack
-  // starts small and doubles when a long one comes.
+  // starts small and doubles when a long one comes. A linked vertex's label is the
+  // least semidominator on its compressed path (the value, not the vertex that has it:
+  // one random read less at every step and every predecessor); an unlinked vertex's
+  // semidominator is still its DFS number.
   let stack = new Uint32Array(1024);
   const evaluate = (v: number): number => {
-    if (sa[(v << 1) | 1] === 0) return v;
+    if (sa[(v << 1) | 1] === 0) return sa[v << 1]!;
     let sp = 0;
     let x = v;
     while (sa[(sa[(x << 1) | 1]! << 1) | 1] !== 0) {
@@ -156,7 +156,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     while (sp > 0) {
       const w = stack[--sp]!;
       const a = sa[(w << 1) | 1]!;
-      if (sa[label[a]! << 1]! < sa[label[w]! << 1]!) label[w] = label[a]!;
+      if (label[a]! < label[w]!) label[w] = label[a]!;
       sa[(w << 1) | 1] = sa[(a << 1) | 1]!;
     }
     return label[v]!;
@@ -176,10 +176,11 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     // A node nothing essential retains hangs from the root (its semidominator is the least).
     if (firstPred[wo] === end) sw = sa[r << 1]!;
     for (let s = firstPred[wo]!; s < end; s++) {
-      const su = sa[evaluate(preds[s]! + 1) << 1]!;
+      const su = evaluate(preds[s]! + 1);
       if (su < sw) sw = su;
     }
     sa[w << 1] = sw;
+    label[w] = sw;
     sa[(w << 1) | 1] = parent[w]!;
   }
   // The DFS numbers again, where the ancestors were (only the evaluation read them;
