@@ -49,7 +49,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // evaluation reads both of a vertex at once, so one cache miss brings them. Once the
   // tree is built, the same 8 bytes a node hold the retained sizes.
   const sa = new Uint32Array(size * 2);
-  const parent = new Uint32Array(size);
+  // Each vertex's DFS parent, at the vertex's DFS number: written and read in DFS
+  // order (the search, SEMI-NCA and the tree walk it in turn), so never a random access.
+  const parentAt = new Uint32Array(size);
   const vertex = new Uint32Array(size);
   const label = new Uint32Array(size);
   let n = 0;
@@ -63,8 +65,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // has, and this small array stays in the cache where the semidominators would be a
   // random read from memory per edge.
   const seen = new Uint32Array((size + 31) >>> 5);
-  const dfs = (start: number): void => {
+  const dfs = (start: number, from: number): void => {
     sa[start << 1] = ++n;
+    parentAt[n] = from;
     seen[start >>> 5]! |= 1 << (start & 31);
     vertex[n] = start;
     let sp = 0;
@@ -83,8 +86,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
         }
       }
       if (w !== 0) {
-        parent[w] = v;
         sa[w << 1] = ++n;
+        parentAt[n] = v;
         seen[w >>> 5]! |= 1 << (w & 31);
         vertex[n] = w;
         stackV[sp] = v;
@@ -110,7 +113,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   };
 
   const r = g.root + 1;
-  dfs(r);
+  dfs(r, 0);
   onProgress?.(0.45);
   // (What the root's search left needs the lists: only nodes without retainers start a search of their own.)
   const { firstPred, preds } = finishPredecessors(g, rule, predecessors);
@@ -119,16 +122,15 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     unreachable = nodeCount - n;
     for (let v = 1; v <= nodeCount; v++) {
       if (sa[v << 1] === 0 && firstPred[v - 1] === firstPred[v]) {
-        parent[v] = r;
-        dfs(v);
+        dfs(v, r);
       }
     }
   }
   if (n < nodeCount) {
     for (let v = 1; v <= nodeCount; v++) {
       if (sa[v << 1] === 0) {
-        parent[v] = r;
         sa[v << 1] = ++n;
+        parentAt[n] = r;
         vertex[n] = v;
       }
     }
@@ -181,7 +183,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     }
     sa[w << 1] = sw;
     label[w] = sw;
-    sa[(w << 1) | 1] = parent[w]!;
+    sa[(w << 1) | 1] = parentAt[i]!;
   }
   // The DFS numbers again, where the ancestors were (only the evaluation read them;
   // every vertex is numbered by now, so every entry is written).
@@ -192,7 +194,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   for (let i = 2; i <= n; i++) {
     const w = vertex[i]!;
     const sw = sa[w << 1]!;
-    let d = parent[w]!;
+    let d = parentAt[i]!;
     while (sa[(d << 1) | 1]! > sw) d = dom[d]!;
     dom[w] = d;
   }
