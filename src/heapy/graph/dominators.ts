@@ -77,7 +77,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     for (;;) {
       let w = 0;
       const vo = v - 1;
-      const fromOwned = owned[vo]!;
+      const fromOwned = owned[vo >>> 5]! & (1 << (vo & 31));
       for (; e < end; e++) {
         const t = edgeTarget[e]! + 1;
         if ((seen[t >>> 5]! & (1 << (t & 31))) === 0 && retains(rule, vo, e, t - 1, fromOwned)) {

@@ -11,8 +11,8 @@ export interface RetainInput extends KernelColumns {
   weak: number;
   internal: number;
   shortcut: number;
-  /** Per node, 1 when the page owns it (roots.ts pageOwnedNodes). */
-  owned: Uint8Array;
+  /** One bit per node, set when the page owns it (roots.ts pageOwnedNodes). */
+  owned: Uint32Array;
   /** Per string, whether it names a WeakMap value's edge from its table, and the table's id (weakmap-edges.ts). */
   isEphemeron: Uint8Array;
   tableId: Float64Array;
@@ -32,7 +32,7 @@ export function retains(x: RetainInput, n: number, e: number, t: number, fromOwn
     if (x.isEphemeron[s] !== 0 && x.tableId[s] === x.nodeId[n]) return false;
   }
   if (n === x.root) return true;
-  return type !== x.shortcut && (fromOwned !== 0 || x.owned[t] === 0);
+  return type !== x.shortcut && (fromOwned !== 0 || (x.owned[t >>> 5]! & (1 << (t & 31))) === 0);
 }
 
 /** Sets the bit of every retaining edge in `words`, and counts each node's retainers at counts[node + 1] (when given). */
@@ -41,7 +41,7 @@ export function markRetaining(x: RetainInput, words: Uint32Array, counts: Uint32
   for (let n = 0; n < nodeCount; n++) {
     if (onProgress !== undefined && (n & 0xffff) === 0) onProgress();
     const end = firstEdge[n + 1]!;
-    const fromOwned = owned[n]!;
+    const fromOwned = owned[n >>> 5]! & (1 << (n & 31));
     for (let e = firstEdge[n]!; e < end; e++) {
       const t = edgeTarget[e]!;
       if (!retains(x, n, e, t, fromOwned)) continue;

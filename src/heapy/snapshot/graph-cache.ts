@@ -26,8 +26,8 @@ import { StringTable } from "./string-table.js";
  */
 
 const MAGIC = "GUPPYGC\0";
-/** Bumped whenever the layout of the file or of any cached array changes (3: the stamp's ctime and content sample; 4: path trees start at a page's Window). */
-const VERSION = 4;
+/** Bumped whenever the layout of the file or of any cached array changes (3: the stamp's ctime and content sample; 4: path trees start at a page's Window; 5: page-owned objects one bit a node). */
+const VERSION = 5;
 const FIXED = 20; // magic 8, version 4, meta length 4, meta hash 4
 const META_LIMIT = 64 << 20;
 /** Bytes hashed at each of three places of the source for its stamp. */
