@@ -1,4 +1,4 @@
-import { hpy, type Session } from "../heapy/session/session.js";
+import type { Session } from "../heapy/session/session.js";
 import { createProgress } from "./progress.js";
 
 /**
@@ -11,8 +11,9 @@ export class CommandRun {
   code = 0;
   private readonly sessions: Session[] = [];
 
-  /** A new session for the command, remembered for finish(). */
-  session(): Session {
+  /** A new session for the command, remembered for finish(). (Loaded here, on use: a command that needs none starts faster.) */
+  async session(): Promise<Session> {
+    const { hpy } = await import("../heapy/session/session.js");
     const h = hpy();
     this.sessions.push(h);
     return h;

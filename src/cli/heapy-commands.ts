@@ -38,13 +38,13 @@ function printTable(set: HeapySet, opts: TableOptions, header = ""): void {
 /** `guppy heap FILE` or `guppy heap --attach TARGET`: the reachable objects partitioned (by Clodo unless --by says). */
 export async function heapCommand(file: string | undefined, opts: TableOptions, run: CommandRun): Promise<void> {
   if ((file === undefined) === (opts.attach === undefined)) throw new GuppyError("USAGE", "Give a snapshot FILE or --attach HOST:PORT|PID, not both.");
-  const h = run.session();
+  const h = await run.session();
   printTable(opts.attach !== undefined ? await attachHeap(h, opts.attach, opts.json) : await loadHeap(h, file!, opts.json), opts);
 }
 
 /** `guppy diff OLD NEW`: objects of NEW that OLD did not have (by V8 object id), partitioned. */
 export async function diffCommand(oldFile: string, newFile: string, opts: TableOptions, run: CommandRun): Promise<void> {
-  const h = run.session();
+  const h = await run.session();
   const before = await loadHeap(h, oldFile, opts.json);
   const after = await loadHeap(h, newFile, opts.json);
   printTable(after.minus(before), opts, `Objects in ${newFile} that are not in ${oldFile} (by object id):\n`);
@@ -67,7 +67,7 @@ export function select(heap: HeapySet, id: number | undefined, kind: string | un
 
 /** `guppy sp FILE --id ID | --kind NAME`: Heapy's shortest paths, to the chosen objects nearest the root. */
 export async function spCommand(file: string, opts: { id?: number; kind?: string; limit?: number; all: boolean; json: boolean }, run: CommandRun): Promise<void> {
-  const heap = await loadHeap(run.session(), file, opts.json);
+  const heap = await loadHeap(await run.session(), file, opts.json);
   const set = select(heap, opts.id, opts.kind);
   const view = new ShortestPathsView(set, {}, 0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
   if (opts.json) {
@@ -82,7 +82,7 @@ export async function spCommand(file: string, opts: { id?: number; kind?: string
 
 /** `guppy rp FILE --id ID | --kind NAME`: the reference pattern of the chosen objects. */
 export async function rpCommand(file: string, opts: { id?: number; kind?: string; depth: number; by: string; limit?: number; all: boolean; json: boolean }, run: CommandRun): Promise<void> {
-  const heap = await loadHeap(run.session(), file, opts.json);
+  const heap = await loadHeap(await run.session(), file, opts.json);
   const pattern = select(heap, opts.id, opts.kind).getRp(opts.depth, classifierNamed(opts.by));
   const text = opts.json ? JSON.stringify(pattern, null, 2) : pattern.render(0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
   process.stdout.write(text + "\n");
@@ -91,7 +91,7 @@ export async function rpCommand(file: string, opts: { id?: number; kind?: string
 /** `guppy dom FILE`: the objects with the largest retained sizes, each with its shortest path. */
 export async function domCommand(file: string, opts: { top: number; json: boolean }, run: CommandRun): Promise<void> {
   // The graph, not the reachable set: the rows need dominators and the paths of a few objects, no distance of all.
-  const g = await loadGraph(file, opts.json, run.session());
+  const g = await loadGraph(file, opts.json, await run.session());
   const progress = createProgress(!opts.json);
   const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
   progress.done();
@@ -112,7 +112,7 @@ export async function domCommand(file: string, opts: { top: number; json: boolea
 export async function statCommand(file: string | undefined, opts: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }, run: CommandRun): Promise<void> {
   if ((file === undefined) === (opts.show === undefined)) throw new GuppyError("USAGE", "Give a snapshot FILE (with --dump STATFILE to record it), or --show STATFILE.");
   if (file !== undefined) {
-    const heap = await loadHeap(run.session(), file, opts.json);
+    const heap = await loadHeap(await run.session(), file, opts.json);
     const stat = Stat.fromPartition(partition(heap, classifierNamed(opts.by)));
     if (opts.dump !== undefined) stat.dump(opts.dump);
     process.stdout.write(opts.json ? JSON.stringify(stat, null, 2) + "\n" : renderStat(stat, { limit: Number.POSITIVE_INFINITY }) + "\n");
@@ -137,7 +137,7 @@ export async function statCommand(file: string | undefined, opts: { by: string; 
 export async function leaksCommand(files: string[], opts: { threshold: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
   if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
   if (files.length < 3) throw new GuppyError("USAGE", `guppy leaks needs a baseline and at least two later snapshots (what grows with the runs); got ${files.length} file${files.length === 1 ? "" : "s"}.`);
-  const h = run.session();
+  const h = await run.session();
   const sets = [];
   for (const f of files) sets.push(await loadHeap(h, f, opts.json));
   const report = findLeaks(...sets);
@@ -157,7 +157,7 @@ export async function wasteCommand(file: string, opts: { only?: string; threshol
     if (!(name in WASTE_ANALYSES)) throw new GuppyError("USAGE", `Unknown report '${name}'; use one or more of ${Object.keys(WASTE_ANALYSES).join(", ")}.`);
   }
   if (!(opts.threshold >= 0)) throw new GuppyError("USAGE", "--threshold takes a number of bytes, 0 or more.");
-  const h = run.session();
+  const h = await run.session();
   const set = await loadHeap(h, file, opts.json);
   const view = knownWaste(set, names, opts.all ? Number.POSITIVE_INFINITY : 10);
   process.stdout.write((opts.json ? JSON.stringify(view, null, 2) : String(view)) + "\n");
@@ -167,7 +167,7 @@ export async function wasteCommand(file: string, opts: { only?: string; threshol
 /** `guppy growth FILE FILE...`: collections that grew at every step; exit 1 when any did. */
 export async function growthCommand(files: string[], opts: { min: number; all: boolean; json: boolean }, run: CommandRun): Promise<number> {
   if (files.length < 2) throw new GuppyError("USAGE", "guppy growth needs at least two snapshots of one process, oldest first.");
-  const h = run.session();
+  const h = await run.session();
   const sets = [];
   for (const f of files) sets.push(await loadHeap(h, f, opts.json));
   const report = growth(sets, opts.min);

@@ -1,17 +1,13 @@
 import { Command, CommanderError, InvalidArgumentError } from "commander";
 import { GuppyError } from "../errors.js";
-import { analyseFile } from "./analyse.js";
 import { CommandRun } from "./command-run.js";
-import { recordCommand } from "./record.js";
-import { pbCommand } from "./pb.js";
-import { checkTypes, formatFinding } from "../gsl/check-types.js";
-import { compileSpecs } from "../gsl/gsl.js";
-import { runDemo } from "./demo/run-demo.js";
-import { monitorConsole } from "./monitor.js";
-import { startRepl } from "./repl.js";
-import { runCommand, type RunOptions } from "./run.js";
-import { exportCommand, sqlCommand } from "./tables-commands.js";
-import { diffCommand, domCommand, growthCommand, heapCommand, leaksCommand, wasteCommand, rpCommand, spCommand, statCommand, type TableOptions } from "./heapy-commands.js";
+import type { RunOptions } from "./run.js";
+import type { TableOptions } from "./heapy-commands.js";
+
+// Each command loads its module when it runs: a command needs only its own part of
+// Guppy, and loading all of it (the session, the browser driver, GSL) would add to
+// the start-up of every one.
+const heapy = (): Promise<typeof import("./heapy-commands.js")> => import("./heapy-commands.js");
 
 function objectId(v: string): number {
   const n = Number(v.replace(/^@/, ""));
@@ -45,7 +41,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print the walk-through as JSON (no progress output)", false)
     .option("--dir <dir>", "where to keep the demo's two snapshots (default: the temp folder)")
     .addHelpText("after", "\nExamples:\n  guppy demo\n  guppy demo --json --dir ./demo")
-    .action(async (o: { json: boolean; dir?: string }) => runDemo(o));
+    .action(async (o: { json: boolean; dir?: string }) => (await import("./demo/run-demo.js")).runDemo(o));
 
   program
     .command("summary")
@@ -55,7 +51,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print the analysis as JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy summary app.heapsnapshot\n  guppy summary app.heapsnapshot.gz --top 20 --json")
     .action(async (file: string, o: { top: number; json: boolean }) => {
-      await analyseFile(file, o, run.session());
+      await (await import("./analyse.js")).analyseFile(file, o, await run.session());
     });
   // Commands that act on chosen objects share how they are chosen and shown.
   const selectionOptions = (c: Command): Command =>
@@ -80,7 +76,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
       .description("the objects reachable from the root, partitioned as Heapy's table (by class unless --by)")
       .option("--attach <target>", "snapshot a live process instead: HOST:PORT of an inspector (node --inspect, Chromium), or the PID of a Node process")
       .addHelpText("after", "\nExamples:\n  guppy heap app.heapsnapshot --by type\n  guppy heap --attach 127.0.0.1:9229\n  guppy heap --attach 4242"),
-  ).action(async (file: string | undefined, o: TableOptions) => heapCommand(file, o, run));
+  ).action(async (file: string | undefined, o: TableOptions) => (await heapy()).heapCommand(file, o, run));
 
   tableOptions(
     program
@@ -89,7 +85,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
       .argument("<new>", "a later snapshot of the same process")
       .description("objects in NEW that OLD did not have (matched by V8 object id), partitioned")
       .addHelpText("after", "\nExamples:\n  guppy diff before.heapsnapshot after.heapsnapshot\n  guppy diff before.heapsnapshot after.heapsnapshot --by type --all"),
-  ).action(async (oldFile: string, newFile: string, o: TableOptions) => diffCommand(oldFile, newFile, o, run));
+  ).action(async (oldFile: string, newFile: string, o: TableOptions) => (await heapy()).diffCommand(oldFile, newFile, o, run));
 
   selectionOptions(
     program
@@ -97,7 +93,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
       .argument("<file>", "a .heapsnapshot or .heapsnapshot.gz file")
       .description("all shortest paths from the root to those of the objects chosen by --id or --kind nearest it (Heapy's sp)")
       .addHelpText("after", "\nExamples:\n  guppy sp app.heapsnapshot --kind SessionCache\n  guppy sp app.heapsnapshot --id @12345 --json"),
-  ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => spCommand(file, o, run));
+  ).action(async (file: string, o: { id?: number; kind?: string; limit: number; all: boolean; json: boolean }) => (await heapy()).spCommand(file, o, run));
 
   selectionOptions(
     program
@@ -107,7 +103,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
       .option("--depth <n>", "levels of referrers to follow", positiveInt, 7)
       .option("--by <kinds>", "classifier for grouping referrers", "clodo")
       .addHelpText("after", "\nExamples:\n  guppy rp app.heapsnapshot --kind Session\n  guppy rp app.heapsnapshot --id @12345 --depth 3 --all"),
-  ).action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => rpCommand(file, o, run));
+  ).action(async (file: string, o: { id?: number; kind?: string; depth: number; by: string; limit: number; all: boolean; json: boolean }) => (await heapy()).rpCommand(file, o, run));
 
   program
     .command("dom")
@@ -116,13 +112,13 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy dom app.heapsnapshot\n  guppy dom app.heapsnapshot --top 25 --json")
-    .action(async (file: string, o: { top: number; json: boolean }) => domCommand(file, o, run));
+    .action(async (file: string, o: { top: number; json: boolean }) => (await heapy()).domCommand(file, o, run));
   program
     .command("repl")
     .argument("[files...]", "snapshots to load as s0, s1, ...")
     .description("an interactive session: h = hpy() ready, the files loaded, results printed as Heapy text")
     .addHelpText("after", "\nExamples:\n  guppy repl app.heapsnapshot\n  guppy> s0.byclodo\n  guppy> _.more\n  guppy> s0.and(h.Clodo(\"Foo\")).sp\n  guppy> h.doc")
-    .action(async (files: string[]) => startRepl(files));
+    .action(async (files: string[]) => (await import("./repl.js")).startRepl(files));
 
   program
     .command("mcp")
@@ -138,7 +134,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .command("monitor")
     .description("console for programs started with `node --import guppy/rm app.js`: list (lc), select (sc N), run Heapy commands, interrupt (int)")
     .addHelpText("after", "\nExample:\n  node --import guppy/rm app.js &\n  guppy monitor\n  <Monitor> lc\n  <Monitor> sc 0\n  <1234> (await h.heap()).byclodo")
-    .action(async () => monitorConsole());
+    .action(async () => (await import("./monitor.js")).monitorConsole());
 
   program
     .command("leaks")
@@ -150,7 +146,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy leaks base.heapsnapshot target.heapsnapshot final.heapsnapshot\n  guppy leaks s0.heapsnapshot s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot --threshold 100000 --json")
     .action(async (base: string, later: string[], o: { threshold: number; all: boolean; json: boolean }) => {
-      run.code = await leaksCommand([base, ...later], o, run);
+      run.code = await (await heapy()).leaksCommand([base, ...later], o, run);
     });
 
   program
@@ -166,7 +162,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy run scenario.js\n  guppy run scenario.mjs --repeat 5 --out snapshots --json\n  guppy run scenario.js --cdp http://127.0.0.1:9222")
     .action(async (file: string, o: RunOptions) => {
-      run.code = await runCommand(file, o, run);
+      run.code = await (await import("./run.js")).runCommand(file, o, run);
     });
 
   program
@@ -179,7 +175,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy waste app.heapsnapshot\n  guppy waste page.heapsnapshot --only dom,strings --json\n  guppy waste app.heapsnapshot --threshold 1000000   # exit 1 when over 1 MB is wasted")
     .action(async (file: string, o: { only?: string; threshold: number; all: boolean; json: boolean }) => {
-      run.code = await wasteCommand(file, o, run);
+      run.code = await (await heapy()).wasteCommand(file, o, run);
     });
 
   program
@@ -191,7 +187,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy growth s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot\n  guppy growth before.heapsnapshot after.heapsnapshot --min 100 --json")
     .action(async (files: string[], o: { min: number; all: boolean; json: boolean }) => {
-      run.code = await growthCommand(files, o, run);
+      run.code = await (await heapy()).growthCommand(files, o, run);
     });
 
   program
@@ -201,7 +197,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .requiredOption("--to <dir>", "the dataset folder (created; exports of other snapshots into it add to one dataset)")
     .option("--json", "print what was written as JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy export s1.heapsnapshot s2.heapsnapshot s3.heapsnapshot --to heaps/\n  guppy sql \"SELECT snapshot, count(*) FROM objects GROUP BY ALL\" heaps/")
-    .action(async (files: string[], o: { to: string; json: boolean }) => exportCommand(files, o));
+    .action(async (files: string[], o: { to: string; json: boolean }) => (await import("./tables-commands.js")).exportCommand(files, o));
 
   program
     .command("sql")
@@ -213,7 +209,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print the rows as JSON", false)
     .option("--csv", "print the rows as CSV", false)
     .addHelpText("after", "\nExamples:\n  guppy sql \"SELECT class, count, shallow_size FROM classes ORDER BY shallow_size DESC\" app.heapsnapshot\n  guppy sql \"SELECT snapshot, sum(retained_size) FROM objects WHERE class = 'SessionCache' GROUP BY ALL\" heaps/ --csv")
-    .action(async (query: string, inputs: string[], o: { limit: number; all: boolean; json: boolean; csv: boolean }) => sqlCommand(query, inputs, o));
+    .action(async (query: string, inputs: string[], o: { limit: number; all: boolean; json: boolean; csv: boolean }) => (await import("./tables-commands.js")).sqlCommand(query, inputs, o));
 
   program
     .command("gsl")
@@ -228,11 +224,12 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--check-types [module]", "check the specs against the TypeScript declarations of this module (default: the --binding module's .ts source); exit 1 on findings")
     .addHelpText("after", "\nExamples:\n  guppy gsl specs/index.gsl --html docs --xhtml docs --markdown README.md\n  guppy gsl specs/index.gsl --tests test/generated --binding test/gsl-binding.js\n  node --test test/generated/\n  guppy gsl specs/index.gsl --check-types test/gsl/guppy-binding.ts")
     .action(async (specs: string[], o: { html?: string; xhtml?: string; tests?: string; binding?: string; runtime: string; markdown?: string; checkTypes?: string | boolean }) => {
-      const { written, model } = compileSpecs(specs, o);
+      const { written, model } = (await import("../gsl/gsl.js")).compileSpecs(specs, o);
       process.stdout.write(`${model.kinds.size} kinds in ${model.files.size} file${model.files.size === 1 ? "" : "s"}; wrote ${written.length} file${written.length === 1 ? "" : "s"}${written.length ? `:\n  ${written.join("\n  ")}` : "."}\n`);
       if (o.checkTypes === undefined) return;
       const module = typeof o.checkTypes === "string" ? o.checkTypes : o.binding;
       if (module === undefined) throw new GuppyError("USAGE", "--check-types needs a module: --check-types MODULE, or --binding MODULE.");
+      const { checkTypes, formatFinding } = await import("../gsl/check-types.js");
       const findings = await checkTypes(model, module);
       for (const f of findings) process.stdout.write(`${formatFinding(f)}\n`);
       process.stdout.write(`${findings.length} type finding${findings.length === 1 ? "" : "s"} against ${module}.\n`);
@@ -246,7 +243,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--port <n>", "port on 127.0.0.1 (default: a free one)", port, 0)
     .option("--open", "open the page in the default browser", false)
     .addHelpText("after", "\nExamples:\n  guppy pb run.hpy\n  guppy pb before.heapsnapshot after.heapsnapshot --open")
-    .action(async (files: string[], o: { port: number; open: boolean }) => pbCommand(files, o));
+    .action(async (files: string[], o: { port: number; open: boolean }) => (await import("./pb.js")).pbCommand(files, o));
 
   program
     .command("record")
@@ -260,7 +257,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--count <n>", "stop after this many samples", positiveInt)
     .addHelpText("after", "\nExamples:\n  guppy record --out run.hpy --interval 2 -- node app.js\n  guppy record --out run.hpy --attach 127.0.0.1:9229 --count 30\n  guppy pb run.hpy")
     .action(async (command: string[], o: { out: string; attach?: string; annex?: number; interval: number; by: string; count?: number }) => {
-      run.code = await recordCommand({ ...o, command, quiet: !process.stderr.isTTY });
+      run.code = await (await import("./record.js")).recordCommand({ ...o, command, quiet: !process.stderr.isTTY });
     });
 
   program
@@ -273,7 +270,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--diff", "with --show: the difference between the last two records", false)
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy stat app.heapsnapshot --dump run.stat\n  guppy stat --show run.stat --diff")
-    .action(async (file: string | undefined, o: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }) => statCommand(file, o, run));
+    .action(async (file: string | undefined, o: { by: string; dump?: string; show?: string; diff: boolean; json: boolean }) => (await heapy()).statCommand(file, o, run));
   return program;
 }
 

@@ -56,7 +56,7 @@ export async function runCommand(file: string, opts: RunOptions, run: CommandRun
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }
-  const h = run.session();
+  const h = await run.session();
   const { snapshots } = result;
   const heaps = { base: await loadHeap(h, snapshots.base, opts.json), target: await loadHeap(h, snapshots.target, opts.json), final: await loadHeap(h, snapshots.final, opts.json) };
   const report = analyseRun(heaps, result.samples, rounds, snapshots, scenario.leakFilter);

@@ -1,4 +1,4 @@
-import WebSocket from "ws";
+import type WebSocket from "ws";
 import { GuppyError } from "../../errors.js";
 import { latin1Bytes } from "../../bytes.js";
 import { Pending } from "../../pending.js";
@@ -176,7 +176,10 @@ export class CdpConnection {
   }
 
   static async open(url: string): Promise<CdpConnection> {
-    const ws = new WebSocket(url, { handshakeTimeout: METADATA_MS, maxPayload: MAX_MESSAGE_BYTES, followRedirects: false });
+    // Loaded on the first connection: most commands read files and never need it, and
+    // it would add a tenth of the start-up of every one of them.
+    const { default: Socket } = await import("ws");
+    const ws = new Socket(url, { handshakeTimeout: METADATA_MS, maxPayload: MAX_MESSAGE_BYTES, followRedirects: false });
     await new Promise<void>((resolve, reject) => {
       ws.once("open", () => resolve());
       ws.once("error", () => reject(attachError(`Cannot connect to ${url}.`)));

@@ -1,4 +1,5 @@
-import { parse, type Node } from "acorn";
+import type { Node } from "acorn";
+import { acorn } from "../source/js-parser.js";
 
 const AsyncFunction = Object.getPrototypeOf(async () => undefined).constructor as new (...args: string[]) => (...a: unknown[]) => Promise<unknown>;
 
@@ -33,7 +34,7 @@ function patternNames(p: Pattern | null | undefined, out: string[]): void {
  * assigned again by a later line, which declaring it again does anyway.
  */
 export function compileCommand(code: string, bindings: Bindings): () => Promise<unknown> {
-  const program = parse(code, { ecmaVersion: "latest", sourceType: "script", allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
+  const program = acorn().parse(code, { ecmaVersion: "latest", sourceType: "script", allowAwaitOutsideFunction: true, allowReturnOutsideFunction: true });
   const body = (program as unknown as { body: (Node & Record<string, unknown>)[] }).body;
   const names: string[] = [];
   const hoisted: string[] = [];

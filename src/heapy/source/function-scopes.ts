@@ -1,4 +1,5 @@
-import { parse, type Node, type Options } from "acorn";
+import type { Node, Options } from "acorn";
+import { acorn } from "./js-parser.js";
 import { ScriptFiles } from "./script-files.js";
 
 /** A function of a parsed script: its extent and, once asked, the identifiers in it. */
@@ -58,7 +59,7 @@ function parseScript(text: string): Node | null {
   const base: Options = { ecmaVersion: "latest", allowHashBang: true, allowReturnOutsideFunction: true, allowAwaitOutsideFunction: true, allowImportExportEverywhere: true };
   for (const sourceType of ["module", "script"] as const) {
     try {
-      return parse(text, { ...base, sourceType });
+      return acorn().parse(text, { ...base, sourceType });
     } catch {
       // Sloppy-mode code can fail as a module (`with`, octal literals): try it as a script.
     }
