@@ -63,6 +63,10 @@ export function search(input: SearchInput, out: SearchOutput): void {
   distances.fill(NO_DISTANCE);
   parentEdge?.fill(-1);
   const queue = new Uint32Array(input.nodeCount);
+  // Which nodes have a distance, one bit each: most edges lead to one that has, and
+  // this small array stays in the cache where the distances would be a random read
+  // from memory per edge.
+  const seen = new Uint32Array((input.nodeCount + 31) >>> 5);
   // Per key/value pair: 1 once the first of its two edges has been skipped.
   const pending = new Uint8Array(input.pairCount);
   const SLOPPY_CONTEXT = 1;
@@ -84,7 +88,7 @@ export function search(input: SearchInput, out: SearchOutput): void {
         const type = edgeType[e]!;
         if (type === weak) continue;
         const to = edgeTarget[e]!;
-        if (distances[to] !== NO_DISTANCE) continue;
+        if ((seen[to >>> 5]! & (1 << (to & 31))) !== 0) continue;
         const byIndex = type === element || type === hidden;
         if (special === SLOPPY_CONTEXT) {
           if (!byIndex && sloppyMap[edgeName[e]!]) continue;
@@ -103,6 +107,7 @@ export function search(input: SearchInput, out: SearchOutput): void {
           continue;
         }
         distances[to] = d;
+        seen[to >>> 5]! |= 1 << (to & 31);
         if (parentEdge) parentEdge[to] = e;
         queue[length++] = to;
         if (targets !== undefined && targets[to] && --remaining === 0) return;
@@ -112,8 +117,9 @@ export function search(input: SearchInput, out: SearchOutput): void {
         const e = deferred[taken++]!;
         const at = deferred[taken++]!;
         const to = edgeTarget[e]!;
-        if (distances[to] !== NO_DISTANCE) continue;
+        if ((seen[to >>> 5]! & (1 << (to & 31))) !== 0) continue;
         distances[to] = at;
+        seen[to >>> 5]! |= 1 << (to & 31);
         if (parentEdge) parentEdge[to] = e;
         queue[length++] = to;
         if (targets !== undefined && targets[to] && --remaining === 0) return;
@@ -126,6 +132,7 @@ export function search(input: SearchInput, out: SearchOutput): void {
     const t = starts[i]!;
     if (distances[t] === 1) continue;
     distances[t] = 1;
+    seen[t >>> 5]! |= 1 << (t & 31);
     if (parentEdge) parentEdge[t] = starts[i + 1]!;
     queue[length++] = t;
     if (targets !== undefined && targets[t]) remaining--;
@@ -135,6 +142,7 @@ export function search(input: SearchInput, out: SearchOutput): void {
   if (remaining === 0) return;
   const root = input.root;
   distances[root] = length > 0 ? BASE_SYSTEM_DISTANCE : 0;
+  seen[root >>> 5]! |= 1 << (root & 31);
   queue[0] = root;
   bfs(1);
 }
