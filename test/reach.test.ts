@@ -4,10 +4,12 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
-import { PENDING } from "../src/heapy/graph/background.js";
+import { once } from "node:events";
+import type { Worker } from "node:worker_threads";
+import { DONE, holdWorker, PENDING } from "../src/heapy/graph/background.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
-import { ownersOf, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
-import { ephemeronPairsOf, ephemeronsOf } from "../src/heapy/graph/weakmap-edges.js";
+import { ownersOf, prefetchOwners, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
+import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames } from "../src/heapy/graph/weakmap-edges.js";
 import { largestRetainers } from "../src/heapy/overview.js";
 import { pathText } from "../src/heapy/render/paths.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
@@ -126,4 +128,35 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
     assert.notEqual(holder.current, first, `${name}: a new worker for the distances`);
     assert.deepEqual(distancesOf(g), distancesOf(plain), name);
   }
+});
+
+test("a held worker stays open between kernels queued apart, and ends once the hold is released and its kernels are done", async () => {
+  const g = await readHeapSnapshot(await fixtureSnapshot(FIXTURES[0]!), { cacheDir: null, parallel: true });
+  const holder = g.derived<{ current: { worker: Worker; beat: Int32Array } | null }>("backgroundWorker", () => ({ current: null }));
+  const release = holdWorker(g);
+  const held = holder.current!;
+  assert.equal(Atomics.load(held.beat, PENDING), 1, "the hold counts as one");
+  prefetchEphemeronNames(g, 0);
+  const names = g.derived<{ work: { state: Int32Array } }>("nameSearch", () => assert.fail("no names job"));
+  for (let i = 0; i < 400 && Atomics.load(names.work.state, 0) !== DONE; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(Atomics.load(names.work.state, 0), DONE, "the names kernel ran");
+  // Done, and not closed: the next kernel goes to the same thread.
+  assert.equal(Atomics.load(held.beat, PENDING), 1, "still held");
+  prefetchOwners(g, 0);
+  assert.equal(holder.current, held, "the next kernel went to the held worker");
+  // (The worker never keeps a process alive; here the test waits for it to end.)
+  held.worker.ref();
+  const exited = once(held.worker, "exit");
+  release();
+  release();
+  assert.deepEqual(ownersOf(g), ownersOf(await readHeapSnapshot(await fixtureSnapshot(FIXTURES[0]!), { cacheDir: null, parallel: false })));
+  await exited;
+  assert.equal(Atomics.load(held.beat, PENDING), -1, "closed");
+  // A released hold on an idle worker closes it too.
+  const idle = holdWorker(g);
+  assert.notEqual(holder.current, held, "a closed worker is not reused");
+  holder.current!.worker.ref();
+  const idleExit = once(holder.current!.worker, "exit");
+  idle();
+  await idleExit;
 });

@@ -40,11 +40,12 @@ export interface BackgroundJob<W extends KernelWork = KernelWork> {
 }
 
 /**
- * beat[PENDING]: the kernels sent to the worker and not finished, or -1 once it has
- * closed. The worker closes when its last kernel is done (so an idle thread never
- * holds a graph's columns); a sender adds one while it is not closed, and otherwise
- * starts a new worker. Both change it by compare-and-exchange, so no kernel is ever
- * sent to a worker that has closed.
+ * beat[PENDING]: the kernels sent to the worker and not finished (and the holds on
+ * it), or -1 once it has closed. The worker closes when its last kernel is done (so an
+ * idle thread never holds a graph's columns), or when the last hold is released on an
+ * idle worker; a sender adds one while it is not closed, and otherwise starts a new
+ * worker. All change it by compare-and-exchange, so no kernel is ever sent to a
+ * worker that has closed.
  */
 export const PENDING = 1;
 
@@ -74,20 +75,52 @@ export function backgroundWorthy(g: HeapGraph, minNodes = BACKGROUND_MIN_NODES):
  * core with this thread (on two cores, that would slow this one down more than it saves).
  */
 export function startKernel<W extends KernelWork>(g: HeapGraph, work: W): BackgroundJob<W> {
-  const holder = g.derived<GraphWorker>("backgroundWorker", () => ({ current: null }));
-  let current = holder.current;
-  if (current === null || !claim(current.beat)) {
-    const beat = shared(Int32Array, 2);
-    beat[PENDING] = 1;
-    // Guppy's compiled code needs none of the program's flags (as for the edge reader).
-    const worker = new Worker(new URL("./graph-worker.js", import.meta.url), { execArgv: [], workerData: beat });
-    // It never keeps the process alive, and answers through shared memory: one that dies stalls, and waiters compute themselves.
-    worker.unref();
-    worker.on("error", () => {});
-    holder.current = current = { worker, beat };
-  }
+  const current = claimWorker(g);
   current.worker.postMessage(work);
   return { work, worker: current.worker, beat: current.beat };
+}
+
+/**
+ * Keeps the graph's worker open, started if need be, until the returned function is
+ * called, for a caller that will queue kernels one after another with work of its own
+ * between them: without the hold, a worker that finished the first before the next
+ * came would close, and a new one take the time to start again (tens of milliseconds).
+ */
+export function holdWorker(g: HeapGraph): () => void {
+  const { worker, beat } = claimWorker(g);
+  let held = true;
+  return () => {
+    if (!held) return;
+    held = false;
+    for (;;) {
+      const pending = Atomics.load(beat, PENDING);
+      // The hold was the last count: the worker is idle, so it is closed and told to end.
+      if (pending === 1) {
+        if (Atomics.compareExchange(beat, PENDING, 1, -1) !== 1) continue;
+        worker.postMessage(CLOSE);
+        return;
+      }
+      if (Atomics.compareExchange(beat, PENDING, pending, pending - 1) === pending) return;
+    }
+  };
+}
+
+/** What a hold's release sends a worker it leaves idle. */
+export const CLOSE = "close";
+
+/** The graph's worker counted for one more kernel or hold: the current one when it has not closed, else a new one. */
+function claimWorker(g: HeapGraph): { worker: Worker; beat: Int32Array } {
+  const holder = g.derived<GraphWorker>("backgroundWorker", () => ({ current: null }));
+  const current = holder.current;
+  if (current !== null && claim(current.beat)) return current;
+  const beat = shared(Int32Array, 2);
+  beat[PENDING] = 1;
+  // Guppy's compiled code needs none of the program's flags (as for the edge reader).
+  const worker = new Worker(new URL("./graph-worker.js", import.meta.url), { execArgv: [], workerData: beat });
+  // It never keeps the process alive, and answers through shared memory: one that dies stalls, and waiters compute themselves.
+  worker.unref();
+  worker.on("error", () => {});
+  return (holder.current = { worker, beat });
 }
 
 /** The kernel job queued for a graph under `key` (by g.preload), or null when none was. */

@@ -1,5 +1,5 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
-import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
+import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, holdWorker, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { BitVector } from "./bit-vector.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
@@ -34,13 +34,22 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // the owners (for shallow sizes) and pairs the WeakMap names (for the paths most
   // commands print next). Neither thread needs the other's result until later.
   const background = backgroundWorthy(g, minBackgroundNodes);
-  if (background) prefetchEphemeronNames(g, minBackgroundNodes);
-  const rule = retainInput(g);
-  onProgress?.(0.1);
-  const predecessors = startPredecessors(g, rule, background);
-  if (background) {
-    prefetchOwners(g, minBackgroundNodes);
-    prefetchEphemeronPairs(g, minBackgroundNodes);
+  // Held open from the names to the pairs: the names are often done before this thread
+  // has the page-owned objects that the predecessor lists need.
+  const release = background ? holdWorker(g) : null;
+  let rule: RetainInput;
+  let predecessors: PredecessorInput | PredecessorJob;
+  try {
+    if (background) prefetchEphemeronNames(g, minBackgroundNodes);
+    rule = retainInput(g);
+    onProgress?.(0.1);
+    predecessors = startPredecessors(g, rule, background);
+    if (background) {
+      prefetchOwners(g, minBackgroundNodes);
+      prefetchEphemeronPairs(g, minBackgroundNodes);
+    }
+  } finally {
+    release?.();
   }
   onProgress?.(0.2);
   const { owned } = rule;

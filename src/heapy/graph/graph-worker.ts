@@ -4,7 +4,7 @@
  * state[0] is STARTED, then DONE or FAILED.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { DONE, FAILED, PENDING, STARTED, type KernelWork } from "./background.js";
+import { CLOSE, DONE, FAILED, PENDING, STARTED, type KernelWork } from "./background.js";
 import { search } from "./distance-search.js";
 import { recogniseEphemeronNames } from "./ephemeron-names.js";
 import { pairEphemerons } from "./ephemeron-pairs.js";
@@ -45,7 +45,9 @@ function finished(): boolean {
 
 // Kernels come as messages and run in the order sent; after the last one the thread
 // ends, so that an idle worker holds no graph's columns.
-parentPort?.on("message", (work: KernelWork) => {
+parentPort?.on("message", (work: KernelWork | typeof CLOSE) => {
+  // A released hold left this worker idle, and closed it.
+  if (work === CLOSE) process.exit(0);
   run(work);
   if (finished()) process.exit(0);
 });
