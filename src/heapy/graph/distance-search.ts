@@ -76,10 +76,18 @@ export function search(input: SearchInput, out: SearchOutput): void {
 
   const bfs = (length: number): void => {
     let head = 0;
+    // The queue holds one level after another, each of nodes at one distance (a node the
+    // console's handles reach is a level of its own): the distance is read once a level,
+    // not at random for every node.
+    let levelEnd = 0;
+    let d = 0;
     while (head < length) {
+      if (head === levelEnd) {
+        d = distances[queue[head]!]! + 1;
+        levelEnd = length;
+      }
       const n = queue[head++]!;
       if (onProgress !== undefined && (head & 0xffff) === 0) onProgress();
-      const d = distances[n]! + 1;
       const t = nodeType[n]!;
       // The few nodes whose edges DevTools filters are recognised once, not per edge.
       const special = t === hiddenNode && nativeContext[nodeName[n]!] ? SLOPPY_CONTEXT : t === arrayNode && mapDescriptors[nodeName[n]!] ? DESCRIPTORS : 0;
