@@ -138,6 +138,11 @@ test("strings with escapes decode exactly, and every chunking of the input reads
   // Samples keep timestamps beyond 32 bits; locations name node ordinals (index / field count).
   assert.deepEqual([...whole.samples], [1000, 1, 5000000000, 7]);
   assert.deepEqual([...whole.locations], [1, 3, 10, 4]);
+  // In 32 bits when every value fits (half the memory), as read when one does not.
+  assert.ok(whole.locations instanceof Uint32Array);
+  const odd = await readFromSource(bufferSource("t", [Buffer.from(text.replace('"locations":[7,3,10,4]', '"locations":[8,3,-1,4]'))]));
+  assert.ok(odd.locations instanceof Float64Array);
+  assert.deepEqual([...odd.locations], [8 / 7, 3, -1, 4]);
   for (const size of [1, 2, 3, 5, 7, 64]) {
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));

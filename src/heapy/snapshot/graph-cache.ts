@@ -415,7 +415,8 @@ class CacheSections implements DeferredParts {
 
   column(name: DeferredColumn): Uint8Array | Uint32Array | Float64Array {
     const a = this.take(name);
-    if (a === null || !(a instanceof (name === "edgeType" ? Uint8Array : name === "locations" ? Float64Array : Uint32Array))) {
+    const fits = a !== null && (name === "edgeType" ? a instanceof Uint8Array : name === "locations" ? a instanceof Uint32Array || a instanceof Float64Array : a instanceof Uint32Array);
+    if (!fits) {
       this.discard();
       throw new GuppyError("CACHE_DAMAGED", "The snapshot's cache failed its check while in use and was removed; open the snapshot again to read it from the file.", { file: this.meta.source.path });
     }

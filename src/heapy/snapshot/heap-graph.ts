@@ -38,7 +38,7 @@ export interface HeapGraphParts {
   edgeType?: Uint8Array;
   edgeName?: Uint32Array;
   edgeTarget?: Uint32Array;
-  locations?: Float64Array;
+  locations?: Uint32Array | Float64Array;
   /** Where columns not given, and derived values, are read from when first used (a cache file). */
   deferred?: DeferredParts;
 }
@@ -151,7 +151,7 @@ export class HeapGraph {
   private edgeTypeColumn: Uint8Array | undefined;
   private edgeNameColumn: Uint32Array | undefined;
   private edgeTargetColumn: Uint32Array | undefined;
-  private locationsColumn: Float64Array | undefined;
+  private locationsColumn: Uint32Array | Float64Array | undefined;
 
   constructor(p: HeapGraphParts) {
     this.file = p.file;
@@ -237,8 +237,8 @@ export class HeapGraph {
   }
 
   /** locations, flat: node ordinal, script id, line, column. */
-  get locations(): Float64Array {
-    return (this.locationsColumn ??= this.deferred!.column("locations") as Float64Array);
+  get locations(): Uint32Array | Float64Array {
+    return (this.locationsColumn ??= this.deferred!.column("locations") as Uint32Array | Float64Array);
   }
 
   /**
