@@ -172,3 +172,19 @@ test("a worker parsing the edges gives the same graph as one thread, on every fi
     }
   }
 });
+
+test("names looked up together are found as one at a time finds them", async () => {
+  const text = synthSnapshot(tricky);
+  const extra = ["abc", "abd", "abc", "ab", 'x"y', "ends with backslash \\"];
+  const withExtra = text.slice(0, text.lastIndexOf("]}")) + "," + extra.map((s) => JSON.stringify(s)).join(",") + "]}";
+  const asked = ["abc", "abd", "ab", "abc", "absent", 'x"y', "ends with backslash \\", tricky[1]!.name, ""];
+  const together = await readFromSource(bufferSource("t", [Buffer.from(withExtra)]));
+  together.strings.lookUp(asked);
+  const alone = await readFromSource(bufferSource("t", [Buffer.from(withExtra)]));
+  for (const s of asked) assert.deepEqual(together.strings.indicesOf(s), alone.strings.indicesOf(s), s);
+  // (Each index is the string's own: both "abc"s, and a name with escapes found by its decoded text.)
+  const first = together.strings.count - extra.length;
+  assert.deepEqual(together.strings.indicesOf("abc"), [first, first + 2]);
+  assert.deepEqual(together.strings.indicesOf('x"y'), [first + 4]);
+  assert.deepEqual(together.strings.indicesOf("absent"), []);
+});

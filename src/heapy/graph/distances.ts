@@ -5,6 +5,7 @@ import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
 import { kernelColumns } from "./kernel-columns.js";
 import { nameFlags, suffixFlags } from "./name-flags.js";
+import { V8_NAMES } from "./v8-names.js";
 import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
 export { BASE_SYSTEM_DISTANCE, NO_DISTANCE, PATH_ORIGIN } from "./distance-search.js";
@@ -36,14 +37,14 @@ export function searchInput(g: HeapGraph, readable: boolean): SearchInput {
   const { isEphemeron } = ephemeronsOf(g);
   const { pair, pairCount } = ephemeronPairsOf(g);
   const T = g.edgeTypes;
-  const mapDescriptors = nameFlags(g, "(map descriptors)");
+  const mapDescriptors = nameFlags(g, V8_NAMES.mapDescriptors);
   return {
     ...kernelColumns(g),
     nodeType: g.nodeType,
     nodeName: g.nodeName,
     codes: { weak: T.weak, internal: T.internal, element: T.element, hidden: T.hidden, hiddenNode: g.nodeTypes.hidden, arrayNode: g.nodeTypes.array },
-    sloppyMap: nameFlags(g, "sloppy_function_map"),
-    nativeContext: nameFlags(g, "system / NativeContext"),
+    sloppyMap: nameFlags(g, V8_NAMES.sloppyFunctionMap),
+    nativeContext: nameFlags(g, V8_NAMES.nativeContext),
     mapDescriptors,
     descriptorIndex: descriptorIndexOf(g, mapDescriptors),
     isEphemeron,

@@ -5,6 +5,7 @@ import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
+import { lookUpV8Names } from "./v8-names.js";
 import { prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
 
 /** The dominator tree and the retained sizes it implies. */
@@ -34,6 +35,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // the owners (for shallow sizes) and pairs the WeakMap names (for the paths most
   // commands print next). Neither thread needs the other's result until later.
   const background = backgroundWorthy(g, minBackgroundNodes);
+  // This and what most commands do next look for these names.
+  lookUpV8Names(g);
   // Held open from the names to the pairs: the names are often done before this thread
   // has the page-owned objects that the predecessor lists need.
   const release = background ? holdWorker(g) : null;

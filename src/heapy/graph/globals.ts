@@ -1,10 +1,11 @@
 import { prefixFlags } from "./name-flags.js";
+import { V8_NAMES } from "./v8-names.js";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 
 /** Whether a node is one of V8's native contexts (a realm: its builtins and its global object). */
 export function isNativeContext(g: HeapGraph, n: number): boolean {
   const name = g.name(n);
-  return name === "system / NativeContext" || name.startsWith("system / NativeContext / ");
+  return name === V8_NAMES.nativeContext || name.startsWith(`${V8_NAMES.nativeContext} / `);
 }
 
 /**
@@ -22,8 +23,8 @@ export function globalObjectsOf(g: HeapGraph): Uint8Array {
       const t = edgeTarget[e]!;
       if (edgeType[e] === g.edgeTypes.shortcut && g.nodeType[t] === g.nodeTypes.object) flags[t] = 1;
     }
-    const contexts = prefixFlags(g, "system / NativeContext");
-    const globalObject = g.strings.indicesOf("global_object");
+    const contexts = prefixFlags(g, V8_NAMES.nativeContext);
+    const globalObject = g.strings.indicesOf(V8_NAMES.globalObject);
     for (let n = 0; n < g.nodeCount; n++) {
       if (!contexts[g.nodeName[n]!] || !isNativeContext(g, n)) continue;
       for (let e = firstEdge[n]!; e < firstEdge[n + 1]!; e++) {

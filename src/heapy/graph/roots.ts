@@ -1,6 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
 import { BitVector } from "./bit-vector.js";
+import { V8_NAMES } from "./v8-names.js";
 
 /**
  * DevTools' "user roots": the root's children that are not synthetic (the global
@@ -12,7 +13,7 @@ export function isUserRoot(g: HeapGraph, node: number, domTreesNames: ReadonlySe
 
 /** String indices naming "(Document DOM trees)". */
 export function documentDomTreesNames(g: HeapGraph): Set<number> {
-  return new Set(g.strings.indicesOf("(Document DOM trees)"));
+  return new Set(g.strings.indicesOf(V8_NAMES.documentDomTrees));
 }
 
 /** Whether the root has at least one user root (false for snapshots taken with internals exposed). */

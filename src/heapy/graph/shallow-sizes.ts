@@ -2,6 +2,7 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { NO_OWNER, ownerSearch, type OwnerInput } from "./owner-search.js";
 import { hasUserRoots } from "./roots.js";
+import { V8_NAMES } from "./v8-names.js";
 
 /**
  * The shallow sizes DevTools shows: V8's internal arrays and hidden objects that
@@ -63,5 +64,5 @@ function ownerInput(g: HeapGraph, owners: Uint32Array): OwnerInput {
   const { nodeCount, nodeType, nodeName, firstEdge, edgeTarget, edgeType } = g;
   const { hidden, array, native } = g.nodeTypes;
   const codes = { hidden, array, native, weak: g.edgeTypes.weak };
-  return { nodeCount, nodeType, nodeName, firstEdge, edgeTarget, edgeType, codes, externalStringData: Uint32Array.from(g.strings.indicesOf("system / ExternalStringData")), owners };
+  return { nodeCount, nodeType, nodeName, firstEdge, edgeTarget, edgeType, codes, externalStringData: Uint32Array.from(g.strings.indicesOf(V8_NAMES.externalStringData)), owners };
 }

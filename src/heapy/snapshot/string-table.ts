@@ -2,6 +2,8 @@ import { latin1Bytes, utf8Text } from "../../bytes.js";
 import { typedArray } from "./memory.js";
 
 const BACKSLASH = 0x5c;
+/** Printable ASCII without quote or backslash: V8 writes such a string unescaped, so its bytes are its text. */
+const PLAIN = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/;
 const QUOTE = 0x22;
 /** Strings up to this many bytes are taken by StringTableBuilder.takeSimple. */
 const SIMPLE_STRING = 128;
@@ -66,25 +68,39 @@ export class StringTable {
   indicesOf(s: string): readonly number[] {
     const known = this.lookups.get(s);
     if (known !== undefined) return known;
-    const found = /^[\x20-\x21\x23-\x5b\x5d-\x7e]*$/.test(s) ? this.plainIndicesOf(s) : this.decodedIndicesOf(s);
-    this.lookups.set(s, found);
-    return found;
+    if (PLAIN.test(s)) this.lookUp([s]);
+    else this.lookups.set(s, this.decodedIndicesOf(s));
+    return this.lookups.get(s)!;
   }
 
-  /** For printable ASCII without quote or backslash, which V8 writes unescaped: compare bytes. */
-  private plainIndicesOf(s: string): number[] {
-    const target = latin1Bytes(s);
-    const len = target.length;
+  /**
+   * Finds several names at once, for indicesOf to answer from memory: one pass over
+   * the strings for all of them, where each would take a pass of its own. Names of
+   * printable ASCII without quote or backslash (which V8 writes unescaped) are
+   * compared on the bytes; others are left for indicesOf.
+   */
+  lookUp(names: readonly string[]): void {
+    const wanted = [...new Set(names)].filter((s) => PLAIN.test(s) && !this.lookups.has(s));
+    if (wanted.length === 0) return;
+    const targets = wanted.map((s) => latin1Bytes(s));
+    const found = wanted.map((): number[] => []);
+    // The names by length: a string is compared only with those of its own length.
+    const longest = Math.max(...targets.map((t) => t.length));
+    const byLength: number[][] = Array.from({ length: longest + 1 }, () => []);
+    targets.forEach((t, j) => byLength[t.length]!.push(j));
     const { bytes, starts } = this;
-    const found: number[] = [];
     for (let i = 0; i < this.count; i++) {
       const from = starts[i]!;
-      if (starts[i + 1]! - from !== len) continue;
-      let k = 0;
-      while (k < len && bytes[from + k] === target[k]) k++;
-      if (k === len) found.push(i);
+      const len = starts[i + 1]! - from;
+      if (len > longest) continue;
+      for (const j of byLength[len]!) {
+        const target = targets[j]!;
+        let k = 0;
+        while (k < len && bytes[from + k] === target[k]) k++;
+        if (k === len) found[j]!.push(i);
+      }
     }
-    return found;
+    wanted.forEach((s, j) => this.lookups.set(s, found[j]!));
   }
 
   private decodedIndicesOf(s: string): number[] {
