@@ -80,6 +80,9 @@ export function startKernel<W extends KernelWork>(g: HeapGraph, work: W): Backgr
   return { work, worker: current.worker, beat: current.beat };
 }
 
+/** What a hold's release sends a worker it leaves idle. */
+export const CLOSE = "close";
+
 /**
  * Keeps the graph's worker open, started if need be, until the returned function is
  * called, for a caller that will queue kernels one after another with work of its own
@@ -104,9 +107,6 @@ export function holdWorker(g: HeapGraph): () => void {
     }
   };
 }
-
-/** What a hold's release sends a worker it leaves idle. */
-export const CLOSE = "close";
 
 /** The graph's worker counted for one more kernel or hold: the current one when it has not closed, else a new one. */
 function claimWorker(g: HeapGraph): { worker: Worker; beat: Int32Array } {

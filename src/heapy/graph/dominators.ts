@@ -38,8 +38,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // This and what most commands do next look for these names.
   lookUpV8Names(g);
   // Held open from the names to the pairs: the names are often done before this thread
-  // has the page-owned objects that the predecessor lists need.
-  const release = background ? holdWorker(g) : null;
+  // has the page-owned objects that the predecessor lists need (which are made here
+  // when the retaining edges are known already).
+  const release = background && !g.hasDerived("essentialEdges") ? holdWorker(g) : null;
   let rule: RetainInput;
   let predecessors: PredecessorInput | PredecessorJob;
   try {
