@@ -27,15 +27,32 @@ const small: SynthNode[] = [
 ];
 const good = synthSnapshot(small);
 
+/** A comma in the middle of the file's edges section, where this thread can take the rest from the worker; undefined if none. */
+function middleEdgeComma(file: string): number | undefined {
+  let text: Buffer;
+  try {
+    text = readFileSync(file);
+  } catch {
+    return undefined;
+  }
+  const at = text.indexOf('"edges":[');
+  if (at < 0) return undefined;
+  const end = text.indexOf("]", at);
+  const comma = text.indexOf(",", at + Math.floor(((end < 0 ? text.length : end) - at) / 2));
+  return comma < 0 || (end >= 0 && comma > end) ? undefined : comma;
+}
+
 /**
  * Asserts the read fails with `code`, one line, never quoting heap strings, and the
- * same whether a worker parses the edges or not.
+ * same whether a worker parses the edges or not, or shares them with this thread.
  */
 async function rejects(file: string, code: GuppyErrorCode, offset?: number): Promise<GuppyError> {
   const seen: GuppyError[] = [];
-  for (const parallel of [false, true]) {
+  const modes = [{ parallel: false }, { parallel: true }, { parallel: true, edgeTailFrom: middleEdgeComma(file) }];
+  for (const mode of modes) {
+    const parallel = JSON.stringify(mode);
     try {
-      await readHeapSnapshot(file, { parallel, cacheDir: null });
+      await readHeapSnapshot(file, { ...mode, cacheDir: null });
       assert.fail(`expected ${code} (parallel: ${parallel})`);
     } catch (e) {
       assert.ok(e instanceof GuppyError, `expected a GuppyError, got ${String(e)}`);
@@ -48,6 +65,7 @@ async function rejects(file: string, code: GuppyErrorCode, offset?: number): Pro
     }
   }
   assert.equal(seen[1]!.describe(), seen[0]!.describe(), "the same error either way");
+  assert.equal(seen[2]!.describe(), seen[0]!.describe(), "the same error with the edges shared");
   await rejectsGzipped(file, seen[0]!);
   return seen[0]!;
 }

@@ -173,6 +173,46 @@ test("a worker parsing the edges gives the same graph as one thread, on every fi
   }
 });
 
+test("this thread taking the rest of the edges from the worker gives the same graph, wherever the cut falls", async () => {
+  const file = await fixtureSnapshot("classes-in-map");
+  const text = readFileSync(file);
+  const one = await readHeapSnapshot(file, { parallel: false, cacheDir: null });
+  const start = text.indexOf('"edges":[') + '"edges":['.length;
+  const end = text.indexOf("]", start);
+  const commas: number[] = [];
+  for (let i = text.indexOf(",", start); i >= 0 && i < end; i = text.indexOf(",", i + 1)) commas.push(i);
+  assert.equal(commas.length, one.edgeCount * 3 - 1, "a comma between each two numbers");
+  // After the first number, after each field of a record in the middle, before the last number.
+  const middle = 3 * Math.floor(commas.length / 6);
+  for (const k of [0, middle, middle + 1, middle + 2, commas.length - 1]) {
+    const progress: number[] = [];
+    const two = await readHeapSnapshot(file, { parallel: true, cacheDir: null, edgeTailFrom: commas[k]!, onProgress: (read, total) => progress.push(read / total) });
+    for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget"] as const) assert.deepEqual(two[col], one[col], `cut after number ${k + 1}: ${col}`);
+    assert.ok(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1]!)), `cut after number ${k + 1}: progress only moves forward`);
+  }
+  // A cut beyond the section (in the strings) is never reached: the worker reads the section to its ']' alone.
+  const far = text.indexOf(",", text.indexOf('"strings":['));
+  const three = await readHeapSnapshot(file, { parallel: true, cacheDir: null, edgeTailFrom: far });
+  assert.deepEqual(three.edgeTarget, one.edgeTarget);
+});
+
+test("a large edges section that both threads parse, each a part, gives the same graph as one thread", async () => {
+  // Few nodes and strings, 1.5 M edges (19 MB): this thread is done with the rest long
+  // before the worker is with the edges, and takes a tail of them.
+  const holders = 4;
+  const per = 375_000;
+  const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: Array.from({ length: holders }, (_, i) => ({ type: "shortcut", name: String(i), to: i + 1 })) }];
+  for (let h = 0; h < holders; h++) nodes.push({ type: "array", name: "Big", size: 16, edges: Array.from({ length: per }, (_, i) => ({ type: "element", name: i, to: 1 + ((h + i) % (holders + 1)) })) });
+  nodes.push({ type: "object", name: "Leaf", size: 8, edges: [] });
+  const file = join(dir, "big-edges.heapsnapshot");
+  writeFileSync(file, synthSnapshot(nodes));
+  const one = await readHeapSnapshot(file, { parallel: false, cacheDir: null });
+  for (let run = 0; run < 3; run++) {
+    const two = await readHeapSnapshot(file, { parallel: true, cacheDir: null });
+    for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget"] as const) assert.deepEqual(two[col], one[col], `run ${run}: ${col}`);
+  }
+});
+
 test("names looked up together are found as one at a time finds them", async () => {
   const text = synthSnapshot(tricky);
   const extra = ["abc", "abd", "abc", "ab", 'x"y', "ends with backslash \\"];

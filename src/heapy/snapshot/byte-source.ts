@@ -2,6 +2,7 @@ import { open, stat, type FileHandle } from "node:fs/promises";
 import { constants, createReadStream, type Stats } from "node:fs";
 import { createGunzip } from "node:zlib";
 import { GuppyError } from "../../errors.js";
+import type { EdgeSplit } from "./edge-split.js";
 
 /**
  * A pull source of byte chunks. A chunk stays valid only until the next `next()`
@@ -23,7 +24,9 @@ export interface ByteSource {
   seek?(offset: number): Promise<void>;
 }
 
-const CHUNK = 8 << 20;
+/** Bytes a plain file is read a time. */
+export const CHUNK = 8 << 20;
+const CLOSE_BRACKET = 0x5d;
 
 function openError(name: string, err: unknown): GuppyError {
   const code = (err as NodeJS.ErrnoException)?.code;
@@ -51,7 +54,7 @@ class FileSource implements ByteSource {
   private pending: Promise<number> | null = null;
   private position = 0;
 
-  constructor(readonly name: string, private readonly fh: FileHandle, readonly totalBytes: number, start = 0) {
+  constructor(readonly name: string, private readonly fh: FileHandle, readonly totalBytes: number, start = 0, private readonly split: EdgeSplit | null = null) {
     this.position = start;
     this.bytesRead = start;
     this.pending = this.readInto(0);
@@ -60,7 +63,14 @@ class FileSource implements ByteSource {
   private readInto(slot: number): Promise<number> {
     const at = this.position;
     this.position += CHUNK;
-    return this.fh.read(this.buffers[slot]!, 0, CHUNK, at).then((r) => r.bytesRead, (e) => {
+    const buf = this.buffers[slot]!;
+    const length = this.split === null ? CHUNK : this.split.allow(at, CHUNK);
+    if (length === 0) return Promise.resolve(0);
+    return this.fh.read(buf, 0, length, at).then((r) => {
+      // Where the main thread took the rest of the section, its comma ends this part as a ']'.
+      if (this.split !== null && r.bytesRead > 0 && this.split.cut === at + r.bytesRead - 1) buf[r.bytesRead - 1] = CLOSE_BRACKET;
+      return r.bytesRead;
+    }, (e) => {
       throw openError(this.name, e);
     });
   }
@@ -154,9 +164,10 @@ class GzipSource implements ByteSource {
 
 /**
  * Opens a heap snapshot file, plain or gzip (recognised by its magic bytes, not its
- * name). `start` (plain files only) begins reading at that byte.
+ * name). `start` (plain files only) begins reading at that byte; `split` (the edges
+ * worker's plain file) ends the reading where the main thread took over the section.
  */
-export async function openByteSource(name: string, start = 0): Promise<ByteSource> {
+export async function openByteSource(name: string, start = 0, split: EdgeSplit | null = null): Promise<ByteSource> {
   let fh: FileHandle;
   try {
     // Non-blocking, so that opening a FIFO returns at once (a blocking open waits for a writer forever).
@@ -180,7 +191,7 @@ export async function openByteSource(name: string, start = 0): Promise<ByteSourc
       await fh.close();
       return new GzipSource(name, st.size);
     }
-    return new FileSource(name, fh, st.size, start);
+    return new FileSource(name, fh, st.size, start, split);
   } catch (e) {
     await fh.close().catch(() => undefined);
     if (e instanceof GuppyError) throw e;

@@ -7,8 +7,9 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import { GuppyError } from "../../errors.js";
-import { openByteSource } from "./byte-source.js";
+import { CHUNK, openByteSource } from "./byte-source.js";
 import { EdgeColumns, type EdgeBuffers, type EdgeLayout } from "./edge-columns.js";
+import { EdgeSplit } from "./edge-split.js";
 import { JsonCursor } from "./json-cursor.js";
 
 /** What the main thread sends. */
@@ -25,6 +26,8 @@ export interface EdgeWork {
   buffers: EdgeBuffers;
   /** progress[0]: bytes of the section parsed so far. */
   progress: SharedArrayBuffer;
+  /** A plain file's EdgeSplit state: the main thread may take the section's tail. */
+  split: SharedArrayBuffer | null;
 }
 
 /** Where the worker found the edges array's '[' (a gzip stream); null: not right after the nodes. */
@@ -34,7 +37,7 @@ export interface EdgeLocated {
 
 /** What the worker answers last. */
 export type EdgeResult =
-  | { ok: true; filled: number; maxType: number; maxStringName: number; end: number }
+  | { ok: true; filled: number; maxType: number; maxStringName: number; end: number; rest: number[] }
   | { ok: false; code: GuppyError["code"]; message: string; offset: number | undefined };
 
 const BATCH_RECORDS = 1024;
@@ -54,7 +57,8 @@ async function edgesAfterNodes(cursor: JsonCursor, nodes: number): Promise<numbe
 async function parseEdges(work: EdgeWork): Promise<EdgeResult> {
   const progress = new Float64Array(work.progress);
   const start = "edges" in work.from ? work.from.edges : 0;
-  const source = await openByteSource(work.file, start);
+  const split = work.split === null ? null : new EdgeSplit(work.split, start, CHUNK);
+  const source = await openByteSource(work.file, start, split);
   let located = "edges" in work.from;
   try {
     const cursor = new JsonCursor(source, () => (progress[0] = source.bytesRead - start), start);
@@ -66,9 +70,17 @@ async function parseEdges(work: EdgeWork): Promise<EdgeResult> {
     }
     cursor.section = "the 'edges' section";
     const cols = new EdgeColumns(work.count, work.nodeCount, work.layout, work.buffers);
-    const batch = new Float64Array(BATCH_RECORDS * work.layout.edgeFieldCount);
-    await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
-    return { ok: true, filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: cursor.offset };
+    const ef = work.layout.edgeFieldCount;
+    const batch = new Float64Array(BATCH_RECORDS * ef);
+    // Where the main thread took the tail, the cut may fall inside a record: its first
+    // numbers go to the main thread, which has the others.
+    const rest: number[] = [];
+    await cursor.readNumberArray(batch, (n) => {
+      const whole = split?.cut === cursor.offset - 1 ? n - (n % ef) : n;
+      cols.take(batch, whole, cursor);
+      for (let j = whole; j < n; j++) rest.push(batch[j]!);
+    }, true);
+    return { ok: true, filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: cursor.offset, rest };
   } catch (e) {
     // Failing before the edges, the main thread meets the same trouble in its own reading.
     if (!located) parentPort?.postMessage({ located: null } satisfies EdgeLocated);

@@ -266,7 +266,19 @@ export class JsonCursor {
    */
   async readNumberArray(batch: Float64Array, flush: (n: number) => void, unsigned32 = false): Promise<void> {
     await this.expect(OPEN_BRACKET, "'['");
-    const scan: NumberScan = { batch, flush, limit: unsigned32 ? 0xffffffff : Number.MAX_SAFE_INTEGER, unsigned32, n: 0, v: 0, neg: false, st: 0 };
+    await this.scanNumberArray(batch, flush, unsigned32, 0);
+  }
+
+  /**
+   * readNumberArray for the rest of an array, from just after one of its commas (where
+   * another thread's part of the array ended): the cursor must stand there.
+   */
+  async readNumberArrayRest(batch: Float64Array, flush: (n: number) => void, unsigned32 = false): Promise<void> {
+    await this.scanNumberArray(batch, flush, unsigned32, 3);
+  }
+
+  private async scanNumberArray(batch: Float64Array, flush: (n: number) => void, unsigned32: boolean, st: number): Promise<void> {
+    const scan: NumberScan = { batch, flush, limit: unsigned32 ? 0xffffffff : Number.MAX_SAFE_INTEGER, unsigned32, n: 0, v: 0, neg: false, st };
     // The loop over one chunk is a plain function; `scan` keeps its state between chunks.
     while (!this.scanNumbers(scan)) {
       if (!(await this.fill())) throw this.truncated();

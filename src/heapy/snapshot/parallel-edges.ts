@@ -1,12 +1,28 @@
 import { open, type FileHandle } from "node:fs/promises";
 import { Worker } from "node:worker_threads";
 import { GuppyError } from "../../errors.js";
+import { CHUNK, openByteSource } from "./byte-source.js";
 import { EdgeColumns } from "./edge-columns.js";
+import { EdgeSplit, SPLIT_BYTES } from "./edge-split.js";
 import type { EdgeLocated, EdgeResult, EdgeWork } from "./edge-worker.js";
+import { JsonCursor } from "./json-cursor.js";
 import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
 
 const SCAN_CHUNK = 8 << 20;
 const CLOSE_BRACKET = 0x5d;
+const COMMA = 0x2c;
+/** Less than this left for the worker, and taking the tail would gain less than it costs. */
+const TAIL_MIN_BYTES = 4 << 20;
+const TAIL_BATCH_RECORDS = 1024;
+
+/** The tail of the edges section as the main thread parsed it: its numbers, not yet placed. */
+interface EdgeTail {
+  numbers: Uint32Array;
+  count: number;
+  /** The offset after the section's ']'. */
+  end: number;
+  cursor: JsonCursor;
+}
 
 /** The offset of the first `byte` at or after `from`, or -1: a native search (memchr), far faster than parsing. */
 async function findByte(fh: FileHandle, from: number, byte: number, size: number): Promise<number> {
@@ -38,14 +54,22 @@ export class EdgeJob {
     private readonly file: string,
     private readonly start: number,
     private readonly size: number,
+    /** Plain files: where the main thread may take the section's tail. */
+    private readonly split: EdgeSplit | null,
   ) {}
+
+  /** What the main thread took (or failed in); bytes of it parsed so far. */
+  private tail: Promise<EdgeTail> | null = null;
+  private tailBytes = 0;
 
   /**
    * Starts a worker on the edges section that follows the nodes section beginning at
    * `nodesStart` (its '['), or returns null when the file does not have that shape
    * (the caller then reads it in order, which explains any error precisely).
+   * `tailFrom` (tests): the offset of a comma in the section, from which the caller
+   * takes it (see takeTail), decided now instead of by the threads' progress.
    */
-  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout): Promise<EdgeJob | null> {
+  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, tailFrom?: number): Promise<EdgeJob | null> {
     const fh = await open(file, "r");
     try {
       const size = (await fh.stat()).size;
@@ -57,7 +81,7 @@ export class EdgeJob {
       const m = /^\s*,\s*"edges"\s*:\s*\[/.exec(head.subarray(0, bytesRead).toString("latin1"));
       if (m === null) throw new Error("edges do not follow nodes");
       const start = nodesEnd + 1 + m[0].length - 1;
-      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size);
+      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size, tailFrom);
     } catch {
       // No shape to split on, or no shared memory for the columns: the caller reads in order.
       await fh.close();
@@ -79,11 +103,14 @@ export class EdgeJob {
     }
   }
 
-  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number): EdgeJob {
+  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number, tailFrom?: number): EdgeJob {
     const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
     const progress = new Float64Array(new SharedArrayBuffer(8));
     const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
-    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer };
+    const splitBuffer = "edges" in from ? new SharedArrayBuffer(SPLIT_BYTES) : null;
+    const split = splitBuffer === null || !("edges" in from) ? null : new EdgeSplit(splitBuffer, from.edges, CHUNK);
+    if (tailFrom !== undefined) split?.take(tailFrom);
+    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: splitBuffer };
     // Guppy's own compiled code needs none of the program's flags, and some (--input-type, a loader) break a worker.
     const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work, execArgv: [] });
     let locate: (at: number | null) => void = () => undefined;
@@ -97,7 +124,7 @@ export class EdgeJob {
       worker.once("error", (e) => end({ ok: false, code: "TOO_LARGE", message: `The edges could not be read (${e.message}).`, offset: undefined }));
       worker.once("exit", (code) => end({ ok: false, code: "TOO_LARGE", message: `The edge reader stopped (exit code ${code}).`, offset: undefined }));
     });
-    return new EdgeJob(columns, worker, result, located, progress, fh, file, "edges" in from ? from.edges : 0, size);
+    return new EdgeJob(columns, worker, result, located, progress, fh, file, "edges" in from ? from.edges : 0, size, split);
   }
 
   /** Where the edges array's '[' is, as the worker found it; null when it found none right after the nodes. */
@@ -105,9 +132,57 @@ export class EdgeJob {
     return this.locatedAt;
   }
 
-  /** Bytes of the edges section parsed so far. */
+  /** Bytes of the edges section parsed so far, by both threads. */
   get bytesDone(): number {
-    return this.progress[0]!;
+    return this.progress[0]! + this.tailBytes;
+  }
+
+  /**
+   * The main thread, its own part of the file done, takes the second half of what the
+   * worker has left of the section (ending at `end`, just after its ']'), when that is
+   * worth it, or the tail it took at the start (tests). Parsed here into a list, placed
+   * once the worker is done and the tail's first record is known. Never throws: what
+   * went wrong comes from finish(), after the worker's own findings (earlier in the file).
+   */
+  async takeTail(end: number): Promise<void> {
+    const split = this.split;
+    if (split === null || this.tail !== null || this.fh === null) return;
+    let comma = split.cut;
+    if (comma < 0) {
+      // (The worker parses about where it has read.)
+      const parsed = this.start + this.progress[0]!;
+      const from = Math.floor(Math.max(split.claimedTo, parsed + (end - parsed) / 2));
+      if (end - from < TAIL_MIN_BYTES) return;
+      const probe = Buffer.allocUnsafeSlow(64);
+      const { bytesRead } = await this.fh.read(probe, 0, probe.length, from);
+      const j = probe.subarray(0, Math.min(bytesRead, end - 1 - from)).indexOf(COMMA);
+      // (No comma near: not V8's layout, and the worker reads it all.)
+      if (j < 0 || !split.take(from + j)) return;
+      comma = from + j;
+    } else if (comma >= end) return; // (Taken past the section: the worker meets its ']' first.)
+    this.tail = this.parseTail(comma, end);
+    // Kept from being an unhandled rejection until finish() hands it on.
+    this.tail.catch(() => undefined);
+    await this.tail.catch(() => undefined);
+  }
+
+  private async parseTail(comma: number, end: number): Promise<EdgeTail> {
+    const source = await openByteSource(this.file, comma + 1);
+    try {
+      const cursor = new JsonCursor(source, () => (this.tailBytes = source.bytesRead - comma - 1), comma + 1);
+      cursor.section = "the 'edges' section";
+      // Each number takes two bytes at least ("0,"): room for all, touched only as filled.
+      const numbers = new Uint32Array(Math.ceil((end - comma) / 2) + 1);
+      let count = 0;
+      const batch = new Float64Array(TAIL_BATCH_RECORDS * this.columns.L.edgeFieldCount);
+      await cursor.readNumberArrayRest(batch, (n) => {
+        numbers.set(batch.subarray(0, n), count);
+        count += n;
+      }, true);
+      return { numbers, count, end: cursor.offset, cursor };
+    } finally {
+      await source.close();
+    }
   }
 
   /** The offset just after the section's ']', found without parsing; -1 when the file has none (cut off). Plain files only. */
@@ -118,12 +193,25 @@ export class EdgeJob {
     return at < 0 ? -1 : at + 1;
   }
 
-  /** Waits for the worker; its failure becomes the GuppyError it found. */
+  /**
+   * Waits for the worker, then places the tail the main thread took; the worker's
+   * failure becomes the GuppyError it found, and comes before the tail's.
+   */
   async finish(): Promise<{ filled: number; maxType: number; maxStringName: number; end: number }> {
     try {
       const r = await this.result;
       if (!r.ok) throw new GuppyError(r.code, r.message, { file: this.file, ...(r.offset === undefined ? {} : { offset: r.offset }) });
-      return r;
+      const cut = this.split?.cut ?? -1;
+      // The worker's part ended at the cut's comma, read as ']', or the section has a ']' too early.
+      if (cut < 0 || r.end - 1 !== cut) return r;
+      // (Taken and not parsed yet when this thread failed before it came to the tail.)
+      const tail = await (this.tail ?? this.parseTail(cut, this.size));
+      const cols = this.columns;
+      cols.filled = r.filled;
+      cols.maxType = r.maxType;
+      cols.maxStringName = r.maxStringName;
+      placeTail(cols, r.rest, tail);
+      return { filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: tail.end };
     } finally {
       await this.close();
     }
@@ -134,4 +222,23 @@ export class EdgeJob {
     await this.worker.terminate().catch(() => undefined);
     await this.fh?.close().catch(() => undefined);
   }
+}
+
+/** The tail's numbers, after the worker's part of a record cut in two, into the columns as whole records. */
+function placeTail(cols: EdgeColumns, rest: readonly number[], tail: EdgeTail): void {
+  const ef = cols.L.edgeFieldCount;
+  const batch = new Float64Array(TAIL_BATCH_RECORDS * ef);
+  let n = 0;
+  for (const x of rest) batch[n++] = x;
+  for (let i = 0; i < tail.count; ) {
+    const k = Math.min(batch.length - n, tail.count - i);
+    batch.set(tail.numbers.subarray(i, i + k), n);
+    n += k;
+    i += k;
+    if (n === batch.length || i === tail.count) {
+      cols.take(batch, n, tail.cursor);
+      n = 0;
+    }
+  }
+  if (n > 0) cols.take(batch, n, tail.cursor);
 }

@@ -25,6 +25,12 @@ export interface ReadOptions {
    * rest. Default: for files of 32 MiB and more (gzip files by their compressed size).
    */
   parallel?: boolean;
+  /**
+   * For tests of the parallel reader: the offset of a comma in the edges section from
+   * which this thread parses the section's tail (it takes one on its own otherwise,
+   * when it has finished its part first).
+   */
+  edgeTailFrom?: number;
 }
 
 /**
@@ -268,7 +274,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!, parallel)));
           if (parallel && (await cursor.peek()) === 0x5b) {
             if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!);
-            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!);
+            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom);
           }
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
@@ -355,7 +361,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           await cursor.skipValue();
       }
     }
-    if (job !== null && edges === null) edges = await finishEdges(job, cursor, L!, edgesEnd, report);
+    // This thread's part is done: it takes some of what the worker has left.
+    if (job !== null && edges === null) edges = await finishEdges(job, cursor, L!, edgesEnd, report, true);
   } catch (e) {
     // Once past the nodes, the worker's edges come first in the file: their error, if any, is the one to tell.
     if (job !== null && edges === null && edgesEnd < 0) await job.close();
@@ -426,10 +433,12 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
 /**
  * Waits for the worker parsing the edges section and checks what it found; `end` is
  * where the main thread's byte search placed the section's end (-1: none found).
+ * With `share`, this thread first parses some of what the worker has left.
  */
-async function finishEdges(job: EdgeJob, cursor: JsonCursor, L: SnapshotLayout, end: number, onProgress?: () => void): Promise<EdgeColumns> {
+async function finishEdges(job: EdgeJob, cursor: JsonCursor, L: SnapshotLayout, end: number, onProgress?: () => void, share = false): Promise<EdgeColumns> {
   const timer = onProgress === undefined ? null : setInterval(onProgress, 250);
   try {
+    if (share && end >= 0) await job.takeTail(end);
     const r = await job.finish();
     const cols = job.columns;
     cols.filled = r.filled;
