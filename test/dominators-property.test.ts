@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { dominatorsOf } from "../src/heapy/graph/dominators.js";
+import { pageOwnedNodes } from "../src/heapy/graph/roots.js";
 import { shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import { randomHeap, synthSnapshot, type SynthNode } from "./support/synthetic.js";
@@ -15,6 +16,20 @@ import { randomHeap, synthSnapshot, type SynthNode } from "./support/synthetic.j
  * edge from the root to every node that nothing retains.
  */
 function retainingEdges(nodes: SynthNode[]): number[][] {
+  const owned = pageOwnedByDefinition(nodes);
+  const succ = nodes.map((n, i) =>
+    n.edges
+      .filter((e) => e.type !== "weak" && e.to !== i && (i === 0 || (e.type !== "shortcut" && !(owned.has(e.to) && !owned.has(i)))))
+      .map((e) => e.to),
+  );
+  // DevTools (and so Guppy) treat a node nothing retains as if the root held it.
+  const retained = new Set(succ.flat());
+  for (let v = 1; v < nodes.length; v++) if (!retained.has(v)) succ[0]!.push(v);
+  return succ;
+}
+
+/** What the globals (the root's shortcut targets) reach without weak edges. */
+function pageOwnedByDefinition(nodes: SynthNode[]): Set<number> {
   const owned = new Set<number>();
   const todo = nodes[0]!.edges.filter((e) => e.type === "shortcut").map((e) => e.to);
   for (const t of todo) owned.add(t);
@@ -27,15 +42,7 @@ function retainingEdges(nodes: SynthNode[]): number[][] {
       }
     }
   }
-  const succ = nodes.map((n, i) =>
-    n.edges
-      .filter((e) => e.type !== "weak" && e.to !== i && (i === 0 || (e.type !== "shortcut" && !(owned.has(e.to) && !owned.has(i)))))
-      .map((e) => e.to),
-  );
-  // DevTools (and so Guppy) treat a node nothing retains as if the root held it.
-  const retained = new Set(succ.flat());
-  for (let v = 1; v < nodes.length; v++) if (!retained.has(v)) succ[0]!.push(v);
-  return succ;
+  return owned;
 }
 
 /** Nodes reachable from the root when `removed` is taken out of the graph. */
@@ -77,7 +84,7 @@ function referenceDominators(succ: number[][]): Map<number, number> {
   return idom;
 }
 
-test("on random heaps, dominators and retained sizes of reachable nodes match the definition", async () => {
+test("on random heaps, the page-owned objects, dominators and retained sizes of reachable nodes match the definition", async () => {
   const dir = mkdtempSync(join(tmpdir(), "guppy-prop-"));
   for (let seed = 100; seed < 160; seed++) {
     const nodes = randomHeap(seed, 15 + (seed % 40));
@@ -85,6 +92,9 @@ test("on random heaps, dominators and retained sizes of reachable nodes match th
     writeFileSync(file, synthSnapshot(nodes));
     const g = await readHeapSnapshot(file);
     const { idom, retainedSize } = dominatorsOf(g);
+    const owned = pageOwnedByDefinition(nodes);
+    const bits = pageOwnedNodes(g);
+    for (let v = 0; v < nodes.length; v++) assert.equal((bits[v >>> 5]! >>> (v & 31)) & 1, owned.has(v) ? 1 : 0, `seed ${seed}: node ${v} page-owned`);
     const expected = referenceDominators(retainingEdges(nodes));
     for (const [v, d] of expected) assert.equal(idom[v], d, `seed ${seed}: idom of node ${v}`);
     // Retained size by definition: the shallow sizes of the node and of all it dominates.
