@@ -27,7 +27,7 @@ export const DONE = 2;
 export const FAILED = 3;
 
 /** Below this many nodes a kernel takes milliseconds: no thread for it. */
-export const BACKGROUND_MIN_NODES = 1 << 20;
+export const BACKGROUND_MIN_NODES = 1 << 18;
 /** A worker whose progress stands still this long is given up on, and the work done here. */
 const STALL_MS = 30_000;
 

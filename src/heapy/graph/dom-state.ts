@@ -30,24 +30,30 @@ export function domStatesOf(g: HeapGraph): Uint8Array {
     if (state.indexOf(DOM_ATTACHED) < 0 && state.indexOf(DOM_DETACHED) < 0) return state;
     const { firstEdge, edgeTarget, edgeType } = g;
     const visited = new Uint8Array(nodeCount);
-    const attached: number[] = [];
-    const detached: number[] = [];
+    // Each node is visited once, so each stack holds it once at most.
+    const attached = new Uint32Array(nodeCount);
+    const detached = new Uint32Array(nodeCount);
+    let attachedTop = 0;
+    let detachedTop = 0;
     const process = (n: number, s: number): void => {
       if (visited[n]) return;
       visited[n] = 1;
       if (nodeType[n] !== native) return;
       state[n] = s;
-      if (s === DOM_ATTACHED) attached.push(n);
-      else if (s === DOM_DETACHED) detached.push(n);
+      if (s === DOM_ATTACHED) attached[attachedTop++] = n;
+      else if (s === DOM_DETACHED) detached[detachedTop++] = n;
     };
-    const skip = new Set([g.edgeTypes.hidden, g.layout.edgeTypes.indexOf("invisible"), g.edgeTypes.weak]);
+    // Per edge type, whether the state does not spread along it (a table, read at every edge).
+    const skip = new Uint8Array(256);
+    for (const t of [g.edgeTypes.hidden, g.layout.edgeTypes.indexOf("invisible"), g.edgeTypes.weak]) if (t >= 0) skip[t] = 1;
     const spread = (from: number, s: number): void => {
-      for (let e = firstEdge[from]!; e < firstEdge[from + 1]!; e++) if (!skip.has(edgeType[e]!)) process(edgeTarget[e]!, s);
+      const end = firstEdge[from + 1]!;
+      for (let e = firstEdge[from]!; e < end; e++) if (skip[edgeType[e]!] === 0) process(edgeTarget[e]!, s);
     };
     for (let n = 0; n < nodeCount; n++) if (state[n] !== DOM_UNKNOWN) process(n, state[n]!);
-    while (attached.length > 0) spread(attached.pop()!, DOM_ATTACHED);
-    while (detached.length > 0) {
-      const n = detached.pop()!;
+    while (attachedTop > 0) spread(attached[--attachedTop]!, DOM_ATTACHED);
+    while (detachedTop > 0) {
+      const n = detached[--detachedTop]!;
       // Found attached meanwhile through another parent.
       if (state[n] !== DOM_ATTACHED) spread(n, DOM_DETACHED);
     }

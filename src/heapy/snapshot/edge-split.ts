@@ -17,7 +17,7 @@ export class EdgeSplit {
   private readonly word: Int32Array;
   private readonly at: Float64Array;
 
-  constructor(buffer: SharedArrayBuffer, readonly start: number, readonly chunk: number) {
+  constructor(readonly buffer: SharedArrayBuffer, readonly start: number, readonly chunk: number) {
     this.word = new Int32Array(buffer, 0, 1);
     this.at = new Float64Array(buffer, 8, 1);
   }

@@ -107,10 +107,9 @@ export class EdgeJob {
     const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
     const progress = new Float64Array(new SharedArrayBuffer(8));
     const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
-    const splitBuffer = "edges" in from ? new SharedArrayBuffer(SPLIT_BYTES) : null;
-    const split = splitBuffer === null || !("edges" in from) ? null : new EdgeSplit(splitBuffer, from.edges, CHUNK);
+    const split = "edges" in from ? new EdgeSplit(new SharedArrayBuffer(SPLIT_BYTES), from.edges, CHUNK) : null;
     if (tailFrom !== undefined) split?.take(tailFrom);
-    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: splitBuffer };
+    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: split?.buffer ?? null };
     // Guppy's own compiled code needs none of the program's flags, and some (--input-type, a loader) break a worker.
     const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work, execArgv: [] });
     let locate: (at: number | null) => void = () => undefined;
@@ -154,15 +153,15 @@ export class EdgeJob {
       const from = Math.floor(Math.max(split.claimedTo, parsed + (end - parsed) / 2));
       if (end - from < TAIL_MIN_BYTES) return;
       const probe = Buffer.allocUnsafeSlow(64);
-      const { bytesRead } = await this.fh.read(probe, 0, probe.length, from);
+      // (Unreadable here: the worker reads it all, and tells what it met.)
+      const bytesRead = await this.fh.read(probe, 0, probe.length, from).then((r) => r.bytesRead, () => 0);
       const j = probe.subarray(0, Math.min(bytesRead, end - 1 - from)).indexOf(COMMA);
       // (No comma near: not V8's layout, and the worker reads it all.)
       if (j < 0 || !split.take(from + j)) return;
       comma = from + j;
     } else if (comma >= end) return; // (Taken past the section: the worker meets its ']' first.)
     this.tail = this.parseTail(comma, end);
-    // Kept from being an unhandled rejection until finish() hands it on.
-    this.tail.catch(() => undefined);
+    // A failure is finish()'s to hand on.
     await this.tail.catch(() => undefined);
   }
 
