@@ -6,7 +6,7 @@ import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf }
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { once } from "node:events";
 import type { Worker } from "node:worker_threads";
-import { DONE, holdWorker, PENDING } from "../src/heapy/graph/background.js";
+import { adoptWorker, closeEarlyWorker, DONE, holdWorker, PENDING, startEarlyWorker } from "../src/heapy/graph/background.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, prefetchOwners, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames } from "../src/heapy/graph/weakmap-edges.js";
@@ -159,4 +159,35 @@ test("a held worker stays open between kernels queued apart, and ends once the h
   const idleExit = once(holder.current!.worker, "exit");
   idle();
   await idleExit;
+});
+
+test("a worker started before its graph was read serves the graph that adopts it, and closes when no graph takes it", async () => {
+  const file = await fixtureSnapshot(FIXTURES[0]!);
+  const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
+  const holder = g.derived<{ current: { worker: Worker; beat: Int32Array } | null }>("backgroundWorker", () => ({ current: null }));
+  const early = startEarlyWorker();
+  assert.equal(Atomics.load(early.beat, PENDING), 0, "idle, counted for nothing");
+  adoptWorker(g, early, 0);
+  prefetchEphemeronNames(g, 0);
+  assert.equal(holder.current, early, "the first kernel went to the early worker");
+  early.worker.ref();
+  const exited = once(early.worker, "exit");
+  const names = g.derived<{ work: { state: Int32Array } }>("nameSearch", () => assert.fail("no names job"));
+  for (let i = 0; i < 400 && Atomics.load(names.work.state, 0) !== DONE; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(Atomics.load(names.work.state, 0), DONE, "the names kernel ran there");
+  // After its last kernel it ends, as any graph worker does.
+  await exited;
+  // A graph too small for a worker does not take it: it closes.
+  const small = startEarlyWorker();
+  small.worker.ref();
+  const smallExit = once(small.worker, "exit");
+  adoptWorker(await readHeapSnapshot(file, { cacheDir: null, parallel: true }), small);
+  await smallExit;
+  assert.equal(Atomics.load(small.beat, PENDING), -1, "closed");
+  // Nor does a read that failed.
+  const unused = startEarlyWorker();
+  unused.worker.ref();
+  const unusedExit = once(unused.worker, "exit");
+  closeEarlyWorker(unused);
+  await unusedExit;
 });

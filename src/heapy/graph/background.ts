@@ -113,14 +113,49 @@ function claimWorker(g: HeapGraph): { worker: Worker; beat: Int32Array } {
   const holder = g.derived<GraphWorker>("backgroundWorker", () => ({ current: null }));
   const current = holder.current;
   if (current !== null && claim(current.beat)) return current;
+  return (holder.current = spawnWorker(1));
+}
+
+/** A new worker thread, counted for `pending` kernels. */
+function spawnWorker(pending: number): { worker: Worker; beat: Int32Array } {
   const beat = shared(Int32Array, 2);
-  beat[PENDING] = 1;
+  beat[PENDING] = pending;
   // Guppy's compiled code needs none of the program's flags (as for the edge reader).
   const worker = new Worker(new URL("./graph-worker.js", import.meta.url), { execArgv: [], workerData: beat });
   // It never keeps the process alive, and answers through shared memory: one that dies stalls, and waiters compute themselves.
   worker.unref();
   worker.on("error", () => {});
-  return (holder.current = { worker, beat });
+  return { worker, beat };
+}
+
+/** A graph worker started before its graph exists (see adoptWorker). */
+export interface EarlyWorker {
+  readonly worker: Worker;
+  readonly beat: Int32Array;
+}
+
+/**
+ * Starts a worker for a graph that is about to be read, so that its start (tens of
+ * milliseconds) overlaps the reading instead of delaying the first kernel. It waits
+ * idle, and closes itself when no graph has given it work within IDLE_CLOSE_MS.
+ */
+export function startEarlyWorker(): EarlyWorker {
+  return spawnWorker(0);
+}
+
+/** How long an early worker waits for its first kernel before it closes (a 4 GB file takes tens of seconds to read). */
+export const IDLE_CLOSE_MS = 120_000;
+
+/** Gives the graph the early worker for its kernels, or closes the worker when the graph will run none there (see backgroundWorthy). */
+export function adoptWorker(g: HeapGraph, early: EarlyWorker, minNodes?: number): void {
+  const holder = g.derived<GraphWorker>("backgroundWorker", () => ({ current: null }));
+  if (holder.current === null && backgroundWorthy(g, minNodes)) holder.current = early;
+  else closeEarlyWorker(early);
+}
+
+/** Closes an early worker no graph took (reading failed), unless it has work already. */
+export function closeEarlyWorker(early: EarlyWorker): void {
+  if (Atomics.compareExchange(early.beat, PENDING, 0, -1) === 0) early.worker.postMessage(CLOSE);
 }
 
 /** The kernel job queued for a graph under `key` (by g.preload), or null when none was. */

@@ -4,7 +4,7 @@
  * state[0] is STARTED, then DONE or FAILED.
  */
 import { parentPort, workerData } from "node:worker_threads";
-import { CLOSE, DONE, FAILED, PENDING, STARTED, type KernelWork } from "./background.js";
+import { CLOSE, DONE, FAILED, IDLE_CLOSE_MS, PENDING, STARTED, type KernelWork } from "./background.js";
 import { search } from "./distance-search.js";
 import { recogniseEphemeronNames } from "./ephemeron-names.js";
 import { pairEphemerons } from "./ephemeron-pairs.js";
@@ -45,6 +45,12 @@ function finished(): boolean {
 
 // Kernels come as messages and run in the order sent; after the last one the thread
 // ends, so that an idle worker holds no graph's columns.
+// An early worker (started before its graph was read) that no graph gave work ends on its own.
+if (Atomics.load(beat, PENDING) === 0) {
+  setTimeout(() => {
+    if (Atomics.compareExchange(beat, PENDING, 0, -1) === 0) process.exit(0);
+  }, IDLE_CLOSE_MS).unref();
+}
 parentPort?.on("message", (work: KernelWork | typeof CLOSE) => {
   // A released hold left this worker idle, and closed it.
   if (work === CLOSE) process.exit(0);

@@ -1,3 +1,4 @@
+import { stat } from "node:fs/promises";
 import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { ERS, callable, findex, resolveClassifier, type CallableClassifier, type ClodoClassifier, type TypeClassifier } from "../classify/classifier-value.js";
@@ -6,7 +7,8 @@ import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import { HeapGraph } from "../snapshot/heap-graph.js";
-import { readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
+import { PARALLEL_MIN_BYTES, readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
+import { adoptWorker, closeEarlyWorker, startEarlyWorker } from "../graph/background.js";
 import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
 import { isStatFile, loadStats } from "../stat/stat.js";
@@ -183,7 +185,16 @@ export class Session {
   async graph(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
     let g = this.graphs.get(file);
     if (g === undefined) {
-      g = await readHeapSnapshot(file, this.options.cacheDir === undefined ? options : { cacheDir: this.options.cacheDir, ...options });
+      // A file read in parallel is large enough for the graph's worker: started now, it is ready when the reading ends.
+      const size = await stat(file).then((s) => s.size, () => 0);
+      const early = size >= PARALLEL_MIN_BYTES && options.parallel !== false ? startEarlyWorker() : null;
+      try {
+        g = await readHeapSnapshot(file, this.options.cacheDir === undefined ? options : { cacheDir: this.options.cacheDir, ...options });
+      } catch (e) {
+        if (early !== null) closeEarlyWorker(early);
+        throw e;
+      }
+      if (early !== null) adoptWorker(g, early);
       this.graphs.set(file, g);
     }
     this.latest = new WeakRef(g);

@@ -38,7 +38,7 @@ export interface ReadOptions {
  * its compressed size: its worker must inflate the stream a second time, which pays
  * only on larger files (measured in the README).
  */
-const PARALLEL_MIN_BYTES = 32 << 20;
+export const PARALLEL_MIN_BYTES = 32 << 20;
 
 /** The largest typed array this Node allocates, and the ordinal range we index with u32. */
 const MAX_ELEMENTS = 2 ** 32 - 1;
