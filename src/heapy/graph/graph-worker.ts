@@ -43,14 +43,15 @@ function finished(): boolean {
   }
 }
 
-// Kernels come as messages and run in the order sent; after the last one the thread
-// ends, so that an idle worker holds no graph's columns.
 // An early worker (started before its graph was read) that no graph gave work ends on its own.
 if (Atomics.load(beat, PENDING) === 0) {
   setTimeout(() => {
     if (Atomics.compareExchange(beat, PENDING, 0, -1) === 0) process.exit(0);
   }, IDLE_CLOSE_MS).unref();
 }
+
+// Kernels come as messages and run in the order sent; after the last one the thread
+// ends, so that an idle worker holds no graph's columns.
 parentPort?.on("message", (work: KernelWork | typeof CLOSE) => {
   // A released hold left this worker idle, and closed it.
   if (work === CLOSE) process.exit(0);
