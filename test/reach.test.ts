@@ -191,3 +191,23 @@ test("a worker started before its graph was read serves the graph that adopts it
   closeEarlyWorker(unused);
   await unusedExit;
 });
+
+test("the arrays the dominators are done with serve the searches that follow, which find what fresh arrays find", async () => {
+  const file = await fixtureSnapshot("cycles-and-chains");
+  const fresh = await open(file);
+  const used = await open(file);
+  dominatorsOf(used);
+  const offered = new Set(used.derived<WeakRef<ArrayBuffer>[]>("spareArrays", () => []).map((r) => r.deref()));
+  assert.equal(offered.size, 2, "the dominators' parents and vertices are on offer");
+  const nodes: number[] = [];
+  for (let n = 1; n < used.nodeCount; n += 53) nodes.push(n);
+  const reach = reachOf(used, nodes);
+  assert.ok(offered.has(reach.parentEdge.buffer as ArrayBuffer) && offered.has(reach.distance.buffer as ArrayBuffer), "the path tree and the distances went into them");
+  const expected = reachOf(fresh, nodes);
+  for (const n of nodes) {
+    assert.equal(reach.distance[n], expected.distance[n], `distance of node ${n}`);
+    assert.equal(reach.parentEdge[n], expected.parentEdge[n], `path to node ${n}`);
+  }
+  assert.deepEqual(distancesOf(used), distancesOf(fresh));
+  assert.deepEqual(pathTreeOf(used), pathTreeOf(fresh));
+});

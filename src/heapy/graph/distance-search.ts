@@ -44,6 +44,8 @@ export interface SearchOutput {
   targetCount?: number | undefined;
   /** Called every 65536 nodes searched from. */
   onProgress?: () => void;
+  /** Room for the search's queue, nodeCount entries (whatever they hold); else one is made. */
+  queue?: Uint32Array | undefined;
 }
 
 /**
@@ -62,7 +64,7 @@ export function search(input: SearchInput, out: SearchOutput): void {
   let remaining = targets === undefined ? -1 : out.targetCount ?? 0;
   distances.fill(NO_DISTANCE);
   parentEdge?.fill(-1);
-  const queue = new Uint32Array(input.nodeCount);
+  const queue = out.queue ?? new Uint32Array(input.nodeCount);
   // Which nodes have a distance, one bit each: most edges lead to one that has, and
   // this small array stays in the cache where the distances would be a random read
   // from memory per edge.

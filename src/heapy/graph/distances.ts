@@ -5,6 +5,7 @@ import { documentDomTreesNames, hasUserRoots, isUserRoot } from "./roots.js";
 import { globalObjectList } from "./globals.js";
 import { kernelColumns } from "./kernel-columns.js";
 import { nameFlags, suffixFlags } from "./name-flags.js";
+import { offerSpares, spareInt32, spareUint32 } from "./spare-arrays.js";
 import { V8_NAMES } from "./v8-names.js";
 import { ephemeronPairsOf, ephemeronsOf } from "./weakmap-edges.js";
 
@@ -27,8 +28,11 @@ interface SearchOptions {
  * search's order instead (pathTreeOf); `targets` stops it early.
  */
 export function computeDistances(g: HeapGraph, options: SearchOptions = {}): Int32Array {
-  const distances = new Int32Array(g.nodeCount);
-  search(searchInput(g, options.readable ?? false), { distances, parentEdge: options.parentEdge, targets: options.targets, targetCount: options.targetCount });
+  // (The search writes every entry of both before it reads one.)
+  const distances = spareInt32(g, g.nodeCount);
+  const queue = spareUint32(g, g.nodeCount);
+  search(searchInput(g, options.readable ?? false), { distances, parentEdge: options.parentEdge, targets: options.targets, targetCount: options.targetCount, queue });
+  offerSpares(g, queue);
   return distances;
 }
 
@@ -129,7 +133,7 @@ export function distancesOf(g: HeapGraph): Int32Array {
       return done.distances;
     }
     if (!pathSearchIsDistanceSearch(g) || g.hasDerived("pathTree")) return computeDistances(g);
-    const parentEdge = new Int32Array(g.nodeCount);
+    const parentEdge = spareInt32(g, g.nodeCount);
     const distances = computeDistances(g, { parentEdge });
     g.preload("pathTree", parentEdge);
     return distances;
@@ -151,7 +155,7 @@ export function pathTreeOf(g: HeapGraph): Int32Array {
       g.preload("distances", done.distances);
       return done.parentEdge;
     }
-    const parentEdge = new Int32Array(g.nodeCount);
+    const parentEdge = spareInt32(g, g.nodeCount);
     const distances = computeDistances(g, { parentEdge, readable: true });
     if (pathSearchIsDistanceSearch(g)) g.preload("distances", distances);
     return parentEdge;
@@ -178,7 +182,7 @@ export function reachOf(g: HeapGraph, nodes: Iterable<number>): Reach {
     targets[n] = 1;
     targetCount++;
   }
-  const parentEdge = new Int32Array(g.nodeCount);
+  const parentEdge = spareInt32(g, g.nodeCount);
   if (pathSearchIsDistanceSearch(g)) return { distance: computeDistances(g, { parentEdge, targets, targetCount }), parentEdge };
   computeDistances(g, { parentEdge, readable: true, targets, targetCount });
   return { distance: g.hasDerived("distances") ? distancesOf(g) : computeDistances(g, { targets, targetCount }), parentEdge };

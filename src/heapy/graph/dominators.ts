@@ -5,6 +5,7 @@ import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
+import { offerSpares } from "./spare-arrays.js";
 import { lookUpV8Names } from "./v8-names.js";
 import { prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
 
@@ -221,6 +222,8 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     const v = vertex[i]! - 1;
     retainedSize[idom[v]!]! += retainedSize[v]!;
   }
+  // The paths most commands print next search with arrays of this size.
+  offerSpares(g, parentAt, vertex);
   return { idom, retainedSize, unreachable };
 }
 
