@@ -192,17 +192,20 @@ test("a worker started before its graph was read serves the graph that adopts it
   await unusedExit;
 });
 
-test("the arrays the dominators are done with serve the searches that follow, which find what fresh arrays find", async () => {
+test("the arrays the dominators are done with hold the shallow sizes and serve the searches that follow, which find what fresh arrays find", async () => {
   const file = await fixtureSnapshot("cycles-and-chains");
   const fresh = await open(file);
   const used = await open(file);
   dominatorsOf(used);
   const offered = new Set(used.derived<WeakRef<ArrayBuffer>[]>("spareArrays", () => []).map((r) => r.deref()));
-  assert.equal(offered.size, 2, "the dominators' parents and vertices are on offer");
+  // (The parents' array holds the shallow sizes now.)
+  assert.equal(offered.size, 1, "the dominators' vertices are on offer");
+  assert.equal(shallowSizes(used).buffer.byteLength, (used.nodeCount + 1) * 4, "the shallow sizes went where the dominators' parents were");
   const nodes: number[] = [];
   for (let n = 1; n < used.nodeCount; n += 53) nodes.push(n);
   const reach = reachOf(used, nodes);
-  assert.ok(offered.has(reach.parentEdge.buffer as ArrayBuffer) && offered.has(reach.distance.buffer as ArrayBuffer), "the path tree and the distances went into them");
+  assert.ok(offered.has(reach.parentEdge.buffer as ArrayBuffer), "the path tree went into the vertices' array");
+  assert.deepEqual(shallowSizes(used), shallowSizes(fresh));
   const expected = reachOf(fresh, nodes);
   for (const n of nodes) {
     assert.equal(reach.distance[n], expected.distance[n], `distance of node ${n}`);

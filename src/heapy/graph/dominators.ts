@@ -217,13 +217,16 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   for (let v = 0; v < nodeCount; v++) dom[v] = dom[v + 1]! - 1;
   const idom = dom.subarray(0, nodeCount);
   const retainedSize = new Float64Array(sa.buffer, 0, nodeCount);
-  retainedSize.set(shallowSizes(g));
+  // The shallow sizes go where the parents were (read last by the tree above): no new
+  // array at the computation's peak of memory.
+  const shallow = shallowSizes(g, new Uint32Array(parentAt.buffer, 0, nodeCount));
+  retainedSize.set(shallow);
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
     retainedSize[idom[v]!]! += retainedSize[v]!;
   }
   // The paths most commands print next search with arrays of this size.
-  offerSpares(g, parentAt, vertex);
+  offerSpares(g, ...(shallow.buffer === parentAt.buffer ? [vertex] : [parentAt, vertex]));
   return { idom, retainedSize, unreachable };
 }
 

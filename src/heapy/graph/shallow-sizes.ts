@@ -11,9 +11,10 @@ import { V8_NAMES } from "./v8-names.js";
  * what it costs. Skipped, as in DevTools, for snapshots taken with internals
  * exposed (no user roots). The sum over all nodes is unchanged.
  */
-export function shallowSizes(g: HeapGraph): Uint32Array {
+export function shallowSizes(g: HeapGraph, into?: Uint32Array): Uint32Array {
   return g.derived("shallowSizes", () => {
-    const sizes = g.nodeSelfSize.slice();
+    // (`into`: memory a caller is done with, nodeCount entries, so that no new array is made.)
+    const sizes = into === undefined ? g.nodeSelfSize.slice() : (into.set(g.nodeSelfSize), into);
     if (!hasUserRoots(g)) return sizes;
     // Kept (4 bytes a node): Clodo's "(object properties) of Foo" needs the same owners.
     const owners = ownersOf(g);
