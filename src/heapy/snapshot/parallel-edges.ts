@@ -193,24 +193,25 @@ export class EdgeJob {
   }
 
   /**
-   * Waits for the worker, then places the tail the main thread took; the worker's
-   * failure becomes the GuppyError it found, and comes before the tail's.
+   * Waits for the worker, then places the tail the main thread took, so that the
+   * columns' counts are the whole section's; returns the offset after the section's
+   * ']'. The worker's failure becomes the GuppyError it found, and comes before the tail's.
    */
-  async finish(): Promise<{ filled: number; maxType: number; maxStringName: number; end: number }> {
+  async finish(): Promise<number> {
     try {
       const r = await this.result;
       if (!r.ok) throw new GuppyError(r.code, r.message, { file: this.file, ...(r.offset === undefined ? {} : { offset: r.offset }) });
-      const cut = this.split?.cut ?? -1;
-      // The worker's part ended at the cut's comma, read as ']', or the section has a ']' too early.
-      if (cut < 0 || r.end - 1 !== cut) return r;
-      // (Taken and not parsed yet when this thread failed before it came to the tail.)
-      const tail = await (this.tail ?? this.parseTail(cut, this.size));
       const cols = this.columns;
       cols.filled = r.filled;
       cols.maxType = r.maxType;
       cols.maxStringName = r.maxStringName;
+      const cut = this.split?.cut ?? -1;
+      // The worker's part ended at the cut's comma, read as ']', or the section has a ']' too early.
+      if (cut < 0 || r.end - 1 !== cut) return r.end;
+      // (Taken and not parsed yet when this thread failed before it came to the tail.)
+      const tail = await (this.tail ?? this.parseTail(cut, this.size));
       placeTail(cols, r.rest, tail);
-      return { filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: tail.end };
+      return tail.end;
     } finally {
       await this.close();
     }

@@ -439,16 +439,13 @@ async function finishEdges(job: EdgeJob, cursor: JsonCursor, L: SnapshotLayout, 
   const timer = onProgress === undefined ? null : setInterval(onProgress, 250);
   try {
     if (share && end >= 0) await job.takeTail(end);
-    const r = await job.finish();
+    const at = await job.finish();
     const cols = job.columns;
-    cols.filled = r.filled;
-    cols.maxType = r.maxType;
-    cols.maxStringName = r.maxStringName;
     if (cols.filled !== cols.count) {
-      throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`, r.end);
+      throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`, at);
     }
-    if (cols.maxType >= L.edgeTypes.length) throw cursor.fail("TYPE_OUT_OF_RANGE", `An edge has type ${cols.maxType}, beyond the ${L.edgeTypes.length} edge types in the header.`, r.end);
-    if (end >= 0 && r.end !== end) throw cursor.fail("INVALID_JSON", "The edges section does not end where its closing ']' is.", r.end);
+    if (cols.maxType >= L.edgeTypes.length) throw cursor.fail("TYPE_OUT_OF_RANGE", `An edge has type ${cols.maxType}, beyond the ${L.edgeTypes.length} edge types in the header.`, at);
+    if (end >= 0 && at !== end) throw cursor.fail("INVALID_JSON", "The edges section does not end where its closing ']' is.", at);
     return cols;
   } finally {
     if (timer !== null) clearInterval(timer);
