@@ -1,11 +1,12 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { Clodo, Id, Rcs, Size, Type, Unity, Via } from "../src/heapy/classify/classifiers.js";
-import { partition } from "../src/heapy/classify/partition.js";
+import { partition, typeRowsOfAll } from "../src/heapy/classify/partition.js";
 import { PartitionView } from "../src/heapy/render/partition-view.js";
 import { IdentitySet } from "../src/heapy/sets/identity-set.js";
 import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
-import { readFromSource } from "../src/heapy/snapshot/reader.js";
+import { readFromSource, readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { FIXTURES, fixtureSnapshot } from "./support/fixtures.js";
 import { WINDOW_FOOS } from "./support/known-graphs.js";
 import { synthSnapshot } from "./support/synthetic.js";
 
@@ -47,6 +48,15 @@ test("Type, Size and Unity", async () => {
   assert.deepEqual(partition(all, Type).rows.map((r) => [r.kind, r.count, r.size]), [["object", 6, 312], ["array", 4, 0], ["synthetic", 2, 0]]);
   assert.deepEqual(partition(all, Size).rows.map((r) => [r.kind, r.count]), [["40", 4], ["96", 1], ["56", 1], ["0", 6]]);
   assert.deepEqual(partition(all, Unity).rows, [{ kind: "<Anything>", count: 12, size: 312 }]);
+});
+
+test("the rows by type of every object, made in one pass, are the partition's", async () => {
+  for (const name of FIXTURES.slice(0, 2)) {
+    const g = await readHeapSnapshot(await fixtureSnapshot(name), { cacheDir: null });
+    const rows = typeRowsOfAll(g);
+    assert.deepEqual(rows, partition(IdentitySet.all(g), Type).rows);
+    assert.ok(rows.length > 5, `${name}: ${rows.length} types`);
+  }
 });
 
 test("views page ten rows at a time; rows select their objects", async () => {

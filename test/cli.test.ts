@@ -78,6 +78,10 @@ test("guppy summary prints exact tables for a known graph, and never a string's 
     ].join("\n"),
   );
   assert.ok(!r.stdout.includes("s3cr3t") && !r.stderr.includes("s3cr3t"));
+  // The text shows no distances and is made without them; the JSON has each retainer's.
+  const j = await guppy("summary", file, "--top", "3", "--json");
+  assert.equal(j.code, 0, j.stderr);
+  assert.deepEqual(JSON.parse(j.stdout).largest.map((x: { id: number; distance: number }) => [x.id, x.distance]), [[5, 2], [9, 2], [7, 3]]);
 });
 
 test("bad input: one line on stderr, exit 2, no stack", async () => {

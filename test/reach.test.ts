@@ -10,7 +10,7 @@ import { adoptWorker, closeEarlyWorker, DONE, holdWorker, PENDING, startEarlyWor
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, prefetchOwners, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames } from "../src/heapy/graph/weakmap-edges.js";
-import { largestRetainers } from "../src/heapy/overview.js";
+import { largestRetainers, overview } from "../src/heapy/overview.js";
 import { pathText } from "../src/heapy/render/paths.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
@@ -213,4 +213,11 @@ test("the arrays the dominators are done with hold the shallow sizes and serve t
   }
   assert.deepEqual(distancesOf(used), distancesOf(fresh));
   assert.deepEqual(pathTreeOf(used), pathTreeOf(fresh));
+});
+
+test("the overview without distances lists the same retainers, without their distances", async () => {
+  const g = await open(await fixtureSnapshot("cycles-and-chains"));
+  const rows = overview(g, 10, { distances: false }).largest;
+  assert.ok(rows.every((r) => !("distance" in r)));
+  assert.deepEqual(rows, largestRetainers(g, 10).map(({ distance: _d, ...r }) => r));
 });

@@ -16,7 +16,8 @@ export async function analyseFile(file: string, opts: AnalyseOptions, session?: 
   let result: Overview;
   try {
     dominatorsOf(g, (done) => progress.computing("Dominators", done));
-    result = overview(g, opts.top);
+    // The text shows no distances: only the JSON needs the search that places them.
+    result = overview(g, opts.top, { distances: opts.json });
   } finally {
     progress.done();
   }

@@ -1,11 +1,10 @@
 import { globalObjectsOf, isNativeContext } from "./graph/globals.js";
 import { Type } from "./classify/classifiers.js";
-import { partition } from "./classify/partition.js";
+import { typeRowsOfAll } from "./classify/partition.js";
 import { reachOf, type Reach } from "./graph/distances.js";
 import { dominatorsOf } from "./graph/dominators.js";
 import { largest } from "./graph/largest.js";
 import { shallowSizes } from "./graph/shallow-sizes.js";
-import { IdentitySet } from "./sets/identity-set.js";
 import type { PartitionRow } from "./classify/partition.js";
 import { nodeLabel } from "./render/node-label.js";
 import { renderPartition } from "./render/partition-table.js";
@@ -21,7 +20,8 @@ export interface Retainer {
   type: string;
   selfSize: number;
   retainedSize: number;
-  distance: number;
+  /** Edges from the root (DevTools' distance); absent when the overview was made without distances. */
+  distance?: number;
 }
 
 /** A first look at a snapshot: totals, the partition by V8 type, and the largest retainers. */
@@ -51,29 +51,36 @@ export function largestRetainers(g: HeapGraph, top: number): Retainer[] {
  * The largest retainers and the Reach that gave their distances, whose edges give
  * their paths too: it searches only as far as those objects.
  */
-export function largestRetainersReached(g: HeapGraph, top: number): { rows: Retainer[]; reach: Reach } {
+export function largestRetainersReached(g: HeapGraph, top: number): { rows: Required<Retainer>[]; reach: Reach } {
+  const rows = largestRetainersUnreached(g, top);
+  const reach = reachOf(g, rows.map((r) => r.node));
+  return { rows: rows.map((r) => ({ ...r, distance: reach.distance[r.node]! })), reach };
+}
+
+/** The largest retainers without their distances: no search of the graph (a full one when some are reached only from the system roots). */
+function largestRetainersUnreached(g: HeapGraph, top: number): Retainer[] {
   const shallow = shallowSizes(g);
   const { retainedSize } = dominatorsOf(g);
   const globals = globalObjectsOf(g);
   const synthetic = g.nodeTypes.synthetic;
   const keep = (n: number): boolean => g.nodeType[n] !== synthetic && n !== g.root && !globals[n] && !isNativeContext(g, n);
-  const nodes = largest(retainedSize, top, keep);
-  const reach = reachOf(g, nodes);
-  const distance = reach.distance;
-  const rows = nodes.map((n) => ({
+  return largest(retainedSize, top, keep).map((n) => ({
     id: g.nodeId[n]!,
     node: n,
     label: nodeLabel(g, n),
     type: g.typeName(n),
     selfSize: shallow[n]!,
     retainedSize: retainedSize[n]!,
-    distance: distance[n]!,
   }));
-  return { rows, reach };
 }
 
-/** Builds the overview: totals, the partition by V8 type, the largest retainers. */
-export function overview(g: HeapGraph, top = 10): Overview {
+/**
+ * Builds the overview: totals, the partition by V8 type, the largest retainers.
+ * `distances: false` leaves out the retainers' distances, which the text does not
+ * show: placing them is a search from the root, of the whole graph when one of them
+ * is reached only through the system roots.
+ */
+export function overview(g: HeapGraph, top = 10, options: { distances?: boolean } = {}): Overview {
   const { retainedSize } = dominatorsOf(g);
   return {
     file: g.file,
@@ -81,8 +88,8 @@ export function overview(g: HeapGraph, top = 10): Overview {
     edgeCount: g.edgeCount,
     totalSize: retainedSize[g.root]!,
     extraNativeBytes: g.extraNativeBytes,
-    byType: partition(IdentitySet.all(g), Type).rows,
-    largest: largestRetainers(g, top),
+    byType: typeRowsOfAll(g),
+    largest: options.distances === false ? largestRetainersUnreached(g, top) : largestRetainers(g, top),
     warnings: [...g.warnings],
   };
 }
