@@ -122,6 +122,18 @@ const tricky: SynthNode[] = [
   { type: "string", name: "ends with backslash \\", size: 5, edges: [] },
 ];
 
+test("many locations, over several of the list's chunks, read in order", async () => {
+  const count = 40_000;
+  const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [] }];
+  for (let k = 1; k <= count; k++) nodes.push({ type: "closure", name: "f", size: 32, edges: [] });
+  const locs: number[] = [];
+  for (let k = 1; k <= count; k++) locs.push(7 * k, k % 5, k, 2 * k);
+  const g = await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes).replace('"locations":[]', `"locations":[${locs.join(",")}]`))]));
+  assert.ok(g.locations instanceof Uint32Array);
+  assert.equal(g.locations.length, 4 * count);
+  for (let k = 1; k <= count; k++) assert.deepEqual([...g.locations.subarray(4 * k - 4, 4 * k)], [k, k % 5, k, 2 * k]);
+});
+
 test("strings with escapes decode exactly, and every chunking of the input reads the same", async () => {
   const text = synthSnapshot(tricky)
     .replace('"strings"', '"future_section":{"a":[1,2,{"b":"]}\\""}]},\n"strings"')
@@ -143,6 +155,13 @@ test("strings with escapes decode exactly, and every chunking of the input reads
   const odd = await readFromSource(bufferSource("t", [Buffer.from(text.replace('"locations":[7,3,10,4]', '"locations":[8,3,-1,4]'))]));
   assert.ok(odd.locations instanceof Float64Array);
   assert.deepEqual([...odd.locations], [8 / 7, 3, -1, 4]);
+  // An index between two nodes, though it fits; one beyond 32 bits whose ordinal fits.
+  const between = await readFromSource(bufferSource("t", [Buffer.from(text.replace('"locations":[7,3,10,4]', '"locations":[8,3,10,4]'))]));
+  assert.ok(between.locations instanceof Float64Array);
+  assert.deepEqual([...between.locations], [8 / 7, 3, 10, 4]);
+  const far = await readFromSource(bufferSource("t", [Buffer.from(text.replace('"locations":[7,3,10,4]', `"locations":[${7 * 0xffffffff},3,10,4]`))]));
+  assert.ok(far.locations instanceof Uint32Array);
+  assert.deepEqual([...far.locations], [0xffffffff, 3, 10, 4]);
   for (const size of [1, 2, 3, 5, 7, 64]) {
     const chunks: Uint8Array[] = [];
     for (let i = 0; i < bytes.length; i += size) chunks.push(bytes.subarray(i, i + size));

@@ -111,22 +111,61 @@ class NodeColumns {
   }
 }
 
-/** A growable list of numbers, for the small sections whose length the header does not give. */
+/** Numbers a chunk of a NumberList holds. */
+const LIST_CHUNK = 1 << 16;
+
+/**
+ * A growable list of numbers, for the small sections whose length the header does not
+ * give. In chunks, so that growing copies nothing, and in 32 bits a number while every
+ * number fits (V8's always do): a doubling list of doubles left about three times the
+ * locations' final size as garbage at 1 GB, fresh memory whose pages each cost a fault.
+ */
 class NumberList {
-  private data = new Float64Array(1024);
+  private readonly chunks: (Uint32Array | Float64Array)[] = [];
+  /** Doubles, since a number that does not fit 32 bits came. */
+  private wide = false;
+  /** Numbers in the last chunk. */
+  private used = LIST_CHUNK;
   length = 0;
+
   push(b: Float64Array, n: number): void {
-    if (this.length + n > this.data.length) {
-      const grown = new Float64Array(Math.max(this.data.length * 2, this.length + n));
-      grown.set(this.data.subarray(0, this.length));
-      this.data = grown;
+    if (!this.wide && !fitsUint32(b, n)) this.widen();
+    for (let i = 0; i < n; ) {
+      if (this.used === LIST_CHUNK) {
+        this.chunks.push(this.wide ? new Float64Array(LIST_CHUNK) : new Uint32Array(LIST_CHUNK));
+        this.used = 0;
+      }
+      const k = Math.min(n - i, LIST_CHUNK - this.used);
+      this.chunks[this.chunks.length - 1]!.set(b.subarray(i, i + k), this.used);
+      this.used += k;
+      i += k;
     }
-    this.data.set(b.subarray(0, n), this.length);
     this.length += n;
   }
-  finish(): Float64Array {
-    return this.data.slice(0, this.length);
+
+  /** The numbers in 32 bits, or null when one does not fit. */
+  finishCompact(): Uint32Array | null {
+    return this.wide ? null : this.join(new Uint32Array(this.length));
   }
+
+  finish(): Float64Array {
+    return this.join(new Float64Array(this.length));
+  }
+
+  private join<T extends Uint32Array | Float64Array>(out: T): T {
+    this.chunks.forEach((c, i) => out.set(i === this.chunks.length - 1 ? c.subarray(0, this.used) : c, i * LIST_CHUNK));
+    return out;
+  }
+
+  private widen(): void {
+    this.chunks.forEach((c, i) => (this.chunks[i] = Float64Array.from(c)));
+    this.wide = true;
+  }
+}
+
+function fitsUint32(b: Float64Array, n: number): boolean {
+  for (let i = 0; i < n; i++) if (b[i]! >>> 0 !== b[i]) return false;
+  return true;
 }
 
 /**
@@ -134,17 +173,23 @@ class NumberList {
  * memory, when every value fits (as V8's always do: ordinals, script ids, lines,
  * columns), else as read.
  */
-function compactLocations(locs: Float64Array, L: SnapshotLayout): Uint32Array | Float64Array {
+function compactLocations(list: NumberList, L: SnapshotLayout): Uint32Array | Float64Array {
   const lf = L.locationFields.length;
   const oObj = L.locationFields.indexOf("object_index");
-  if (lf > 0 && oObj >= 0) for (let i = oObj; i < locs.length; i += lf) locs[i] = locs[i]! / L.nodeFieldCount;
-  const small = new Uint32Array(locs.length);
-  for (let i = 0; i < locs.length; i++) {
-    const v = locs[i]!;
-    if (v >>> 0 !== v) return locs;
-    small[i] = v;
+  const nf = L.nodeFieldCount;
+  const small = list.finishCompact();
+  if (small !== null) {
+    let whole = true;
+    if (lf > 0 && oObj >= 0) for (let i = oObj; i < small.length && whole; i += lf) whole = small[i]! % nf === 0;
+    if (whole) {
+      if (lf > 0 && oObj >= 0) for (let i = oObj; i < small.length; i += lf) small[i] = small[i]! / nf;
+      return small;
+    }
   }
-  return small;
+  // (An object index between two nodes, or a number beyond 32 bits: a hostile file's.)
+  const locs = small === null ? list.finish() : Float64Array.from(small);
+  if (lf > 0 && oObj >= 0) for (let i = oObj; i < locs.length; i += lf) locs[i] = locs[i]! / nf;
+  return locs.every((v) => v >>> 0 === v) ? Uint32Array.from(locs) : locs;
 }
 
 type TraceNode = unknown[];
@@ -403,7 +448,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     warnings.pop();
     warn("The file was cut off at the end of its string table; every name that is used was read.");
   }
-  const locs = compactLocations(locations.finish(), L);
+  const locs = compactLocations(locations, L);
 
   return new HeapGraph({
     file,
