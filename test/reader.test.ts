@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
@@ -246,4 +246,25 @@ test("names looked up together are found as one at a time finds them", async () 
   assert.deepEqual(together.strings.indicesOf("abc"), [first, first + 2]);
   assert.deepEqual(together.strings.indicesOf('x"y'), [first + 4]);
   assert.deepEqual(together.strings.indicesOf("absent"), []);
+});
+
+test("the edge reader's thread, started as a read begins, ends with the read, whether it fails before the edges or succeeds", async (t) => {
+  if (!existsSync("/proc/self/task")) return t.skip("counts threads in /proc (Linux)");
+  const threads = (): number => readdirSync("/proc/self/task").length;
+  const settled = async (want: number): Promise<number> => {
+    for (let i = 0; i < 100 && threads() !== want; i++) await new Promise((r) => setTimeout(r, 50));
+    return threads();
+  };
+  const good = synthSnapshot(tricky);
+  const badHeader = join(dir, "bad-header.heapsnapshot");
+  writeFileSync(badHeader, good.replace('"meta"', '"mota"'));
+  const plain = join(dir, "parallel-good.heapsnapshot");
+  writeFileSync(plain, good);
+  // Warm up: the file system's own threads start on first use.
+  await readHeapSnapshot(plain, { cacheDir: null, parallel: true });
+  const before = await settled(threads());
+  await assert.rejects(readHeapSnapshot(badHeader, { cacheDir: null, parallel: true }), { code: "BAD_META" });
+  assert.equal(await settled(before), before, "no thread left after a failed header");
+  await readHeapSnapshot(plain, { cacheDir: null, parallel: true });
+  assert.equal(await settled(before), before, "no thread left after a read");
 });

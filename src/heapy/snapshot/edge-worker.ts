@@ -4,8 +4,9 @@
  * file it starts at the section's offset; in a gzip stream, which has no offsets to
  * seek to, it inflates the file itself and passes over the nodes section to reach
  * it, and says where it found it. Posts progress into a shared counter and one result.
+ * Its work comes in the first message (its thread may start before the work is known).
  */
-import { parentPort, workerData } from "node:worker_threads";
+import { parentPort } from "node:worker_threads";
 import { GuppyError } from "../../errors.js";
 import { CHUNK, openByteSource } from "./byte-source.js";
 import { EdgeColumns, type EdgeBuffers, type EdgeLayout } from "./edge-columns.js";
@@ -91,4 +92,5 @@ async function parseEdges(work: EdgeWork): Promise<EdgeResult> {
   }
 }
 
-parentPort?.postMessage(await parseEdges(workerData as EdgeWork));
+// The work comes as a message: the thread may be started before it is known.
+parentPort?.once("message", (work: EdgeWork) => void parseEdges(work).then((r) => parentPort!.postMessage(r)));

@@ -38,6 +38,36 @@ async function findByte(fh: FileHandle, from: number, byte: number, size: number
 }
 
 /**
+ * An edge reader's thread started before its work is known, when a read begins: its
+ * start (tens of milliseconds) overlaps the reading of the header, instead of holding
+ * back the edges, which then take longer than the rest of the file.
+ */
+export class EarlyEdgeWorker {
+  private worker: Worker | null = new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
+  private exited = false;
+
+  constructor() {
+    // Idle until a job takes it: it must not keep the process alive, and it answers only to a job.
+    this.worker!.unref();
+    this.worker!.on("error", () => {});
+    this.worker!.once("exit", () => (this.exited = true));
+  }
+
+  /** The thread, for one job; null when it is gone (a job then starts its own). */
+  take(): Worker | null {
+    const w = this.exited ? null : this.worker;
+    this.worker = null;
+    return w;
+  }
+
+  /** Ends the thread when no job took it. */
+  close(): void {
+    void this.worker?.terminate().catch(() => undefined);
+    this.worker = null;
+  }
+}
+
+/**
  * The edges section parsed by a worker thread while the caller parses the rest: the
  * columns (in shared memory, filled as the worker goes), where the section ends, and
  * the worker's result.
@@ -69,7 +99,7 @@ export class EdgeJob {
    * `tailFrom` (tests): the offset of a comma in the section, from which the caller
    * takes it (see takeTail), decided now instead of by the threads' progress.
    */
-  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, tailFrom?: number): Promise<EdgeJob | null> {
+  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, tailFrom?: number, early?: EarlyEdgeWorker): Promise<EdgeJob | null> {
     const fh = await open(file, "r");
     try {
       const size = (await fh.stat()).size;
@@ -81,7 +111,7 @@ export class EdgeJob {
       const m = /^\s*,\s*"edges"\s*:\s*\[/.exec(head.subarray(0, bytesRead).toString("latin1"));
       if (m === null) throw new Error("edges do not follow nodes");
       const start = nodesEnd + 1 + m[0].length - 1;
-      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size, tailFrom);
+      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size, tailFrom, early);
     } catch {
       // No shape to split on, or no shared memory for the columns: the caller reads in order.
       await fh.close();
@@ -95,15 +125,15 @@ export class EdgeJob {
    * bytes), while the caller parses the nodes; `located()` says where it found the
    * edges. Null when the worker cannot start (the caller reads in order).
    */
-  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout): Promise<EdgeJob | null> {
+  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, early?: EarlyEdgeWorker): Promise<EdgeJob | null> {
     try {
-      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, null, 0);
+      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, null, 0, undefined, early);
     } catch {
       return null;
     }
   }
 
-  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number, tailFrom?: number): EdgeJob {
+  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number, tailFrom?: number, early?: EarlyEdgeWorker): EdgeJob {
     const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
     const progress = new Float64Array(new SharedArrayBuffer(8));
     const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
@@ -111,7 +141,8 @@ export class EdgeJob {
     if (tailFrom !== undefined) split?.take(tailFrom);
     const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: split?.buffer ?? null };
     // Guppy's own compiled code needs none of the program's flags, and some (--input-type, a loader) break a worker.
-    const worker = new Worker(new URL("./edge-worker.js", import.meta.url), { workerData: work, execArgv: [] });
+    const worker = early?.take() ?? new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
+    worker.ref();
     let locate: (at: number | null) => void = () => undefined;
     const located = "edges" in from ? Promise.resolve(from.edges) : new Promise<number | null>((resolve) => (locate = resolve));
     const result = new Promise<EdgeResult>((resolve) => {
@@ -123,6 +154,7 @@ export class EdgeJob {
       worker.once("error", (e) => end({ ok: false, code: "TOO_LARGE", message: `The edges could not be read (${e.message}).`, offset: undefined }));
       worker.once("exit", (code) => end({ ok: false, code: "TOO_LARGE", message: `The edge reader stopped (exit code ${code}).`, offset: undefined }));
     });
+    worker.postMessage(work);
     return new EdgeJob(columns, worker, result, located, progress, fh, file, "edges" in from ? from.edges : 0, size, split);
   }
 

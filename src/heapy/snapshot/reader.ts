@@ -4,7 +4,7 @@ import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
 import { typedArray } from "./memory.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
-import { EdgeJob } from "./parallel-edges.js";
+import { EarlyEdgeWorker, EdgeJob } from "./parallel-edges.js";
 import { JsonCursor } from "./json-cursor.js";
 import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
@@ -232,6 +232,18 @@ function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float
 
 /** Reads the whole snapshot from a byte source into a HeapGraph. */
 export async function readFromSource(source: ByteSource, options: ReadOptions = {}, stamp: SourceStamp | null = null): Promise<HeapGraph> {
+  // Large inputs: a worker parses the edges, and the columns go in shared memory for later workers.
+  const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
+  // Its thread starts now, while this one reads the header.
+  const early = parallel && (source.compressed || source.seek !== undefined) ? new EarlyEdgeWorker() : null;
+  try {
+    return await readSections(source, options, stamp, parallel, early);
+  } finally {
+    early?.close();
+  }
+}
+
+async function readSections(source: ByteSource, options: ReadOptions, stamp: SourceStamp | null, parallel: boolean, early: EarlyEdgeWorker | null): Promise<HeapGraph> {
   const file = source.name;
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -250,8 +262,6 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
     options.onProgress?.(shown, source.totalBytes);
   };
   const cursor = new JsonCursor(source, report);
-  // Large inputs: a worker parses the edges, and the columns go in shared memory for later workers.
-  const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
 
   let header: SnapshotHeader | null = null;
   let L: SnapshotLayout | null = null;
@@ -318,8 +328,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         case "nodes": {
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!, parallel)));
           if (parallel && (await cursor.peek()) === 0x5b) {
-            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!);
-            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom);
+            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!, early ?? undefined);
+            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom, early ?? undefined);
           }
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
