@@ -5,8 +5,11 @@ import assert from "node:assert/strict";
 import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { once } from "node:events";
+import { readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
-import { adoptWorker, closeEarlyWorker, DONE, holdWorker, PENDING, startEarlyWorker } from "../src/heapy/graph/background.js";
+import { adoptWorker, closeEarlyWorker, DONE, edgeThreadOf, holdWorker, PENDING, startEarlyWorker } from "../src/heapy/graph/background.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, prefetchOwners, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames } from "../src/heapy/graph/weakmap-edges.js";
@@ -190,6 +193,38 @@ test("a worker started before its graph was read serves the graph that adopts it
   const unusedExit = once(unused.worker, "exit");
   closeEarlyWorker(unused);
   await unusedExit;
+});
+
+test("a worker started before the read parses the edges, then serves the graph's kernels; a failed read leaves it to be closed", async () => {
+  const file = await fixtureSnapshot(FIXTURES[0]!);
+  const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
+  const early = startEarlyWorker();
+  const thread = edgeThreadOf(early);
+  let took = 0;
+  const counted = { take: () => (took++, thread.take()), giveBack: (w: Worker) => thread.giveBack(w) };
+  const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true, edgeThread: counted });
+  assert.equal(took, 1, "the read took the lent thread");
+  for (const col of ["edgeType", "edgeName", "edgeTarget", "firstEdge"] as const) assert.deepEqual(g[col], plain[col], col);
+  // Given back, not ended: still open and counted for nothing, then adopted by the graph.
+  assert.equal(Atomics.load(early.beat, PENDING), 0);
+  adoptWorker(g, early, 0);
+  prefetchEphemeronNames(g, 0);
+  const names = g.derived<{ work: { state: Int32Array } }>("nameSearch", () => assert.fail("no names job"));
+  for (let i = 0; i < 400 && Atomics.load(names.work.state, 0) !== DONE; i++) await new Promise((r) => setTimeout(r, 25));
+  assert.equal(Atomics.load(names.work.state, 0), DONE, "the names kernel ran on the thread that read the edges");
+  assert.deepEqual(ephemeronsOf(g), ephemeronsOf(plain));
+  // Cut inside the edges: the same error as the reader's own thread gives; the session then closes the worker.
+  const text = readFileSync(file);
+  const cut = join(tmpdir(), `guppy-lent-cut-${process.pid}.heapsnapshot`);
+  writeFileSync(cut, text.subarray(0, text.indexOf('"edges"') + Math.floor((text.indexOf('"strings"') - text.indexOf('"edges"')) / 2)));
+  const own = await readHeapSnapshot(cut, { cacheDir: null, parallel: true }).then(() => assert.fail("read"), (e: unknown) => e);
+  const lent = startEarlyWorker();
+  const failed = await readHeapSnapshot(cut, { cacheDir: null, parallel: true, edgeThread: edgeThreadOf(lent) }).then(() => assert.fail("read"), (e: unknown) => e);
+  assert.deepEqual(failed, own);
+  lent.worker.ref();
+  const exit = once(lent.worker, "exit");
+  closeEarlyWorker(lent);
+  await exit;
 });
 
 test("the arrays the dominators are done with hold the shallow sizes and serve the searches that follow, which find what fresh arrays find", async () => {

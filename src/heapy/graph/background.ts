@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
+import type { EdgeThread } from "../snapshot/parallel-edges.js";
 import type { SearchInput } from "./distance-search.js";
 import type { NameInput } from "./ephemeron-names.js";
 import type { PairInput } from "./ephemeron-pairs.js";
@@ -125,6 +126,8 @@ function spawnWorker(pending: number): { worker: Worker; beat: Int32Array } {
   // It never keeps the process alive, and answers through shared memory: one that dies stalls, and waiters compute themselves.
   worker.unref();
   worker.on("error", () => {});
+  // Ended however it ended (a crash too), it is closed: no kernel or read is sent to it again.
+  worker.once("exit", () => Atomics.store(beat, PENDING, -1));
   return { worker, beat };
 }
 
@@ -141,6 +144,18 @@ export interface EarlyWorker {
  */
 export function startEarlyWorker(): EarlyWorker {
   return spawnWorker(0);
+}
+
+/**
+ * The early worker as the thread a read parses its graph's edges on (see
+ * ReadOptions.edgeThread): one thread started for both, instead of a second one
+ * starting while the file is read. The read gives it back to serve the graph.
+ */
+export function edgeThreadOf(early: EarlyWorker): EdgeThread {
+  return {
+    take: () => (Atomics.load(early.beat, PENDING) >= 0 ? early.worker : null),
+    giveBack: async () => undefined,
+  };
 }
 
 /** How long an early worker waits for its first kernel before it closes (a 4 GB file takes tens of seconds to read). */

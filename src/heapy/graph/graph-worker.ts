@@ -1,6 +1,7 @@
 /**
  * Worker thread entry: the kernels (background.ts) queued for one graph, over its
- * shared columns, one after another. Each reports through shared memory only:
+ * shared columns, one after another (and, first, its edges section when the read
+ * of the graph was lent this thread). Each reports through shared memory only:
  * state[0] is STARTED, then DONE or FAILED.
  */
 import { parentPort, workerData } from "node:worker_threads";
@@ -10,6 +11,7 @@ import { recogniseEphemeronNames } from "./ephemeron-names.js";
 import { pairEphemerons } from "./ephemeron-pairs.js";
 import { ownerSearch } from "./owner-search.js";
 import { fillPredecessors } from "./predecessors.js";
+import { parseEdges, type EdgeMessage } from "../snapshot/edge-parse.js";
 
 /** The worker's shared cells: [0] the heartbeat every kernel's progress moves, [PENDING] its kernels to do. */
 const beat = workerData as Int32Array;
@@ -43,18 +45,33 @@ function finished(): boolean {
   }
 }
 
-// An early worker (started before its graph was read) that no graph gave work ends on its own.
-if (Atomics.load(beat, PENDING) === 0) {
-  setTimeout(() => {
+let idle: ReturnType<typeof setTimeout> | null = null;
+
+/** An early worker (started before its graph was read) that no graph gives work ends on its own. */
+function closeWhenIdle(): void {
+  if (Atomics.load(beat, PENDING) !== 0) return;
+  idle = setTimeout(() => {
     if (Atomics.compareExchange(beat, PENDING, 0, -1) === 0) process.exit(0);
   }, IDLE_CLOSE_MS).unref();
 }
+closeWhenIdle();
 
 // Kernels come as messages and run in the order sent; after the last one the thread
-// ends, so that an idle worker holds no graph's columns.
-parentPort?.on("message", (work: KernelWork | typeof CLOSE) => {
-  // A released hold left this worker idle, and closed it.
+// ends, so that an idle worker holds no graph's columns. An early worker may first be
+// lent to the read of its graph's edges (ReadOptions.edgeThread): no kernel comes
+// before that read is done, since the graph is made from it.
+parentPort?.on("message", (work: KernelWork | EdgeMessage | typeof CLOSE) => {
+  // A released hold left this worker idle, and closed it (or the read it was lent to failed).
   if (work === CLOSE) process.exit(0);
+  if ("edgeWork" in work) {
+    if (idle !== null) clearTimeout(idle);
+    const post = (m: unknown): void => parentPort!.postMessage(m);
+    void parseEdges(work.edgeWork, post).then((r) => {
+      post(r);
+      closeWhenIdle();
+    });
+    return;
+  }
   run(work);
   if (finished()) process.exit(0);
 });

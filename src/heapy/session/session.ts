@@ -8,7 +8,7 @@ import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import { HeapGraph } from "../snapshot/heap-graph.js";
 import { PARALLEL_MIN_BYTES, readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
-import { adoptWorker, closeEarlyWorker, startEarlyWorker } from "../graph/background.js";
+import { adoptWorker, closeEarlyWorker, edgeThreadOf, startEarlyWorker } from "../graph/background.js";
 import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
 import { LiveHeap } from "../capture/live-heap.js";
 import { isStatFile, loadStats } from "../stat/stat.js";
@@ -185,11 +185,13 @@ export class Session {
   async graph(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
     let g = this.graphs.get(file);
     if (g === undefined) {
-      // A file read in parallel is large enough for the graph's worker: started now, it is ready when the reading ends.
+      // A file read in parallel is large enough for the graph's worker: started now, it
+      // parses the edges while this thread reads the rest, then serves the graph.
       const size = await stat(file).then((s) => s.size, () => 0);
       const early = size >= PARALLEL_MIN_BYTES && options.parallel !== false ? startEarlyWorker() : null;
       try {
-        g = await readHeapSnapshot(file, this.options.cacheDir === undefined ? options : { cacheDir: this.options.cacheDir, ...options });
+        const read = { ...(this.options.cacheDir === undefined ? {} : { cacheDir: this.options.cacheDir }), ...(early === null ? {} : { edgeThread: edgeThreadOf(early) }), ...options };
+        g = await readHeapSnapshot(file, read);
       } catch (e) {
         if (early !== null) closeEarlyWorker(early);
         throw e;

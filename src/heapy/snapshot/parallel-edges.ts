@@ -4,7 +4,7 @@ import { GuppyError } from "../../errors.js";
 import { CHUNK, openByteSource } from "./byte-source.js";
 import { EdgeColumns } from "./edge-columns.js";
 import { EdgeSplit, SPLIT_BYTES } from "./edge-split.js";
-import type { EdgeLocated, EdgeResult, EdgeWork } from "./edge-worker.js";
+import type { EdgeLocated, EdgeMessage, EdgeResult, EdgeWork } from "./edge-parse.js";
 import { JsonCursor } from "./json-cursor.js";
 import type { SnapshotHeader, SnapshotLayout } from "./meta.js";
 
@@ -38,11 +38,23 @@ async function findByte(fh: FileHandle, from: number, byte: number, size: number
 }
 
 /**
+ * A thread a read may parse its edges on: one started as the read began, or one of
+ * the caller's lent for the read (a graph worker, which serves the graph's kernels
+ * afterwards). Its thread takes its work as an EdgeMessage.
+ */
+export interface EdgeThread {
+  /** The thread, for one job; null when it is gone (the job then starts its own). */
+  take(): Worker | null;
+  /** The job is done with the thread it took: ends it, or keeps it for its owner. */
+  giveBack(worker: Worker): Promise<void>;
+}
+
+/**
  * An edge reader's thread started before its work is known, when a read begins: its
  * start (tens of milliseconds) overlaps the reading of the header, instead of holding
  * back the edges, which then take longer than the rest of the file.
  */
-export class EarlyEdgeWorker {
+export class EarlyEdgeWorker implements EdgeThread {
   private worker: Worker | null = new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
   private exited = false;
 
@@ -53,16 +65,19 @@ export class EarlyEdgeWorker {
     this.worker!.once("exit", () => (this.exited = true));
   }
 
-  /** The thread, for one job; null when it is gone (a job then starts its own). */
   take(): Worker | null {
     const w = this.exited ? null : this.worker;
     this.worker = null;
     return w;
   }
 
+  async giveBack(worker: Worker): Promise<void> {
+    await worker.terminate().catch(() => undefined);
+  }
+
   /** Ends the thread when no job took it. */
   close(): void {
-    void this.worker?.terminate().catch(() => undefined);
+    if (this.worker !== null) void this.giveBack(this.worker);
     this.worker = null;
   }
 }
@@ -75,7 +90,10 @@ export class EarlyEdgeWorker {
 export class EdgeJob {
   private constructor(
     readonly columns: EdgeColumns,
-    private readonly worker: Worker,
+    /** The job's thread, until it is given back (or ended). */
+    private worker: Worker | null,
+    /** Gives the thread back to the EdgeThread it came from, or ends it. */
+    private readonly release: (worker: Worker) => Promise<void>,
     private readonly result: Promise<EdgeResult>,
     private readonly locatedAt: Promise<number | null>,
     private readonly progress: Float64Array,
@@ -99,7 +117,7 @@ export class EdgeJob {
    * `tailFrom` (tests): the offset of a comma in the section, from which the caller
    * takes it (see takeTail), decided now instead of by the threads' progress.
    */
-  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, tailFrom?: number, early?: EarlyEdgeWorker): Promise<EdgeJob | null> {
+  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, tailFrom?: number, thread?: EdgeThread): Promise<EdgeJob | null> {
     const fh = await open(file, "r");
     try {
       const size = (await fh.stat()).size;
@@ -111,7 +129,7 @@ export class EdgeJob {
       const m = /^\s*,\s*"edges"\s*:\s*\[/.exec(head.subarray(0, bytesRead).toString("latin1"));
       if (m === null) throw new Error("edges do not follow nodes");
       const start = nodesEnd + 1 + m[0].length - 1;
-      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size, tailFrom, early);
+      return EdgeJob.spawn(file, { edges: start }, header, L, fh, size, tailFrom, thread);
     } catch {
       // No shape to split on, or no shared memory for the columns: the caller reads in order.
       await fh.close();
@@ -125,37 +143,53 @@ export class EdgeJob {
    * bytes), while the caller parses the nodes; `located()` says where it found the
    * edges. Null when the worker cannot start (the caller reads in order).
    */
-  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, early?: EarlyEdgeWorker): Promise<EdgeJob | null> {
+  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, thread?: EdgeThread): Promise<EdgeJob | null> {
     try {
-      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, null, 0, undefined, early);
+      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, null, 0, undefined, thread);
     } catch {
       return null;
     }
   }
 
-  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number, tailFrom?: number, early?: EarlyEdgeWorker): EdgeJob {
+  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number, tailFrom?: number, thread?: EdgeThread): EdgeJob {
     const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
     const progress = new Float64Array(new SharedArrayBuffer(8));
     const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
     const split = "edges" in from ? new EdgeSplit(new SharedArrayBuffer(SPLIT_BYTES), from.edges, CHUNK) : null;
     if (tailFrom !== undefined) split?.take(tailFrom);
     const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: split?.buffer ?? null };
+    const taken = thread?.take() ?? null;
     // Guppy's own compiled code needs none of the program's flags, and some (--input-type, a loader) break a worker.
-    const worker = early?.take() ?? new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
+    const worker = taken ?? new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
+    // (A thread that idles unreferenced must keep the process alive while this one waits for it.)
     worker.ref();
     let locate: (at: number | null) => void = () => undefined;
     const located = "edges" in from ? Promise.resolve(from.edges) : new Promise<number | null>((resolve) => (locate = resolve));
+    let onMessage: (m: EdgeResult | EdgeLocated) => void = () => undefined;
+    let onError: (e: Error) => void = () => undefined;
+    let onExit: (code: number) => void = () => undefined;
     const result = new Promise<EdgeResult>((resolve) => {
       const end = (r: EdgeResult): void => {
         locate(null);
         resolve(r);
       };
-      worker.on("message", (m: EdgeResult | EdgeLocated) => ("located" in m ? locate(m.located) : end(m)));
-      worker.once("error", (e) => end({ ok: false, code: "TOO_LARGE", message: `The edges could not be read (${e.message}).`, offset: undefined }));
-      worker.once("exit", (code) => end({ ok: false, code: "TOO_LARGE", message: `The edge reader stopped (exit code ${code}).`, offset: undefined }));
+      onMessage = (m) => ("located" in m ? locate(m.located) : end(m));
+      onError = (e) => end({ ok: false, code: "TOO_LARGE", message: `The edges could not be read (${e.message}).`, offset: undefined });
+      onExit = (code) => end({ ok: false, code: "TOO_LARGE", message: `The edge reader stopped (exit code ${code}).`, offset: undefined });
+      worker.on("message", onMessage);
+      worker.once("error", onError);
+      worker.once("exit", onExit);
     });
-    worker.postMessage(work);
-    return new EdgeJob(columns, worker, result, located, progress, fh, file, "edges" in from ? from.edges : 0, size, split);
+    const release = async (w: Worker): Promise<void> => {
+      // A lent thread goes on serving its owner: this job's listeners must not outlive it.
+      w.off("message", onMessage);
+      w.off("error", onError);
+      w.off("exit", onExit);
+      w.unref();
+      await (taken === null ? w.terminate().then(() => undefined, () => undefined) : thread!.giveBack(w));
+    };
+    worker.postMessage({ edgeWork: work } satisfies EdgeMessage);
+    return new EdgeJob(columns, worker, release, result, located, progress, fh, file, "edges" in from ? from.edges : 0, size, split);
   }
 
   /** Where the edges array's '[' is, as the worker found it; null when it found none right after the nodes. */
@@ -251,7 +285,9 @@ export class EdgeJob {
 
   /** Stops the worker (when the caller failed first) and closes the file. */
   async close(): Promise<void> {
-    await this.worker.terminate().catch(() => undefined);
+    const worker = this.worker;
+    this.worker = null;
+    if (worker !== null) await this.release(worker);
     await this.fh?.close().catch(() => undefined);
   }
 }

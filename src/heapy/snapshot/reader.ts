@@ -4,7 +4,7 @@ import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
 import { typedArray } from "./memory.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
-import { EarlyEdgeWorker, EdgeJob } from "./parallel-edges.js";
+import { EarlyEdgeWorker, EdgeJob, type EdgeThread } from "./parallel-edges.js";
 import { JsonCursor } from "./json-cursor.js";
 import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
@@ -31,6 +31,12 @@ export interface ReadOptions {
    * when it has finished its part first).
    */
   edgeTailFrom?: number;
+  /**
+   * A thread of the caller's for the parallel reader's edges (a graph worker started
+   * before the read, which then serves the graph): lent for this read, and given back,
+   * not ended. Without it the reader starts a thread of its own.
+   */
+  edgeThread?: EdgeThread;
 }
 
 /**
@@ -234,16 +240,16 @@ function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float
 export async function readFromSource(source: ByteSource, options: ReadOptions = {}, stamp: SourceStamp | null = null): Promise<HeapGraph> {
   // Large inputs: a worker parses the edges, and the columns go in shared memory for later workers.
   const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
-  // Its thread starts now, while this one reads the header.
-  const early = parallel && (source.compressed || source.seek !== undefined) ? new EarlyEdgeWorker() : null;
+  // Its thread (unless the caller lends one) starts now, while this one reads the header.
+  const own = parallel && options.edgeThread === undefined && (source.compressed || source.seek !== undefined) ? new EarlyEdgeWorker() : null;
   try {
-    return await readSections(source, options, stamp, parallel, early);
+    return await readSections(source, options, stamp, parallel, options.edgeThread ?? own ?? undefined);
   } finally {
-    early?.close();
+    own?.close();
   }
 }
 
-async function readSections(source: ByteSource, options: ReadOptions, stamp: SourceStamp | null, parallel: boolean, early: EarlyEdgeWorker | null): Promise<HeapGraph> {
+async function readSections(source: ByteSource, options: ReadOptions, stamp: SourceStamp | null, parallel: boolean, thread: EdgeThread | undefined): Promise<HeapGraph> {
   const file = source.name;
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -328,8 +334,8 @@ async function readSections(source: ByteSource, options: ReadOptions, stamp: Sou
         case "nodes": {
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!, parallel)));
           if (parallel && (await cursor.peek()) === 0x5b) {
-            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!, early ?? undefined);
-            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom, early ?? undefined);
+            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!, thread);
+            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom, thread);
           }
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
