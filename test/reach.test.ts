@@ -2,7 +2,7 @@
 // prints: each must give what the whole searches give, node for node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { computeDistances, distancesOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
+import { computeDistances, distancesOf, pathsOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { once } from "node:events";
 import { readFileSync, writeFileSync } from "node:fs";
@@ -54,6 +54,11 @@ async function check(file: string): Promise<boolean> {
     assert.equal(reach.distance[n], distances[n], `distance of node ${n}`);
     assert.equal(pathText(partial, n, "h.Root", reach.parentEdge), pathText(whole, n, "h.Root", tree), `path of node ${n}`);
   }
+  // The paths alone (a command that prints no distances): the same paths, no whole search kept.
+  const pathsOnly = await open(file);
+  const parentEdge = pathsOf(pathsOnly, nodes);
+  assert.ok(!pathsOnly.hasDerived("distances") && !pathsOnly.hasDerived("pathTree"));
+  for (const n of nodes) assert.equal(pathText(pathsOnly, n, "h.Root", parentEdge), pathText(whole, n, "h.Root", tree), `path alone of node ${n}`);
   // Where one search gave both, the two searches agree; where they differ, it did not.
   if (oneSearch) assert.deepEqual(readable, distances);
   if (readable.some((d, n) => d !== distances[n])) assert.equal(oneSearch, false);

@@ -7,7 +7,8 @@ import { PartitionView } from "../heapy/render/partition-view.js";
 import { pathText } from "../heapy/render/paths.js";
 import { ShortestPathsView } from "../heapy/render/shortest-paths-view.js";
 import { ordinalOfId } from "../heapy/graph/id-index.js";
-import { largestRetainersReached, renderRetainers } from "../heapy/overview.js";
+import { largestRetainerRows, largestRetainersReached, renderRetainers } from "../heapy/overview.js";
+import { pathsOf } from "../heapy/graph/distances.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
@@ -96,12 +97,16 @@ export async function domCommand(file: string, opts: { top: number; json: boolea
   const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
   progress.done();
   const total = retainedSize[g.root]!;
-  const { rows: largest, reach } = largestRetainersReached(g, opts.top);
-  const rows = largest.map((r) => ({ ...r, className: className(g, r.node), path: pathText(g, r.node, "h.Root", reach.parentEdge) }));
   if (opts.json) {
+    const { rows: largest, reach } = largestRetainersReached(g, opts.top);
+    const rows = largest.map((r) => ({ ...r, className: className(g, r.node), path: pathText(g, r.node, "h.Root", reach.parentEdge) }));
     process.stdout.write(JSON.stringify({ totalSize: total, rows }, null, 2) + "\n");
     return;
   }
+  // The text shows paths and no distances: where the two searches differ (a page), only the paths'.
+  const largest = largestRetainerRows(g, opts.top);
+  const parentEdge = pathsOf(g, largest.map((r) => r.node));
+  const rows = largest.map((r) => ({ ...r, path: pathText(g, r.node, "h.Root", parentEdge) }));
   const table = renderRetainers(rows, total).split("\n");
   const out = [table[0]!];
   rows.forEach((r, i) => out.push(table[i + 1]!, `        ${r.path ?? "(no path from the root)"}`));

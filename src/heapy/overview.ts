@@ -52,13 +52,13 @@ export function largestRetainers(g: HeapGraph, top: number): Retainer[] {
  * their paths too: it searches only as far as those objects.
  */
 export function largestRetainersReached(g: HeapGraph, top: number): { rows: Required<Retainer>[]; reach: Reach } {
-  const rows = largestRetainersUnreached(g, top);
+  const rows = largestRetainerRows(g, top);
   const reach = reachOf(g, rows.map((r) => r.node));
   return { rows: rows.map((r) => ({ ...r, distance: reach.distance[r.node]! })), reach };
 }
 
 /** The largest retainers without their distances: no search of the graph (a full one when some are reached only from the system roots). */
-function largestRetainersUnreached(g: HeapGraph, top: number): Retainer[] {
+export function largestRetainerRows(g: HeapGraph, top: number): Retainer[] {
   const shallow = shallowSizes(g);
   const { retainedSize } = dominatorsOf(g);
   const globals = globalObjectsOf(g);
@@ -89,7 +89,7 @@ export function overview(g: HeapGraph, top = 10, options: { distances?: boolean 
     totalSize: retainedSize[g.root]!,
     extraNativeBytes: g.extraNativeBytes,
     byType: typeRowsOfAll(g),
-    largest: options.distances === false ? largestRetainersUnreached(g, top) : largestRetainers(g, top),
+    largest: options.distances === false ? largestRetainerRows(g, top) : largestRetainers(g, top),
     warnings: [...g.warnings],
   };
 }

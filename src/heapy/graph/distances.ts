@@ -175,6 +175,28 @@ export interface Reach {
  */
 export function reachOf(g: HeapGraph, nodes: Iterable<number>): Reach {
   if (g.hasDerived("distances") && g.hasDerived("pathTree")) return { distance: distancesOf(g), parentEdge: pathTreeOf(g) };
+  const { targets, targetCount } = targetsOf(g, nodes);
+  const parentEdge = spareInt32(g, g.nodeCount);
+  if (pathSearchIsDistanceSearch(g)) return { distance: computeDistances(g, { parentEdge, targets, targetCount }), parentEdge };
+  computeDistances(g, { parentEdge, readable: true, targets, targetCount });
+  return { distance: g.hasDerived("distances") ? distancesOf(g) : computeDistances(g, { targets, targetCount }), parentEdge };
+}
+
+/**
+ * The paths of a few nodes alone (as reachOf's parentEdge): one search that stops once
+ * it has reached them, and no search for distances where that is another (a page
+ * without user roots), for a command that prints paths and no distances.
+ */
+export function pathsOf(g: HeapGraph, nodes: Iterable<number>): Int32Array {
+  if (g.hasDerived("pathTree")) return pathTreeOf(g);
+  const { targets, targetCount } = targetsOf(g, nodes);
+  const parentEdge = spareInt32(g, g.nodeCount);
+  computeDistances(g, { parentEdge, readable: true, targets, targetCount });
+  return parentEdge;
+}
+
+/** The nodes as a search's targets (the root is reached from the start). */
+function targetsOf(g: HeapGraph, nodes: Iterable<number>): { targets: Uint8Array; targetCount: number } {
   const targets = new Uint8Array(g.nodeCount);
   let targetCount = 0;
   for (const n of nodes) {
@@ -182,8 +204,5 @@ export function reachOf(g: HeapGraph, nodes: Iterable<number>): Reach {
     targets[n] = 1;
     targetCount++;
   }
-  const parentEdge = spareInt32(g, g.nodeCount);
-  if (pathSearchIsDistanceSearch(g)) return { distance: computeDistances(g, { parentEdge, targets, targetCount }), parentEdge };
-  computeDistances(g, { parentEdge, readable: true, targets, targetCount });
-  return { distance: g.hasDerived("distances") ? distancesOf(g) : computeDistances(g, { targets, targetCount }), parentEdge };
+  return { targets, targetCount };
 }
