@@ -248,7 +248,7 @@ test("names looked up together are found as one at a time finds them", async () 
   assert.deepEqual(together.strings.indicesOf("absent"), []);
 });
 
-test("the edge reader's thread, started as a read begins, ends with the read, whether it fails before the edges or succeeds", async (t) => {
+test("the edge reader's thread ends with the read, whether it fails before the edges or succeeds", async (t) => {
   if (!existsSync("/proc/self/task")) return t.skip("counts threads in /proc (Linux)");
   const threads = (): number => readdirSync("/proc/self/task").length;
   const settled = async (want: number): Promise<number> => {

@@ -1,6 +1,6 @@
 /**
  * Worker thread entry: parses a snapshot's edges section (edge-parse.ts). Its work
- * comes in the first message, so the thread may start before the work is known.
+ * comes in the first message, as it does to a graph worker lent for a read.
  */
 import { parentPort } from "node:worker_threads";
 import { parseEdges, type EdgeMessage } from "./edge-parse.js";

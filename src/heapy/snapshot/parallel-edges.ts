@@ -38,48 +38,15 @@ async function findByte(fh: FileHandle, from: number, byte: number, size: number
 }
 
 /**
- * A thread a read may parse its edges on: one started as the read began, or one of
- * the caller's lent for the read (a graph worker, which serves the graph's kernels
- * afterwards). Its thread takes its work as an EdgeMessage.
+ * A thread of the caller's that a read may parse its edges on, lent for the read (a
+ * graph worker, which serves the graph's kernels afterwards). Its thread takes its
+ * work as an EdgeMessage.
  */
 export interface EdgeThread {
   /** The thread, for one job; null when it is gone (the job then starts its own). */
   take(): Worker | null;
-  /** The job is done with the thread it took: ends it, or keeps it for its owner. */
+  /** The job is done with the thread it took: its owner keeps it. */
   giveBack(worker: Worker): Promise<void>;
-}
-
-/**
- * An edge reader's thread started before its work is known, when a read begins: its
- * start (tens of milliseconds) overlaps the reading of the header, instead of holding
- * back the edges, which then take longer than the rest of the file.
- */
-export class EarlyEdgeWorker implements EdgeThread {
-  private worker: Worker | null = new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
-  private exited = false;
-
-  constructor() {
-    // Idle until a job takes it: it must not keep the process alive, and it answers only to a job.
-    this.worker!.unref();
-    this.worker!.on("error", () => {});
-    this.worker!.once("exit", () => (this.exited = true));
-  }
-
-  take(): Worker | null {
-    const w = this.exited ? null : this.worker;
-    this.worker = null;
-    return w;
-  }
-
-  async giveBack(worker: Worker): Promise<void> {
-    await worker.terminate().catch(() => undefined);
-  }
-
-  /** Ends the thread when no job took it. */
-  close(): void {
-    if (this.worker !== null) void this.giveBack(this.worker);
-    this.worker = null;
-  }
 }
 
 /**

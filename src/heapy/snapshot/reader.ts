@@ -4,7 +4,7 @@ import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
 import { typedArray } from "./memory.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
-import { EarlyEdgeWorker, EdgeJob, type EdgeThread } from "./parallel-edges.js";
+import { EdgeJob, type EdgeThread } from "./parallel-edges.js";
 import { JsonCursor } from "./json-cursor.js";
 import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { StringTableBuilder } from "./string-table.js";
@@ -183,19 +183,21 @@ function compactLocations(list: NumberList, L: SnapshotLayout): Uint32Array | Fl
   const lf = L.locationFields.length;
   const oObj = L.locationFields.indexOf("object_index");
   const nf = L.nodeFieldCount;
+  // (The object indices' slots, every lf-th number from oObj; none without that field.)
+  const from = lf > 0 && oObj >= 0 ? oObj : Number.POSITIVE_INFINITY;
   const small = list.finishCompact();
   if (small !== null) {
     let whole = true;
-    if (lf > 0 && oObj >= 0) for (let i = oObj; i < small.length && whole; i += lf) whole = small[i]! % nf === 0;
+    for (let i = from; i < small.length && whole; i += lf) whole = small[i]! % nf === 0;
     if (whole) {
-      if (lf > 0 && oObj >= 0) for (let i = oObj; i < small.length; i += lf) small[i] = small[i]! / nf;
+      for (let i = from; i < small.length; i += lf) small[i] = small[i]! / nf;
       return small;
     }
   }
   // (An object index between two nodes, or a number beyond 32 bits: a hostile file's.)
   const locs = small === null ? list.finish() : Float64Array.from(small);
-  if (lf > 0 && oObj >= 0) for (let i = oObj; i < locs.length; i += lf) locs[i] = locs[i]! / nf;
-  return locs.every((v) => v >>> 0 === v) ? Uint32Array.from(locs) : locs;
+  for (let i = from; i < locs.length; i += lf) locs[i] = locs[i]! / nf;
+  return fitsUint32(locs, locs.length) ? Uint32Array.from(locs) : locs;
 }
 
 type TraceNode = unknown[];
@@ -238,18 +240,6 @@ function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float
 
 /** Reads the whole snapshot from a byte source into a HeapGraph. */
 export async function readFromSource(source: ByteSource, options: ReadOptions = {}, stamp: SourceStamp | null = null): Promise<HeapGraph> {
-  // Large inputs: a worker parses the edges, and the columns go in shared memory for later workers.
-  const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
-  // Its thread (unless the caller lends one) starts now, while this one reads the header.
-  const own = parallel && options.edgeThread === undefined && (source.compressed || source.seek !== undefined) ? new EarlyEdgeWorker() : null;
-  try {
-    return await readSections(source, options, stamp, parallel, options.edgeThread ?? own ?? undefined);
-  } finally {
-    own?.close();
-  }
-}
-
-async function readSections(source: ByteSource, options: ReadOptions, stamp: SourceStamp | null, parallel: boolean, thread: EdgeThread | undefined): Promise<HeapGraph> {
   const file = source.name;
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -268,6 +258,8 @@ async function readSections(source: ByteSource, options: ReadOptions, stamp: Sou
     options.onProgress?.(shown, source.totalBytes);
   };
   const cursor = new JsonCursor(source, report);
+  // Large inputs: a worker parses the edges, and the columns go in shared memory for later workers.
+  const parallel = options.parallel ?? source.totalBytes >= PARALLEL_MIN_BYTES;
 
   let header: SnapshotHeader | null = null;
   let L: SnapshotLayout | null = null;
@@ -334,8 +326,8 @@ async function readSections(source: ByteSource, options: ReadOptions, stamp: Sou
         case "nodes": {
           const cols = (nodes = allocating(cursor, () => new NodeColumns(header!.node_count, L!, parallel)));
           if (parallel && (await cursor.peek()) === 0x5b) {
-            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!, thread);
-            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom, thread);
+            if (source.compressed) job = await EdgeJob.startInStream(file, cursor.offset, header!, L!, options.edgeThread);
+            else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom, options.edgeThread);
           }
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
