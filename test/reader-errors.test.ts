@@ -187,6 +187,39 @@ test("references outside the node, type and string tables are caught", async () 
   await rejects(write(good.replace('"nodes":[9,0', '"nodes":[9,77')), "STRING_OUT_OF_RANGE");
 });
 
+test("a bad record deep in a section fails as at the section's end: records read straight in leave it to the general reading", async () => {
+  // 3000 nodes in a chain, an edge each: the bad record comes after records read
+  // straight into the columns, in the same chunk.
+  const chain: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "1", to: 1 }] }];
+  for (let i = 1; i < 3000; i++) chain.push({ type: "object", name: "Link", size: 16, edges: i + 1 < 3000 ? [{ type: "property", name: "next", to: i + 1 }] : [] });
+  const text = synthSnapshot(chain);
+  const edgesAt = text.indexOf('"edges":[');
+  const recordAt = (k: number): number => {
+    let at = edgesAt + '"edges":['.length;
+    for (let j = 0; j < k; j++) at = text.indexOf("\n,", at) + 2;
+    return at;
+  };
+  const target = (k: number, to: string): string => {
+    const at = recordAt(k);
+    const last = text.lastIndexOf(",", text.indexOf("\n", at));
+    return text.slice(0, last + 1) + to + text.slice(text.indexOf("\n", at));
+  };
+  const outside = await rejects(write(target(2000, String(3000 * 7))), "EDGE_OUT_OF_RANGE");
+  assert.match(outside.message, /^Edge 2000 points to node index 21000, /);
+  const between = await rejects(write(target(1500, "15")), "EDGE_OUT_OF_RANGE");
+  assert.match(between.message, /^Edge 1500 points to node index 15, /);
+  // A value over 32 bits: at the byte that ends it, in either section.
+  const big = recordAt(2500) + 2;
+  const name = text.indexOf(",", big) + 1;
+  await rejects(write(text.slice(0, name) + "4294967296" + text.slice(text.indexOf(",", name))), "TOO_LARGE", name + 10);
+  const nodeAt = text.indexOf("\n,", text.indexOf('"nodes":[') + 7 * 2000) + 2;
+  const size = text.indexOf(",", text.indexOf(",", text.indexOf(",", nodeAt) + 1) + 1) + 1;
+  await rejects(write(text.slice(0, size) + "99999999999" + text.slice(text.indexOf(",", size))), "TOO_LARGE", size + 11);
+  // One node more than the header announces, in the middle of the reading.
+  const fewer = await rejects(write(text.replace(`"node_count":3000`, `"node_count":2999`)), "COUNT_MISMATCH");
+  assert.match(fewer.message, /more than the 2999 nodes/);
+});
+
 test("a malformed header is named", async () => {
   await rejects(write(good.replace('"node_fields"', '"nodefields"')), "BAD_META");
   await rejects(write(good.replace('"root_index"', "").replace('"trace_function_count":0', '"trace_function_count":0,"root_index":5')), "BAD_META");

@@ -192,6 +192,28 @@ test("a worker parsing the edges gives the same graph as one thread, on every fi
   }
 });
 
+test("records read straight into their columns equal the same numbers read one at a time", async () => {
+  // ", " between numbers is a layout only the general loop reads: every node and edge
+  // then goes through the batch, as it did before records were read straight in.
+  const { FIXTURES } = await import("./support/fixtures.js");
+  for (const name of FIXTURES) {
+    const file = await fixtureSnapshot(name);
+    const text = readFileSync(file, "latin1");
+    const spaced = text.replace(/"(nodes|edges)":\[[^\]]*\]/g, (section) => section.replace(/\n?,/g, ", "));
+    assert.notEqual(spaced, text);
+    const plain = join(dir, `${name}-spaced.heapsnapshot`);
+    writeFileSync(plain, spaced, "latin1");
+    const general = await readHeapSnapshot(plain, { parallel: false, cacheDir: null });
+    for (const parallel of [false, true]) {
+      const records = await readHeapSnapshot(file, { parallel, cacheDir: null });
+      for (const col of ["nodeType", "nodeName", "nodeId", "nodeSelfSize", "firstEdge", "edgeType", "edgeName", "edgeTarget", "nodeTraceId", "nodeDetachedness"] as const) {
+        assert.deepEqual(records[col], general[col], `${name} (parallel: ${parallel}): ${col}`);
+      }
+      assert.equal(records.strings.count, general.strings.count, name);
+    }
+  }
+});
+
 test("this thread taking the rest of the edges from the worker gives the same graph, wherever the cut falls", async () => {
   const file = await fixtureSnapshot("classes-in-map");
   const text = readFileSync(file);

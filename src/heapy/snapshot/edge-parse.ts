@@ -87,7 +87,7 @@ export async function parseEdges(work: EdgeWork, post: (m: EdgeLocated) => void)
       const whole = split?.cut === cursor.offset - 1 ? n - (n % ef) : n;
       cols.take(batch, whole, cursor);
       for (let j = whole; j < n; j++) rest.push(batch[j]!);
-    }, true);
+    }, true, cols.records());
     return { ok: true, filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: cursor.offset, rest };
   } catch (e) {
     // Failing before the edges, the main thread meets the same trouble in its own reading.

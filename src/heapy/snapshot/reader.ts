@@ -5,8 +5,9 @@ import { typedArray } from "./memory.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
 import { EdgeJob, type EdgeThread } from "./parallel-edges.js";
-import { JsonCursor } from "./json-cursor.js";
+import { JsonCursor, type RecordReader } from "./json-cursor.js";
 import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
+import { RecordFields } from "./record-fields.js";
 import { StringTableBuilder } from "./string-table.js";
 
 /** Options of readHeapSnapshot. */
@@ -81,6 +82,71 @@ class NodeColumns {
     this.selfSize = new Uint32Array(count);
     this.firstEdge = typedArray(Uint32Array, count + 1, shared);
     this.detachedness = L.nodeDetachedness >= 0 ? new Uint8Array(count) : null;
+  }
+
+  /**
+   * A reader of V8's node records straight into the columns ("type,name,id,self_size,
+   * edge_count,trace_node_id[,detachedness]\n,"), or null for any other layout.
+   */
+  records(): RecordReader | null {
+    const L = this.L;
+    const nf = L.nodeFieldCount;
+    const canonical = L.nodeType === 0 && L.nodeName === 1 && L.nodeId === 2 && L.nodeSelfSize === 3 && L.nodeEdgeCount === 4 && L.nodeTraceNodeId === 5;
+    if (!canonical || !(nf === 6 || (nf === 7 && L.nodeDetachedness === 6))) return null;
+    const f = new RecordFields();
+    return {
+      width: nf,
+      read: (buf, i, safe) => {
+        const { type, name, id, selfSize, firstEdge, detachedness, count } = this;
+        let k = this.filled;
+        let edges = this.edgeTotal;
+        let maxType = this.maxType, maxName = this.maxName;
+        // Each field starts before `safe`, a comma. What it cannot vouch for, the
+        // general loop reads and reports.
+        while (i < safe && k < count) {
+          let j = f.field(buf, i);
+          if (j < 0 || j >= safe) break;
+          const t = f.value;
+          j = f.field(buf, j);
+          if (j < 0 || j >= safe) break;
+          const nm = f.value;
+          j = f.field(buf, j);
+          if (j < 0 || j >= safe) break;
+          const nodeId = f.value;
+          j = f.field(buf, j);
+          if (j < 0 || j >= safe) break;
+          const size = f.value;
+          j = f.field(buf, j);
+          if (j < 0 || j >= safe) break;
+          const e = f.value;
+          j = detachedness === null ? f.last(buf, j) : f.field(buf, j);
+          if (j < 0) break;
+          const tr = f.value;
+          if (detachedness !== null) {
+            if (j >= safe) break;
+            j = f.last(buf, j);
+            if (j < 0) break;
+            detachedness[k] = f.value;
+          }
+          if (t > maxType) maxType = t;
+          if (nm > maxName) maxName = nm;
+          type[k] = t;
+          name[k] = nm;
+          id[k] = nodeId;
+          selfSize[k] = size;
+          firstEdge[k] = edges;
+          edges += e;
+          if (tr !== 0) (this.traceId ??= new Uint32Array(count))[k] = tr;
+          k++;
+          i = j;
+        }
+        this.filled = k;
+        this.edgeTotal = edges;
+        this.maxType = maxType;
+        this.maxName = maxName;
+        return i;
+      },
+    };
   }
 
   /** Scatters whole node records from the batch into the columns. */
@@ -330,7 +396,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
             else if (source.seek !== undefined) job = await EdgeJob.start(file, cursor.offset, header!, L!, options.edgeTailFrom, options.edgeThread);
           }
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
-          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
+          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true, cols.records());
           finishNodes(cols, header!, cursor);
           if (job !== null && !source.compressed) {
             // Skip what the worker parses: find the section's end natively and read on from there.
@@ -370,7 +436,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           }
           const cols = (edges = allocating(cursor, () => new EdgeColumns(header!.edge_count, header!.node_count, L!)));
           const batch = new Float64Array(BATCH_RECORDS * L!.edgeFieldCount);
-          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true);
+          await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true, cols.records());
           if (cols.filled !== cols.count) {
             throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`);
           }
