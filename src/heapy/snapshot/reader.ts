@@ -104,26 +104,25 @@ class NodeColumns {
         // Each field starts before `safe`, a comma. What it cannot vouch for, the
         // general loop reads and reports.
         while (i < safe && k < count) {
-          let j = f.field(buf, i);
-          if (j < 0 || j >= safe) break;
+          let j = f.field(buf, i, safe);
+          if (j < 0) break;
           const t = f.value;
-          j = f.field(buf, j);
-          if (j < 0 || j >= safe) break;
+          j = f.field(buf, j, safe);
+          if (j < 0) break;
           const nm = f.value;
-          j = f.field(buf, j);
-          if (j < 0 || j >= safe) break;
+          j = f.field(buf, j, safe);
+          if (j < 0) break;
           const nodeId = f.value;
-          j = f.field(buf, j);
-          if (j < 0 || j >= safe) break;
+          j = f.field(buf, j, safe);
+          if (j < 0) break;
           const size = f.value;
-          j = f.field(buf, j);
-          if (j < 0 || j >= safe) break;
+          j = f.field(buf, j, safe);
+          if (j < 0) break;
           const e = f.value;
-          j = detachedness === null ? f.last(buf, j) : f.field(buf, j);
+          j = detachedness === null ? f.last(buf, j) : f.field(buf, j, safe);
           if (j < 0) break;
           const tr = f.value;
           if (detachedness !== null) {
-            if (j >= safe) break;
             j = f.last(buf, j);
             if (j < 0) break;
             detachedness[k] = f.value;
