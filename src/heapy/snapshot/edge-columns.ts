@@ -52,8 +52,8 @@ export class EdgeColumns {
 
   /**
    * A reader of V8's edge records ("type,name,to\n,") straight into the columns, or
-   * null where the header orders the fields otherwise. About 1.5 times as fast as
-   * numbers through a batch, on the largest section of a snapshot.
+   * null where the header orders the fields otherwise. A fifth to a quarter faster
+   * than numbers through a batch, on the largest section of a snapshot.
    */
   records(): RecordReader | null {
     const L = this.L;
