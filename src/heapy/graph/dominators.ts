@@ -3,7 +3,7 @@ import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, holdWorker, joinKern
 import { BitVector } from "./bit-vector.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
-import { fillPredecessors, predecessorTotal, type PredecessorInput } from "./predecessors.js";
+import { fillPredecessors, listTotal, NO_PREDECESSOR, type PredecessorInput } from "./predecessors.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
 import { offerSpares } from "./spare-arrays.js";
 import { lookUpV8Names } from "./v8-names.js";
@@ -59,33 +59,35 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   onProgress?.(0.2);
   const { owned } = rule;
   const size = nodeCount + 1;
-  // Each vertex's semidominator and ancestor side by side (sa[2v], sa[2v + 1]): the
-  // evaluation reads both of a vertex at once, so one cache miss brings them. Once the
-  // tree is built, the same 8 bytes a node hold the retained sizes.
+  // Two words a vertex side by side, so that one cache miss brings both: its DFS
+  // number (its label once processed, its dominator at the end) at sa[2v], its
+  // ancestor in the evaluation's forest (its DFS number again at the end) at sa[2v + 1].
+  // Once the tree is built, the same 8 bytes a node hold the retained sizes.
   const sa = new Uint32Array(size * 2);
-  // Each vertex's DFS parent, at the vertex's DFS number: written and read in DFS
-  // order (the search, SEMI-NCA and the tree walk it in turn), so never a random access.
+  // Each vertex's DFS parent (by its DFS number), at the vertex's DFS number: written
+  // and read in DFS order (the search, SEMI-NCA and the tree walk it in turn), so never
+  // a random access.
   const parentAt = new Uint32Array(size);
   const vertex = new Uint32Array(size);
-  const label = new Uint32Array(size);
   let n = 0;
 
-  // An explicit stack of (vertex, next edge to look at): the search's working state
-  // stays in a few cache lines, instead of a random read of per-node cursors at every
-  // step back. It grows with the depth (long chains make deep searches).
+  // An explicit stack of (vertex, its DFS number, next edge to look at): the search's
+  // working state stays in a few cache lines, instead of a random read of per-node
+  // cursors at every step back. It grows with the depth (long chains make deep searches).
   let stackV = new Uint32Array(1 << 16);
+  let stackN = new Uint32Array(1 << 16);
   let stackE = new Uint32Array(1 << 16);
   // Which vertices the search has numbered, one bit each: most edges lead to one it
   // has, and this small array stays in the cache where the semidominators would be a
   // random read from memory per edge.
   const seen = new Uint32Array((size + 31) >>> 5);
   const dfs = (start: number, from: number): void => {
-    sa[start << 1] = ++n;
-    parentAt[n] = from;
+    parentAt[++n] = from;
     seen[start >>> 5]! |= 1 << (start & 31);
     vertex[n] = start;
     let sp = 0;
     let v = start;
+    let vn = n;
     let e = firstEdge[start - 1]!;
     let end = firstEdge[start]!;
     for (;;) {
@@ -100,61 +102,68 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
         }
       }
       if (w !== 0) {
-        sa[w << 1] = ++n;
-        parentAt[n] = v;
+        parentAt[++n] = vn;
         seen[w >>> 5]! |= 1 << (w & 31);
         vertex[n] = w;
         stackV[sp] = v;
+        stackN[sp] = vn;
         stackE[sp] = e + 1;
         if (++sp === stackV.length) {
-          const grownV = new Uint32Array(sp * 2);
-          grownV.set(stackV);
-          stackV = grownV;
-          const grownE = new Uint32Array(sp * 2);
-          grownE.set(stackE);
-          stackE = grownE;
+          stackV = grown(stackV);
+          stackN = grown(stackN);
+          stackE = grown(stackE);
         }
         v = w;
+        vn = n;
         e = firstEdge[w - 1]!;
         end = firstEdge[w]!;
       } else {
         if (sp === 0) return;
         v = stackV[--sp]!;
+        vn = stackN[sp]!;
         e = stackE[sp]!;
         end = firstEdge[v]!;
       }
     }
   };
 
+  // Each vertex's DFS number at the vertex, written after a search rather than at
+  // each of its steps: a random write less in the search's chain of dependent reads,
+  // and these writes, independent of each other, go as fast as memory takes them.
+  const number = (from: number): void => {
+    for (let i = from; i <= n; i++) sa[vertex[i]! << 1] = i;
+  };
   const r = g.root + 1;
   dfs(r, 0);
+  // (While the worker may still be building the lists.)
+  number(1);
   onProgress?.(0.45);
   // (What the root's search left needs the lists: only nodes without retainers start a search of their own.)
-  const { firstPred, preds } = finishPredecessors(g, rule, predecessors);
+  const { heads, preds } = finishPredecessors(g, rule, predecessors);
   let unreachable = 0;
   if (n < nodeCount) {
     unreachable = nodeCount - n;
+    const searched = n + 1;
     for (let v = 1; v <= nodeCount; v++) {
-      if (sa[v << 1] === 0 && firstPred[v - 1] === firstPred[v]) {
-        dfs(v, r);
+      if ((seen[v >>> 5]! & (1 << (v & 31))) === 0 && heads[v - 1] === NO_PREDECESSOR) {
+        dfs(v, 1);
       }
     }
-  }
-  if (n < nodeCount) {
     for (let v = 1; v <= nodeCount; v++) {
-      if (sa[v << 1] === 0) {
-        sa[v << 1] = ++n;
-        parentAt[n] = r;
+      if ((seen[v >>> 5]! & (1 << (v & 31))) === 0) {
+        parentAt[++n] = 1;
         vertex[n] = v;
       }
     }
+    number(searched);
   }
 
   // Path compression without recursion. Paths are short in practice, so the stack
   // starts small and doubles when a long one comes. A linked vertex's label is the
   // least semidominator on its compressed path (the value, not the vertex that has it:
-  // one random read less at every step and every predecessor); an unlinked vertex's
-  // semidominator is still its DFS number.
+  // one random read less at every step and every predecessor), kept where its DFS
+  // number was, beside its ancestor; an unlinked vertex's semidominator is still its
+  // DFS number, so the same word answers for both.
   let stack = new Uint32Array(1024);
   const evaluate = (v: number): number => {
     if (sa[(v << 1) | 1] === 0) return sa[v << 1]!;
@@ -172,10 +181,10 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     while (sp > 0) {
       const w = stack[--sp]!;
       const a = sa[(w << 1) | 1]!;
-      if (label[a]! < label[w]!) label[w] = label[a]!;
+      if (sa[a << 1]! < sa[w << 1]!) sa[w << 1] = sa[a << 1]!;
       sa[(w << 1) | 1] = sa[(a << 1) | 1]!;
     }
-    return label[v]!;
+    return sa[v << 1]!;
   };
 
   // SEMI-NCA: the semidominators as Lengauer–Tarjan finds them, then each immediate
@@ -186,36 +195,52 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   for (let i = n; i >= 2; i--) {
     if (onProgress && (i & 0xfffff) === 0) onProgress(0.45 + 0.45 * (1 - i / n));
     const w = vertex[i]!;
-    const wo = w - 1;
-    const end = firstPred[wo + 1]!;
-    let sw = sa[w << 1]!;
-    // A node nothing essential retains hangs from the root (its semidominator is the least).
-    if (firstPred[wo] === end) sw = sa[r << 1]!;
-    for (let s = firstPred[wo]!; s < end; s++) {
-      const su = evaluate(preds[s]! + 1);
+    const h = heads[w - 1]!;
+    const pn = parentAt[i]!;
+    const parent = vertex[pn]!;
+    // (Its DFS number: no read of its own word.)
+    let sw = i;
+    if (h >= 0) {
+      for (let s = h; ; s++) {
+        const p = preds[s]!;
+        // (p ^ p >> 31: ~p for the list's last, marked negative, else p.)
+        const su = evaluate((p ^ (p >> 31)) + 1);
+        if (su < sw) sw = su;
+        if (p < 0) break;
+      }
+    } else if (h !== NO_PREDECESSOR) {
+      // One retainer, which is its DFS parent (unless it hangs from the root for want
+      // of a path): not yet processed, so its DFS number, known without a read.
+      const su = ~h + 1 === parent ? pn : evaluate(~h + 1);
       if (su < sw) sw = su;
+    } else {
+      // A node nothing essential retains hangs from the root (its semidominator is the least).
+      sw = sa[r << 1]!;
     }
+    // The semidominator where the vertex's head was (read once, just now): no array of
+    // its own at the computation's peak of memory.
+    heads[w - 1] = sw;
     sa[w << 1] = sw;
-    label[w] = sw;
-    sa[(w << 1) | 1] = parentAt[i]!;
+    sa[(w << 1) | 1] = parent;
   }
   // The DFS numbers again, where the ancestors were (only the evaluation read them;
-  // every vertex is numbered by now, so every entry is written).
+  // every vertex is numbered by now, so every entry is written), and the dominators
+  // where the labels were: each step up the tree reads a vertex's number and its
+  // dominator in one cache line.
   for (let i = 1; i <= n; i++) sa[(vertex[i]! << 1) | 1] = i;
-  // The dominators go where the labels were: only the evaluation read them.
-  const dom = label.fill(0);
-  dom[0] = dom[r] = r;
+  sa[r << 1] = r;
   for (let i = 2; i <= n; i++) {
     const w = vertex[i]!;
-    const sw = sa[w << 1]!;
-    let d = parentAt[i]!;
-    while (sa[(d << 1) | 1]! > sw) d = dom[d]!;
-    dom[w] = d;
+    const sw = heads[w - 1]!;
+    const pn = parentAt[i]!;
+    let d = vertex[pn]!;
+    // (A semidominator at the parent, as with most nodes' one retainer, makes the parent the dominator.)
+    if (sw < pn) while (sa[(d << 1) | 1]! > sw) d = sa[d << 1]!;
+    sa[w << 1] = d;
   }
-
-  // Shift to 0-based node ordinals in place.
-  for (let v = 0; v < nodeCount; v++) dom[v] = dom[v + 1]! - 1;
-  const idom = dom.subarray(0, nodeCount);
+  // 0-based node ordinals, where the semidominators were (read last by the loop above).
+  const idom = new Uint32Array(heads.buffer, heads.byteOffset, nodeCount);
+  for (let v = 0; v < nodeCount; v++) idom[v] = sa[(v + 1) << 1]! - 1;
   const retainedSize = new Float64Array(sa.buffer, 0, nodeCount);
   // The shallow sizes go where the parents were (read last by the tree above): no new
   // array at the computation's peak of memory.
@@ -230,6 +255,13 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   return { idom, retainedSize, unreachable };
 }
 
+/** A stack array twice as long, its contents kept. */
+function grown(a: Uint32Array): Uint32Array<ArrayBuffer> {
+  const b = new Uint32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
 type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors" }>>;
 
 /**
@@ -241,13 +273,13 @@ function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean)
   const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
   if (g.hasDerived("essentialEdges")) {
     const bits = essentialEdges(g).words;
-    const firstPred = countPredecessors(g, bits);
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, firstPred, preds: new Uint32Array(predecessorTotal(firstPred)), rule: null };
+    const heads = countPredecessors(g, bits);
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, heads, preds: new Int32Array(listTotal(heads)), rule: null };
     fillPredecessors(input);
     return input;
   }
   if (background && allShared([rule.owned, rule.nodeId, rule.isEphemeron, rule.tableId])) {
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), firstPred: shared(Uint32Array, nodeCount + 1), preds: shared(Uint32Array, edgeCount), rule };
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule };
     return startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
   }
   return predecessorsHere(g, rule);
@@ -257,32 +289,32 @@ function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean)
 function predecessorsHere(g: HeapGraph, rule: RetainInput): PredecessorInput {
   const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
   const bits = new BitVector(edgeCount);
-  const firstPred = new Uint32Array(nodeCount + 1);
-  markRetaining(rule, bits.words, firstPred);
+  const heads = new Int32Array(nodeCount);
+  markRetaining(rule, bits.words, heads);
   g.preload("essentialEdges", bits);
-  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, firstPred, preds: new Uint32Array(predecessorTotal(firstPred)), rule: null };
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, heads, preds: new Int32Array(listTotal(heads)), rule: null };
   fillPredecessors(input);
   return input;
 }
 
 /**
- * For each node, the nodes that retain it through an essential edge (CSR). Only the
+ * For each node, the nodes that retain it through an essential edge (predecessors.ts). Only the
  * dominator computation needs these, so they are built for it and then dropped. When
  * the worker failed, all is done again here.
  */
-function finishPredecessors(g: HeapGraph, rule: RetainInput, made: PredecessorInput | PredecessorJob): { firstPred: Uint32Array; preds: Uint32Array } {
+function finishPredecessors(g: HeapGraph, rule: RetainInput, made: PredecessorInput | PredecessorJob): { heads: Int32Array; preds: Int32Array } {
   if (!("work" in made)) return made;
   if (!joinKernel(made)) return predecessorsHere(g, rule);
-  const { bits, firstPred, preds } = made.work.input;
+  const { bits, heads, preds } = made.work.input;
   g.preload("essentialEdges", new BitVector(g.edgeCount, bits));
-  return { firstPred, preds: preds.subarray(0, firstPred[g.nodeCount]) };
+  return { heads, preds };
 }
 
-/** Each node's count of essential retainers, at counts[node + 1]. */
-function countPredecessors(g: HeapGraph, bits: Uint32Array): Uint32Array {
+/** Each node's count of essential retainers, at counts[node]. */
+function countPredecessors(g: HeapGraph, bits: Uint32Array): Int32Array {
   const { nodeCount, edgeTarget, edgeCount } = g;
-  const counts = new Uint32Array(nodeCount + 1);
-  for (let e = 0; e < edgeCount; e++) if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) counts[edgeTarget[e]! + 1]!++;
+  const counts = new Int32Array(nodeCount);
+  for (let e = 0; e < edgeCount; e++) if ((bits[e >>> 5]! & (1 << (e & 31))) !== 0) counts[edgeTarget[e]!]!++;
   return counts;
 }
 

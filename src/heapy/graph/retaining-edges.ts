@@ -35,8 +35,8 @@ export function retains(x: RetainInput, n: number, e: number, t: number, fromOwn
   return type !== x.shortcut && (fromOwned !== 0 || (x.owned[t >>> 5]! & (1 << (t & 31))) === 0);
 }
 
-/** Sets the bit of every retaining edge in `words`, and counts each node's retainers at counts[node + 1] (when given). */
-export function markRetaining(x: RetainInput, words: Uint32Array, counts: Uint32Array | null, onProgress?: () => void): void {
+/** Sets the bit of every retaining edge in `words`, and counts each node's retainers at counts[node] (when given). */
+export function markRetaining(x: RetainInput, words: Uint32Array, counts: Int32Array | null, onProgress?: () => void): void {
   const { nodeCount, firstEdge, edgeTarget, owned } = x;
   for (let n = 0; n < nodeCount; n++) {
     if (onProgress !== undefined && (n & 0xffff) === 0) onProgress();
@@ -46,7 +46,7 @@ export function markRetaining(x: RetainInput, words: Uint32Array, counts: Uint32
       const t = edgeTarget[e]!;
       if (!retains(x, n, e, t, fromOwned)) continue;
       words[e >>> 5]! |= 1 << (e & 31);
-      if (counts !== null) counts[t + 1]!++;
+      if (counts !== null) counts[t]!++;
     }
   }
 }
