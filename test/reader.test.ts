@@ -122,7 +122,7 @@ const tricky: SynthNode[] = [
   { type: "string", name: "ends with backslash \\", size: 5, edges: [] },
 ];
 
-test("many locations, over several of the list's chunks, read in order", async () => {
+test("many locations read in order, into the one array reserved for them, or into chunks once a number beyond 32 bits comes", async () => {
   const count = 40_000;
   const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [] }];
   for (let k = 1; k <= count; k++) nodes.push({ type: "closure", name: "f", size: 32, edges: [] });
@@ -132,6 +132,23 @@ test("many locations, over several of the list's chunks, read in order", async (
   assert.ok(g.locations instanceof Uint32Array);
   assert.equal(g.locations.length, 4 * count);
   for (let k = 1; k <= count; k++) assert.deepEqual([...g.locations.subarray(4 * k - 4, 4 * k)], [k, k % 5, k, 2 * k]);
+  // A number beyond 32 bits after all of them: what the one reserved array held moves into
+  // chunks of doubles, in order, and the column is the numbers as read.
+  const wide = await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes).replace('"locations":[]', `"locations":[${locs.join(",")},7,1,1,${2 ** 33}]`))]));
+  assert.ok(wide.locations instanceof Float64Array);
+  assert.equal(wide.locations.length, 4 * count + 4);
+  for (let k = 1; k <= count; k++) assert.deepEqual([...wide.locations.subarray(4 * k - 4, 4 * k)], [k, k % 5, k, 2 * k]);
+  assert.deepEqual([...wide.locations.subarray(4 * count)], [1, 1, 1, 2 ** 33]);
+});
+
+test("a locations section longer than the header's node count allows is refused, not reserved for", async () => {
+  // (Four numbers a node and 2^20 nodes of slack: a file of two nodes may hold 4 * (2 + 2^20).)
+  const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [] }, { type: "closure", name: "f", size: 32, edges: [] }];
+  const limit = 4 * (2 + (1 << 20));
+  const within = await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes).replace('"locations":[]', `"locations":[${"0,".repeat(limit - 1)}0]`))]));
+  assert.equal(within.locations.length, limit);
+  const over = synthSnapshot(nodes).replace('"locations":[]', `"locations":[${"0,".repeat(limit)}0]`);
+  await assert.rejects(readFromSource(bufferSource("t", [Buffer.from(over)])), { code: "COUNT_MISMATCH", message: /locations section holds more numbers than the header's counts allow/ });
 });
 
 test("strings with escapes decode exactly, and every chunking of the input reads the same", async () => {

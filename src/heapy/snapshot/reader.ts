@@ -125,7 +125,8 @@ class NodeColumns {
           if (detachedness !== null) {
             j = f.last(buf, j);
             if (j < 0) break;
-            detachedness[k] = f.value;
+            // (Zero in every node of a heap without a DOM: its pages then are never touched, so never taken.)
+            if (f.value !== 0) detachedness[k] = f.value;
           }
           if (t > maxType) maxType = t;
           if (nm > maxName) maxName = nm;
@@ -173,7 +174,7 @@ class NodeColumns {
         const tr = b[j + oTr]!;
         if (tr !== 0) (this.traceId ??= new Uint32Array(this.count))[k] = tr;
       }
-      if (detachedness !== null) detachedness[k] = b[j + oD]!;
+      if (detachedness !== null && b[j + oD] !== 0) detachedness[k] = b[j + oD]!;
     }
     this.filled = k;
     this.edgeTotal = edges;
@@ -190,6 +191,10 @@ const LIST_CHUNK = 1 << 16;
  * give. In chunks, so that growing copies nothing, and in 32 bits a number while every
  * number fits (V8's always do): a doubling list of doubles left about three times the
  * locations' final size as garbage at 1 GB, fresh memory whose pages each cost a fault.
+ * Or, reserved for as many numbers as the section may hold, in one array that becomes
+ * the column: the system gives its pages only as they are written, so the reservation
+ * costs what the section holds and the column is no copy (chunks that are copied and
+ * dropped left about their size behind in the allocator at 1 GB).
  */
 class NumberList {
   private readonly chunks: (Uint32Array | Float64Array)[] = [];
@@ -197,9 +202,30 @@ class NumberList {
   private wide = false;
   /** Numbers in the last chunk. */
   private used = LIST_CHUNK;
+  /** The reservation, while every number fits it. */
+  private flat: Uint32Array | null = null;
   length = 0;
 
+  /** Reserves room for `limit` numbers in one array (none when the memory cannot be had: then chunks). */
+  reserve(limit: number): void {
+    if (this.length > 0) return;
+    try {
+      this.flat = new Uint32Array(limit);
+    } catch (e) {
+      if (!(e instanceof RangeError)) throw e;
+    }
+  }
+
   push(b: Float64Array, n: number): void {
+    if (this.flat !== null) {
+      // (The caller keeps the section within the limit reserved for.)
+      if (fitsUint32(b, n) && this.length + n <= this.flat.length) {
+        this.flat.set(b.subarray(0, n), this.length);
+        this.length += n;
+        return;
+      }
+      this.unreserve();
+    }
     if (!this.wide && !fitsUint32(b, n)) this.widen();
     for (let i = 0; i < n; ) {
       if (this.used === LIST_CHUNK) {
@@ -216,11 +242,24 @@ class NumberList {
 
   /** The numbers in 32 bits, or null when one does not fit. */
   finishCompact(): Uint32Array | null {
+    if (this.flat !== null) return this.flat.subarray(0, this.length);
     return this.wide ? null : this.join(new Uint32Array(this.length));
   }
 
   finish(): Float64Array {
+    if (this.flat !== null) return Float64Array.from(this.flat.subarray(0, this.length));
     return this.join(new Float64Array(this.length));
+  }
+
+  /** Moves what the reservation holds into chunks (a number it cannot hold came). */
+  private unreserve(): void {
+    const flat = this.flat!.subarray(0, this.length);
+    this.flat = null;
+    this.length = 0;
+    for (let i = 0; i < flat.length; i += LIST_CHUNK) {
+      const part = flat.subarray(i, i + LIST_CHUNK);
+      this.push(Float64Array.from(part), part.length);
+    }
   }
 
   private join<T extends Uint32Array | Float64Array>(out: T): T {
@@ -456,6 +495,8 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           const batch = new Float64Array(1 << 14);
           // Bounded by the header's counts, so a section of endless numbers cannot take the memory.
           const limit = listLimit(key, header, L);
+          // (The locations are the one large list: a closure's each.)
+          if (key === "locations") list.reserve(limit);
           await cursor.readNumberArray(batch, (n) => {
             if (list.length + n > limit) throw cursor.fail("COUNT_MISMATCH", `The ${key} section holds more numbers than the header's counts allow.`);
             list.push(batch, n);
