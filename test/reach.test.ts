@@ -127,6 +127,13 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
     assert.deepEqual(ephemeronsOf(g), ephemeronsOf(plain), name);
     assert.ok(g.hasDerived("pairSearch"), `${name}: the WeakMap names were paired on a worker`);
     assert.deepEqual(ephemeronPairsOf(g), ephemeronPairsOf(plain), name);
+    // No path search next (the summary's text): the same tree, and no pairing started.
+    const alone = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
+    const three = computeDominators(alone, undefined, 0, false);
+    assert.deepEqual(three.idom, one.idom, name);
+    assert.deepEqual(three.retainedSize, one.retainedSize, name);
+    assert.equal(alone.hasDerived("pairSearch"), false, `${name}: no pairing without paths next`);
+    assert.ok(alone.hasDerived("nameSearch"), `${name}: the WeakMap names were still recognised on a worker`);
     // The worker ends once its last kernel is done (an idle thread holds no graph's columns); the next kernel gets a new one.
     const holder = g.derived<{ current: { beat: Int32Array } | null }>("backgroundWorker", () => ({ current: null }));
     const first = holder.current!;

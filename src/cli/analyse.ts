@@ -15,8 +15,8 @@ export async function analyseFile(file: string, opts: AnalyseOptions, session?: 
   const progress = createProgress(!opts.json);
   let result: Overview;
   try {
-    dominatorsOf(g, (done) => progress.computing("Dominators", done));
     // The text shows no distances: only the JSON needs the search that places them.
+    dominatorsOf(g, (done) => progress.computing("Dominators", done), opts.json);
     result = overview(g, opts.top, { distances: opts.json });
   } finally {
     progress.done();

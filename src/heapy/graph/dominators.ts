@@ -26,15 +26,18 @@ export interface Dominators {
  * if the root pointed at them, in node order; then any node still unvisited (a cycle held only by
  * itself) is hung under the root on its own. Equal inputs give DevTools' tree.
  * Arrays are 1-based (vertex v is node v-1) so 0 can mean "none".
+ * `pathsNext`: whether the caller searches paths or distances next, for which the
+ * worker then pairs the WeakMap names while this thread finishes (else it does not:
+ * at 1 GB that work slows this thread's last steps by a tenth of a second).
  */
-export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES): Dominators {
+export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES, pathsNext = true): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
   // On a large graph in shared memory (`minBackgroundNodes` nodes at least), a worker
   // recognises the WeakMap names while this thread finds the page-owned objects; then
   // it marks the retaining edges and builds the predecessor lists while this thread
   // does the depth-first search, applying the same rule edge by edge; then it finds
-  // the owners (for shallow sizes) and pairs the WeakMap names (for the paths most
-  // commands print next). Neither thread needs the other's result until later.
+  // the owners (for shallow sizes) and, when paths come next, pairs the WeakMap names
+  // (which their search reads). Neither thread needs the other's result until later.
   const background = backgroundWorthy(g, minBackgroundNodes);
   // This and what most commands do next look for these names.
   lookUpV8Names(g);
@@ -51,7 +54,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     predecessors = startPredecessors(g, rule, background);
     if (background) {
       prefetchOwners(g, minBackgroundNodes);
-      prefetchEphemeronPairs(g, minBackgroundNodes);
+      if (pathsNext) prefetchEphemeronPairs(g, minBackgroundNodes);
     }
   } finally {
     release?.();
@@ -318,7 +321,11 @@ function countPredecessors(g: HeapGraph, bits: Uint32Array): Int32Array {
   return counts;
 }
 
-/** The graph's dominator tree and retained sizes, computed on first use (`onProgress` gets 0..1 then). */
-export function dominatorsOf(g: HeapGraph, onProgress?: (done: number) => void): Dominators {
-  return g.derived("dominators", () => computeDominators(g, onProgress));
+/**
+ * The graph's dominator tree and retained sizes, computed on first use (`onProgress`
+ * gets 0..1 then; `pathsNext` false when no path or distance search follows, see
+ * computeDominators).
+ */
+export function dominatorsOf(g: HeapGraph, onProgress?: (done: number) => void, pathsNext = true): Dominators {
+  return g.derived("dominators", () => computeDominators(g, onProgress, BACKGROUND_MIN_NODES, pathsNext));
 }
