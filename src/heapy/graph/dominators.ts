@@ -63,13 +63,13 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const { owned } = rule;
   const size = nodeCount + 1;
   // Two words a vertex side by side, so that one cache miss brings both: its DFS
-  // number (its label once processed, its dominator at the end) at sa[2v], its
-  // ancestor in the evaluation's forest (its DFS number again at the end) at sa[2v + 1].
-  // Once the tree is built, the same 8 bytes a node hold the retained sizes.
+  // number (its label once processed) at sa[2v], its ancestor in the evaluation's
+  // forest at sa[2v + 1]. Once the tree is built, the same 8 bytes a node hold the
+  // retained sizes.
   const sa = new Uint32Array(size * 2);
-  // Each vertex's DFS parent (by its DFS number), at the vertex's DFS number: written
-  // and read in DFS order (the search, SEMI-NCA and the tree walk it in turn), so never
-  // a random access.
+  // Each vertex's DFS parent (by its DFS number; its dominator's at the end), at the
+  // vertex's DFS number: written and read in DFS order (the search, SEMI-NCA and the
+  // tree walk it in turn), so never a random access.
   const parentAt = new Uint32Array(size);
   const vertex = new Uint32Array(size);
   let n = 0;
@@ -195,6 +195,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // semidominator (processed in DFS order, so the ancestors' are known). No buckets
   // and no second pass: less memory traffic, the same tree.
   // Progress every 2^20 vertices: cheap, and often enough for a bar on a big heap.
+  // The search's bits, done with, now tell by DFS number which vertices have their
+  // parent for semidominator (most, with one retainer): their dominator is the parent.
+  const atParent = seen.fill(0);
   for (let i = n; i >= 2; i--) {
     if (onProgress && (i & 0xfffff) === 0) onProgress(0.45 + 0.45 * (1 - i / n));
     const w = vertex[i]!;
@@ -220,30 +223,28 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
       // A node nothing essential retains hangs from the root (its semidominator is the least).
       sw = sa[r << 1]!;
     }
-    // The semidominator where the vertex's head was (read once, just now): no array of
-    // its own at the computation's peak of memory.
-    heads[w - 1] = sw;
+    // Any other semidominator where the vertex's head was (read once, just now): no
+    // array of its own at the computation's peak of memory.
+    if (sw === pn) atParent[i >>> 5]! |= 1 << (i & 31);
+    else heads[w - 1] = sw;
     sa[w << 1] = sw;
     sa[(w << 1) | 1] = parent;
   }
-  // The DFS numbers again, where the ancestors were (only the evaluation read them;
-  // every vertex is numbered by now, so every entry is written), and the dominators
-  // where the labels were: each step up the tree reads a vertex's number and its
-  // dominator in one cache line.
-  for (let i = 1; i <= n; i++) sa[(vertex[i]! << 1) | 1] = i;
-  sa[r << 1] = r;
+  // The dominators by DFS number, each where the vertex's parent was (read once, just
+  // before): an ancestor's is final by then, so the walk up the tree reads one array
+  // in DFS order, and most vertices need no semidominator read at all.
   for (let i = 2; i <= n; i++) {
-    const w = vertex[i]!;
-    const sw = heads[w - 1]!;
-    const pn = parentAt[i]!;
-    let d = vertex[pn]!;
-    // (A semidominator at the parent, as with most nodes' one retainer, makes the parent the dominator.)
-    if (sw < pn) while (sa[(d << 1) | 1]! > sw) d = sa[d << 1]!;
-    sa[w << 1] = d;
+    let d = parentAt[i]!;
+    if ((atParent[i >>> 5]! & (1 << (i & 31))) === 0) {
+      const sw = heads[vertex[i]! - 1]!;
+      while (d > sw) d = parentAt[d]!;
+    }
+    parentAt[i] = d;
   }
-  // 0-based node ordinals, where the semidominators were (read last by the loop above).
+  // As 0-based node ordinals, where the semidominators were (read last by the loop above).
   const idom = new Uint32Array(heads.buffer, heads.byteOffset, nodeCount);
-  for (let v = 0; v < nodeCount; v++) idom[v] = sa[(v + 1) << 1]! - 1;
+  idom[r - 1] = r - 1;
+  for (let i = 2; i <= n; i++) idom[vertex[i]! - 1] = vertex[parentAt[i]!]! - 1;
   const retainedSize = new Float64Array(sa.buffer, 0, nodeCount);
   // The shallow sizes go where the parents were (read last by the tree above): no new
   // array at the computation's peak of memory.
