@@ -84,8 +84,9 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // has, and this small array stays in the cache where the semidominators would be a
   // random read from memory per edge.
   const seen = new Uint32Array((size + 31) >>> 5);
-  const dfs = (start: number, from: number): void => {
-    parentAt[++n] = from;
+  // (`parent`: the DFS number of the vertex the search hangs from, 0 for none.)
+  const dfs = (start: number, parent: number): void => {
+    parentAt[++n] = parent;
     seen[start >>> 5]! |= 1 << (start & 31);
     vertex[n] = start;
     let sp = 0;

@@ -44,9 +44,8 @@ export function listTotal(counts: Int32Array): number {
  * For each node, the nodes that retain it through an essential edge: node t's are
  * ~heads[t] alone when that is a node (heads[t] < 0), none when it is NO_PREDECESSOR,
  * else preds[heads[t]] onwards up to the first negative element r, which is ~(the last).
- * Returns how much of `preds` the lists take.
  */
-export function fillPredecessors(input: PredecessorInput, onProgress?: () => void): number {
+export function fillPredecessors(input: PredecessorInput, onProgress?: () => void): void {
   const { nodeCount, firstEdge, edgeTarget, bits, heads, preds, rule } = input;
   if (rule !== null) markRetaining(rule, bits, heads, onProgress);
   // Each list's end, as offsets; a node with one retainer gets a negative head
@@ -76,5 +75,4 @@ export function fillPredecessors(input: PredecessorInput, onProgress?: () => voi
     if (h > 0) preds[h - 1] = ~preds[h - 1]!;
   }
   if (total > 0) preds[total - 1] = ~preds[total - 1]!;
-  return total;
 }
