@@ -141,7 +141,7 @@ test("many locations read in order, into the one array reserved for them, or int
   assert.deepEqual([...wide.locations.subarray(4 * count)], [1, 1, 1, 2 ** 33]);
 });
 
-test("a locations section longer than the header's node count allows is refused, not reserved for", async () => {
+test("a locations section is read up to the most the header's node count allows, and refused beyond it", async () => {
   // (Four numbers a node and 2^20 nodes of slack: a file of two nodes may hold 4 * (2 + 2^20).)
   const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [] }, { type: "closure", name: "f", size: 32, edges: [] }];
   const limit = 4 * (2 + (1 << 20));

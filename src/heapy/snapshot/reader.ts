@@ -495,7 +495,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           const batch = new Float64Array(1 << 14);
           // Bounded by the header's counts, so a section of endless numbers cannot take the memory.
           const limit = listLimit(key, header, L);
-          // (The locations are the one large list: a closure's each.)
+          // (The locations are the one large list: four numbers a closure.)
           if (key === "locations") list.reserve(limit);
           await cursor.readNumberArray(batch, (n) => {
             if (list.length + n > limit) throw cursor.fail("COUNT_MISMATCH", `The ${key} section holds more numbers than the header's counts allow.`);
