@@ -17,8 +17,14 @@ interface Target extends Monitored {
 async function startTarget(): Promise<Target> {
   const dir = mkdtempSync(join(tmpdir(), "guppy-annex-"));
   const t = await startMonitored(dir, "inspect-target.mjs");
-  const { port, token } = JSON.parse(readFileSync(join(dir, `${t.child.pid}.json`), "utf8")) as { port: number; token: string };
-  return { ...t, port, token };
+  try {
+    const { port, token } = JSON.parse(readFileSync(join(dir, `${t.child.pid}.json`), "utf8")) as { port: number; token: string };
+    return { ...t, port, token };
+  } catch (e) {
+    // A target that did not start is stopped too: a program left running keeps this file's process from ending.
+    t.child.kill("SIGKILL");
+    throw e;
+  }
 }
 
 /** Sends raw bytes on one connection; resolves with everything the annex sent back before it closed. */

@@ -1,7 +1,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { mkdtempSync, statSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { connect } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -33,6 +33,8 @@ test("a monitored program is listed, selected, and answers Heapy commands about 
   const target = await startMonitored(dir, "inspect-target.mjs");
   try {
     assert.equal(statSync(join(dir, `${target.child.pid}.json`)).mode & 0o777, 0o600, "the token file is private");
+    // Written under another name and renamed once whole: nothing of that is left beside it.
+    assert.deepEqual(readdirSync(dir).sort(), ["999999.json", `${target.child.pid}.json`].sort());
     const out = await monitor(dir, ["help", "lc", "sc 0", '(await h.heap()).and(h.Clodo("Leaky")).count', 'const s = await h.heap(); \\', 's.and(h.Clodo("Leaky")).size / s.and(h.Clodo("Leaky")).count', "close", "exit"]);
     const lines = out.split("\n");
     assert.equal(lines[0], "Guppy remote monitor. Type help for the commands.");

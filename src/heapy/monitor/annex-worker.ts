@@ -5,7 +5,7 @@
  * in { token, code }, { token, interrupt: true }, { token, resume: true } or { token, command:
  * "stat" | "reset" | "isolatest" }; out { text } or { error }.
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { basename, join } from "node:path";
 import { parentPort, workerData } from "node:worker_threads";
@@ -109,10 +109,21 @@ server.listen(0, "127.0.0.1", () => {
   const dir = annexDir();
   const file = join(dir, `${pid}.json`);
   const info: AnnexInfo = { pid, port, token, program: basename(script) };
+  // Written whole under another name, then renamed: whoever lists the folder finds the
+  // file complete or not at all, never empty (a client that read it half written took
+  // the annex for a stale one, and a test that did failed).
+  const part = `${file}.tmp`;
   try {
     mkdirSync(dir, { recursive: true, mode: 0o700 });
-    writeFileSync(file, JSON.stringify(info), { mode: 0o600 });
+    writeFileSync(part, JSON.stringify(info), { mode: 0o600 });
+    renameSync(part, file);
   } catch (e) {
+    // (What was written under the other name goes too; in a folder that is not one, nothing was.)
+    try {
+      rmSync(part, { force: true });
+    } catch {
+      // Nothing to remove.
+    }
     // Without its file nobody can find the annex: it stops, the program goes on.
     process.stderr.write(`guppy annex (pid ${pid}): cannot announce itself in ${dir} (${(e as NodeJS.ErrnoException).code ?? "error"}); monitoring is off\n`);
     server.close();
