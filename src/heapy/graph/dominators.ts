@@ -174,11 +174,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     let sp = 0;
     let x = v;
     while (sa[(sa[(x << 1) | 1]! << 1) | 1] !== 0) {
-      if (sp === stack.length) {
-        const grown = new Uint32Array(stack.length * 2);
-        grown.set(stack);
-        stack = grown;
-      }
+      if (sp === stack.length) stack = grown(stack);
       stack[sp++] = x;
       x = sa[(x << 1) | 1]!;
     }
@@ -260,7 +256,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   return { idom, retainedSize, unreachable };
 }
 
-/** A stack array twice as long, its contents kept. */
+/** A stack array twice as long, its contents kept (the search's and the evaluation's stacks grow so). */
 function grown(a: Uint32Array): Uint32Array<ArrayBuffer> {
   const b = new Uint32Array(a.length * 2);
   b.set(a);
