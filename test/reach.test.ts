@@ -5,11 +5,12 @@ import assert from "node:assert/strict";
 import { computeDistances, distancesOf, pathsOf, pathTreeOf, prefetchDistances, reachOf } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { once } from "node:events";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { adoptWorker, closeEarlyWorker, DONE, edgeThreadOf, holdWorker, PENDING, startEarlyWorker } from "../src/heapy/graph/background.js";
+import { essentialEdges } from "../src/heapy/graph/essential-edges.js";
 import { hasUserRoots } from "../src/heapy/graph/roots.js";
 import { ownersOf, prefetchOwners, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames } from "../src/heapy/graph/weakmap-edges.js";
@@ -19,6 +20,7 @@ import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { chromiumMissing, chromiumSnapshot, PATHS_PAGE_SCRIPT } from "./support/chromium.js";
 import { FIXTURES, fixtureSnapshot } from "./support/fixtures.js";
+import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
 
 const open = (file: string): Promise<HeapGraph> => readHeapSnapshot(file, { cacheDir: null });
 
@@ -120,6 +122,8 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
     assert.deepEqual(two.idom, one.idom, name);
     assert.deepEqual(two.retainedSize, one.retainedSize, name);
     assert.equal(two.unreachable, one.unreachable, name);
+    // (The worker marked them before the page-owned objects were known, then dropped what those rule out.)
+    assert.deepEqual(essentialEdges(g).words, essentialEdges(plain).words, `${name}: the retaining edges`);
     assert.deepEqual(ownersOf(g), ownersOf(plain), name);
     assert.deepEqual(shallowSizes(g), shallowSizes(plain), name);
     // The WeakMap names were recognised on the worker, and paired there too, as the distance search then needs.
@@ -142,6 +146,44 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
     prefetchDistances(g, 0);
     assert.notEqual(holder.current, first, `${name}: a new worker for the distances`);
     assert.deepEqual(distancesOf(g), distancesOf(plain), name);
+  }
+});
+
+test("dominators with a worker: an edge from an object the page does not own into one it owns, and a WeakMap name decided on its decoded text, retain as on one thread", async () => {
+  // The worker marks the retaining edges while this thread still finds the page-owned
+  // objects, right after it has recognised the WeakMap names (one here with a key's
+  // class named with a non-ASCII letter, decided on its decoded text): the edges must
+  // end as one thread has them.
+  for (const key of ["K", "Kß"]) {
+    const eph = `1 / part of key (${key} @9) -> value (V @17) pair in WeakMap (table @11)`;
+    const nodes: SynthNode[] = [
+      { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "global", to: 1 }, { type: "element", name: 1, to: 2 }] },
+      { type: "object", name: "global", size: 16, edges: [{ type: "property", name: "a", to: 3 }, { type: "property", name: "k", to: 4 }, { type: "property", name: "t", to: 5 }] },
+      { type: "synthetic", name: "(GC roots)", size: 0, edges: [{ type: "element", name: 1, to: 6 }] },
+      { type: "object", name: "A", size: 16, edges: [{ type: "property", name: "y", to: 7 }] },
+      { type: "object", name: key, size: 16, edges: [{ type: "internal", name: eph, to: 8 }] },
+      { type: "object", name: "WeakMap table", size: 16, edges: [{ type: "internal", name: eph, to: 8 }] },
+      { type: "object", name: "X", size: 16, edges: [{ type: "property", name: "y", to: 7 }] },
+      { type: "object", name: "Y", size: 16, edges: [] },
+      { type: "object", name: "V", size: 16, edges: [] },
+    ];
+    const file = join(mkdtempSync(join(tmpdir(), "guppy-owned-")), "owned.heapsnapshot");
+    writeFileSync(file, synthSnapshot(nodes));
+    const plain = await readHeapSnapshot(file, { cacheDir: null, parallel: false });
+    const one = computeDominators(plain);
+    for (let round = 0; round < 5; round++) {
+      const g = await readHeapSnapshot(file, { cacheDir: null, parallel: true });
+      const two = computeDominators(g, undefined, 0);
+      assert.ok(g.hasDerived("nameSearch"), "the names were recognised on a worker");
+      // (1: recognised on its bytes; 2: decided on its decoded text, on the worker too.)
+      assert.equal(ephemeronsOf(g).isEphemeron[g.strings.indicesOf(eph)[0]!], key === "K" ? 1 : 2, key);
+      // Y: A retains it, X (not the page's) does not; V: its key retains it, the table does not.
+      assert.equal(two.idom[7], 3, `${key}: Y's dominator`);
+      assert.equal(two.idom[8], 4, `${key}: V's dominator`);
+      assert.deepEqual(two.idom, one.idom, key);
+      assert.deepEqual(two.retainedSize, one.retainedSize, key);
+      assert.deepEqual(essentialEdges(g).words, essentialEdges(plain).words, key);
+    }
   }
 });
 

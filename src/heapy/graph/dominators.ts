@@ -3,11 +3,13 @@ import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, holdWorker, joinKern
 import { BitVector } from "./bit-vector.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
-import { fillPredecessors, listTotal, NO_PREDECESSOR, type PredecessorInput } from "./predecessors.js";
+import { kernelColumns } from "./kernel-columns.js";
+import { fillPredecessors, listTotal, NO_PREDECESSOR, OWNED_FAILED, OWNED_FINAL, type PredecessorInput } from "./predecessors.js";
+import { markPageOwned, pageOwnedArray } from "./roots.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
 import { offerSpares } from "./spare-arrays.js";
 import { lookUpV8Names } from "./v8-names.js";
-import { prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
+import { ephemeronArrays, prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
 
 /** The dominator tree and the retained sizes it implies. */
 export interface Dominators {
@@ -33,25 +35,27 @@ export interface Dominators {
 export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES, pathsNext = true): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
   // On a large graph in shared memory (`minBackgroundNodes` nodes at least), a worker
-  // recognises the WeakMap names while this thread finds the page-owned objects; then
-  // it marks the retaining edges and builds the predecessor lists while this thread
-  // does the depth-first search, applying the same rule edge by edge; then it finds
-  // the owners (for shallow sizes) and, when paths come next, pairs the WeakMap names
-  // (which their search reads). Neither thread needs the other's result until later.
+  // recognises the WeakMap names and then marks the retaining edges (as if the page
+  // owned every object) while this thread finds the page-owned objects; then it drops
+  // the edges those rule out and builds the predecessor lists while this thread does
+  // the depth-first search, applying the same rule edge by edge; then it finds the
+  // owners (for shallow sizes) and, when paths come next, pairs the WeakMap names
+  // (which their search reads). Neither thread waits for the other until the lists.
   const background = backgroundWorthy(g, minBackgroundNodes);
   // This and what most commands do next look for these names.
   lookUpV8Names(g);
-  // Held open from the names to the pairs: the names are often done before this thread
-  // has the page-owned objects that the predecessor lists need (which are made here
-  // when the retaining edges are known already).
+  // Held open from the names to the pairs: a worker done with one kernel before this
+  // thread sends the next would close, and a new one take tens of milliseconds to
+  // start (the lists are made here when the retaining edges are known already).
   const release = background && !g.hasDerived("essentialEdges") ? holdWorker(g) : null;
   let rule: RetainInput;
   let predecessors: PredecessorInput | PredecessorJob;
   try {
     if (background) prefetchEphemeronNames(g, minBackgroundNodes);
-    rule = retainInput(g);
+    const early = background ? startPredecessorsEarly(g) : null;
+    rule = early === null ? retainInput(g) : early.ruleOnceOwned();
     onProgress?.(0.1);
-    predecessors = startPredecessors(g, rule, background);
+    predecessors = early?.job ?? startPredecessors(g, rule, background);
     if (background) {
       prefetchOwners(g, minBackgroundNodes);
       if (pathsNext) prefetchEphemeronPairs(g, minBackgroundNodes);
@@ -275,15 +279,51 @@ function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean)
   if (g.hasDerived("essentialEdges")) {
     const bits = essentialEdges(g).words;
     const heads = countPredecessors(g, bits);
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, heads, preds: new Int32Array(listTotal(heads)), rule: null };
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, heads, preds: new Int32Array(listTotal(heads)), rule: null, ownedReady: null };
     fillPredecessors(input);
     return input;
   }
   if (background && allShared([rule.owned, rule.nodeId, rule.isEphemeron, rule.tableId])) {
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule };
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedReady: null };
     return startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
   }
   return predecessorsHere(g, rule);
+}
+
+/**
+ * The lists started on the worker before this thread has found the page-owned objects
+ * (a full search of the graph, a tenth of a second at 225 MB): the worker marks and
+ * counts the retaining edges meanwhile as if the page owned every object, right after
+ * the WeakMap names, and drops what that let through once ruleOnceOwned() has found
+ * them (a few thousand edges in a Node heap). Null when the names are not coming from
+ * the worker, or the bits are known already (startPredecessors then).
+ */
+function startPredecessorsEarly(g: HeapGraph): { job: PredecessorJob; ruleOnceOwned: () => RetainInput } | null {
+  if (g.hasDerived("essentialEdges") || g.hasDerived("pageOwned")) return null;
+  const names = ephemeronArrays(g);
+  if (names === null) return null;
+  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
+  const { weak, internal, shortcut } = g.edgeTypes;
+  const owned = pageOwnedArray(g);
+  const early: RetainInput = { ...kernelColumns(g), nodeId: g.nodeId, weak, internal, shortcut, owned, isEphemeron: names.isEphemeron, tableId: names.tableId };
+  if (!allShared([owned, g.nodeId, names.isEphemeron, names.tableId])) return null;
+  const ownedReady = shared(Int32Array, 1);
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule: early, ownedReady };
+  const job = startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
+  const ruleOnceOwned = (): RetainInput => {
+    let outcome = OWNED_FAILED;
+    try {
+      g.preload("pageOwned", markPageOwned(g, owned));
+      const rule = retainInput(g);
+      // (Other arrays: the worker's names failed, and were found here; the lists are then made here too.)
+      if (rule.isEphemeron === early.isEphemeron && rule.tableId === early.tableId) outcome = OWNED_FINAL;
+      return rule;
+    } finally {
+      Atomics.store(ownedReady, 0, outcome);
+      Atomics.notify(ownedReady, 0);
+    }
+  };
+  return { job, ruleOnceOwned };
 }
 
 /** Marks the retaining edges and builds the lists on this thread. */
@@ -293,7 +333,7 @@ function predecessorsHere(g: HeapGraph, rule: RetainInput): PredecessorInput {
   const heads = new Int32Array(nodeCount);
   markRetaining(rule, bits.words, heads);
   g.preload("essentialEdges", bits);
-  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, heads, preds: new Int32Array(listTotal(heads)), rule: null };
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, heads, preds: new Int32Array(listTotal(heads)), rule: null, ownedReady: null };
   fillPredecessors(input);
   return input;
 }

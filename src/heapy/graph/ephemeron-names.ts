@@ -5,7 +5,13 @@
  * page-owned objects.
  */
 import { latin1Bytes } from "../../bytes.js";
+import { decodedText } from "../snapshot/string-table.js";
 import { isDigit, sharedStart } from "./ephemeron-pairs.js";
+
+// V8 names both edges to a WeakMap value "<n> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
+// This is DevTools' definition; recognise() decides the same on raw bytes, faster, and
+// leaves to it the names with escapes or non-ASCII bytes (rare).
+export const EPHEMERON = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
 
 const PART_OF_KEY = latin1Bytes(" / part of key (");
 const TABLE = latin1Bytes(" pair in WeakMap (table @");
@@ -15,16 +21,13 @@ const AT = 0x40;
 const SPACE = 0x20;
 const CLOSE = 0x29;
 
-/** isEphemeron's mark for a name with escapes or non-ASCII bytes: the caller decides it on the decoded text. */
-export const UNDECIDED = 3;
-
 /** What the recognition reads and where it writes. */
 export interface NameInput {
   /** The string table's raw bytes and offsets (string i is bytes[starts[i]] .. bytes[starts[i + 1]]). */
   bytes: Uint8Array;
   starts: Uint32Array;
   count: number;
-  /** Written: per string, 1 for an ephemeron name, UNDECIDED for one to decode first, else 0. */
+  /** Written: per string, 1 for an ephemeron name recognised on its bytes, 2 for one decided on its decoded text (escapes or non-ASCII), else 0. */
   isEphemeron: Uint8Array;
   /** Written: per ephemeron name, its table's V8 id. */
   tableId: Float64Array;
@@ -87,6 +90,12 @@ export function recogniseEphemeronNames(input: NameInput, onProgress?: () => voi
     if (id >= 0) {
       isEphemeron[s] = 1;
       tableId[s] = id;
-    } else if (id === -2) isEphemeron[s] = UNDECIDED;
+    } else if (id === -2) {
+      // Decided here, not by the caller after: a worker marking the retaining edges reads these arrays as soon as this is done.
+      const m = EPHEMERON.exec(decodedText(bytes.subarray(from, to)));
+      if (m === null) continue;
+      isEphemeron[s] = 2;
+      tableId[s] = Number(m[2]);
+    }
   }
 }

@@ -7,7 +7,7 @@
  * node's head holds that retainer itself and only nodes with two or more have a list:
  * a fifth less memory at the dominators' peak, and no read of a list for most vertices.
  */
-import { markRetaining, type RetainInput } from "./retaining-edges.js";
+import { dropIntoOwned, markRetaining, type RetainInput } from "./retaining-edges.js";
 
 /** A head: no essential retainer. (Below every ~node: ~NO_PREDECESSOR is 2^31 - 1, which no node ordinal reaches.) */
 export const NO_PREDECESSOR = -0x80000000;
@@ -31,7 +31,18 @@ export interface PredecessorInput {
   preds: Int32Array;
   /** The rule to mark the edges by first, or null when they are marked and counted. */
   rule: RetainInput | null;
+  /**
+   * When given, the rule's page-owned bits are still being found by the thread that
+   * made the lists' job: the edges are marked without them meanwhile, and [0] becomes
+   * OWNED_FINAL once they are known (then what they rule out is dropped), or OWNED_FAILED.
+   */
+  ownedReady: Int32Array | null;
 }
+
+/** ownedReady[0] while the page-owned bits are being found, and once they are (see PredecessorInput). */
+export const OWNED_PENDING = 0;
+export const OWNED_FINAL = 1;
+export const OWNED_FAILED = 2;
 
 /** How long `preds` must be for these counts: nodes with one retainer need no room. */
 export function listTotal(counts: Int32Array): number {
@@ -46,8 +57,12 @@ export function listTotal(counts: Int32Array): number {
  * else preds[heads[t]] onwards up to the first negative element r, which is ~(the last).
  */
 export function fillPredecessors(input: PredecessorInput, onProgress?: () => void): void {
-  const { nodeCount, firstEdge, edgeTarget, bits, heads, preds, rule } = input;
-  if (rule !== null) markRetaining(rule, bits, heads, onProgress);
+  const { nodeCount, firstEdge, edgeTarget, bits, heads, preds, rule, ownedReady } = input;
+  if (rule !== null) markRetaining(rule, bits, heads, onProgress, ownedReady !== null);
+  if (rule !== null && ownedReady !== null) {
+    if (awaitOwned(ownedReady, onProgress) !== OWNED_FINAL) throw new Error("the page-owned objects were not found");
+    dropIntoOwned(rule, bits, heads);
+  }
   // Each list's end, as offsets; a node with one retainer gets a negative head
   // (any: the fill below writes it), one with none NO_PREDECESSOR.
   let total = 0;
@@ -75,4 +90,14 @@ export function fillPredecessors(input: PredecessorInput, onProgress?: () => voi
     if (h > 0) preds[h - 1] = ~preds[h - 1]!;
   }
   if (total > 0) preds[total - 1] = ~preds[total - 1]!;
+}
+
+/** Waits for ownedReady[0] to leave OWNED_PENDING (beating meanwhile, so a waiter for these lists sees them alive). */
+function awaitOwned(ownedReady: Int32Array, onProgress?: () => void): number {
+  for (;;) {
+    const s = Atomics.load(ownedReady, 0);
+    if (s !== OWNED_PENDING) return s;
+    onProgress?.();
+    Atomics.wait(ownedReady, 0, OWNED_PENDING, 100);
+  }
 }

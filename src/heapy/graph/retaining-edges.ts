@@ -35,18 +35,46 @@ export function retains(x: RetainInput, n: number, e: number, t: number, fromOwn
   return type !== x.shortcut && (fromOwned !== 0 || (x.owned[t >>> 5]! & (1 << (t & 31))) === 0);
 }
 
-/** Sets the bit of every retaining edge in `words`, and counts each node's retainers at counts[node] (when given). */
-export function markRetaining(x: RetainInput, words: Uint32Array, counts: Int32Array | null, onProgress?: () => void): void {
+/**
+ * Sets the bit of every retaining edge in `words`, and counts each node's retainers at
+ * counts[node] (when given). `ownedLater`: the page-owned bits are not known yet, so
+ * every node is taken as owned, and dropIntoOwned must follow once they are.
+ */
+export function markRetaining(x: RetainInput, words: Uint32Array, counts: Int32Array | null, onProgress?: () => void, ownedLater = false): void {
   const { nodeCount, firstEdge, edgeTarget, owned } = x;
   for (let n = 0; n < nodeCount; n++) {
     if (onProgress !== undefined && (n & 0xffff) === 0) onProgress();
     const end = firstEdge[n + 1]!;
-    const fromOwned = owned[n >>> 5]! & (1 << (n & 31));
+    const fromOwned = ownedLater ? 1 : owned[n >>> 5]! & (1 << (n & 31));
     for (let e = firstEdge[n]!; e < end; e++) {
       const t = edgeTarget[e]!;
       if (!retains(x, n, e, t, fromOwned)) continue;
       words[e >>> 5]! |= 1 << (e & 31);
       if (counts !== null) counts[t]!++;
+    }
+  }
+}
+
+/**
+ * After markRetaining with `ownedLater`, once the page-owned bits are known: unmarks
+ * (and uncounts) the edges from objects the page does not own into ones it owns, all
+ * that the rule then drops. Only those objects' edges are read (a few thousand in a
+ * Node heap, where the page owns nearly everything).
+ */
+export function dropIntoOwned(x: RetainInput, words: Uint32Array, counts: Int32Array): void {
+  const { nodeCount, firstEdge, edgeTarget, owned, root } = x;
+  for (let w = 0; w < owned.length; w++) {
+    if (owned[w] === 0xffffffff) continue;
+    const last = Math.min(nodeCount, (w + 1) << 5);
+    for (let n = w << 5; n < last; n++) {
+      if ((owned[w]! & (1 << (n & 31))) !== 0 || n === root) continue;
+      const end = firstEdge[n + 1]!;
+      for (let e = firstEdge[n]!; e < end; e++) {
+        const t = edgeTarget[e]!;
+        if ((words[e >>> 5]! & (1 << (e & 31))) === 0 || (owned[t >>> 5]! & (1 << (t & 31))) === 0) continue;
+        words[e >>> 5]! &= ~(1 << (e & 31));
+        counts[t]!--;
+      }
     }
   }
 }

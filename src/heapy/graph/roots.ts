@@ -34,39 +34,48 @@ export function hasUserRoots(g: HeapGraph): boolean {
  * here and in the dominators' search, reads an array small enough to stay in the cache.
  */
 export function pageOwnedNodes(g: HeapGraph): Uint32Array {
-  return g.derived("pageOwned", () => {
-    const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
-    const { element, shortcut, weak } = g.edgeTypes;
-    const dom = documentDomTreesNames(g);
-    // In shared memory when the columns are, for the worker that marks the retaining edges.
-    const owned = typedArray(Uint32Array, BitVector.wordsFor(nodeCount), isShared(firstEdge));
-    for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {
-      const t = edgeTarget[e]!;
-      const type = edgeType[e]!;
-      const entry = type === shortcut || (type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!));
-      if (entry) owned[t >>> 5]! |= 1 << (t & 31);
-    }
-    // A set, not an order: a sweep in node order takes each marked node's edges, and a
-    // node first marked behind the sweep is searched from at once (a stack). Each node
-    // is marked once and its edges read once; the sweep reads more of them in memory
-    // order than a search alone does (0.8 s -> 0.6 s at 1 GB).
-    const stack = new Uint32Array(nodeCount);
-    let top = 0;
-    for (let s = 0; s < nodeCount; s++) {
-      if ((owned[s >>> 5]! & (1 << (s & 31))) === 0) continue;
-      let n = s;
-      for (;;) {
-        const end = firstEdge[n + 1]!;
-        for (let e = firstEdge[n]!; e < end; e++) {
-          const t = edgeTarget[e]!;
-          if ((owned[t >>> 5]! & (1 << (t & 31))) !== 0 || edgeType[e] === weak) continue;
-          owned[t >>> 5]! |= 1 << (t & 31);
-          if (t < s) stack[top++] = t;
-        }
-        if (top === 0) break;
-        n = stack[--top]!;
+  return g.derived("pageOwned", () => markPageOwned(g, pageOwnedArray(g)));
+}
+
+/** Zeroed room for the page-owned bits: in shared memory when the columns are, for the worker that marks the retaining edges. */
+export function pageOwnedArray(g: HeapGraph): Uint32Array {
+  return typedArray(Uint32Array, BitVector.wordsFor(g.nodeCount), isShared(g.firstEdge));
+}
+
+/**
+ * Sets the page-owned bits (see pageOwnedNodes) in `owned`, zeroed room from
+ * pageOwnedArray: a worker may be given the array before its bits are known.
+ */
+export function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
+  const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
+  const { element, shortcut, weak } = g.edgeTypes;
+  const dom = documentDomTreesNames(g);
+  for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {
+    const t = edgeTarget[e]!;
+    const type = edgeType[e]!;
+    const entry = type === shortcut || (type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!));
+    if (entry) owned[t >>> 5]! |= 1 << (t & 31);
+  }
+  // A set, not an order: a sweep in node order takes each marked node's edges, and a
+  // node first marked behind the sweep is searched from at once (a stack). Each node
+  // is marked once and its edges read once; the sweep reads more of them in memory
+  // order than a search alone does (0.8 s -> 0.6 s at 1 GB).
+  const stack = new Uint32Array(nodeCount);
+  let top = 0;
+  for (let s = 0; s < nodeCount; s++) {
+    if ((owned[s >>> 5]! & (1 << (s & 31))) === 0) continue;
+    let n = s;
+    for (;;) {
+      const end = firstEdge[n + 1]!;
+      for (let e = firstEdge[n]!; e < end; e++) {
+        const t = edgeTarget[e]!;
+        if ((owned[t >>> 5]! & (1 << (t & 31))) !== 0 || edgeType[e] === weak) continue;
+        owned[t >>> 5]! |= 1 << (t & 31);
+        if (t < s) stack[top++] = t;
       }
+      if (top === 0) break;
+      n = stack[--top]!;
     }
-    return owned;
-  });
+  }
+  return owned;
 }

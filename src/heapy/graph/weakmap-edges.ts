@@ -1,12 +1,8 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
 import { allShared, backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
-import { recogniseEphemeronNames, UNDECIDED, type NameInput } from "./ephemeron-names.js";
+import { EPHEMERON, recogniseEphemeronNames, type NameInput } from "./ephemeron-names.js";
 import { pairEphemerons, type PairInput } from "./ephemeron-pairs.js";
-
-// V8 names both edges to a WeakMap value "<n> / part of key (K @id) -> value (V @id) pair in WeakMap (table @id)".
-// This is DevTools' definition; ephemeron-names.ts decides the same on raw bytes, faster.
-const EPHEMERON = /^\d+( \/ part of key \(.*? @\d+\) -> value \(.*? @\d+\) pair in WeakMap \(table @(\d+)\))$/;
 
 /**
  * The WeakMap ephemeron edges of a graph, recognised by name once per graph: for
@@ -46,15 +42,19 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
       recogniseEphemeronNames(input);
     }
     const { isEphemeron, tableId } = input;
-    // Names with escapes or non-ASCII bytes (rare) are decided on their decoded text.
-    for (let s = 0; s < strings.count; s++) {
-      if (isEphemeron[s] !== UNDECIDED) continue;
-      const m = EPHEMERON.exec(strings.get(s));
-      isEphemeron[s] = m === null ? 0 : 2;
-      if (m !== null) tableId[s] = Number(m[2]);
-    }
     return { isEphemeron, tableId };
   });
+}
+
+/**
+ * The arrays ephemeronsOf will give, without waiting for the worker that fills them
+ * (null when nothing is computing them): for a kernel queued behind that worker's
+ * names, which finds them final when it starts.
+ */
+export function ephemeronArrays(g: HeapGraph): Pick<Ephemerons, "isEphemeron" | "tableId"> | null {
+  if (g.hasDerived("ephemerons")) return ephemeronsOf(g);
+  const job = queuedJob<NamesJob>(g, "nameSearch");
+  return job === null ? null : job.work.input;
 }
 
 type NamesJob = BackgroundJob<Extract<KernelWork, { kernel: "names" }>>;

@@ -25,6 +25,12 @@ function decodeEscaped(text: string): string {
   }
 }
 
+/** The text of a string from its raw JSON bytes (as StringTable.get gives it; a worker holding the bytes decodes the same). */
+export function decodedText(raw: Uint8Array): string {
+  const text = utf8Text(raw);
+  return raw.indexOf(BACKSLASH) < 0 ? text : decodeEscaped(text);
+}
+
 /**
  * The snapshot's string table, kept as the raw JSON bytes of each string (without
  * quotes) plus offsets, and decoded on demand. Millions of names cost their bytes
@@ -40,9 +46,7 @@ export class StringTable {
   /** The decoded string at index i; out-of-range indices give a visible placeholder. */
   get(i: number): string {
     if (!(i >= 0 && i < this.count)) return `<missing string ${i}>`;
-    const raw = this.bytes.subarray(this.starts[i]!, this.starts[i + 1]!);
-    const text = utf8Text(raw);
-    return raw.indexOf(BACKSLASH) < 0 ? text : decodeEscaped(text);
+    return decodedText(this.bytes.subarray(this.starts[i]!, this.starts[i + 1]!));
   }
 
   /** Raw byte length of string i (an upper bound of its decoded length). */
