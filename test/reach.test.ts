@@ -11,7 +11,7 @@ import { join } from "node:path";
 import type { Worker } from "node:worker_threads";
 import { adoptWorker, closeEarlyWorker, DONE, edgeThreadOf, holdWorker, PENDING, startEarlyWorker } from "../src/heapy/graph/background.js";
 import { essentialEdges } from "../src/heapy/graph/essential-edges.js";
-import { hasUserRoots } from "../src/heapy/graph/roots.js";
+import { hasUserRoots, pageOwnedNodes } from "../src/heapy/graph/roots.js";
 import { ownersOf, prefetchOwners, shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { ephemeronPairsOf, ephemeronsOf, prefetchEphemeronNames } from "../src/heapy/graph/weakmap-edges.js";
 import { largestRetainers, overview } from "../src/heapy/overview.js";
@@ -124,6 +124,8 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
     assert.equal(two.unreachable, one.unreachable, name);
     // (The worker marked them before the page-owned objects were known, then dropped what those rule out.)
     assert.deepEqual(essentialEdges(g).words, essentialEdges(plain).words, `${name}: the retaining edges`);
+    // (Found in the depth-first search, which marks what it reaches from the page's entries.)
+    assert.deepEqual(pageOwnedNodes(g), pageOwnedNodes(plain), `${name}: the page-owned objects`);
     assert.deepEqual(ownersOf(g), ownersOf(plain), name);
     assert.deepEqual(shallowSizes(g), shallowSizes(plain), name);
     // The WeakMap names were recognised on the worker, and paired there too, as the distance search then needs.
@@ -149,23 +151,32 @@ test("dominators with a worker (the WeakMap names and pairs, the owners and the 
   }
 });
 
-test("dominators with a worker: an edge from an object the page does not own into one it owns, and a WeakMap name decided on its decoded text, retain as on one thread", async () => {
-  // The worker marks the retaining edges while this thread still finds the page-owned
-  // objects, right after it has recognised the WeakMap names (one here with a key's
-  // class named with a non-ASCII letter, decided on its decoded text): the edges must
-  // end as one thread has them.
-  for (const key of ["K", "Kß"]) {
+test("dominators with a worker: an edge from an object the page does not own into one it owns, objects the page owns that the search does not enter, the root held by the page, and a WeakMap name decided on its decoded text, all as on one thread", async () => {
+  // The worker marks the retaining edges before the page-owned objects are known (this
+  // thread's search finds them), right after the WeakMap names (one here with a key's
+  // class named with a non-ASCII letter, decided on its decoded text): the edges, the
+  // page-owned objects and the tree must end as one thread has them.
+  // (Last, A holds the root, so the page owns it and all it reaches, X too.)
+  for (const [key, rootHeld] of [["K", false], ["Kß", false], ["K", true]] as const) {
     const eph = `1 / part of key (${key} @9) -> value (V @17) pair in WeakMap (table @11)`;
     const nodes: SynthNode[] = [
       { type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "global", to: 1 }, { type: "element", name: 1, to: 2 }] },
-      { type: "object", name: "global", size: 16, edges: [{ type: "property", name: "a", to: 3 }, { type: "property", name: "k", to: 4 }, { type: "property", name: "t", to: 5 }] },
-      { type: "synthetic", name: "(GC roots)", size: 0, edges: [{ type: "element", name: 1, to: 6 }] },
-      { type: "object", name: "A", size: 16, edges: [{ type: "property", name: "y", to: 7 }] },
+      { type: "object", name: "global", size: 16, edges: [{ type: "property", name: "a", to: 3 }, { type: "property", name: "k", to: 4 }, { type: "property", name: "t", to: 5 }, { type: "shortcut", name: "z", to: 9 }, { type: "shortcut", name: "w", to: 12 }] },
+      { type: "synthetic", name: "(GC roots)", size: 0, edges: [{ type: "element", name: 1, to: 6 }, { type: "element", name: 2, to: 11 }] },
+      { type: "object", name: "A", size: 16, edges: [{ type: "property", name: "y", to: 7 }, ...(rootHeld ? [{ type: "property", name: "back", to: 0 }] : [])] },
       { type: "object", name: key, size: 16, edges: [{ type: "internal", name: eph, to: 8 }] },
       { type: "object", name: "WeakMap table", size: 16, edges: [{ type: "internal", name: eph, to: 8 }] },
-      { type: "object", name: "X", size: 16, edges: [{ type: "property", name: "y", to: 7 }] },
+      { type: "object", name: "X", size: 16, edges: [{ type: "property", name: "y", to: 7 }, { type: "property", name: "z2", to: 10 }, { type: "property", name: "z", to: 9 }, { type: "property", name: "w", to: 12 }, { type: "property", name: "root", to: 0 }] },
       { type: "object", name: "Y", size: 16, edges: [] },
       { type: "object", name: "V", size: 16, edges: [] },
+      // Z: the page's through a shortcut edge only (which retains from the root alone), so
+      // Z2 is the page's too; X and X2, not the page's, retain neither.
+      { type: "object", name: "Z", size: 16, edges: [{ type: "property", name: "z2", to: 10 }] },
+      { type: "object", name: "Z2", size: 16, edges: [] },
+      { type: "object", name: "X2", size: 16, edges: [{ type: "property", name: "z", to: 9 }] },
+      // W and W2 as Z and Z2, with X alone not retaining W.
+      { type: "object", name: "W", size: 16, edges: [{ type: "property", name: "w2", to: 13 }] },
+      { type: "object", name: "W2", size: 16, edges: [] },
     ];
     const file = join(mkdtempSync(join(tmpdir(), "guppy-owned-")), "owned.heapsnapshot");
     writeFileSync(file, synthSnapshot(nodes));
@@ -177,12 +188,23 @@ test("dominators with a worker: an edge from an object the page does not own int
       assert.ok(g.hasDerived("nameSearch"), "the names were recognised on a worker");
       // (1: recognised on its bytes; 2: decided on its decoded text, on the worker too.)
       assert.equal(ephemeronsOf(g).isEphemeron[g.strings.indicesOf(eph)[0]!], key === "K" ? 1 : 2, key);
-      // Y: A retains it, X (not the page's) does not; V: its key retains it, the table does not.
-      assert.equal(two.idom[7], 3, `${key}: Y's dominator`);
-      assert.equal(two.idom[8], 4, `${key}: V's dominator`);
-      assert.deepEqual(two.idom, one.idom, key);
-      assert.deepEqual(two.retainedSize, one.retainedSize, key);
-      assert.deepEqual(essentialEdges(g).words, essentialEdges(plain).words, key);
+      // Y: A retains it, X (not the page's) does not; V: its key retains it, the table
+      // does not; Z2: Z retains it, X does not; Z, retained by nothing, hangs from the
+      // root, and is searched from there (Z2 under it).
+      // When the page holds the root, X and X2 are the page's, and retain Y, Z and Z2 with
+      // the others (so (GC roots), above X and X2, dominates Z and Z2).
+      const at = `${key}${rootHeld ? ", the root held" : ""}`;
+      assert.equal(two.idom[7], rootHeld ? 0 : 3, `${at}: Y's dominator`);
+      assert.equal(two.idom[8], 4, `${at}: V's dominator`);
+      assert.equal(two.idom[9], rootHeld ? 2 : 0, `${at}: Z's dominator`);
+      assert.equal(two.idom[10], rootHeld ? 2 : 9, `${at}: Z2's dominator`);
+      assert.equal(two.idom[11], 2, `${at}: X2's dominator`);
+      assert.equal(two.idom[12], rootHeld ? 6 : 0, `${at}: W's dominator`);
+      assert.equal(two.idom[13], 12, `${at}: W2's dominator`);
+      assert.deepEqual(two.idom, one.idom, at);
+      assert.deepEqual(two.retainedSize, one.retainedSize, at);
+      assert.deepEqual(essentialEdges(g).words, essentialEdges(plain).words, at);
+      assert.deepEqual(pageOwnedNodes(g), pageOwnedNodes(plain), at);
     }
   }
 });

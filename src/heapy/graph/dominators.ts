@@ -1,15 +1,16 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, holdWorker, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { BitVector } from "./bit-vector.js";
+import { grown } from "./grown.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { kernelColumns } from "./kernel-columns.js";
-import { fillPredecessors, listTotal, NO_PREDECESSOR, OWNED_FAILED, OWNED_FINAL, type PredecessorInput } from "./predecessors.js";
-import { markPageOwned, pageOwnedArray } from "./roots.js";
+import { dropIntoOwned, fillPredecessors, listTotal, NO_PREDECESSOR, type PredecessorInput } from "./predecessors.js";
+import { markOwned, pageEntryEdges, pageOwnedArray } from "./roots.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
 import { offerSpares } from "./spare-arrays.js";
 import { lookUpV8Names } from "./v8-names.js";
-import { ephemeronArrays, prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
+import { ephemeronsOf, prefetchEphemeronNames, prefetchEphemeronPairs } from "./weakmap-edges.js";
 
 /** The dominator tree and the retained sizes it implies. */
 export interface Dominators {
@@ -35,15 +36,14 @@ export interface Dominators {
 export function computeDominators(g: HeapGraph, onProgress?: (done: number) => void, minBackgroundNodes = BACKGROUND_MIN_NODES, pathsNext = true): Dominators {
   const { nodeCount, firstEdge, edgeTarget } = g;
   // On a large graph in shared memory (`minBackgroundNodes` nodes at least), a worker
-  // recognises the WeakMap names and then marks the retaining edges (as if the page
-  // owned every object) while this thread finds the page-owned objects; then it drops
-  // the edges those rule out and builds the predecessor lists while this thread does
-  // the depth-first search, applying the same rule edge by edge; then it finds the
-  // owners (for shallow sizes) and, when paths come next, pairs the WeakMap names
-  // (which their search reads). Neither thread waits for the other until the lists.
+  // and this thread recognise the WeakMap names, half each; then it marks the
+  // retaining edges (as if the page owned every object) and builds the predecessor
+  // lists while this thread does the depth-first search, applying the same rule edge by
+  // edge and finding the page-owned objects as it goes; then it finds the owners (for
+  // shallow sizes) and, when paths come next, pairs the WeakMap names (which their
+  // search reads), while this thread takes out of the lists the edges the page-owned
+  // objects rule out, and goes on. Neither waits for the other until the lists.
   const background = backgroundWorthy(g, minBackgroundNodes);
-  // This and what most commands do next look for these names.
-  lookUpV8Names(g);
   // Held open from the names to the pairs: a worker done with one kernel before this
   // thread sends the next would close, and a new one take tens of milliseconds to
   // start (the lists are made here when the retaining edges are known already).
@@ -51,11 +51,14 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   let rule: RetainInput;
   let predecessors: PredecessorInput | PredecessorJob;
   try {
+    // First, as all that follows on both threads waits for them.
     if (background) prefetchEphemeronNames(g, minBackgroundNodes);
+    // This and what most commands do next look for these names.
+    lookUpV8Names(g);
     const early = background ? startPredecessorsEarly(g) : null;
-    rule = early === null ? retainInput(g) : early.ruleOnceOwned();
+    rule = early?.rule ?? retainInput(g);
     onProgress?.(0.1);
-    predecessors = early?.job ?? startPredecessors(g, rule, background);
+    predecessors = early === null ? startPredecessors(g, rule, background) : early.job;
     if (background) {
       prefetchOwners(g, minBackgroundNodes);
       if (pathsNext) prefetchEphemeronPairs(g, minBackgroundNodes);
@@ -88,8 +91,24 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // has, and this small array stays in the cache where the semidominators would be a
   // random read from memory per edge.
   const seen = new Uint32Array((size + 31) >>> 5);
+  // While the search runs from the page's entries (`marking`), every object it reaches
+  // is the page's, and so is every other it could reach but for a weak edge: it sets
+  // their bits, those of the objects it does not enter (`claimed`) to be searched from
+  // once it is done (see markOwned). The edges it follows are the same as with the
+  // bits known: from an object the page owns, the rule never reads its target's bit.
+  const { weak } = g.edgeTypes;
+  const { edgeType } = g;
+  const r = g.root + 1;
+  let claimed = new Uint32Array(1024);
+  let claims = 0;
+  const claim = (o: number): void => {
+    if ((owned[o >>> 5]! & (1 << (o & 31))) !== 0) return;
+    owned[o >>> 5]! |= 1 << (o & 31);
+    if (claims === claimed.length) claimed = grown(claimed);
+    claimed[claims++] = o;
+  };
   // (`parent`: the DFS number of the vertex the search hangs from, 0 for none.)
-  const dfs = (start: number, parent: number): void => {
+  const dfs = (start: number, parent: number, marking: boolean): void => {
     parentAt[++n] = parent;
     seen[start >>> 5]! |= 1 << (start & 31);
     vertex[n] = start;
@@ -104,14 +123,22 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
       const fromOwned = owned[vo >>> 5]! & (1 << (vo & 31));
       for (; e < end; e++) {
         const t = edgeTarget[e]! + 1;
-        if ((seen[t >>> 5]! & (1 << (t & 31))) === 0 && retains(rule, vo, e, t - 1, fromOwned)) {
+        if ((seen[t >>> 5]! & (1 << (t & 31))) !== 0) {
+          // (Searched, so marked already while marking, all but the root: the page
+          // then owns it too, and all it reaches.)
+          if (t === r && marking && edgeType[e] !== weak) claim(g.root);
+          continue;
+        }
+        if (retains(rule, vo, e, t - 1, fromOwned)) {
           w = t;
           break;
         }
+        if (marking && edgeType[e] !== weak) claim(t - 1);
       }
       if (w !== 0) {
         parentAt[++n] = vn;
         seen[w >>> 5]! |= 1 << (w & 31);
+        if (marking) owned[(w - 1) >>> 5]! |= 1 << ((w - 1) & 31);
         vertex[n] = w;
         stackV[sp] = v;
         stackN[sp] = vn;
@@ -141,8 +168,23 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   const number = (from: number): void => {
     for (let i = from; i <= n; i++) sa[vertex[i]! << 1] = i;
   };
-  const r = g.root + 1;
-  dfs(r, 0);
+  // The root, then the page's entries in the order of the root's edges, then the
+  // rest of its children: not the order DevTools searches in, but the dominators of a
+  // graph do not depend on the order of a search.
+  parentAt[++n] = 0;
+  seen[r >>> 5]! |= 1 << (r & 31);
+  vertex[n] = r;
+  const entries = pageEntryEdges(g);
+  for (const e of entries) owned[edgeTarget[e]! >>> 5]! |= 1 << (edgeTarget[e]! & 31);
+  const rootOwned = owned[g.root >>> 5]! & (1 << (g.root & 31));
+  const fromRoot = (e: number, marking: boolean): void => {
+    const t = edgeTarget[e]! + 1;
+    if ((seen[t >>> 5]! & (1 << (t & 31))) === 0 && retains(rule, g.root, e, t - 1, rootOwned)) dfs(t, 1, marking);
+  };
+  for (const e of entries) fromRoot(e, true);
+  markOwned(g, owned, claimed.subarray(0, claims));
+  if (!g.hasDerived("pageOwned")) g.preload("pageOwned", owned);
+  for (let e = firstEdge[g.root]!; e < firstEdge[r]!; e++) fromRoot(e, false);
   // (While the worker may still be building the lists.)
   number(1);
   onProgress?.(0.45);
@@ -154,7 +196,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
     const searched = n + 1;
     for (let v = 1; v <= nodeCount; v++) {
       if ((seen[v >>> 5]! & (1 << (v & 31))) === 0 && heads[v - 1] === NO_PREDECESSOR) {
-        dfs(v, 1);
+        dfs(v, 1, false);
       }
     }
     for (let v = 1; v <= nodeCount; v++) {
@@ -260,13 +302,6 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   return { idom, retainedSize, unreachable };
 }
 
-/** A stack array twice as long, its contents kept (the search's and the evaluation's stacks grow so). */
-function grown(a: Uint32Array): Uint32Array<ArrayBuffer> {
-  const b = new Uint32Array(a.length * 2);
-  b.set(a);
-  return b;
-}
-
 type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors" }>>;
 
 /**
@@ -279,51 +314,36 @@ function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean)
   if (g.hasDerived("essentialEdges")) {
     const bits = essentialEdges(g).words;
     const heads = countPredecessors(g, bits);
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, heads, preds: new Int32Array(listTotal(heads)), rule: null, ownedReady: null };
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits, heads, preds: new Int32Array(listTotal(heads)), rule: null, ownedLater: false };
     fillPredecessors(input);
     return input;
   }
   if (background && allShared([rule.owned, rule.nodeId, rule.isEphemeron, rule.tableId])) {
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedReady: null };
+    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedLater: false };
     return startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
   }
   return predecessorsHere(g, rule);
 }
 
 /**
- * The lists started on the worker before this thread has found the page-owned objects
- * (a full search of the graph, a tenth of a second at 225 MB): the worker marks and
- * counts the retaining edges meanwhile as if the page owned every object, right after
- * the WeakMap names, and drops what that let through once ruleOnceOwned() has found
- * them (a few thousand edges in a Node heap). Null when the names are not coming from
- * the worker, or the bits are known already (startPredecessors then).
+ * The lists started on the worker before the page-owned objects are known: this
+ * thread finds them in its depth-first search (see `marking` there), which saves a
+ * search of the whole graph. The worker marks and counts the retaining edges as if the
+ * page owned every object and builds the lists; once joined, dropIntoOwned takes out
+ * what the rule drops (a few thousand edges in a Node heap). The rule has the
+ * page-owned bits still to be found. Null when the bits are known already, or the
+ * names are not in shared memory (startPredecessors then).
  */
-function startPredecessorsEarly(g: HeapGraph): { job: PredecessorJob; ruleOnceOwned: () => RetainInput } | null {
+function startPredecessorsEarly(g: HeapGraph): { job: PredecessorJob; rule: RetainInput } | null {
   if (g.hasDerived("essentialEdges") || g.hasDerived("pageOwned")) return null;
-  const names = ephemeronArrays(g);
-  if (names === null) return null;
+  const { isEphemeron, tableId } = ephemeronsOf(g);
   const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
   const { weak, internal, shortcut } = g.edgeTypes;
   const owned = pageOwnedArray(g);
-  const early: RetainInput = { ...kernelColumns(g), nodeId: g.nodeId, weak, internal, shortcut, owned, isEphemeron: names.isEphemeron, tableId: names.tableId };
-  if (!allShared([owned, g.nodeId, names.isEphemeron, names.tableId])) return null;
-  const ownedReady = shared(Int32Array, 1);
-  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule: early, ownedReady };
-  const job = startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
-  const ruleOnceOwned = (): RetainInput => {
-    let outcome = OWNED_FAILED;
-    try {
-      g.preload("pageOwned", markPageOwned(g, owned));
-      const rule = retainInput(g);
-      // (Other arrays: the worker's names failed, and were found here; the lists are then made here too.)
-      if (rule.isEphemeron === early.isEphemeron && rule.tableId === early.tableId) outcome = OWNED_FINAL;
-      return rule;
-    } finally {
-      Atomics.store(ownedReady, 0, outcome);
-      Atomics.notify(ownedReady, 0);
-    }
-  };
-  return { job, ruleOnceOwned };
+  const rule: RetainInput = { ...kernelColumns(g), nodeId: g.nodeId, weak, internal, shortcut, owned, isEphemeron, tableId };
+  if (!allShared([owned, g.nodeId, isEphemeron, tableId])) return null;
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedLater: true };
+  return { job: startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) }), rule };
 }
 
 /** Marks the retaining edges and builds the lists on this thread. */
@@ -333,7 +353,7 @@ function predecessorsHere(g: HeapGraph, rule: RetainInput): PredecessorInput {
   const heads = new Int32Array(nodeCount);
   markRetaining(rule, bits.words, heads);
   g.preload("essentialEdges", bits);
-  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, heads, preds: new Int32Array(listTotal(heads)), rule: null, ownedReady: null };
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: bits.words, heads, preds: new Int32Array(listTotal(heads)), rule: null, ownedLater: false };
   fillPredecessors(input);
   return input;
 }
@@ -346,7 +366,8 @@ function predecessorsHere(g: HeapGraph, rule: RetainInput): PredecessorInput {
 function finishPredecessors(g: HeapGraph, rule: RetainInput, made: PredecessorInput | PredecessorJob): { heads: Int32Array; preds: Int32Array } {
   if (!("work" in made)) return made;
   if (!joinKernel(made)) return predecessorsHere(g, rule);
-  const { bits, heads, preds } = made.work.input;
+  const { bits, heads, preds, ownedLater } = made.work.input;
+  if (ownedLater) dropIntoOwned(rule, bits, heads, preds);
   g.preload("essentialEdges", new BitVector(g.edgeCount, bits));
   return { heads, preds };
 }

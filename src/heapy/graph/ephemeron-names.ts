@@ -26,7 +26,9 @@ export interface NameInput {
   /** The string table's raw bytes and offsets (string i is bytes[starts[i]] .. bytes[starts[i + 1]]). */
   bytes: Uint8Array;
   starts: Uint32Array;
-  count: number;
+  /** The strings to recognise: indices from..to-1 (the table has more when two threads share it). */
+  from: number;
+  to: number;
   /** Written: per string, 1 for an ephemeron name recognised on its bytes, 2 for one decided on its decoded text (escapes or non-ASCII), else 0. */
   isEphemeron: Uint8Array;
   /** Written: per ephemeron name, its table's V8 id. */
@@ -78,10 +80,10 @@ function recognise(b: Uint8Array, from: number, to: number): number {
   return id;
 }
 
-/** Marks every string of the table that is an ephemeron name (see NameInput). */
+/** Marks every string of the range that is an ephemeron name (see NameInput). */
 export function recogniseEphemeronNames(input: NameInput, onProgress?: () => void): void {
-  const { bytes, starts, count, isEphemeron, tableId } = input;
-  for (let s = 0; s < count; s++) {
+  const { bytes, starts, isEphemeron, tableId } = input;
+  for (let s = input.from; s < input.to; s++) {
     if (onProgress !== undefined && (s & 0xffff) === 0) onProgress();
     const from = starts[s]!;
     const to = starts[s + 1]!;

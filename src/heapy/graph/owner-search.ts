@@ -3,6 +3,7 @@
  * no strings), so a worker thread can run it on the graph's shared columns while the
  * main thread marks the edges that retain.
  */
+import { grown } from "./grown.js";
 
 /** What ownerSearch gives a node that no ordinary object owns alone. */
 export const NO_OWNER = 0xffffffff;
@@ -58,11 +59,7 @@ export function ownerSearch(input: OwnerInput, onProgress?: () => void): void {
         const next = current === UNVISITED ? owner : current !== t && current !== owner && current !== SHARED ? SHARED : -1;
         if (next < 0) continue;
         owners[t] = next;
-        if (top === work.length) {
-          const grown = new Uint32Array(work.length * 2);
-          grown.set(work);
-          work = grown;
-        }
+        if (top === work.length) work = grown(work);
         work[top++] = t;
       }
     }

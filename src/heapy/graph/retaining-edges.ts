@@ -38,7 +38,7 @@ export function retains(x: RetainInput, n: number, e: number, t: number, fromOwn
 /**
  * Sets the bit of every retaining edge in `words`, and counts each node's retainers at
  * counts[node] (when given). `ownedLater`: the page-owned bits are not known yet, so
- * every node is taken as owned, and dropIntoOwned must follow once they are.
+ * every node is taken as owned (predecessors.ts dropIntoOwned then mends the lists).
  */
 export function markRetaining(x: RetainInput, words: Uint32Array, counts: Int32Array | null, onProgress?: () => void, ownedLater = false): void {
   const { nodeCount, firstEdge, edgeTarget, owned } = x;
@@ -55,26 +55,3 @@ export function markRetaining(x: RetainInput, words: Uint32Array, counts: Int32A
   }
 }
 
-/**
- * After markRetaining with `ownedLater`, once the page-owned bits are known: unmarks
- * (and uncounts) the edges from objects the page does not own into ones it owns, all
- * that the rule then drops. Only those objects' edges are read (a few thousand in a
- * Node heap, where the page owns nearly everything).
- */
-export function dropIntoOwned(x: RetainInput, words: Uint32Array, counts: Int32Array): void {
-  const { nodeCount, firstEdge, edgeTarget, owned, root } = x;
-  for (let w = 0; w < owned.length; w++) {
-    if (owned[w] === 0xffffffff) continue;
-    const last = Math.min(nodeCount, (w + 1) << 5);
-    for (let n = w << 5; n < last; n++) {
-      if ((owned[w]! & (1 << (n & 31))) !== 0 || n === root) continue;
-      const end = firstEdge[n + 1]!;
-      for (let e = firstEdge[n]!; e < end; e++) {
-        const t = edgeTarget[e]!;
-        if ((words[e >>> 5]! & (1 << (e & 31))) === 0 || (owned[t >>> 5]! & (1 << (t & 31))) === 0) continue;
-        words[e >>> 5]! &= ~(1 << (e & 31));
-        counts[t]!--;
-      }
-    }
-  }
-}

@@ -1,6 +1,7 @@
 import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
 import { BitVector } from "./bit-vector.js";
+import { grown } from "./grown.js";
 import { V8_NAMES } from "./v8-names.js";
 
 /**
@@ -48,14 +49,8 @@ export function pageOwnedArray(g: HeapGraph): Uint32Array {
  */
 export function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
   const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
-  const { element, shortcut, weak } = g.edgeTypes;
-  const dom = documentDomTreesNames(g);
-  for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {
-    const t = edgeTarget[e]!;
-    const type = edgeType[e]!;
-    const entry = type === shortcut || (type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!));
-    if (entry) owned[t >>> 5]! |= 1 << (t & 31);
-  }
+  const { weak } = g.edgeTypes;
+  for (const e of pageEntryEdges(g)) owned[edgeTarget[e]! >>> 5]! |= 1 << (edgeTarget[e]! & 31);
   // A set, not an order: a sweep in node order takes each marked node's edges, and a
   // node first marked behind the sweep is searched from at once (a stack). Each node
   // is marked once and its edges read once; the sweep reads more of them in memory
@@ -78,4 +73,41 @@ export function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
     }
   }
   return owned;
+}
+
+/** The root's edges to the page's entries (its shortcut edges, to the globals, and those to "(Document DOM trees)"), in order. */
+export function pageEntryEdges(g: HeapGraph): number[] {
+  const { firstEdge, edgeTarget, edgeType } = g;
+  const { element, shortcut } = g.edgeTypes;
+  const dom = documentDomTreesNames(g);
+  const out: number[] = [];
+  for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {
+    const t = edgeTarget[e]!;
+    const type = edgeType[e]!;
+    if (type === shortcut || (type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!))) out.push(e);
+  }
+  return out;
+}
+
+/**
+ * Completes page-owned bits set for a set closed but for `from` (marked objects whose
+ * edges were not followed): marks what they reach without weak edges. The dominators'
+ * search marks as it goes and leaves this to the few objects it does not enter.
+ */
+export function markOwned(g: HeapGraph, owned: Uint32Array, from: Uint32Array): void {
+  const { firstEdge, edgeTarget, edgeType } = g;
+  const { weak } = g.edgeTypes;
+  let stack = Uint32Array.from(from);
+  let top = stack.length;
+  while (top > 0) {
+    const n = stack[--top]!;
+    const end = firstEdge[n + 1]!;
+    for (let e = firstEdge[n]!; e < end; e++) {
+      const t = edgeTarget[e]!;
+      if ((owned[t >>> 5]! & (1 << (t & 31))) !== 0 || edgeType[e] === weak) continue;
+      owned[t >>> 5]! |= 1 << (t & 31);
+      if (top === stack.length) stack = grown(stack);
+      stack[top++] = t;
+    }
+  }
 }

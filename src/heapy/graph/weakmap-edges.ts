@@ -2,6 +2,7 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { isShared, typedArray } from "../snapshot/memory.js";
 import { allShared, backgroundWorthy, joinKernel, queuedJob, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { EPHEMERON, recogniseEphemeronNames, type NameInput } from "./ephemeron-names.js";
+import { lowerBound } from "./lower-bound.js";
 import { pairEphemerons, type PairInput } from "./ephemeron-pairs.js";
 
 /**
@@ -32,48 +33,42 @@ export function ephemeronsOf(g: HeapGraph): Ephemerons {
   return g.derived("ephemerons", () => {
     const { strings } = g;
     const job = queuedJob<NamesJob>(g, "nameSearch");
-    let input: NameInput;
-    if (job !== null && joinKernel(job)) input = job.work.input;
-    else {
-      // In shared memory when the strings are, for the kernels on a worker (the pairing
-      // reads the flags; the retaining edges' marking reads both).
-      const inShared = isShared(strings.rawView().bytes);
-      input = nameInput(g, typedArray(Uint8Array, strings.count, inShared), typedArray(Float64Array, strings.count, inShared));
-      recogniseEphemeronNames(input);
+    if (job !== null) {
+      // The worker's part of the table is the first (prefetchEphemeronNames); this thread takes the rest meanwhile.
+      const { input } = job.work;
+      recogniseEphemeronNames({ ...input, from: input.to, to: strings.count });
+      if (joinKernel(job)) return { isEphemeron: input.isEphemeron, tableId: input.tableId };
     }
-    const { isEphemeron, tableId } = input;
-    return { isEphemeron, tableId };
+    // In shared memory when the strings are, for the kernels on a worker (the pairing
+    // reads the flags; the retaining edges' marking reads both).
+    const inShared = isShared(strings.rawView().bytes);
+    const input = nameInput(g, typedArray(Uint8Array, strings.count, inShared), typedArray(Float64Array, strings.count, inShared), strings.count);
+    recogniseEphemeronNames(input);
+    return { isEphemeron: input.isEphemeron, tableId: input.tableId };
   });
-}
-
-/**
- * The arrays ephemeronsOf will give, without waiting for the worker that fills them
- * (null when nothing is computing them): for a kernel queued behind that worker's
- * names, which finds them final when it starts.
- */
-export function ephemeronArrays(g: HeapGraph): Pick<Ephemerons, "isEphemeron" | "tableId"> | null {
-  if (g.hasDerived("ephemerons")) return ephemeronsOf(g);
-  const job = queuedJob<NamesJob>(g, "nameSearch");
-  return job === null ? null : job.work.input;
 }
 
 type NamesJob = BackgroundJob<Extract<KernelWork, { kernel: "names" }>>;
 
 /**
  * Starts recognising the WeakMap names on a worker thread (large graphs whose strings
- * are in shared memory): the dominators call it first, and find the names ready once
- * they have found the page-owned objects.
+ * are in shared memory), in the strings that hold the first half of the table's
+ * bytes: ephemeronsOf recognises the rest on this thread meanwhile (the dominators'
+ * first steps on both threads wait for all of them).
  */
 export function prefetchEphemeronNames(g: HeapGraph, minNodes?: number): void {
   if (!backgroundWorthy(g, minNodes) || g.hasDerived("ephemerons") || g.hasDerived("nameSearch")) return;
   const { bytes, starts } = g.strings.rawView();
   if (!allShared([bytes, starts])) return;
-  g.preload("nameSearch", startKernel(g, { kernel: "names", input: nameInput(g, shared(Uint8Array, g.strings.count), shared(Float64Array, g.strings.count)), state: shared(Int32Array, 1) }) satisfies NamesJob);
+  const count = g.strings.count;
+  const half = Math.min(count, lowerBound(starts.subarray(0, count + 1), starts[count]! / 2));
+  g.preload("nameSearch", startKernel(g, { kernel: "names", input: nameInput(g, shared(Uint8Array, count), shared(Float64Array, count), half), state: shared(Int32Array, 1) }) satisfies NamesJob);
 }
 
-function nameInput(g: HeapGraph, isEphemeron: Uint8Array, tableId: Float64Array): NameInput {
+/** The strings 0..to-1 of the graph's table, to recognise into these arrays. */
+function nameInput(g: HeapGraph, isEphemeron: Uint8Array, tableId: Float64Array, to: number): NameInput {
   const { bytes, starts } = g.strings.rawView();
-  return { bytes, starts, count: g.strings.count, isEphemeron, tableId };
+  return { bytes, starts, from: 0, to, isEphemeron, tableId };
 }
 
 type PairsJob = BackgroundJob<Extract<KernelWork, { kernel: "pairs" }>>;
