@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { BASE_SYSTEM_DISTANCE, distancesOf, NO_DISTANCE } from "../src/heapy/graph/distances.js";
 import { computeDominators, dominatorsOf } from "../src/heapy/graph/dominators.js";
 import { essentialEdges } from "../src/heapy/graph/essential-edges.js";
-import { largest } from "../src/heapy/graph/largest.js";
+import { largest, LEADERS, Leaders } from "../src/heapy/graph/largest.js";
 import { retainersOf } from "../src/heapy/graph/retainers.js";
 import { shallowSizes } from "../src/heapy/graph/shallow-sizes.js";
 import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
@@ -90,6 +90,43 @@ test("largest picks the top values among those kept, largest first, ties by ordi
   assert.deepEqual(largest(values, 3, () => true), [1, 3, 4]);
   assert.deepEqual(largest(values, 2, (n) => n !== 1), [3, 4]);
   assert.deepEqual(largest(values, 10, (n) => n > 3), [4, 5]);
+});
+
+test("Leaders keep the largest values offered in any order, ties by lower ordinal, and largest() answers from them as from a scan", () => {
+  // Few distinct values: many ties (the 64th place falls among 13 nodes of one value),
+  // offered in node order, in reverse, and scrambled.
+  const values = Float64Array.from({ length: 500 }, (_, i) => (i * 11) % 37);
+  const all = [...values.keys()].sort((a, b) => values[b]! - values[a]! || a - b);
+  let list: Uint32Array = new Uint32Array(0);
+  for (const at of [(i: number) => i, (i: number) => values.length - 1 - i, (i: number) => (i * 263) % values.length]) {
+    const leaders = new Leaders();
+    let least = -1;
+    for (let i = 0; i < values.length; i++) {
+      const n = at(i);
+      if (values[n]! >= least) least = leaders.offer(n, values[n]!);
+    }
+    list = leaders.list();
+    assert.deepEqual([...list], all.slice(0, LEADERS));
+  }
+  for (const keep of [() => true, (n: number) => n % 3 !== 0, (n: number) => values[n]! < 30]) {
+    for (const k of [1, 5, 20, LEADERS, 100]) assert.deepEqual(largest(values, k, keep, list), largest(values, k, keep), `k ${k}`);
+  }
+  // Fewer nodes than LEADERS: the list is all of them, and answers alone.
+  const few = new Leaders();
+  few.offer(2, 4);
+  few.offer(0, 9);
+  few.offer(1, 4);
+  assert.deepEqual([...few.list()], [0, 1, 2]);
+  assert.deepEqual(largest(Float64Array.from([9, 4, 4]), 5, (n) => n !== 0, few.list()), [1, 2]);
+});
+
+test("the dominators' largest retained sizes are the largest of all the retained sizes", async () => {
+  for (const name of ["classes-in-map", "near-heap-limit"] as const) {
+    const g = await readHeapSnapshot(await fixtureSnapshot(name));
+    const { retainedSize, largest: leaders } = dominatorsOf(g);
+    const all = [...retainedSize.keys()].filter((n) => n !== g.root).sort((a, b) => retainedSize[b]! - retainedSize[a]! || a - b);
+    assert.deepEqual([...leaders], all.slice(0, LEADERS), name);
+  }
 });
 
 test("dominators report their progress in order, from 0 towards 1", async () => {

@@ -60,11 +60,12 @@ export function largestRetainersReached(g: HeapGraph, top: number): { rows: Requ
 /** The largest retainers without their distances: no search of the graph (a full one when some are reached only from the system roots). */
 export function largestRetainerRows(g: HeapGraph, top: number): Retainer[] {
   const shallow = shallowSizes(g);
-  const { retainedSize } = dominatorsOf(g);
+  const { retainedSize, largest: leaders } = dominatorsOf(g);
   const globals = globalObjectsOf(g);
   const synthetic = g.nodeTypes.synthetic;
   const keep = (n: number): boolean => g.nodeType[n] !== synthetic && n !== g.root && !globals[n] && !isNativeContext(g, n);
-  return largest(retainedSize, top, keep).map((n) => ({
+  const LL = largest(retainedSize, top, keep, leaders);
+  return LL.map((n) => ({
     id: g.nodeId[n]!,
     node: n,
     label: nodeLabel(g, n),

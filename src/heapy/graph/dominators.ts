@@ -2,6 +2,7 @@ import type { HeapGraph } from "../snapshot/heap-graph.js";
 import { allShared, BACKGROUND_MIN_NODES, backgroundWorthy, holdWorker, joinKernel, shared, startKernel, type BackgroundJob, type KernelWork } from "./background.js";
 import { BitVector } from "./bit-vector.js";
 import { grown } from "./grown.js";
+import { Leaders } from "./largest.js";
 import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { kernelColumns } from "./kernel-columns.js";
@@ -20,6 +21,8 @@ export interface Dominators {
   retainedSize: Float64Array;
   /** Nodes no essential path reaches from the root, which DevTools hangs under the root. */
   unreachable: number;
+  /** The LEADERS (64) nodes with the largest retained sizes but the root, largest first, ties by lower ordinal (largest.ts). */
+  largest: Uint32Array;
 }
 
 /**
@@ -293,13 +296,19 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   // array at the computation's peak of memory.
   const shallow = shallowSizes(g, new Uint32Array(parentAt.buffer, 0, nodeCount));
   retainedSize.set(shallow);
+  // In reverse DFS order a node's retained size is final when it is added to its
+  // dominator's: the largest are noted then, not found by another pass over them all.
+  const leaders = new Leaders();
+  let least = -1;
   for (let i = n; i > 1; i--) {
     const v = vertex[i]! - 1;
-    retainedSize[idom[v]!]! += retainedSize[v]!;
+    const size = retainedSize[v]!;
+    if (size >= least) least = leaders.offer(v, size);
+    retainedSize[idom[v]!]! += size;
   }
   // The paths most commands print next search with arrays of this size.
   offerSpares(g, ...(shallow.buffer === parentAt.buffer ? [vertex] : [parentAt, vertex]));
-  return { idom, retainedSize, unreachable };
+  return { idom, retainedSize, unreachable, largest: leaders.list() };
 }
 
 type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors" }>>;
