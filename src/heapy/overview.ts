@@ -64,8 +64,7 @@ export function largestRetainerRows(g: HeapGraph, top: number): Retainer[] {
   const globals = globalObjectsOf(g);
   const synthetic = g.nodeTypes.synthetic;
   const keep = (n: number): boolean => g.nodeType[n] !== synthetic && n !== g.root && !globals[n] && !isNativeContext(g, n);
-  const LL = largest(retainedSize, top, keep, leaders);
-  return LL.map((n) => ({
+  return largest(retainedSize, top, keep, leaders).map((n) => ({
     id: g.nodeId[n]!,
     node: n,
     label: nodeLabel(g, n),
