@@ -1,8 +1,8 @@
 /**
  * Recognising V8's WeakMap ephemeron names ("<n> / part of key (K @id) -> value (V @id)
  * pair in WeakMap (table @id)") on the string table's raw bytes, over plain typed
- * arrays only, so that a worker thread can do it while the main thread finds the
- * page-owned objects.
+ * arrays only, so that a worker thread can take part of the table while the main
+ * thread takes the rest.
  */
 import { latin1Bytes } from "../../bytes.js";
 import { decodedText } from "../snapshot/string-table.js";

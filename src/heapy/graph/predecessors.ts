@@ -150,9 +150,12 @@ export function dropIntoOwned(x: RetainInput, bits: Uint32Array, heads: Int32Arr
     if (heads[t]! < 0) heads[t] = NO_PREDECESSOR;
     for (let k = from[d]!; k < to[d]!; k++) preds[k] = preds[k]! < 0 ? ~t : t;
   }
-  // A list left with the node alone: it reads no further than its retainers taken out.
+  // A list left with the node alone: read once a node, no further than its retainers taken out.
+  const checked = new Uint32Array((nodeCount + 31) >>> 5);
   for (let d = 0; d < drops; d++) {
     const t = targets[d]!;
+    if ((checked[t >>> 5]! & (1 << (t & 31))) !== 0) continue;
+    checked[t >>> 5]! |= 1 << (t & 31);
     for (let k = heads[t]!; k >= 0; k++) {
       const p = preds[k]!;
       if ((p ^ (p >> 31)) !== t) break;

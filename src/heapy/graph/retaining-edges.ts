@@ -54,4 +54,3 @@ export function markRetaining(x: RetainInput, words: Uint32Array, counts: Int32A
     }
   }
 }
-

@@ -38,16 +38,16 @@ export function pageOwnedNodes(g: HeapGraph): Uint32Array {
   return g.derived("pageOwned", () => markPageOwned(g, pageOwnedArray(g)));
 }
 
-/** Zeroed room for the page-owned bits: in shared memory when the columns are, for the worker that marks the retaining edges. */
+/**
+ * Zeroed room for the page-owned bits: in shared memory when the columns are, for the
+ * worker that marks the retaining edges (the dominators' search fills it as it goes).
+ */
 export function pageOwnedArray(g: HeapGraph): Uint32Array {
   return typedArray(Uint32Array, BitVector.wordsFor(g.nodeCount), isShared(g.firstEdge));
 }
 
-/**
- * Sets the page-owned bits (see pageOwnedNodes) in `owned`, zeroed room from
- * pageOwnedArray: a worker may be given the array before its bits are known.
- */
-export function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
+/** Sets the page-owned bits (see pageOwnedNodes) in `owned`, zeroed room from pageOwnedArray. */
+function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
   const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
   const { weak } = g.edgeTypes;
   for (const e of pageEntryEdges(g)) owned[edgeTarget[e]! >>> 5]! |= 1 << (edgeTarget[e]! & 31);
