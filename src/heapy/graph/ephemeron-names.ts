@@ -63,9 +63,10 @@ function recognise(b: Uint8Array, from: number, to: number): number {
   while (vd > midFrom && isDigit(b[vd - 1])) vd--;
   if (vd === v || vd - 2 < midFrom || b[vd - 1] !== AT || b[vd - 2] !== SPACE) return -1;
   const yEnd = vd - 2;
-  // One pass: reject escapes and non-ASCII, find a valid arrow.
+  // One pass over X ") -> value (" Y, all that the checks above left unread: reject
+  // escapes and non-ASCII, find a valid arrow.
   let arrow = false;
-  for (let k = j; k < to; k++) {
+  for (let k = midFrom; k < yEnd; k++) {
     const c = b[k]!;
     if (c === BACKSLASH || c >= 0x80) return -2;
     if (c === CLOSE && !arrow && k + ARROW.length <= yEnd && k > midFrom && matchesAt(b, k, ARROW)) {
