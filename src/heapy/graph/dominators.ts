@@ -7,7 +7,7 @@ import { essentialEdges, retainInput } from "./essential-edges.js";
 import { markRetaining, retains, type RetainInput } from "./retaining-edges.js";
 import { kernelColumns } from "./kernel-columns.js";
 import { dropIntoOwned, fillPredecessors, listTotal, NO_PREDECESSOR, type PredecessorInput } from "./predecessors.js";
-import { markOwned, pageEntryEdges, pageOwnedArray } from "./roots.js";
+import { markOwned, markPageEntries, pageOwnedArray } from "./roots.js";
 import { prefetchOwners, shallowSizes } from "./shallow-sizes.js";
 import { offerSpares } from "./spare-arrays.js";
 import { lookUpV8Names } from "./v8-names.js";
@@ -177,8 +177,7 @@ export function computeDominators(g: HeapGraph, onProgress?: (done: number) => v
   parentAt[++n] = 0;
   seen[r >>> 5]! |= 1 << (r & 31);
   vertex[n] = r;
-  const entries = pageEntryEdges(g);
-  for (const e of entries) owned[edgeTarget[e]! >>> 5]! |= 1 << (edgeTarget[e]! & 31);
+  const entries = markPageEntries(g, owned);
   const rootOwned = owned[g.root >>> 5]! & (1 << (g.root & 31));
   const fromRoot = (e: number, marking: boolean): void => {
     const t = edgeTarget[e]! + 1;
@@ -319,7 +318,7 @@ type PredecessorJob = BackgroundJob<Extract<KernelWork, { kernel: "predecessors"
  * yet: it cannot know their count before, so its list has room for every edge.
  */
 function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean): PredecessorInput | PredecessorJob {
-  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
+  const { nodeCount, firstEdge, edgeTarget } = g;
   if (g.hasDerived("essentialEdges")) {
     const bits = essentialEdges(g).words;
     const heads = countPredecessors(g, bits);
@@ -327,11 +326,15 @@ function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean)
     fillPredecessors(input);
     return input;
   }
-  if (background && allShared([rule.owned, rule.nodeId, rule.isEphemeron, rule.tableId])) {
-    const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedLater: false };
-    return startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
-  }
-  return predecessorsHere(g, rule);
+  return (background ? listsKernel(g, rule, false) : null) ?? predecessorsHere(g, rule);
+}
+
+/** The lists started on the worker by `rule` (see PredecessorInput.ownedLater), or null when its arrays are not all in shared memory. */
+function listsKernel(g: HeapGraph, rule: RetainInput, ownedLater: boolean): PredecessorJob | null {
+  if (!allShared([rule.owned, rule.nodeId, rule.isEphemeron, rule.tableId])) return null;
+  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
+  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedLater };
+  return startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) });
 }
 
 /**
@@ -346,13 +349,10 @@ function startPredecessors(g: HeapGraph, rule: RetainInput, background: boolean)
 function startPredecessorsEarly(g: HeapGraph): { job: PredecessorJob; rule: RetainInput } | null {
   if (g.hasDerived("essentialEdges") || g.hasDerived("pageOwned")) return null;
   const { isEphemeron, tableId } = ephemeronsOf(g);
-  const { nodeCount, firstEdge, edgeTarget, edgeCount } = g;
   const { weak, internal, shortcut } = g.edgeTypes;
-  const owned = pageOwnedArray(g);
-  const rule: RetainInput = { ...kernelColumns(g), nodeId: g.nodeId, weak, internal, shortcut, owned, isEphemeron, tableId };
-  if (!allShared([owned, g.nodeId, isEphemeron, tableId])) return null;
-  const input: PredecessorInput = { nodeCount, firstEdge, edgeTarget, bits: shared(Uint32Array, BitVector.wordsFor(edgeCount)), heads: shared(Int32Array, nodeCount), preds: shared(Int32Array, edgeCount), rule, ownedLater: true };
-  return { job: startKernel(g, { kernel: "predecessors", input, state: shared(Int32Array, 1) }), rule };
+  const rule: RetainInput = { ...kernelColumns(g), nodeId: g.nodeId, weak, internal, shortcut, owned: pageOwnedArray(g), isEphemeron, tableId };
+  const job = listsKernel(g, rule, true);
+  return job === null ? null : { job, rule };
 }
 
 /** Marks the retaining edges and builds the lists on this thread. */

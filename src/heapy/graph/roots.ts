@@ -50,7 +50,7 @@ export function pageOwnedArray(g: HeapGraph): Uint32Array {
 function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
   const { firstEdge, edgeTarget, edgeType, nodeCount } = g;
   const { weak } = g.edgeTypes;
-  for (const e of pageEntryEdges(g)) owned[edgeTarget[e]! >>> 5]! |= 1 << (edgeTarget[e]! & 31);
+  markPageEntries(g, owned);
   // A set, not an order: a sweep in node order takes each marked node's edges, and a
   // node first marked behind the sweep is searched from at once (a stack). Each node
   // is marked once and its edges read once; the sweep reads more of them in memory
@@ -75,8 +75,11 @@ function markPageOwned(g: HeapGraph, owned: Uint32Array): Uint32Array {
   return owned;
 }
 
-/** The root's edges to the page's entries (its shortcut edges, to the globals, and those to "(Document DOM trees)"), in order. */
-export function pageEntryEdges(g: HeapGraph): number[] {
+/**
+ * Sets the bits of the page's entries, the targets of the root's shortcut edges (the
+ * globals) and of its edges to "(Document DOM trees)", and returns those edges in order.
+ */
+export function markPageEntries(g: HeapGraph, owned: Uint32Array): number[] {
   const { firstEdge, edgeTarget, edgeType } = g;
   const { element, shortcut } = g.edgeTypes;
   const dom = documentDomTreesNames(g);
@@ -84,7 +87,9 @@ export function pageEntryEdges(g: HeapGraph): number[] {
   for (let e = firstEdge[g.root]!; e < firstEdge[g.root + 1]!; e++) {
     const t = edgeTarget[e]!;
     const type = edgeType[e]!;
-    if (type === shortcut || (type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!))) out.push(e);
+    if (type !== shortcut && !(type === element && g.nodeType[t] === g.nodeTypes.synthetic && dom.has(g.nodeName[t]!))) continue;
+    owned[t >>> 5]! |= 1 << (t & 31);
+    out.push(e);
   }
   return out;
 }
