@@ -1,7 +1,6 @@
 import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { overview, renderOverview, type Overview } from "../heapy/overview.js";
-import { loadGraph } from "./load.js";
-import type { Session } from "../heapy/session/session.js";
+import { loadGraph, type GraphSource } from "./load.js";
 import { createProgress } from "./progress.js";
 
 export interface AnalyseOptions {
@@ -10,7 +9,7 @@ export interface AnalyseOptions {
 }
 
 /** Reads a snapshot with progress on a TTY and prints its overview (text or JSON) to stdout. */
-export async function analyseFile(file: string, opts: AnalyseOptions, session?: Session): Promise<Overview> {
+export async function analyseFile(file: string, opts: AnalyseOptions, session?: GraphSource): Promise<Overview> {
   const g = await loadGraph(file, opts.json, session);
   const progress = createProgress(!opts.json);
   let result: Overview;

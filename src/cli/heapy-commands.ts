@@ -1,14 +1,9 @@
 import { GuppyError } from "../errors.js";
-import { className } from "../heapy/classify/classifiers.js";
 import { partition } from "../heapy/classify/partition.js";
-import { dominatorsOf } from "../heapy/graph/dominators.js";
 import { nodeLabel } from "../heapy/render/node-label.js";
 import { PartitionView } from "../heapy/render/partition-view.js";
-import { pathText } from "../heapy/render/paths.js";
 import { ShortestPathsView } from "../heapy/render/shortest-paths-view.js";
 import { ordinalOfId } from "../heapy/graph/id-index.js";
-import { largestRetainerRows, largestRetainersReached, renderRetainers } from "../heapy/overview.js";
-import { pathsOf } from "../heapy/graph/distances.js";
 import { renderStat } from "../heapy/render/stat-text.js";
 import { loadStats, Stat } from "../heapy/stat/stat.js";
 import { findLeaks, renderLeaks } from "../heapy/leaks.js";
@@ -17,9 +12,8 @@ import { IdentitySet } from "../heapy/sets/identity-set.js";
 import { knownWaste, WASTE_ANALYSES } from "../heapy/waste/known-waste.js";
 import { classifierNamed } from "../heapy/session/classifier-names.js";
 import { growth, renderGrowth } from "../heapy/waste/growth.js";
-import { attachHeap, loadGraph, loadHeap } from "./load.js";
+import { attachHeap, loadHeap } from "./load.js";
 import type { CommandRun } from "./command-run.js";
-import { createProgress } from "./progress.js";
 
 /** Options every table-printing command shares. */
 export interface TableOptions {
@@ -87,30 +81,6 @@ export async function rpCommand(file: string, opts: { id?: number; kind?: string
   const pattern = select(heap, opts.id, opts.kind).getRp(opts.depth, classifierNamed(opts.by));
   const text = opts.json ? JSON.stringify(pattern, null, 2) : pattern.render(0, opts.all ? Number.POSITIVE_INFINITY : (opts.limit ?? 10));
   process.stdout.write(text + "\n");
-}
-
-/** `guppy dom FILE`: the objects with the largest retained sizes, each with its shortest path. */
-export async function domCommand(file: string, opts: { top: number; json: boolean }, run: CommandRun): Promise<void> {
-  // The graph, not the reachable set: the rows need dominators and the paths of a few objects, no distance of all.
-  const g = await loadGraph(file, opts.json, await run.session());
-  const progress = createProgress(!opts.json);
-  const { retainedSize } = dominatorsOf(g, (done) => progress.computing("Dominators", done));
-  progress.done();
-  const total = retainedSize[g.root]!;
-  if (opts.json) {
-    const { rows: largest, reach } = largestRetainersReached(g, opts.top);
-    const rows = largest.map((r) => ({ ...r, className: className(g, r.node), path: pathText(g, r.node, "h.Root", reach.parentEdge) }));
-    process.stdout.write(JSON.stringify({ totalSize: total, rows }, null, 2) + "\n");
-    return;
-  }
-  // The text shows paths and no distances: where the two searches differ (a page), only the paths'.
-  const largest = largestRetainerRows(g, opts.top);
-  const parentEdge = pathsOf(g, largest.map((r) => r.node));
-  const rows = largest.map((r) => ({ ...r, path: pathText(g, r.node, "h.Root", parentEdge) }));
-  const table = renderRetainers(rows, total).split("\n");
-  const out = [table[0]!];
-  rows.forEach((r, i) => out.push(table[i + 1]!, `        ${r.path ?? "(no path from the root)"}`));
-  process.stdout.write(out.join("\n") + "\n");
 }
 
 /** `guppy stat FILE [--dump STATFILE]` and `guppy stat --show STATFILE [--diff]`. */

@@ -51,7 +51,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--json", "print the analysis as JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy summary app.heapsnapshot\n  guppy summary app.heapsnapshot.gz --top 20 --json")
     .action(async (file: string, o: { top: number; json: boolean }) => {
-      await (await import("./analyse.js")).analyseFile(file, o, await run.session());
+      await (await import("./analyse.js")).analyseFile(file, o, await run.graphs());
     });
   // Commands that act on chosen objects share how they are chosen and shown.
   const selectionOptions = (c: Command): Command =>
@@ -112,7 +112,7 @@ export function buildProgram(run: CommandRun = new CommandRun()): Command {
     .option("--top <n>", "how many", positiveInt, 10)
     .option("--json", "print JSON (no progress output)", false)
     .addHelpText("after", "\nExamples:\n  guppy dom app.heapsnapshot\n  guppy dom app.heapsnapshot --top 25 --json")
-    .action(async (file: string, o: { top: number; json: boolean }) => (await heapy()).domCommand(file, o, run));
+    .action(async (file: string, o: { top: number; json: boolean }) => (await import("./dom-command.js")).domCommand(file, o, run));
   program
     .command("repl")
     .argument("[files...]", "snapshots to load as s0, s1, ...")

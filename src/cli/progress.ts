@@ -1,4 +1,8 @@
-import cliProgress from "cli-progress";
+import { createRequire } from "node:module";
+import type cliProgressModule from "cli-progress";
+
+// Loaded when a bar is first shown: a pipe or --json shows none, and the module's loading is then saved.
+const require = createRequire(import.meta.url);
 
 /** Progress shown on a TTY and nowhere else (not in pipes, not with --json). */
 export interface Progress {
@@ -13,11 +17,12 @@ export interface Progress {
 
 export function createProgress(enabled: boolean, stream: NodeJS.WriteStream = process.stderr): Progress {
   if (!enabled || !stream.isTTY) return { reading() {}, computing() {}, stage() {}, done() {} };
-  let bar: cliProgress.SingleBar | null = null;
+  const cliProgress = require("cli-progress") as typeof cliProgressModule;
+  let bar: cliProgressModule.SingleBar | null = null;
   let barLabel = "";
   let status = false;
   let started = 0;
-  const newBar = (label: string, format: string, total: number): cliProgress.SingleBar => {
+  const newBar = (label: string, format: string, total: number): cliProgressModule.SingleBar => {
     bar?.stop();
     clearStatus();
     const b = new cliProgress.SingleBar({ stream, format: `${label} ${format}`, hideCursor: true, clearOnComplete: true, etaBuffer: 20 }, cliProgress.Presets.shades_classic);

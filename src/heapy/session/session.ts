@@ -1,4 +1,3 @@
-import { stat } from "node:fs/promises";
 import { docOf, type Doc } from "../../doc.js";
 import { CLASSIFIERS, type Classifier } from "../classify/classifiers.js";
 import { ERS, callable, findex, resolveClassifier, type CallableClassifier, type ClodoClassifier, type TypeClassifier } from "../classify/classifier-value.js";
@@ -7,12 +6,11 @@ import { GuppyError } from "../../errors.js";
 import { NO_DISTANCE, distancesOf } from "../graph/distances.js";
 import { IdentitySet } from "../sets/identity-set.js";
 import { HeapGraph } from "../snapshot/heap-graph.js";
-import { PARALLEL_MIN_BYTES, readHeapSnapshot, type ReadOptions } from "../snapshot/reader.js";
-import { adoptWorker, closeEarlyWorker, edgeThreadOf, startEarlyWorker } from "../graph/background.js";
-import { cacheIsStale, defaultCacheDir, writeGraphCache } from "../snapshot/graph-cache.js";
+import type { ReadOptions } from "../snapshot/reader.js";
 import { LiveHeap } from "../capture/live-heap.js";
 import { isStatFile, loadStats } from "../stat/stat.js";
 import { StatView } from "../render/stat-text.js";
+import { GraphFiles } from "./graph-files.js";
 import { HeapySet } from "./heapy-set.js";
 import { rootPath, type RootPath } from "./root-path.js";
 import { guppyInstances, ownObjectsToHide } from "./own-objects.js";
@@ -65,10 +63,12 @@ export interface PbHandle {
  * snapshots loaded, the classifiers — lives here; two sessions share nothing.
  */
 export class Session {
-  constructor(private readonly options: SessionOptions = {}) {}
+  constructor(private readonly options: SessionOptions = {}) {
+    this.files = new GraphFiles(options.cacheDir);
+  }
 
   /** Snapshots loaded by this session, by file name. */
-  private readonly graphs = new Map<string, HeapGraph>();
+  private readonly files: GraphFiles;
   /** Graphs of this process's own heap, and the sets heap() returned, while anything holds them. */
   private readonly ownLive: WeakRef<object>[] = [];
   /** The inspector connection for snapshots of this process, made on first use. */
@@ -183,22 +183,7 @@ export class Session {
 
   /** The loaded graph of a file (read on first use). */
   async graph(file: string, options: ReadOptions = {}): Promise<HeapGraph> {
-    let g = this.graphs.get(file);
-    if (g === undefined) {
-      // A file read in parallel is large enough for the graph's worker: started now, it
-      // parses the edges while this thread reads the rest, then serves the graph.
-      const size = await stat(file).then((s) => s.size, () => 0);
-      const early = size >= PARALLEL_MIN_BYTES && options.parallel !== false ? startEarlyWorker() : null;
-      try {
-        const read = { ...(this.options.cacheDir === undefined ? {} : { cacheDir: this.options.cacheDir }), ...(early === null ? {} : { edgeThread: edgeThreadOf(early) }), ...options };
-        g = await readHeapSnapshot(file, read);
-      } catch (e) {
-        if (early !== null) closeEarlyWorker(early);
-        throw e;
-      }
-      if (early !== null) adoptWorker(g, early);
-      this.graphs.set(file, g);
-    }
+    const g = await this.files.graph(file, options);
     this.latest = new WeakRef(g);
     return g;
   }
@@ -309,7 +294,7 @@ export class Session {
       return this.reachable(g).minus(guppyInstances(g).dominos);
     }
     // Guppy's own objects, found by id in the new snapshot, and all that they alone hold.
-    const own: unknown[] = [this, this.live, ...(this.live?.ownObjects() ?? []), ...this.graphs.values()];
+    const own: unknown[] = [this, this.live, ...(this.live?.ownObjects() ?? []), ...this.files.loaded()];
     // Drop the references that died; the living are Guppy's objects to hide.
     for (let i = this.ownLive.length - 1; i >= 0; i--) {
       const o = this.ownLive[i]!.deref();
@@ -410,15 +395,7 @@ export class Session {
    * written. Caching never fails a session: a folder that cannot be written is skipped.
    */
   async saveCaches(onWriting?: (snapshot: string) => void): Promise<string[]> {
-    const dir = this.options.cacheDir === undefined ? defaultCacheDir() : this.options.cacheDir;
-    const written: string[] = [];
-    for (const g of this.graphs.values()) {
-      if (dir === null || !cacheIsStale(g)) continue;
-      onWriting?.(g.file);
-      const path = await writeGraphCache(g, dir);
-      if (path !== null) written.push(path);
-    }
-    return written;
+    return this.files.saveCaches(onWriting);
   }
 
   /** Interactive help: `h.doc` lists the attributes, `h.doc.heap` explains one. */
