@@ -1,12 +1,15 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
 import type { HeapGraph } from "../src/heapy/snapshot/heap-graph.js";
 import { readFromSource, readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { layoutOf, type SnapshotHeader } from "../src/heapy/snapshot/meta.js";
+import { nearNodesEnd } from "../src/heapy/snapshot/parallel-edges.js";
 import { fixtureSnapshot } from "./support/fixtures.js";
 import { globalWith } from "./support/known-graphs.js";
 import { synthSnapshot, type SynthNode } from "./support/synthetic.js";
@@ -269,6 +272,76 @@ test("a large edges section that both threads parse, each a part, gives the same
     const two = await readHeapSnapshot(file, { parallel: true, cacheDir: null });
     for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget"] as const) assert.deepEqual(two[col], one[col], `run ${run}: ${col}`);
   }
+});
+
+/** A heap of `count` objects in a chain from the root: a nodes section of `count` lines, an edge each. */
+function chainSnapshot(count: number): string {
+  const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "0", to: 1 }] }];
+  for (let i = 1; i < count; i++) nodes.push({ type: "object", name: "Link", size: 16, edges: i + 1 < count ? [{ type: "property", name: "next", to: i + 1 }] : [] });
+  return synthSnapshot(nodes);
+}
+
+/** The text with its edges section's numbers re-cut into lines of `perLine` numbers (the JSON, and so the graph, unchanged). */
+function edgesInLinesOf(text: string, perLine: number): string {
+  const from = text.indexOf('"edges":[') + '"edges":['.length;
+  const to = text.indexOf("]", from);
+  const numbers = text.slice(from, to).split(/\s*,\s*/);
+  const lines: string[] = [];
+  for (let i = 0; i < numbers.length; i += perLine) lines.push(numbers.slice(i, i + perLine).join(","));
+  return text.slice(0, from) + lines.join("\n,") + text.slice(to);
+}
+
+/** Where the bisection places the nodes section's end in `file`, and where its ']' is. */
+async function nearAndEnd(file: string): Promise<{ near: number; close: number; earliest: number }> {
+  const text = readFileSync(file, "latin1");
+  const header = JSON.parse(text.slice(text.indexOf("{", 1), text.indexOf('},\n"nodes"') + 1)) as SnapshotHeader;
+  const L = layoutOf(header, { file, offset: 0 });
+  const nodesStart = text.indexOf('"nodes":[') + '"nodes":'.length;
+  const earliest = nodesStart + 2 * header.node_count * L.nodeFieldCount - 1;
+  const fh = await open(file, "r");
+  try {
+    return { near: await nearNodesEnd(fh, earliest, text.length, L), close: text.indexOf('],\n"edges"'), earliest };
+  } finally {
+    await fh.close();
+  }
+}
+
+test("the worker's edges begin where the nodes end, found by bisection near their ']'; where the lines mislead it, from the earliest place", async () => {
+  const text = chainSnapshot(60_000);
+  const file = join(dir, "chain.heapsnapshot");
+  writeFileSync(file, text);
+  const at = await nearAndEnd(file);
+  assert.ok(at.near <= at.close && at.close - at.near <= 1 << 16, `near ${at.near}, ']' at ${at.close}`);
+  assert.ok(at.close - at.earliest > 1 << 18, "the earliest place is far before the ']'");
+  const one = await readHeapSnapshot(file, { parallel: false, cacheDir: null });
+  const same = async (f: string, what: string): Promise<void> => {
+    // (A thread lent for the read that has none to lend: the read starts its own, and its job was made.)
+    let jobs = 0;
+    const edgeThread = { take: () => (jobs++, null), giveBack: async () => undefined };
+    const two = await readHeapSnapshot(f, { parallel: true, cacheDir: null, edgeThread });
+    assert.equal(jobs, 1, `${what}: a worker parsed the edges`);
+    for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget", "nodeId", "nodeName"] as const) assert.deepEqual(two[col], one[col], `${what}: ${col}`);
+  };
+  await same(file, "V8's lines");
+  // Edges written seven numbers a line look like nodes to the bisection, which goes past
+  // the nodes' end: the ']' it then finds has no edges after it.
+  const misleading = join(dir, "chain-edges-in-sevens.heapsnapshot");
+  writeFileSync(misleading, edgesInLinesOf(text, 7));
+  const past = await nearAndEnd(misleading);
+  assert.ok(past.near > past.close, "the bisection was misled");
+  await same(misleading, "edges in lines of seven");
+});
+
+test("a second edges section after one the bisection wrongly takes for the nodes' end is refused as the one-thread reader refuses it", async () => {
+  const text = edgesInLinesOf(chainSnapshot(60_000), 7);
+  const end = text.indexOf("]", text.indexOf('"edges":[') + 9) + 1;
+  // A short second section under the same key: the bisection, misled to the end of the
+  // first, finds edges after its ']', which the worker would parse in place of the first.
+  const twice = text.slice(0, end) + ',\n"edges":[2,0,7]' + text.slice(end);
+  const file = join(dir, "edges-twice.heapsnapshot");
+  writeFileSync(file, twice);
+  await assert.rejects(readHeapSnapshot(file, { parallel: false, cacheDir: null }), { code: "INVALID_JSON" });
+  await assert.rejects(readHeapSnapshot(file, { parallel: true, cacheDir: null }), { code: "INVALID_JSON" });
 });
 
 test("names looked up together are found as one at a time finds them", async () => {

@@ -436,6 +436,12 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           const batch = new Float64Array(BATCH_RECORDS * L!.nodeFieldCount);
           await cursor.readNumberArray(batch, (n) => cols.take(batch, n, cursor), true, cols.records());
           finishNodes(cols, header!, cursor);
+          if (job !== null && !source.compressed && job.nodesEnd !== cursor.offset - 1) {
+            // The worker took edges after another ']' than the one the nodes end at (a
+            // file V8 did not write): read in order, which tells what is wrong where.
+            await job.close();
+            job = null;
+          }
           if (job !== null && !source.compressed) {
             // Skip what the worker parses: find the section's end natively and read on from there.
             const end = await job.end();
