@@ -1,6 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { open } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -274,10 +274,10 @@ test("a large edges section that both threads parse, each a part, gives the same
   }
 });
 
-/** A heap of `count` objects in a chain from the root: a nodes section of `count` lines, an edge each. */
-function chainSnapshot(count: number): string {
+/** A heap of `count` objects in a chain from the root: a nodes section of `count` lines, an edge each; `name` names each. */
+function chainSnapshot(count: number, name: (i: number) => string = () => "Link"): string {
   const nodes: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "0", to: 1 }] }];
-  for (let i = 1; i < count; i++) nodes.push({ type: "object", name: "Link", size: 16, edges: i + 1 < count ? [{ type: "property", name: "next", to: i + 1 }] : [] });
+  for (let i = 1; i < count; i++) nodes.push({ type: "object", name: name(i), size: 16, edges: i + 1 < count ? [{ type: "property", name: "next", to: i + 1 }] : [] });
   return synthSnapshot(nodes);
 }
 
@@ -330,6 +330,13 @@ test("the worker's edges begin where the nodes end, found by bisection near thei
   const past = await nearAndEnd(misleading);
   assert.ok(past.near > past.close, "the bisection was misled");
   await same(misleading, "edges in lines of seven");
+  // Most of this file is its strings, each on a line with a node's count of commas: the
+  // first probes fall there, and tell them from the nodes' lines.
+  const named = join(dir, "chain-long-names.heapsnapshot");
+  writeFileSync(named, chainSnapshot(60_000, (i) => `${",".repeat(6)}${"x".repeat(100)}${i}`));
+  const far = await nearAndEnd(named);
+  assert.ok(far.near <= far.close && far.close - far.near <= 1 << 16, `near ${far.near}, ']' at ${far.close}`);
+  assert.ok(statSync(named).size - far.close > 2 * (far.close - far.earliest), "the strings are most of the bisection's span");
 });
 
 test("a second edges section after one the bisection wrongly takes for the nodes' end is refused as the one-thread reader refuses it", async () => {

@@ -66,13 +66,21 @@ export async function nearNodesEnd(fh: FileHandle, lo: number, size: number, L: 
   return lo;
 }
 
-/** The commas of the first line that both starts and ends in `b` (a record's, with the comma before it), or -1 when there is none. */
+/**
+ * The commas of the first line that both starts and ends in `b` (a record's, with the
+ * comma before it), or -1 when there is none or it holds more than digits and commas
+ * (a line of the strings, however many commas its text has).
+ */
 function firstLineCommas(b: Uint8Array): number {
   const from = b.indexOf(NEWLINE);
   const to = from < 0 ? -1 : b.indexOf(NEWLINE, from + 1);
   if (to < 0) return -1;
   let commas = 0;
-  for (let k = from + 1; k < to; k++) if (b[k] === COMMA) commas++;
+  for (let k = from + 1; k < to; k++) {
+    const c = b[k]!;
+    if (c === COMMA) commas++;
+    else if (c < 0x30 || c > 0x39) return -1;
+  }
   return commas;
 }
 
