@@ -135,6 +135,14 @@ test("many locations read in order, into the one array reserved for them, or int
   assert.ok(g.locations instanceof Uint32Array);
   assert.equal(g.locations.length, 4 * count);
   for (let k = 1; k <= count; k++) assert.deepEqual([...g.locations.subarray(4 * k - 4, 4 * k)], [k, k % 5, k, 2 * k]);
+  // In pieces of any size, a record cut between two reads too (records go straight into the reservation, all but those).
+  const text = Buffer.from(synthSnapshot(nodes).replace('"locations":[]', `"locations":[${locs.join("\n,")}]`));
+  for (const piece of [997, 4096, 65_521]) {
+    const pieces: Buffer[] = [];
+    for (let at = 0; at < text.length; at += piece) pieces.push(text.subarray(at, at + piece));
+    const cut = await readFromSource(bufferSource("t", pieces));
+    assert.deepEqual(cut.locations, g.locations, `pieces of ${piece} bytes`);
+  }
   // A number beyond 32 bits after all of them: what the one reserved array held moves into
   // chunks of doubles, in order, and the column is the numbers as read.
   const wide = await readFromSource(bufferSource("t", [Buffer.from(synthSnapshot(nodes).replace('"locations":[]', `"locations":[${locs.join(",")},7,1,1,${2 ** 33}]`))]));

@@ -280,12 +280,12 @@ export class JsonCursor {
    * holds `batch.length` values and once more at the end with the remainder.
    * This is the hot loop of the whole reader: one pass, no allocation.
    * With `unsigned32`, a minus sign or a value above 2^32-1 is an error, so callers
-   * storing into Uint32 columns need no checks of their own. `records` (with
-   * `unsigned32`, and a batch of whole records) takes the whole records it can
-   * itself; the batch then gets only what it leaves, flushed at a record's end.
+   * storing into Uint32 columns need no checks of their own. `records` (with a batch
+   * of whole records) takes the whole records it can itself; the batch then gets only
+   * what it leaves, flushed at a record's end.
    */
   async readNumberArray(batch: Float64Array, flush: (n: number) => void, unsigned32 = false, records: RecordReader | null = null): Promise<void> {
-    if (records !== null && (!unsigned32 || batch.length % records.width !== 0)) throw new Error("a record reader needs unsigned numbers and a batch of whole records");
+    if (records !== null && batch.length % records.width !== 0) throw new Error("a record reader needs a batch of whole records");
     await this.expect(OPEN_BRACKET, "'['");
     await this.scanNumberArray(batch, flush, unsigned32, 0, records);
   }

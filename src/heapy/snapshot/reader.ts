@@ -240,6 +240,39 @@ class NumberList {
     this.length += n;
   }
 
+  /**
+   * A reader of records of `width` numbers straight into the reservation (see
+   * RecordReader), or null without one: a fifth to a quarter faster than through a
+   * batch. It stops where the reservation ends, or at a number it cannot hold.
+   */
+  records(width: number): RecordReader | null {
+    if (this.flat === null || width < 1) return null;
+    const f = new RecordFields();
+    return {
+      width,
+      read: (buf, i, safe) => {
+        const flat = this.flat;
+        if (flat === null) return i;
+        let k = this.length;
+        while (i < safe && k + width <= flat.length) {
+          let j = i;
+          for (let w = 1; w < width && j >= 0; w++) {
+            j = f.field(buf, j, safe);
+            if (j >= 0) flat[k + w - 1] = f.value;
+          }
+          if (j < 0) break;
+          j = f.last(buf, j);
+          if (j < 0) break;
+          flat[k + width - 1] = f.value;
+          k += width;
+          i = j;
+        }
+        this.length = k;
+        return i;
+      },
+    };
+  }
+
   /** The numbers in 32 bits, or null when one does not fit. */
   finishCompact(): Uint32Array | null {
     if (this.flat !== null) return this.flat.subarray(0, this.length);
@@ -503,10 +536,11 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
           const limit = listLimit(key, header, L);
           // (The locations are the one large list: four numbers a closure.)
           if (key === "locations") list.reserve(limit);
+          const width = key === "locations" ? L?.locationFields.length ?? 0 : 0;
           await cursor.readNumberArray(batch, (n) => {
             if (list.length + n > limit) throw cursor.fail("COUNT_MISMATCH", `The ${key} section holds more numbers than the header's counts allow.`);
             list.push(batch, n);
-          });
+          }, false, width > 0 && batch.length % width === 0 ? list.records(width) : null);
           break;
         }
         case "trace_tree": {
