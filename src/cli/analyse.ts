@@ -9,8 +9,8 @@ export interface AnalyseOptions {
 }
 
 /** Reads a snapshot with progress on a TTY and prints its overview (text or JSON) to stdout. */
-export async function analyseFile(file: string, opts: AnalyseOptions, session?: GraphSource): Promise<Overview> {
-  const g = await loadGraph(file, opts.json, session);
+export async function analyseFile(file: string, opts: AnalyseOptions, files?: GraphSource): Promise<Overview> {
+  const g = await loadGraph(file, opts.json, files);
   const progress = createProgress(!opts.json);
   let result: Overview;
   try {

@@ -13,12 +13,12 @@ export interface GraphSource {
  * Reads a snapshot for a command: a progress bar on a TTY unless `quiet`, and the
  * reader's warnings on stderr once the bar is gone.
  */
-export async function loadGraph(file: string, quiet: boolean, session?: GraphSource): Promise<HeapGraph> {
+export async function loadGraph(file: string, quiet: boolean, files?: GraphSource): Promise<HeapGraph> {
   const progress = createProgress(!quiet);
   const warnings: string[] = [];
   try {
     const options = { onProgress: (read: number, total: number) => progress.reading(read, total), onWarning: (w: string) => warnings.push(w) };
-    return session ? await session.graph(file, options) : await readHeapSnapshot(file, options);
+    return files ? await files.graph(file, options) : await readHeapSnapshot(file, options);
   } finally {
     progress.done();
     for (const w of warnings) process.stderr.write(`guppy: warning: ${w}\n`);
