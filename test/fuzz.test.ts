@@ -14,7 +14,7 @@ import { mutants, type Mutant } from "./support/fuzz.js";
 /**
  * Issue 15's fuzz suite: mutants of small snapshots (truncations, byte flips, header
  * tampering, huge numbers, bad UTF-8 and escapes, moved or doubled sections, gzip)
- * through both readers and what `summary`, `heap` and `dom` compute, and a sample
+ * through both readers (and without the WebAssembly kernels) and what `summary`, `heap` and `dom` compute, and a sample
  * through the CLI. Every run ends in a result or a GuppyError, within a time bound,
  * and both readers give the same outcome. `npm run fuzz` runs many more cases
  * (GUPPY_FUZZ_CASES, GUPPY_FUZZ_SEED replay a run).
@@ -43,9 +43,9 @@ function commands(g: HeapGraph): string {
 }
 
 /** "ok" and the commands' text, or the GuppyError's code; anything else fails the case. */
-async function outcome(file: string, parallel: boolean, label: string): Promise<{ code: string; text: string; g: HeapGraph | null }> {
+async function outcome(file: string, parallel: boolean, label: string, wasm = true): Promise<{ code: string; text: string; g: HeapGraph | null }> {
   try {
-    const g = await readHeapSnapshot(file, { cacheDir: null, parallel });
+    const g = await readHeapSnapshot(file, { cacheDir: null, parallel, wasm });
     return { code: "ok", text: commands(g), g };
   } catch (e) {
     if (e instanceof GuppyError) {
@@ -53,7 +53,7 @@ async function outcome(file: string, parallel: boolean, label: string): Promise<
       assert.doesNotMatch(e.describe(), /secret/, `${label}: no heap strings in errors`);
       return { code: e.code, text: "", g: null };
     }
-    assert.fail(`${label} (parallel: ${parallel}): not a GuppyError: ${(e as Error)?.stack ?? String(e)}`);
+    assert.fail(`${label} (parallel: ${parallel}, wasm: ${wasm}): not a GuppyError: ${(e as Error)?.stack ?? String(e)}`);
   }
 }
 
@@ -67,6 +67,10 @@ test(`fuzz: ${CASES} mutants through both readers and summary, heap and dom (see
     const par = await outcome(file, true, m.label);
     assert.equal(par.code, seq.code, `${m.label}: the parallel reader agrees`);
     assert.equal(par.text, seq.text, `${m.label}: the same results either way`);
+    // The JavaScript record readers decide what the WebAssembly kernels accept.
+    const js = await outcome(file, false, m.label, false);
+    assert.equal(js.code, seq.code, `${m.label}: the JavaScript readers agree`);
+    assert.equal(js.text, seq.text, `${m.label}: the same results without the kernels`);
     // Every tenth readable mutant round-trips through the cache.
     if (seq.g !== null && i % 10 === 0) {
       const path = await writeGraphCache(seq.g, cacheDir);

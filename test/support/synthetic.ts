@@ -4,6 +4,9 @@ export interface SynthNode {
   name: string;
   size: number;
   id?: number;
+  /** The node's trace node id and detachedness (0 unless given). */
+  trace?: number;
+  detachedness?: number;
   edges: SynthEdge[];
 }
 
@@ -35,7 +38,7 @@ export function synthSnapshot(nodes: SynthNode[]): string {
   const edgeRows: string[] = [];
   let edgeCount = 0;
   nodes.forEach((n, i) => {
-    nodeRows.push([NODE_TYPES.indexOf(n.type), str(n.name), n.id ?? i * 2 + 1, n.size, n.edges.length, 0, 0].join(","));
+    nodeRows.push([NODE_TYPES.indexOf(n.type), str(n.name), n.id ?? i * 2 + 1, n.size, n.edges.length, n.trace ?? 0, n.detachedness ?? 0].join(","));
     for (const e of n.edges) {
       const numeric = e.type === "element" || e.type === "hidden";
       edgeRows.push([EDGE_TYPES.indexOf(e.type), numeric ? Number(e.name) : str(String(e.name)), e.to * nf].join(","));

@@ -27,6 +27,8 @@ export interface EdgeWork {
   progress: SharedArrayBuffer;
   /** A plain file's EdgeSplit state: the main thread may take the section's tail. */
   split: SharedArrayBuffer | null;
+  /** Whether the records are parsed by the WebAssembly kernel (see record-kernel). */
+  wasm: boolean;
 }
 
 /** Where the worker found the edges array's '[' (a gzip stream); null: not right after the nodes. */
@@ -87,7 +89,7 @@ export async function parseEdges(work: EdgeWork, post: (m: EdgeLocated) => void)
       const whole = split?.cut === cursor.offset - 1 ? n - (n % ef) : n;
       cols.take(batch, whole, cursor);
       for (let j = whole; j < n; j++) rest.push(batch[j]!);
-    }, true, cols.records());
+    }, true, cols.records(work.wasm));
     return { ok: true, filled: cols.filled, maxType: cols.maxType, maxStringName: cols.maxStringName, end: cursor.offset, rest };
   } catch (e) {
     // Failing before the edges, the main thread meets the same trouble in its own reading.

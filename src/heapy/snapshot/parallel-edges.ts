@@ -105,6 +105,13 @@ export interface EdgeThread {
   giveBack(worker: Worker): Promise<void>;
 }
 
+/** How an EdgeJob runs (see ReadOptions): the tail's offset for tests, a lent thread, the WebAssembly kernel. */
+export interface EdgeJobOptions {
+  tailFrom?: number | undefined;
+  thread?: EdgeThread | undefined;
+  wasm?: boolean | undefined;
+}
+
 /**
  * The edges section parsed by a worker thread while the caller parses the rest: the
  * columns (in shared memory, filled as the worker goes), where the section ends, and
@@ -142,7 +149,7 @@ export class EdgeJob {
    * `tailFrom` (tests): the offset of a comma in the section, from which the caller
    * takes it (see takeTail), decided now instead of by the threads' progress.
    */
-  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, tailFrom?: number, thread?: EdgeThread): Promise<EdgeJob | null> {
+  static async start(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, options: EdgeJobOptions = {}): Promise<EdgeJob | null> {
     const fh = await open(file, "r");
     try {
       const size = (await fh.stat()).size;
@@ -154,7 +161,7 @@ export class EdgeJob {
       // (Not the ']' of the nodes: a file V8 did not write. The search from the earliest place decides.)
       if (edges < 0 && near > earliest) edges = await edgesAfter(fh, (close = await findByte(fh, earliest, CLOSE_BRACKET, size)));
       if (edges < 0) throw new Error("edges do not follow nodes");
-      return EdgeJob.spawn(file, { edges }, header, L, fh, size, tailFrom, thread, close);
+      return EdgeJob.spawn(file, { edges }, header, L, options, fh, size, close);
     } catch {
       // No shape to split on, or no shared memory for the columns: the caller reads in order.
       await fh.close();
@@ -168,21 +175,22 @@ export class EdgeJob {
    * bytes), while the caller parses the nodes; `located()` says where it found the
    * edges. Null when the worker cannot start (the caller reads in order).
    */
-  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, thread?: EdgeThread): Promise<EdgeJob | null> {
+  static async startInStream(file: string, nodesStart: number, header: SnapshotHeader, L: SnapshotLayout, options: EdgeJobOptions = {}): Promise<EdgeJob | null> {
     try {
-      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, null, 0, undefined, thread);
+      return EdgeJob.spawn(file, { nodes: nodesStart }, header, L, { ...options, tailFrom: undefined }, null, 0);
     } catch {
       return null;
     }
   }
 
-  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, fh: FileHandle | null, size: number, tailFrom?: number, thread?: EdgeThread, nodesEnd = -1): EdgeJob {
+  private static spawn(file: string, from: EdgeWork["from"], header: SnapshotHeader, L: SnapshotLayout, options: EdgeJobOptions, fh: FileHandle | null, size: number, nodesEnd = -1): EdgeJob {
+    const { tailFrom, thread } = options;
     const columns = new EdgeColumns(header.edge_count, header.node_count, L, "shared");
     const progress = new Float64Array(new SharedArrayBuffer(8));
     const layout = { edgeFieldCount: L.edgeFieldCount, nodeFieldCount: L.nodeFieldCount, edgeType: L.edgeType, edgeNameOrIndex: L.edgeNameOrIndex, edgeToNode: L.edgeToNode, edgeTypes: L.edgeTypes };
     const split = "edges" in from ? new EdgeSplit(new SharedArrayBuffer(SPLIT_BYTES), from.edges, CHUNK) : null;
     if (tailFrom !== undefined) split?.take(tailFrom);
-    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: split?.buffer ?? null };
+    const work: EdgeWork = { file, from, count: header.edge_count, nodeCount: header.node_count, layout, buffers: columns.buffers, progress: progress.buffer as SharedArrayBuffer, split: split?.buffer ?? null, wasm: options.wasm !== false };
     const taken = thread?.take() ?? null;
     // Guppy's own compiled code needs none of the program's flags, and some (--input-type, a loader) break a worker.
     const worker = taken ?? new Worker(new URL("./edge-worker.js", import.meta.url), { execArgv: [] });
