@@ -527,14 +527,9 @@ export class JsonCursor {
           if (c !== QUOTE) throw this.unexpected(c, "a string", this.base + i);
           // Most names are short, without escapes, and V8 separates them by ",\n": those are
           // taken in one loop, string after string (far fewer native calls per string).
-          let q = out.takeSimple(buf, i + 1, end);
+          const q = out.takeRun(buf, i + 1, end);
           if (q >= 0) {
             first = false;
-            while (q + 3 < end && buf[q + 1] === COMMA && buf[q + 2] === NEWLINE && buf[q + 3] === QUOTE) {
-              const r = out.takeSimple(buf, q + 4, end);
-              if (r < 0) break;
-              q = r;
-            }
             i = q + 1;
             st = 2;
             continue;

@@ -567,7 +567,7 @@ export async function readFromSource(source: ByteSource, options: ReadOptions = 
         }
         case "strings": {
           // In shared memory when the columns are: workers then read names (WeakMap entries) too.
-          strings = new StringTableBuilder(source.compressed || source.totalBytes === 0 ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset), parallel);
+          strings = new StringTableBuilder(source.compressed || source.totalBytes === 0 ? 1 << 20 : Math.max(0, source.totalBytes - cursor.offset), parallel, wasm);
           await cursor.readStringArray(strings);
           stringsComplete = true;
           break;

@@ -10,7 +10,7 @@
  * Each call copies a window of the chunk into the kernel's memory and the records'
  * fields come back in columns of that memory, which the caller copies into its own.
  */
-import { Code, I32, I64, moduleOf, Op } from "./wasm-code.js";
+import { Code, I32, I64, instantiate, Op } from "./wasm-code.js";
 
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
@@ -22,12 +22,6 @@ const CAPACITY = 1 << 17;
 const STATE = 0;
 const INPUT = 64;
 const COLUMNS = INPUT + WINDOW + 64;
-
-/** The part of the WebAssembly API the kernels use (Node's types declare it without values). */
-interface WebAssemblyApi {
-  Module: new (bytes: Uint8Array) => object;
-  Instance: new (module: object) => { exports: Record<string, unknown> };
-}
 
 /** A column a kernel writes: one value a record, of 1 or 4 bytes. */
 interface KernelColumn {
@@ -148,26 +142,18 @@ export class RecordKernel {
   /** The columns of the last call's records. */
   readonly out: (Uint8Array | Uint32Array)[];
 
-  private constructor(code: Code, columns: readonly KernelColumn[], private readonly capacity: number) {
-    const last = columns[columns.length - 1]!;
-    const bytes = last.at + CAPACITY * last.bytes;
-    const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly!;
-    const instance = new wasm.Instance(new wasm.Module(moduleOf({ run: code }, Math.ceil(bytes / 65536))));
-    const memory = instance.exports["memory"] as { buffer: ArrayBuffer };
-    this.memory = new Uint8Array(memory.buffer);
-    this.state = new Uint32Array(memory.buffer, STATE, 16);
-    this.run = instance.exports["run"] as RecordKernel["run"];
-    this.out = columns.map((c) => (c.bytes === 1 ? new Uint8Array(memory.buffer, c.at, CAPACITY) : new Uint32Array(memory.buffer, c.at, CAPACITY)));
+  private constructor(exports: Record<string, unknown>, memory: ArrayBuffer, columns: readonly KernelColumn[], private readonly capacity: number) {
+    this.memory = new Uint8Array(memory);
+    this.state = new Uint32Array(memory, STATE, 16);
+    this.run = exports["run"] as RecordKernel["run"];
+    this.out = columns.map((c) => (c.bytes === 1 ? new Uint8Array(memory, c.at, CAPACITY) : new Uint32Array(memory, c.at, CAPACITY)));
   }
 
-  /** A kernel, or null where WebAssembly is not available (Node's --jitless). */
+  /** A kernel, or null where WebAssembly is not available. */
   private static compile(code: () => Code, columns: readonly KernelColumn[], capacity = CAPACITY): RecordKernel | null {
-    if (typeof (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly !== "object") return null;
-    try {
-      return new RecordKernel(code(), columns, capacity);
-    } catch {
-      return null;
-    }
+    const last = columns[columns.length - 1]!;
+    const wasm = instantiate(() => ({ run: code() }), last.at + CAPACITY * last.bytes);
+    return wasm === null ? null : new RecordKernel(wasm.exports, wasm.memory, columns, capacity);
   }
 
   /**

@@ -1,5 +1,6 @@
 import { latin1Bytes, utf8Text } from "../../bytes.js";
 import { typedArray } from "./memory.js";
+import { nextString, StringKernel, type StringRun } from "./string-kernel.js";
 
 const BACKSLASH = 0x5c;
 /** Printable ASCII without quote or backslash: V8 writes such a string unescaped, so its bytes are its text. */
@@ -153,8 +154,14 @@ export class StringTableBuilder {
   private starts: Uint32Array;
   private n = 0;
 
-  /** `inShared`: the table in shared memory, for worker threads to read its bytes. */
-  constructor(byteCapacityHint: number, private readonly inShared = false) {
+  /** Made at the first run of strings; null without WebAssembly (or `wasm` false). */
+  private kernel: StringKernel | null | undefined;
+
+  /**
+   * `inShared`: the table in shared memory, for worker threads to read its bytes.
+   * `wasm`: runs of short strings scanned by WebAssembly (see string-kernel).
+   */
+  constructor(byteCapacityHint: number, private readonly inShared = false, private readonly wasm = true) {
     this.bytes = this.array(Uint8Array, Math.max(1024, byteCapacityHint));
     this.starts = this.array(Uint32Array, 1024);
   }
@@ -211,6 +218,36 @@ export class StringTableBuilder {
     }
     return -1;
   }
+
+  /**
+   * Takes the run of short strings without escapes that starts in `src` just after
+   * an opening quote at `from`, each followed by ',"' or ',\n"', as takeSimple
+   * takes them one by one: returns the index of the last one's closing quote, or -1
+   * when the first is not such a string.
+   */
+  takeRun(src: Uint8Array, from: number, end: number): number {
+    if (this.kernel === undefined) this.kernel = this.wasm ? StringKernel.create(SIMPLE_STRING) : null;
+    if (this.kernel !== null) return this.kernel.scan(src, from, end, this.base, this.takeKernelRun);
+    let q = this.takeSimple(src, from, end);
+    for (let next = q < 0 ? -1 : nextString(src, q, end); next >= 0; next = nextString(src, q, end)) {
+      const r = this.takeSimple(src, next, end);
+      if (r < 0) break;
+      q = r;
+    }
+    return q;
+  }
+
+  private readonly base = (): number => this.used;
+
+  /** A kernel call's strings into the table (their ends count from `used`). */
+  private readonly takeKernelRun = (run: StringRun): void => {
+    while (this.n + run.n + 2 > this.starts.length) this.growStarts();
+    if (this.used + run.bytes.length > this.bytes.length) this.reserve(run.bytes.length);
+    this.bytes.set(run.bytes, this.used);
+    this.starts.set(run.ends, this.n + 1);
+    this.n += run.n;
+    this.used += run.bytes.length;
+  };
 
   /** Room for `len` more bytes. */
   private reserve(len: number): void {

@@ -231,3 +231,21 @@ export function moduleOf(functions: Readonly<Record<string, Code>>, pages: numbe
   section(10, code, out);
   return new Uint8Array(out);
 }
+
+/** The part of the WebAssembly API the kernels use (Node's types declare it without values). */
+interface WebAssemblyApi {
+  Module: new (bytes: Uint8Array) => object;
+  Instance: new (module: object) => { exports: Record<string, unknown> };
+}
+
+/** An instance of `functions` over a memory of at least `bytes`, or null where WebAssembly is not available (Node's --jitless) or refuses the module. */
+export function instantiate(functions: () => Readonly<Record<string, Code>>, bytes: number): { exports: Record<string, unknown>; memory: ArrayBuffer } | null {
+  const wasm = (globalThis as { WebAssembly?: WebAssemblyApi }).WebAssembly;
+  if (typeof wasm !== "object") return null;
+  try {
+    const instance = new wasm.Instance(new wasm.Module(moduleOf(functions(), Math.ceil(bytes / 65536))));
+    return { exports: instance.exports, memory: (instance.exports["memory"] as { buffer: ArrayBuffer }).buffer };
+  } catch {
+    return null;
+  }
+}

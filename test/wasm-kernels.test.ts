@@ -3,15 +3,20 @@ import assert from "node:assert/strict";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { bufferSource } from "../src/heapy/snapshot/byte-source.js";
 import { EdgeColumns } from "../src/heapy/snapshot/edge-columns.js";
+import { JsonCursor } from "../src/heapy/snapshot/json-cursor.js";
 import { readHeapSnapshot } from "../src/heapy/snapshot/reader.js";
+import { RecordKernel } from "../src/heapy/snapshot/record-kernel.js";
+import { StringKernel } from "../src/heapy/snapshot/string-kernel.js";
+import { StringTableBuilder } from "../src/heapy/snapshot/string-table.js";
 import { fixtureSnapshot, FIXTURES } from "./support/fixtures.js";
 import { EDGE_TYPES, prng, randomHeap, synthSnapshot } from "./support/synthetic.js";
 
 /**
- * The WebAssembly record kernels (record-kernel.ts) against the JavaScript readers,
- * which decide what they accept: the same columns from every file, and on any bytes
- * the same records taken and the same place stopped at.
+ * The WebAssembly kernels (record-kernel.ts, string-kernel.ts) against the JavaScript
+ * readers, which decide what they accept: the same columns and strings from every
+ * file, and on any bytes the same records taken and the same place stopped at.
  */
 const dir = mkdtempSync(join(tmpdir(), "guppy-kernel-"));
 
@@ -23,8 +28,16 @@ async function sameColumns(file: string, label: string): Promise<void> {
     const wasm = await readHeapSnapshot(file, { cacheDir: null, parallel });
     for (const col of COLUMNS) assert.deepEqual(wasm[col], js[col], `${label} (parallel: ${parallel}): ${col}`);
     assert.equal(wasm.strings.count, js.strings.count, label);
+    for (let i = 0; i < js.strings.count; i++) if (wasm.strings.get(i) !== js.strings.get(i)) assert.fail(`${label}: string ${i}`);
   }
 }
+
+test("the kernels compile on this engine (a module it refused would leave the JavaScript readers, silently slower)", () => {
+  assert.ok(RecordKernel.edges(7, 1, 4) !== null);
+  assert.ok(RecordKernel.nodes(true) !== null && RecordKernel.nodes(false) !== null);
+  assert.ok(RecordKernel.flat(4) !== null);
+  assert.ok(StringKernel.create(128) !== null);
+});
 
 test("the kernels read every fixture into the columns the JavaScript readers read", { timeout: 300_000 }, async () => {
   for (const name of FIXTURES) await sameColumns(await fixtureSnapshot(name), name);
@@ -132,5 +145,61 @@ test("edge counts that add up past 2^32 within one call are refused as the JavaS
   writeFileSync(file, tampered);
   for (const wasm of [false, true]) {
     await assert.rejects(readHeapSnapshot(file, { cacheDir: null, parallel: false, wasm }), (e: Error & { code?: string }) => e.code === "COUNT_MISMATCH" && /add up to 42949/.test(e.message), `wasm: ${wasm}`);
+  }
+});
+
+/** A JSON array of random strings: short and long, escaped and not, ASCII and not, separated as V8 and Chromium write them and otherwise. */
+function stringArray(seed: number, count: number): { text: string; strings: string[] } {
+  const rnd = prng(seed);
+  const alphabet = ["a", "b", "Z", "0", " ", "/", "é", "€", "😀", "\"", "\\", "\n", "\u0001", "]", ",", "["];
+  const strings: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const r = rnd();
+    const len = r < 0.6 ? Math.floor(rnd() * 20) : r < 0.9 ? 100 + Math.floor(rnd() * 40) : Math.floor(rnd() * 400);
+    let s = "";
+    const plain = rnd() < 0.85;
+    for (let k = 0; k < len; k++) s += plain ? alphabet[Math.floor(rnd() * 6)]! : alphabet[Math.floor(rnd() * alphabet.length)]!;
+    strings.push(s);
+  }
+  const seps = [",\n", ",\n", ",", ",", ", ", ",\n\n", " ,"];
+  const text = "[" + strings.map((s, i) => JSON.stringify(s) + (i === strings.length - 1 ? "" : seps[Math.floor(rnd() * (seed % 2 === 0 ? 2 : seps.length))]!)).join("") + "]";
+  return { text, strings };
+}
+
+async function stringTable(bytes: Uint8Array, chunk: number, wasm: boolean): Promise<string[]> {
+  const chunks: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += chunk) chunks.push(bytes.subarray(i, i + chunk));
+  const cursor = new JsonCursor(bufferSource("s", chunks), () => undefined);
+  const builder = new StringTableBuilder(bytes.length, false, wasm);
+  await cursor.readStringArray(builder);
+  const table = builder.finish();
+  return Array.from({ length: table.count }, (_, i) => table.get(i));
+}
+
+test("strings: the kernel's runs give the table the JavaScript loop gives, in chunks of any size and across its windows", async () => {
+  for (let seed = 1; seed <= 6; seed++) {
+    const { text, strings } = stringArray(seed, seed <= 2 ? 60_000 : 3_000);
+    const bytes = new TextEncoder().encode(text);
+    if (seed <= 2) assert.ok(bytes.length > 2 << 20, "over the kernel's largest window");
+    for (const chunk of [bytes.length, 65_521, 4096, 131]) {
+      const js = await stringTable(bytes, chunk, false);
+      assert.deepEqual(js, strings, `seed ${seed}, chunks of ${chunk}: the JavaScript loop`);
+      assert.deepEqual(await stringTable(bytes, chunk, true), js, `seed ${seed}, chunks of ${chunk}`);
+    }
+  }
+});
+
+test("strings: a bad escape amid a run of short strings is refused at the same offset either way", async () => {
+  const good = Array.from({ length: 500 }, (_, i) => JSON.stringify(`name${i}`)).join(",\n");
+  for (const bad of ['"a\\x"', '"\\u12"', '"ab\\', '"\\']) {
+    const bytes = new TextEncoder().encode(`[${good},\n${bad},\n"tail"]`);
+    const outcome = async (wasm: boolean): Promise<string> =>
+      stringTable(bytes, bytes.length, wasm).then(
+        () => "read",
+        (e: Error & { code?: string; offset?: number }) => `${e.code} at ${e.offset}`,
+      );
+    const js = await outcome(false);
+    assert.match(js, /^(BAD_ESCAPE|INVALID_JSON|TRUNCATED) at \d+$/, bad);
+    assert.equal(await outcome(true), js, bad);
   }
 });
