@@ -14,10 +14,14 @@ import { Code, I32, I64, instantiate, Op } from "./wasm-code.js";
 
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-/** Bytes of input one call takes at most: small enough that the first, run before the engine optimises the kernel (it cannot replace a running call), costs little. */
-const WINDOW = 1 << 20;
-/** Records one call returns at most. */
-const CAPACITY = 1 << 17;
+/**
+ * Bytes of input one call takes at most: small enough that the first, run before the
+ * engine optimises the kernel (it cannot replace a running call), costs little, and
+ * that the kernel's memory adds little to the peak (a few hundred KiB a kernel).
+ */
+const WINDOW = 1 << 18;
+/** Records one call returns at most (more than a window holds of V8's). */
+const CAPACITY = 1 << 15;
 /** State the kernel leaves: [0] where it stopped, then what its kind reports. */
 const STATE = 0;
 const INPUT = 64;

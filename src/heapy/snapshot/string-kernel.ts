@@ -12,8 +12,8 @@ const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-/** Bytes of input one call takes at most. */
-const WINDOW = 1 << 20;
+/** Bytes of input one call takes at most (see record-kernel's window). */
+const WINDOW = 1 << 18;
 /** The first window of a run: most runs end at a long or escaped string long before a full window (the input is copied in). */
 const FIRST_WINDOW = 1 << 10;
 const STATE = 0;
@@ -113,9 +113,6 @@ export class StringKernel {
     const wasm = instantiate(() => ({ run: runKernel(simple) }), ENDS + CAPACITY * 4);
     return wasm === null ? null : new StringKernel(wasm.exports, wasm.memory, simple);
   }
-
-  /** Most bytes and strings one call of scan() passes to `take`. */
-  static readonly most = { bytes: WINDOW, strings: CAPACITY };
 
   /**
    * The run of simple strings from `src[from]`, just after an opening quote, to at
