@@ -259,6 +259,43 @@ test("this thread taking the rest of the edges from the worker gives the same gr
     for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget"] as const) assert.deepEqual(two[col], one[col], `cut after number ${k + 1}: ${col}`);
     assert.ok(progress.every((p, i) => p >= 0 && p <= 1 && (i === 0 || p >= progress[i - 1]!)), `cut after number ${k + 1}: progress only moves forward`);
   }
+  // Cuts after a newline: where V8 writes them, this thread reads records from the cut;
+  // in lines of two numbers, a newline falls inside records too, and the tail read as
+  // records is read again as numbers.
+  const pairs = join(dir, "classes-in-map-pairs.heapsnapshot");
+  const paired = Buffer.from(edgesInLinesOf(text.toString("latin1"), 2), "latin1");
+  writeFileSync(pairs, paired);
+  const pairStart = paired.indexOf('"edges":[') + '"edges":['.length;
+  for (const wanted of [Math.floor(one.edgeCount / 2), Math.floor(one.edgeCount / 2) + 1]) {
+    // (The comma after the newline that follows the wanted-th pair of numbers.)
+    let at = pairStart;
+    for (let k = 0; k < wanted; k++) at = paired.indexOf("\n,", at) + 1;
+    const two = await readHeapSnapshot(pairs, { parallel: true, cacheDir: null, edgeTailFrom: at });
+    for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget"] as const) assert.deepEqual(two[col], one[col], `lines of two, cut after pair ${wanted}: ${col}`);
+  }
+  // Context edges named by string 1, in lines of two: a tail cut one number into a
+  // record reads as records whose every field passes (type 1, target 0), so only the
+  // worker's leftover number tells that the records are shifted.
+  const ctx: SynthNode[] = [{ type: "synthetic", name: "", size: 0, edges: [{ type: "shortcut", name: "x", to: 1 }] }];
+  for (let i = 1; i < 4000; i++) ctx.push({ type: "object", name: "x", size: 8, edges: [1, 2, 3].map((d) => ({ type: "context", name: "x", to: (i * d) % 4000 })) });
+  const shifted = edgesInLinesOf(synthSnapshot(ctx), 2);
+  const shiftedFile = join(dir, "context-pairs.heapsnapshot");
+  writeFileSync(shiftedFile, shifted);
+  const ctxOne = await readHeapSnapshot(shiftedFile, { parallel: false, cacheDir: null });
+  let cutAt = shifted.indexOf('"edges":[');
+  // (After 2000 pairs, 4000 numbers: one into a record.)
+  for (let k = 0; k < 2000; k++) cutAt = shifted.indexOf("\n,", cutAt) + 1;
+  const ctxTwo = await readHeapSnapshot(shiftedFile, { parallel: true, cacheDir: null, edgeTailFrom: cutAt });
+  for (const col of ["edgeType", "edgeName", "edgeTarget"] as const) assert.deepEqual(ctxTwo[col], ctxOne[col], `a tail cut one number into a record: ${col}`);
+  // (The last edge's target made 1, no node's index.)
+  const lastTarget = text.lastIndexOf(",", end) + 1;
+  const bad = Buffer.concat([text.subarray(0, lastTarget), Buffer.from("1"), text.subarray(end)]);
+  const badFile = join(dir, "classes-in-map-bad-tail.heapsnapshot");
+  writeFileSync(badFile, bad);
+  const message = (o: object): Promise<string> => readHeapSnapshot(badFile, { cacheDir: null, ...o }).then(() => "read", (e: Error & { code?: string }) => `${e.code}: ${e.message}`);
+  const refused = await message({ parallel: false });
+  assert.match(refused, /^EDGE_OUT_OF_RANGE: Edge \d+ points/);
+  assert.equal(await message({ parallel: true, edgeTailFrom: commas[middle]! }), refused, "a bad target in a tail read as records: the same error");
   // A cut beyond the section (in the strings) is never reached: the worker reads the section to its ']' alone.
   const far = text.indexOf(",", text.indexOf('"strings":['));
   const three = await readHeapSnapshot(file, { parallel: true, cacheDir: null, edgeTailFrom: far });
@@ -357,6 +394,25 @@ test("a second edges section after one the bisection wrongly takes for the nodes
   writeFileSync(file, twice);
   await assert.rejects(readHeapSnapshot(file, { parallel: false, cacheDir: null }), { code: "INVALID_JSON" });
   await assert.rejects(readHeapSnapshot(file, { parallel: true, cacheDir: null }), { code: "INVALID_JSON" });
+});
+
+test("the edges' end is found by bisection too; a later section whose lines look like edges misleads it, and the file is read again in order", async () => {
+  // Samples written three numbers a line, most of the file: the bisection for the edges'
+  // ']' goes on into them, and this thread jumps to the samples' ']' instead.
+  const text = chainSnapshot(60_000);
+  const samples = Array.from({ length: 240_000 }, (_, i) => `${1000 + i},${i},${7 * i}`).join("\n,");
+  const misleading = text.replace('"samples":[]', `"samples":[${samples}]`);
+  assert.notEqual(misleading, text);
+  const file = join(dir, "samples-like-edges.heapsnapshot");
+  writeFileSync(file, misleading);
+  const one = await readHeapSnapshot(file, { parallel: false, cacheDir: null });
+  let jobs = 0;
+  const edgeThread = { take: () => (jobs++, null), giveBack: async () => undefined };
+  const two = await readHeapSnapshot(file, { parallel: true, cacheDir: null, edgeThread });
+  assert.equal(jobs, 1, "a worker began on the edges");
+  for (const col of ["firstEdge", "edgeType", "edgeName", "edgeTarget", "nodeId", "nodeName", "samples"] as const) assert.deepEqual(two[col], one[col], col);
+  assert.equal(two.strings.count, one.strings.count);
+  assert.equal(two.samples.length, 720_000);
 });
 
 test("names looked up together are found as one at a time finds them", async () => {

@@ -294,8 +294,9 @@ export class JsonCursor {
    * readNumberArray for the rest of an array, from just after one of its commas (where
    * another thread's part of the array ended): the cursor must stand there.
    */
-  async readNumberArrayRest(batch: Float64Array, flush: (n: number) => void, unsigned32 = false): Promise<void> {
-    await this.scanNumberArray(batch, flush, unsigned32, 3, null);
+  async readNumberArrayRest(batch: Float64Array, flush: (n: number) => void, unsigned32 = false, records: RecordReader | null = null): Promise<void> {
+    if (records !== null && batch.length % records.width !== 0) throw new Error("a record reader needs a batch of whole records");
+    await this.scanNumberArray(batch, flush, unsigned32, 3, records);
   }
 
   private async scanNumberArray(batch: Float64Array, flush: (n: number) => void, unsigned32: boolean, st: number, records: RecordReader | null): Promise<void> {

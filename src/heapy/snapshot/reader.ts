@@ -4,7 +4,7 @@ import { defaultCacheDir, readGraphCache, stampOf } from "./graph-cache.js";
 import { typedArray } from "./memory.js";
 import { HeapGraph, type AllocationTraces, type SourceStamp } from "./heap-graph.js";
 import { checkRecords, EdgeColumns } from "./edge-columns.js";
-import { EdgeJob, type EdgeThread } from "./parallel-edges.js";
+import { EdgeJob, MisledEdgesEnd, type EdgeThread } from "./parallel-edges.js";
 import { JsonCursor, type RecordReader } from "./json-cursor.js";
 import { layoutOf, unknownLayoutWarnings, type SnapshotHeader, type SnapshotLayout } from "./meta.js";
 import { RecordFields } from "./record-fields.js";
@@ -420,6 +420,18 @@ function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float
 
 /** Reads the whole snapshot from a byte source into a HeapGraph. */
 export async function readFromSource(source: ByteSource, options: ReadOptions = {}, stamp: SourceStamp | null = null): Promise<HeapGraph> {
+  try {
+    return await readSource(source, options, stamp);
+  } catch (e) {
+    // A file whose lines misled the parallel reader (one V8 did not write): again from
+    // its start, in order, as one thread reads it.
+    if (!(e instanceof MisledEdgesEnd) || source.seek === undefined) throw e;
+    await source.seek(0);
+    return readSource(source, { ...options, parallel: false }, stamp);
+  }
+}
+
+async function readSource(source: ByteSource, options: ReadOptions, stamp: SourceStamp | null): Promise<HeapGraph> {
   const file = source.name;
   const warnings: string[] = [];
   const warn = (m: string): void => {
@@ -689,7 +701,11 @@ async function finishEdges(job: EdgeJob, cursor: JsonCursor, L: SnapshotLayout, 
       throw cursor.fail("COUNT_MISMATCH", `The header announces ${cols.count} edges but the edges section holds ${cols.filled}.`, at);
     }
     if (cols.maxType >= L.edgeTypes.length) throw cursor.fail("TYPE_OUT_OF_RANGE", `An edge has type ${cols.maxType}, beyond the ${L.edgeTypes.length} edge types in the header.`, at);
-    if (end >= 0 && at !== end) throw cursor.fail("INVALID_JSON", "The edges section does not end where its closing ']' is.", at);
+    if (end >= 0 && at !== end) {
+      // (The ']' a bisection found is a later section's: this thread read on from the wrong place.)
+      if (job.bisected) throw new MisledEdgesEnd();
+      throw cursor.fail("INVALID_JSON", "The edges section does not end where its closing ']' is.", at);
+    }
     return cols;
   } finally {
     if (timer !== null) clearInterval(timer);
