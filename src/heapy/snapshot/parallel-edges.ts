@@ -78,8 +78,8 @@ function nearRecordsEnd(fh: FileHandle, lo: number, size: number, width: number)
 
 /**
  * The edges section's end was found by a bisection that the file's lines misled: the
- * worker's edges end elsewhere. Not a fault of the file; the caller reads it again in
- * order (see readHeapSnapshot).
+ * worker's edges end elsewhere. Not a fault of the file; readFromSource reads it again
+ * in order.
  */
 export class MisledEdgesEnd extends Error {
   constructor() {
@@ -312,9 +312,11 @@ export class EdgeJob {
       // through the batch.)
       const reader: RecordReader | null = records === null ? null : { width: records.reader.width, read: (buf, i, safe) => (count > 0 ? i : records.reader.read(buf, i, safe)) };
       await cursor.readNumberArrayRest(batch, (n) => {
-        if (records !== null && count === 0 && takesWhole(records.columns, batch, n)) return records.columns.take(batch, n, cursor);
-        numbers.set(batch.subarray(0, n), count);
-        count += n;
+        if (records !== null && count === 0 && takesWhole(records.columns, batch, n)) records.columns.take(batch, n, cursor);
+        else {
+          numbers.set(batch.subarray(0, n), count);
+          count += n;
+        }
       }, true, reader);
       return { records: records?.columns ?? null, numbers, count, end: cursor.offset, cursor };
     } finally {

@@ -418,7 +418,11 @@ function flattenTraceTree(tree: unknown, L: SnapshotLayout, functionInfos: Float
   };
 }
 
-/** Reads the whole snapshot from a byte source into a HeapGraph. */
+/**
+ * Reads the whole snapshot from a byte source into a HeapGraph. A plain file whose
+ * lines mislead the parallel reader (see EdgeJob.end) is read again from its start, in
+ * order.
+ */
 export async function readFromSource(source: ByteSource, options: ReadOptions = {}, stamp: SourceStamp | null = null): Promise<HeapGraph> {
   try {
     return await readSource(source, options, stamp);
