@@ -10,22 +10,12 @@
  * Each call copies a window of the chunk into the kernel's memory and the records'
  * fields come back in columns of that memory, which the caller copies into its own.
  */
-import { Code, I32, I64, instantiate, Op } from "./wasm-code.js";
+import { Code, I32, I64, INPUT, instantiate, Op, OUTPUT, STATE, WINDOW } from "./wasm-code.js";
 
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-/**
- * Bytes of input one call takes at most: small enough that the first, run before the
- * engine optimises the kernel (it cannot replace a running call), costs little, and
- * that the kernel's memory adds little to the peak (a few hundred KiB a kernel).
- */
-const WINDOW = 1 << 18;
-/** Records one call returns at most (more than a window holds of V8's). */
+/** Records one call returns at most (more than a window holds of V8's). The state: [0] where it stopped, then what its kind reports. */
 const CAPACITY = 1 << 15;
-/** State the kernel leaves: [0] where it stopped, then what its kind reports. */
-const STATE = 0;
-const INPUT = 64;
-const COLUMNS = INPUT + WINDOW + 64;
 
 /** A column a kernel writes: one value a record, of 1 or 4 bytes. */
 interface KernelColumn {
@@ -130,7 +120,7 @@ function kernel(record: (code: Code, f: Fields, k: number, extra: number) => voi
 }
 
 function columnsOf(sizes: readonly (1 | 4)[]): KernelColumn[] {
-  let at = COLUMNS;
+  let at = OUTPUT;
   return sizes.map((bytes) => {
     const col = { bytes, at };
     at += CAPACITY * bytes;

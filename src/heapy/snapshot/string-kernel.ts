@@ -6,19 +6,15 @@
  * (a string of fewer than `simple` bytes before its quote, and no backslash); the
  * kernel stops where a run of such strings would stop, and the cursor reads on.
  */
-import { Code, I32, instantiate, Op } from "./wasm-code.js";
+import { Code, I32, INPUT, instantiate, Op, OUTPUT, STATE, WINDOW } from "./wasm-code.js";
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 const COMMA = 0x2c;
 const NEWLINE = 0x0a;
-/** Bytes of input one call takes at most (see record-kernel's window). */
-const WINDOW = 1 << 18;
 /** The first window of a run: most runs end at a long or escaped string long before a full window (the input is copied in). */
 const FIRST_WINDOW = 1 << 10;
-const STATE = 0;
-const INPUT = 64;
-const BYTES = INPUT + WINDOW + 64;
+const BYTES = OUTPUT;
 const ENDS = BYTES + WINDOW + 64;
 /** Strings one call takes at most: each takes four bytes of input at least ('"",\n'). */
 const CAPACITY = WINDOW / 4;

@@ -1,9 +1,22 @@
 /**
- * A minimal WebAssembly assembler for the reader's record kernels (record-kernel.ts):
+ * A minimal WebAssembly assembler for the reader's kernels (record-kernel.ts, string-kernel.ts):
  * structured control with named labels, the few i32/i64 instructions they use, and a
  * module of exported functions over one exported memory. Kernels are built at run
  * time for the file's layout, so no compiled binary ships and no toolchain is needed.
  */
+
+/**
+ * The kernels' memory, as each lays it out: the state a call leaves at STATE (16 words),
+ * the window of input copied in at INPUT, and after it what the kernel writes.
+ * WINDOW, the bytes of input one call takes at most, is small enough that the first
+ * call, run before the engine optimises the kernel (it cannot replace a running call),
+ * costs little, and that a kernel's memory adds little to the peak (a few hundred KiB).
+ */
+export const STATE = 0;
+export const INPUT = 64;
+export const WINDOW = 1 << 18;
+/** Where a kernel's output may begin, past the window and a little slack. */
+export const OUTPUT = INPUT + WINDOW + 64;
 
 /** The value types the kernels use. */
 export const I32 = 0x7f;
