@@ -273,9 +273,9 @@ export class RecordKernel {
 
   /**
    * Records from `buf[i]` that end before the comma at `safe`, at most `room`, window
-   * by window: `take(n)`
-   * after each call copies its n records out of `out`. `extra` is the kind's (see
-   * each). Returns where it stopped, a record's start, as a RecordReader does.
+   * by window: `take(n)` after each call copies its n records out of `out`. `extra` is
+   * the kind's (see each). Returns where it stopped, a record's start, as a
+   * RecordReader does.
    */
   scan(buf: Uint8Array, i: number, safe: number, room: number, extra: () => number, take: (n: number) => void): number {
     const state = this.state;

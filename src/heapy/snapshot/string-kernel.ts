@@ -1,10 +1,10 @@
 /**
  * Runs of short strings without escapes, as V8 writes most of its string table
  * ('"name",\n"name",\n', or without the newlines as Chromium writes it), scanned by
- * WebAssembly: the bytes between the quotes and
- * where each string ends. StringTableBuilder.takeSimple decides what a kernel takes
- * (a string of fewer than `simple` bytes before its quote, and no backslash); the
- * kernel stops where a run of such strings would stop, and the cursor reads on.
+ * WebAssembly: the bytes between the quotes and where each string ends.
+ * StringTableBuilder.takeSimple decides what a kernel takes (a string of fewer than
+ * `simple` bytes before its quote, and no backslash); the kernel stops where a run of
+ * such strings would stop, and the cursor reads on.
  */
 import { Code, I32, INPUT, instantiate, Op, OUTPUT, STATE, WINDOW } from "./wasm-code.js";
 
